@@ -1,0 +1,98 @@
+"""What every reader shares: the Source it is given, decoding, and the Reader type.
+
+A reader is a function ``Source -> Iterator[Article | Problem]``. It yields a
+Problem (and goes on) for a bad record; it raises ``UnreadableFile`` when the
+whole file cannot be used (binary, undecodable, not the format at all).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..models import Article, Problem
+
+# Article field -> the record keys (in order of preference) to read it from.
+FieldMap = Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to read. ``name`` is how it is shown and what ids derive from
+    (the path relative to the build root it was found under, with "/")."""
+
+    path: Path
+    name: str
+    field_map: FieldMap = field(default_factory=dict)
+
+
+Reader = Callable[[Source], Iterator["Article | Problem"]]
+
+
+class UnreadableFile(Exception):
+    """The whole file is skipped; the message says why in a few words."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped if its name ends in .gz."""
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as f:
+                return f.read()
+        return path.read_bytes()
+    except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
+        raise UnreadableFile(f"cannot read: {getattr(e, 'strerror', None) or e}") from e
+
+
+def decode(data: bytes, source: Source) -> tuple[str, list[Problem]]:
+    """Text from bytes: UTF-8 (BOM allowed), else cp1252, else Latin-1, saying so.
+
+    NUL bytes mean a binary file, which is refused rather than indexed as noise.
+    """
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as e:
+        bad_at = e.start
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, [Problem(source.name, f"invalid UTF-8 at byte {bad_at}; "
+                              f"decoded as {encoding}", skipped=False)]
+    raise UnreadableFile("cannot decode text")  # unreachable: latin-1 decodes anything
+
+
+def read_text(source: Source) -> tuple[str, list[Problem]]:
+    """Read and decode a whole text file (see ``decode``)."""
+    return decode(read_bytes(source.path), source)
+
+
+def iter_lines(source: Source) -> Iterator[tuple[int, str, list[Problem]]]:
+    """(1-based line number, decoded line, problems) streaming, for line formats.
+
+    Streams so that a multi-GB JSONL file never sits in memory whole.
+    """
+    opener = gzip.open if source.path.suffix == ".gz" else open
+    try:
+        with opener(source.path, "rb") as f:
+            for number, raw in enumerate(f, start=1):
+                if b"\x00" in raw:
+                    if number == 1:
+                        raise UnreadableFile("binary file (contains NUL bytes)")
+                    yield number, "", [Problem(source.name, "binary data in line",
+                                               line=number)]
+                    continue
+                try:
+                    yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8"), []
+                except UnicodeDecodeError as e:
+                    text = raw.decode("cp1252", errors="replace")
+                    yield number, text, [Problem(
+                        source.name, f"invalid UTF-8 at byte {e.start} of the line; "
+                        "decoded as cp1252", line=number, skipped=False)]
+    except (OSError, EOFError) as e:
+        raise UnreadableFile(f"cannot read: {getattr(e, 'strerror', None) or e}") from e

@@ -1,0 +1,120 @@
+"""Plain data that crosses module boundaries: articles in, results out.
+
+Frozen dataclasses, stdlib only, so that callers never hold a Whoosh object and
+results can be pickled, compared and turned into JSON without the index open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from the corpus.
+
+    ``tags``, ``authors`` keep their original spelling for display; matching is
+    case-insensitive (schema.py). ``published`` is naive UTC or None: readers
+    never invent a date. ``meta`` holds fields of structured inputs we have no
+    column for, so nothing the user had is dropped.
+    """
+
+    id: str
+    title: str
+    body: str
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    source: str = ""
+    url: str = ""
+    path: str = ""
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the input, reported in the build summary.
+
+    ``skipped`` is True when a record (or a whole file) was left out; False for
+    a warning about something that was still indexed (e.g. a decoding fallback).
+    ``line`` is 1-based for line-oriented formats, else None.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A passage of plain text with highlight spans as (start, end) offsets into ``text``.
+
+    Renderers (rich, HTML, plain) take it from here and escape the text themselves.
+    """
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching article, with everything a result list shows.
+
+    ``matched`` says why it matched: the query clauses found in it, as
+    ``field: term`` strings (``title: missile``, ``body: "missile strike"``).
+    """
+
+    id: str
+    title: str
+    published: datetime | None
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    source: str
+    url: str
+    path: str
+    score: float
+    rank: int
+    title_highlights: tuple[tuple[int, int], ...] = ()
+    snippets: tuple[Snippet, ...] = ()
+    matched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts over the whole result set, not just the page shown.
+
+    ``dates`` buckets are labelled ``YYYY`` or ``YYYY-MM`` (``date_unit`` says which).
+    """
+
+    tags: tuple[FacetCount, ...] = ()
+    authors: tuple[FacetCount, ...] = ()
+    sources: tuple[FacetCount, ...] = ()
+    dates: tuple[FacetCount, ...] = ()
+    date_unit: str = "month"
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of hits plus the exact total; ``suggestion`` is a did-you-mean query or None."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    page: int
+    limit: int
+    elapsed_ms: float
+    facets: Facets | None = None
+    suggestion: str | None = None
