@@ -86,7 +86,7 @@ class CollapseSpacesFilter(Filter):  # type: ignore[misc]
 
 
 class NewsAnalyzer(Analyzer):  # type: ignore[misc]
-    """Words for title/body in one pass: tokenize, lowercase, accent-fold *before*
+    r"""Words for title/body in one pass: tokenize, lowercase, accent-fold *before*
     stemming (WHOOSH-NOTES 1), drop stop words, Snowball-stem (cached).
 
     Equivalent to ``RegexTokenizer(r"\w+(\.?\w+)*") | LowercaseFilter() |
