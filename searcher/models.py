@@ -118,3 +118,22 @@ class SearchResults:
     elapsed_ms: float
     facets: Facets | None = None
     suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One positive leaf of a parsed query, in index terms: what snippets highlight
+    and what "why it matched" reports.
+
+    ``field`` is a schema field name (title, body, tags, ...). ``kind`` is one of
+    "term", "phrase", "prefix", "wildcard", "fuzzy", "keyword". ``label`` is how the
+    user wrote it (``"missile strike"``, ``pompeo~``). ``terms`` are the analyzed
+    index terms: for a phrase, the words in order (``slop`` = allowed gap, 1 = exact);
+    for prefix/wildcard/fuzzy, every index term it expanded to (any one matches).
+    """
+
+    field: str
+    kind: str
+    label: str
+    terms: tuple[str, ...]
+    slop: int = 1
