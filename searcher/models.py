@@ -137,3 +137,53 @@ class QueryTerm:
     label: str
     terms: tuple[str, ...]
     slop: int = 1
+
+
+@dataclass(frozen=True)
+class BuildProgress:
+    """A snapshot for progress displays; ``records_total`` is an estimate (line counts)."""
+
+    files_done: int
+    files_total: int
+    records_done: int
+    records_total: int
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did. Record counts are articles; ``skipped`` counts records and
+    files left out with errors (details in ``problems``, warnings included)."""
+
+    index: str
+    added: int
+    updated: int
+    deleted: int
+    unchanged: int
+    skipped: int
+    problems: tuple[Problem, ...]
+    files_read: int
+    files_unchanged: int
+    files_deleted: int
+    files_ignored: int
+    documents: int
+    index_bytes: int
+    elapsed_s: float
+    rebuilt: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What ``searcher stats`` shows: size, coverage and the most used tags."""
+
+    path: str
+    documents: int
+    earliest: datetime | None
+    latest: datetime | None
+    undated: int
+    top_tags: tuple[FacetCount, ...]
+    index_bytes: int
+    last_build: str | None

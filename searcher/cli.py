@@ -1,0 +1,109 @@
+"""The `searcher` command: thin click commands, one library call each.
+
+Data goes to stdout, messages and progress to stderr. Library errors
+(SearcherError) become one-line messages; exit status 1, 2 for usage and
+query errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from . import render
+from .errors import QuerySyntaxError, SearcherError
+from .indexer import build_index
+from .search import open_index
+from .store import INDEX_ENV
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Translate library errors into a one-line message and an exit status, once."""
+    try:
+        yield
+    except QuerySyntaxError as e:
+        click.echo(f"searcher: bad query: {e}", err=True)
+        sys.exit(2)
+    except SearcherError as e:
+        click.echo(f"searcher: {e}", err=True)
+        sys.exit(1)
+
+
+def index_option(f: F) -> F:
+    return click.option(
+        "--index", "index", type=click.Path(file_okay=False, path_type=Path),
+        envvar=INDEX_ENV, default=None, show_envvar=True,
+        help="Index folder (default: index/).")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="searcher")
+def main() -> None:
+    """Full-text search for collections of news articles."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--map", "field_map", multiple=True, metavar="FIELD=KEY[,KEY]",
+              help="Read an article field from other record keys (JSON/JSONL/front matter), "
+                   "e.g. --map body=short_description --map tags=topics,places. Repeatable.")
+@click.option("--rebuild", is_flag=True, help="Start over instead of updating.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...],
+          rebuild: bool, quiet: bool, as_json: bool) -> None:
+    """Index the articles in PATHS (files or folders; default: corpus/).
+
+    Incremental: only new and changed files are read, deleted ones are removed.
+    Reads .txt pages, .jsonl/.ndjson, .json, .md with front matter, .html (also .gz).
+    """
+    err = _stderr()
+    show_progress = not quiet and err.is_terminal
+    with _errors(), render.build_progress(err, enabled=show_progress) as progress:
+        report = build_index(list(paths) or None, index=index, field_map=field_map,
+                             rebuild=rebuild, progress=progress)
+    if as_json:
+        data = render.to_jsonable(report)
+        data["problems"] = [{"path": p.path, "line": p.line, "message": p.message,
+                             "skipped": p.skipped} for p in report.problems]
+        data["changed"] = report.changed
+        click.echo(json.dumps(data, ensure_ascii=False))
+    elif not quiet:
+        err.print(render.build_summary(report))
+    if report.documents == 0:
+        where = ", ".join(str(p) for p in paths) or "corpus/"
+        click.echo(f"searcher: no articles could be indexed from {where}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@index_option
+@click.option("--top", default=20, show_default=True, help="How many top tags to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
+def stats(index: Path | None, top: int, as_json: bool) -> None:
+    """Documents, date range, top tags, index size and last build."""
+    with _errors(), open_index(index) as ix:
+        result = ix.stats(top_tags=top)
+    if as_json:
+        click.echo(json.dumps(render.to_jsonable(result), ensure_ascii=False))
+    else:
+        _stdout().print(render.stats_view(result))

@@ -1,0 +1,147 @@
+"""Rich renderables for everything the terminal shows: the only place styles live.
+
+Untrusted text (titles, snippets, tags, file names) is never put inside markup
+strings: it goes into ``Text`` objects after ``clean`` strips escapes and control
+characters, so `[red]` shows as typed and `\\x1b[2J` does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from .models import BuildProgress, BuildReport, IndexStats
+
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|"
+                      r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Drop ANSI escape sequences and control characters (newlines and tabs stay)."""
+    return _CONTROL.sub("", text)
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} docs/s" if speed else "", style="progress.data.speed")
+
+
+@contextmanager
+def build_progress(console: Console, enabled: bool) -> Iterator[Callable[[BuildProgress], None]]:
+    """A progress callback for build_index that draws a bar with docs/s and ETA."""
+    if not enabled:
+        yield lambda _p: None
+        return
+    progress = Progress(
+        TextColumn("[bold]indexing"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+        console=console, transient=True,
+    )
+    task = progress.add_task("build", total=None)
+
+    def update(p: BuildProgress) -> None:
+        progress.update(task, completed=p.records_done, total=p.records_total or None)
+
+    with progress:
+        yield update
+
+
+def build_summary(report: BuildReport) -> RenderableType:
+    """The table printed after a build, plus the problems (one line each)."""
+    if not report.changed and not report.rebuilt:
+        head = Text("Nothing changed", style="bold green")
+        head.append(f": {report.documents:,} documents in {report.index}", style="")
+    else:
+        head = Text("Index updated", style="bold green")
+        head.append(f": {report.index}", style="")
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column(justify="right")
+    rows = [
+        ("added", f"{report.added:,}"),
+        ("updated", f"{report.updated:,}"),
+        ("deleted", f"{report.deleted:,}"),
+        ("unchanged", f"{report.unchanged:,}"),
+        ("skipped (errors)", f"{report.skipped:,}"),
+        ("documents in index", f"{report.documents:,}"),
+        ("files read / unchanged / deleted", f"{report.files_read:,} / "
+         f"{report.files_unchanged:,} / {report.files_deleted:,}"),
+        ("elapsed", f"{report.elapsed_s:.2f} s"),
+        ("index size", human_bytes(report.index_bytes)),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    parts: list[RenderableType] = [head, table]
+    if report.problems:
+        parts.append(Text(f"{len(report.problems)} problem(s):", style="yellow"))
+        for p in report.problems:
+            line = Text("  skipped " if p.skipped else "  warning ",
+                        style="red" if p.skipped else "yellow")
+            line.append(clean(str(p)))
+            parts.append(line)
+    return Group(*parts)
+
+
+def stats_view(stats: IndexStats) -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    span = "none dated"
+    if stats.earliest and stats.latest:
+        span = f"{stats.earliest:%Y-%m-%d} to {stats.latest:%Y-%m-%d}"
+    for label, value in [
+        ("index", stats.path),
+        ("documents", f"{stats.documents:,}"),
+        ("dates", span + (f" ({stats.undated:,} undated)" if stats.undated else "")),
+        ("size", human_bytes(stats.index_bytes)),
+        ("last build", stats.last_build or "unknown"),
+    ]:
+        table.add_row(label, Text(clean(value)))
+    tags = Table(title="top tags", title_justify="left", show_edge=False, box=None)
+    tags.add_column("tag")
+    tags.add_column("articles", justify="right")
+    for fc in stats.top_tags:
+        tags.add_row(Text(clean(fc.value)), f"{fc.count:,}")
+    return Group(table, Text(""), tags)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses, tuples and datetimes as JSON-ready values (ISO dates)."""
+    import dataclasses
+    from datetime import datetime
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, datetime):
+        return obj.isoformat()
+    return obj
