@@ -1,0 +1,135 @@
+"""JSON Lines (one article object per line) and JSON files (one object, or a list).
+
+JSONL is how large archives ship, so ``read_jsonl`` streams line by line (gzip
+included) and keeps going past a bad line: one malformed record must not cost
+the other twenty thousand. A JSON file is one document, so it is parsed whole
+and an error in it makes the file unreadable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..models import Article, Problem
+from .base import FieldMap, Source, UnreadableFile, iter_lines, read_text
+from .mapping import DEFAULT_FIELD_MAP, record_to_article
+
+# Keys under which JSON APIs and exports wrap their list of articles, in order of preference.
+WRAPPER_KEYS = ("articles", "items", "data", "results", "entries", "documents", "docs",
+                "records", "posts", "stories", "news", "hits")
+
+
+def read_jsonl(source: Source) -> Iterator[Article | Problem]:
+    """One Article per line; a Problem (and go on) for each line that is not one."""
+    name = source.name
+    field_map = source.field_map
+    loads = json.loads
+    for number, line, problems in iter_lines(source):
+        if problems:
+            yield from problems
+        if not line or line.isspace():
+            continue
+        try:
+            record = loads(line)
+        except ValueError as e:  # JSONDecodeError, or an int past Python's digit limit
+            yield Problem(name, f"invalid JSON: {_json_error(e, line)}", line=number)
+            continue
+        except RecursionError:
+            yield Problem(name, "invalid JSON: nested too deeply", line=number)
+            continue
+        if type(record) is not dict:
+            yield Problem(name, f"not a JSON object but {_kind(record)}: each line must be "
+                          "one article object", line=number)
+            continue
+        where = f"{name}:{number}"
+        yield from _convert(record, field_map, where, where, name, number)
+
+
+def read_json(source: Source) -> Iterator[Article | Problem]:
+    """Articles from a JSON object (one article, or a wrapped list) or an array of objects."""
+    text, problems = read_text(source)
+    yield from problems
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UnreadableFile(f"invalid JSON: {e.msg} at line {e.lineno} column {e.colno}") from e
+    except (ValueError, RecursionError) as e:
+        raise UnreadableFile(f"invalid JSON: {e or 'nested too deeply'}") from e
+    name = source.name
+    field_map = source.field_map
+    text_keys = (field_map.get("title") or DEFAULT_FIELD_MAP["title"]) + (
+        field_map.get("body") or DEFAULT_FIELD_MAP["body"])
+    items = _article_list(document, text_keys)
+    if items is None:
+        if isinstance(document, dict):
+            yield from _convert(document, field_map, name, name, name, None)
+            return
+        raise UnreadableFile(f"JSON holds {_kind(document)}, not articles: expected an object "
+                             "or an array of objects")
+    for number, item in enumerate(items, start=1):
+        where = f"{name}#{number}"
+        if isinstance(item, dict):
+            yield from _convert(item, field_map, where, where, name, None)
+        else:
+            yield Problem(name, f"item {number} is {_kind(item)}, not an article object")
+
+
+def _article_list(document: Any, text_keys: tuple[str, ...], depth: int = 0) -> list[Any] | None:
+    """The list of articles in a document, or None when it is a single article.
+
+    An array is the list; so is a list of objects under a wrapper key (even next to a
+    feed-level "title", as in JSON Feed). An object without title/body keys is searched
+    two levels down, for API shapes like {"response": {"docs": [...]}}.
+    """
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict) or depth > 2:
+        return None
+    lowered = {key.lower(): value for key, value in document.items()}
+    for key in WRAPPER_KEYS:
+        value = lowered.get(key)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return value
+    if any(lowered.get(key) for key in text_keys):
+        return None
+    if any(lowered.get(key) == [] for key in WRAPPER_KEYS):
+        return []
+    for value in document.values():
+        if isinstance(value, dict):
+            found = _article_list(value, text_keys, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _convert(record: Mapping[str, Any], field_map: FieldMap, default_id: str, path: str,
+             name: str, line: int | None) -> Iterator[Article | Problem]:
+    result = record_to_article(record, field_map, default_id=default_id, path=path)
+    if isinstance(result, str):
+        yield Problem(name, result, line=line)
+        return
+    for warning in result.warnings:
+        yield Problem(name, warning, line=line, skipped=False)
+    yield result.article
+
+
+def _json_error(error: ValueError, line: str) -> str:
+    """The decoder's reason and the column in the line (not past its newline)."""
+    if isinstance(error, json.JSONDecodeError):
+        column = min(error.pos, len(line.rstrip("\r\n"))) + 1
+        return f"{error.msg} at column {column}"
+    return str(error)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null" if value is None else "an object"

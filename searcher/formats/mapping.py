@@ -1,0 +1,407 @@
+"""Structured records (JSON objects, front matter, page metadata) -> Article.
+
+Every structured reader goes through ``record_to_article`` so that one field map
+(``--map``) means the same thing for JSONL, JSON and Markdown, and so that the
+rules nobody wants to re-learn per format live once: which keys feed which
+field, how dates are read (never invented), and that every key we did not use
+is kept in ``Article.meta`` instead of being dropped.
+
+This is in the build's hot path (one call per JSONL line), so the common case
+(lower-case keys, ISO dates, string values) takes the short road; the lenient
+date parsers are imported only when a date needs them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from ..errors import FieldMapError
+from ..models import Article
+from .base import FieldMap
+
+ARTICLE_FIELDS = ("id", "title", "body", "tags", "authors", "published", "url", "source")
+LIST_FIELDS = frozenset({"tags", "authors"})
+
+# A plain dict (not a MappingProxyType) so that a Source holding it can be pickled
+# for a multi-process build; the FieldMap type (a Mapping) keeps callers read-only.
+DEFAULT_FIELD_MAP: FieldMap = {
+    "id": ("id", "_id", "guid", "uuid"),
+    "title": ("title", "headline", "name"),
+    "body": ("body", "text", "content", "description", "article", "summary"),
+    "tags": ("tags", "categories", "keywords", "topics"),
+    "published": ("published", "date", "published_at", "datetime", "pubdate", "created_at",
+                  "timestamp"),
+    "authors": ("authors", "author", "byline", "creator"),
+    "url": ("url", "link", "href"),
+    "source": ("source", "publisher", "publication", "site_name"),
+}
+
+
+def parse_field_map(specs: Sequence[str]) -> FieldMap:
+    """The default map with the user's ``FIELD=KEY[,KEY...]`` overrides applied.
+
+    An override replaces the default keys of that field only; giving the same field
+    twice appends (``--map tags=topics --map tags=places`` reads both). Keys are
+    matched case-insensitively, so they are stored lower-cased.
+    """
+    result = dict(DEFAULT_FIELD_MAP)
+    overridden: set[str] = set()
+    for spec in specs:
+        name, sep, keys_text = spec.partition("=")
+        name = name.strip().lower()
+        if not sep or not name:
+            raise FieldMapError(
+                f"--map {spec!r} is not FIELD=KEY: write it like --map body=short_description "
+                "or --map tags=topics,places")
+        if name not in ARTICLE_FIELDS:
+            raise FieldMapError(
+                f"--map {spec!r} names no article field {name!r}: use one of "
+                f"{', '.join(ARTICLE_FIELDS)}")
+        keys = [key.strip().lower() for key in keys_text.split(",")]
+        if not all(keys):
+            raise FieldMapError(
+                f"--map {spec!r} has an empty record key: list keys separated by commas, "
+                f"like --map {name}=key1,key2")
+        previous = result[name] if name in overridden else ()
+        result[name] = tuple(dict.fromkeys([*previous, *keys]))
+        overridden.add(name)
+    return result
+
+
+def field_map_specs(field_map: FieldMap) -> list[str]:
+    """The ``FIELD=KEY,...`` specs that differ from the defaults (``parse_field_map``'s inverse)."""
+    return [f"{name}={','.join(keys)}" for name, keys in field_map.items()
+            if name in DEFAULT_FIELD_MAP and tuple(keys) != DEFAULT_FIELD_MAP[name]]
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A record that became an article, with warnings about what could not be read
+    (e.g. an unparseable date, kept raw in meta): the caller reports them as
+    non-skipping Problems."""
+
+    article: Article
+    warnings: tuple[str, ...] = ()
+
+
+def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default_id: str,
+                      path: str) -> Mapped | str:
+    """Map one record to an Article, or return why it cannot be one.
+
+    Scalar fields take the first key holding a usable non-empty value; tags and
+    authors concatenate all their keys (deduplicated, first spelling kept). A key
+    is consumed when its value was used or empty; every other key, including one
+    whose value could not be read (a date we cannot parse), stays in ``meta``.
+    Dotted keys (``meta.author``) reach into nested objects, which stay in meta whole.
+    """
+    joined = "".join(record)
+    index: dict[str, str] | None = None
+    if joined.lower() != joined:  # rare: only then pay for case-insensitive lookups
+        index = {}
+        for key in record:
+            index.setdefault(key.lower(), key)
+    get = record.get
+    consumed: set[str | None] = set()
+    texts: dict[str, str] = {}
+    tags: list[str] = []
+    authors: list[str] = []
+    published: datetime | None = None
+    bad_dates: list[str] = []
+    for name, keys in _plan(field_map):
+        for key in keys:
+            if index is None:
+                top: str | None = key
+                value = get(key, _MISSING)
+            else:
+                top = index.get(key)
+                value = _MISSING if top is None else record[top]
+            if value is _MISSING:
+                if "." not in key:
+                    continue
+                value, top = _nested(record, index, key)
+                if value is _MISSING:
+                    continue
+            if name == "tags" or name == "authors":
+                items = _items(value, strip_by=name == "authors")
+                if items is not None:
+                    (tags if name == "tags" else authors).extend(items)
+                    consumed.add(top)
+            elif name == "published":
+                if _is_empty(value):
+                    consumed.add(top)
+                    continue
+                published = parse_date(value)
+                if published is not None:
+                    consumed.add(top)
+                    break
+                bad_dates.append(f"{top or key}={_short(value)}")
+            else:
+                text = value.strip() if type(value) is str else _text(value, name)
+                if text is not None:
+                    consumed.add(top)
+                    if text:
+                        texts[name] = text
+                        break
+    title = texts.get("title", "")
+    body = texts.get("body", "")
+    article_id = texts.get("id", default_id)
+    if not title and not body:
+        named = f"record {article_id!r}" if "id" in texts else "record"
+        looked = (field_map.get("title") or DEFAULT_FIELD_MAP["title"]) + (
+            field_map.get("body") or DEFAULT_FIELD_MAP["body"])
+        return (f"{named} has neither a title nor a body (looked for keys "
+                f"{', '.join(looked)}; use --map body=KEY if the text is under another key)")
+    meta = {k: v for k, v in record.items() if k not in consumed}
+    article = Article(
+        article_id, title, body, _dedupe(tags), _dedupe(authors), published,
+        texts.get("source", ""), texts.get("url", ""), path, meta)
+    if bad_dates and published is None:
+        return Mapped(article, (f"unreadable date ({'; '.join(bad_dates)}): indexed without a "
+                                "date, the raw value is kept in meta",))
+    return Mapped(article)
+
+
+_MISSING: Any = object()
+_PLANS: dict[int, tuple[FieldMap, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+
+
+def _plan(field_map: FieldMap) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(field, keys) for every article field, defaults filled in; cached per map object
+    (the cache holds the map, so its id cannot be reused while cached)."""
+    cached = _PLANS.get(id(field_map))
+    if cached is not None and cached[0] is field_map:
+        return cached[1]
+    plan = tuple((name, tuple(k.lower() for k in (field_map.get(name) or DEFAULT_FIELD_MAP[name])))
+                 for name in ARTICLE_FIELDS)
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    _PLANS[id(field_map)] = (field_map, plan)
+    return plan
+
+
+def _nested(record: Mapping[str, Any], index: Mapping[str, str] | None,
+            key: str) -> tuple[Any, None]:
+    """The value at a dotted key (``meta.author``), or _MISSING. The top-level key is
+    reported as None: the nested object is only partly used, so it stays in meta whole."""
+    head, _, rest = key.partition(".")
+    top = head if index is None else index.get(head)
+    value: Any = record.get(top, _MISSING) if top is not None else _MISSING
+    for part in rest.split("."):
+        if not isinstance(value, Mapping):
+            return _MISSING, None
+        found = next((k for k in value if isinstance(k, str) and k.lower() == part), None)
+        if found is None:
+            return _MISSING, None
+        value = value[found]
+    return value, None
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and value.isspace()) or (
+        isinstance(value, (list, dict)) and not value)
+
+
+_UNWRAP_KEYS = ("name", "$oid", "$date", "#text", "text", "value", "href")
+
+
+def _unwrap(value: Any) -> Any:
+    """A dict standing for one value ({"name": ...}, Mongo's {"$oid": ...}) -> that value."""
+    if isinstance(value, Mapping):
+        for key in _UNWRAP_KEYS:
+            inner = value.get(key)
+            if isinstance(inner, (str, int, float)) and not isinstance(inner, bool):
+                return inner
+    return value
+
+
+def _text(value: Any, name: str) -> str | None:
+    """A text field's value: "" when empty, None when the value is not text-like."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return _number(value)
+    if isinstance(value, list):
+        if name == "body" and all(isinstance(v, str) for v in value):
+            return "\n\n".join(v.strip() for v in value if v.strip())
+        return "" if not value else None
+    if isinstance(value, Mapping):
+        inner = _unwrap(value)
+        return None if inner is value else _text(inner, name)
+    return None
+
+
+def _number(value: int | float) -> str | None:
+    try:
+        return str(value)
+    except ValueError:  # an int beyond Python's str() digit limit
+        return None
+
+
+_SPLIT = re.compile(r"[,;]")
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+
+
+def _items(value: Any, *, strip_by: bool) -> list[str] | None:
+    """A list field's items from a list or a ``,``/``;`` string; None when unreadable."""
+    if type(value) is list:
+        items = []
+        for item in value:
+            if type(item) is not str:
+                return _mixed_items(value, strip_by)
+            item = item.strip()
+            if item:
+                items.append(item)
+        return [_BY.sub("", item) for item in items] if strip_by else items
+    if value is None:
+        return []
+    return _mixed_items([value], strip_by, split=type(value) is str)
+
+
+def _mixed_items(values: list[Any], strip_by: bool, split: bool = False) -> list[str] | None:
+    items: list[str] = []
+    for value in values:
+        item = _unwrap(value)
+        if isinstance(item, str):
+            for part in _SPLIT.split(item) if split else [item]:
+                part = part.strip()
+                if strip_by:
+                    part = _BY.sub("", part)
+                if part:
+                    items.append(part)
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            text = _number(item)
+            if text is None:
+                return None
+            items.append(text)
+        elif item is not None:
+            return None
+    return items
+
+
+def _dedupe(items: list[str]) -> tuple[str, ...]:
+    if len(items) < 2:
+        return tuple(items)
+    seen: set[str] = set()
+    result = []
+    for item in items:
+        folded = item.casefold()
+        if folded not in seen:
+            seen.add(folded)
+            result.append(item)
+    return tuple(result)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---- dates -------------------------------------------------------------------------------
+
+_EPOCH = datetime(1970, 1, 1)
+_REUTERS = re.compile(
+    r"(\d{1,2})-([A-Za-z]{3})-(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_EPOCH_TEXT = re.compile(r"-?\d{9,}(?:\.\d+)?")
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A naive UTC datetime from what archives put in a date field, or None.
+
+    Accepts ISO 8601, RFC 2822, Reuters' ``26-FEB-1987 15:01:01.79``, epoch seconds,
+    milliseconds or microseconds (numbers or digit strings), date/datetime objects
+    (YAML) and Mongo's ``{"$date": ...}``. Anything lacking a year, month and day is
+    refused rather than completed: a reader never invents a date.
+    """
+    try:
+        if type(value) is str:
+            return _parse_text(value.strip())
+        if isinstance(value, datetime):
+            return _naive_utc(value)
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day)
+        if isinstance(value, str):
+            return _parse_text(value.strip())
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return _from_epoch(value)
+        if isinstance(value, Mapping) and "$date" in value:
+            return parse_date(value["$date"])
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        return None
+    return None
+
+
+def _naive_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=None)
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _from_epoch(number: float) -> datetime | None:
+    if not math.isfinite(number):
+        return None
+    size = abs(number)
+    if size >= 1e17:
+        return None
+    scale = 1 if size < 1e11 else 1_000 if size < 1e14 else 1_000_000
+    if isinstance(number, int):
+        seconds, rest = divmod(number, scale)
+        return _EPOCH + timedelta(seconds=seconds, microseconds=rest * 1_000_000 // scale)
+    return _EPOCH + timedelta(seconds=number / scale)
+
+
+def _parse_text(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return parsed if parsed.tzinfo is None else _naive_utc(parsed)
+    if _EPOCH_TEXT.fullmatch(text):
+        return _from_epoch(float(text) if "." in text else int(text))
+    match = _REUTERS.fullmatch(text)
+    if match:
+        day, month, year, hour, minute, second, fraction = match.groups()
+        month_number = _MONTHS.get(month.lower())
+        if month_number is not None:
+            return datetime(int(year), month_number, int(day), int(hour), int(minute),
+                            int(second), int((fraction or "0").ljust(6, "0")))
+    return _parse_lenient(text)
+
+
+def _parse_lenient(text: str) -> datetime | None:
+    """RFC 2822, then dateutil; dateutil fills gaps from a default, so parse with two
+    different defaults and refuse the text if the date part changes with them."""
+    import email.utils
+    import warnings
+
+    from dateutil import parser
+
+    try:
+        return _naive_utc(email.utils.parsedate_to_datetime(text))
+    except (ValueError, TypeError, IndexError, OverflowError):
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unknown timezone names: read as UTC
+        try:
+            first = parser.parse(text, default=datetime(2000, 1, 1))
+            second = parser.parse(text, default=datetime(2001, 2, 2))
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if first.date() != second.date():
+        return None
+    return _naive_utc(first)
