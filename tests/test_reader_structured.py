@@ -422,6 +422,22 @@ def test_html_dates_from_json_ld_and_other_meta(tmp_path: Path, head: str,
     assert isinstance(article, Article) and article.published == published
 
 
+@pytest.mark.parametrize(("declaration", "problems"), [
+    ('<meta charset="windows-1252">', []),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">', []),
+    ("", ["legacy.html: invalid UTF-8 at byte 577; decoded as cp1252"]),
+])
+def test_html_legacy_encodings(tmp_path: Path, declaration: str, problems: list[str]) -> None:
+    page = (DATA / "undated.html").read_text(encoding="utf-8").replace(
+        '<meta charset="utf-8">', declaration).replace(
+        "bird survey, recording", "bird survey (caf\u00e9 included), recording")
+    path = tmp_path / "legacy.html"
+    path.write_bytes(page.encode("cp1252"))
+    items = list(html.read(source(path)))
+    assert [str(i) for i in items if isinstance(i, Problem)] == problems
+    assert isinstance(items[-1], Article) and "(café included)" in items[-1].body
+
+
 def test_html_problems(tmp_path: Path) -> None:
     assert [str(p) for p in html.read(source(DATA / "nav-only.html"))] == [
         "nav-only.html: no article text found in the page"]

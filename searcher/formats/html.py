@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Article, Problem
-from .base import Source, read_text
+from .base import Source, decode, read_bytes
 from .mapping import parse_date
 
 # Meta names/properties/itemprops stating when an article was published, best first.
@@ -32,13 +32,15 @@ DATE_META = (
 )
 TAG_META = ("article:tag", "keywords", "news_keywords")
 _SPLIT = re.compile(r"[,;]")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)"""
+                      rb"""|<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.IGNORECASE)
 
 
 def read(source: Source) -> Iterator[Article | Problem]:
     """One Article per page, or a Problem when the page has no article text."""
     import trafilatura  # lazy: see the module docstring
 
-    text, problems = read_text(source)
+    text, problems = decode_page(read_bytes(source.path), source)
     yield from problems
     tree = trafilatura.load_html(text)
     if tree is None:
@@ -73,6 +75,24 @@ def read(source: Source) -> Iterator[Article | Problem]:
         authors=_split_names(_clean(found.get("author"))), published=published,
         source=_clean(found.get("sitename")), url=_clean(found.get("url")),
         path=source.name, meta=meta)
+
+
+def decode_page(data: bytes, source: Source) -> tuple[str, list[Problem]]:
+    """Text of a saved page: UTF-8 if it is valid UTF-8, else the charset the page
+    declares (legacy pages are often windows-1252 or Shift_JIS, and say so), else the
+    shared fallback, which reports the guess."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    match = _CHARSET.search(data[:4096])
+    if match and b"\0" not in data[:8192]:
+        name = (match.group(1) or match.group(2)).decode("ascii", "replace")
+        try:
+            return data.decode(name), []
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(data, source)
 
 
 @dataclass(frozen=True)
