@@ -293,7 +293,7 @@ def test_reuters_indexes_completely(reuters_index: Path) -> None:
                     expected[tag] = expected.get(tag, 0) + 1
     assert counts["earn"] == 3_987
     assert counts == expected
-    assert untitled == 737
+    assert untitled == 736  # 737 untitled records, one of them (12793) is empty and skipped
 
 
 @needs_shared(REUTERS)

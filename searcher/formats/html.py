@@ -20,7 +20,7 @@ from typing import Any
 
 from ..models import Article, Problem
 from .base import Source, decode, read_bytes
-from .mapping import parse_date
+from .dates import parse_date
 
 # Meta names/properties/itemprops stating when an article was published, best first.
 DATE_META = (
