@@ -23,6 +23,7 @@ from .errors import (
 from .indexer import build_index
 from .models import (
     Article,
+    ArticleView,
     BuildProgress,
     BuildReport,
     FacetCount,
@@ -33,13 +34,14 @@ from .models import (
     SearchResults,
     Snippet,
 )
-from .search import Index, open_index
+from .search import Index, open_index, search
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Article",
     "ArticleNotFoundError",
+    "ArticleView",
     "BuildProgress",
     "BuildReport",
     "CorpusError",
@@ -59,4 +61,5 @@ __all__ = [
     "Snippet",
     "build_index",
     "open_index",
+    "search",
 ]

@@ -20,7 +20,7 @@ from rich.console import Console
 from . import render
 from .errors import QuerySyntaxError, SearcherError
 from .indexer import build_index
-from .search import open_index
+from .search import DEFAULT_LIMIT, SORTS, open_index
 from .store import INDEX_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -107,3 +107,54 @@ def stats(index: Path | None, top: int, as_json: bool) -> None:
         click.echo(json.dumps(render.to_jsonable(result), ensure_ascii=False))
     else:
         _stdout().print(render.stats_view(result))
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@index_option
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Must have this tag (repeatable: all).")
+@click.option("--any-tag", "any_tags", multiple=True, metavar="TAG",
+              help="Must have at least one of these tags (repeatable).")
+@click.option("--not-tag", "exclude_tags", multiple=True, metavar="TAG",
+              help="Must not have this tag (repeatable).")
+@click.option("--since", metavar="DATE", help="Published on or after (2020-10-01, 'last week').")
+@click.option("--until", metavar="DATE", help="Published on or before (whole day included).")
+@click.option("--author", metavar="NAME", help="Written by this author.")
+@click.option("--source", metavar="NAME", help="From this publication.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=DEFAULT_LIMIT,
+              show_default=True, help="Hits per page.")
+@click.option("--page", "-p", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--facets", is_flag=True,
+              help="Count tags, authors, sources and dates of all matches.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
+def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
+           any_tags: tuple[str, ...], exclude_tags: tuple[str, ...], since: str | None,
+           until: str | None, author: str | None, source: str | None, sort: str, limit: int,
+           page: int, facets: bool, as_json: bool) -> None:
+    """Search the index. QUERY uses the query language in README.md (`*` or nothing with
+    filters: every article)."""
+    with _errors(), open_index(index) as ix:
+        results = ix.search(" ".join(query), tags=tags, any_tags=any_tags,
+                            exclude_tags=exclude_tags, since=since, until=until, author=author,
+                            source=source, sort=sort, limit=limit, page=page, facets=facets)
+    if as_json:
+        click.echo(json.dumps(render.to_jsonable(results), ensure_ascii=False))
+    else:
+        _stdout().print(render.results_view(results))
+
+
+@main.command()
+@click.argument("article_id")
+@index_option
+@click.option("--query", "-q", default="", help="Highlight this query's terms.")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
+def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None:
+    """Show the whole article ARTICLE_ID (ids are shown in search results)."""
+    with _errors(), open_index(index) as ix:
+        view = ix.show(article_id, query)
+    if as_json:
+        click.echo(json.dumps(render.to_jsonable(view), ensure_ascii=False))
+    else:
+        _stdout().print(render.article_view(view))

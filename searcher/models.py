@@ -118,6 +118,7 @@ class SearchResults:
     elapsed_ms: float
     facets: Facets | None = None
     suggestion: str | None = None
+    notes: tuple[str, ...] = ()  # what a lenient parse assumed (e.g. a missing quote)
 
 
 @dataclass(frozen=True)
@@ -187,3 +188,12 @@ class IndexStats:
     top_tags: tuple[FacetCount, ...]
     index_bytes: int
     last_build: str | None
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """A whole article with the spans of a query's terms in its title and body."""
+
+    article: Article
+    title_highlights: tuple[tuple[int, int], ...] = ()
+    body_highlights: tuple[tuple[int, int], ...] = ()

@@ -26,7 +26,16 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .models import BuildProgress, BuildReport, IndexStats
+from .models import (
+    ArticleView,
+    BuildProgress,
+    BuildReport,
+    Facets,
+    Hit,
+    IndexStats,
+    SearchResults,
+    Snippet,
+)
 
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|"
                       r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -129,6 +138,129 @@ def stats_view(stats: IndexStats) -> RenderableType:
     for fc in stats.top_tags:
         tags.add_row(Text(clean(fc.value)), f"{fc.count:,}")
     return Group(table, Text(""), tags)
+
+
+HIGHLIGHT = "bold yellow"
+TITLE = "bold"
+META = "dim"
+SPARK = " ▁▂▃▄▅▆▇█"
+TITLE_MAX = 160
+
+
+def highlighted(text: str, spans: tuple[tuple[int, int], ...], style: str = "",
+                limit: int | None = None) -> Text:
+    """Untrusted ``text`` as a Text with ``spans`` styled; control characters become
+    spaces (same length, so spans stay aligned), markup stays literal."""
+    safe = _CONTROL.sub(lambda m: " " * len(m.group()), text)
+    out = Text(safe, style=style)
+    for start, end in spans:
+        if 0 <= start < end <= len(safe):
+            out.stylize(HIGHLIGHT, start, end)
+    if limit is not None and len(safe) > limit:
+        out.truncate(limit, overflow="ellipsis")
+    return out
+
+
+def snippet_text(snippet: Snippet) -> Text:
+    out = Text("… ", style=META)
+    out.append_text(highlighted(snippet.text, snippet.highlights))
+    out.append(" …", style=META)
+    return out
+
+
+def hit_meta(hit: Hit) -> Text:
+    parts = []
+    if hit.published:
+        parts.append(f"{hit.published:%Y-%m-%d}")
+    if hit.source:
+        parts.append(hit.source)
+    if hit.authors:
+        parts.append(", ".join(hit.authors))
+    if hit.tags:
+        parts.append("tags: " + ", ".join(hit.tags[:8]) + (" …" if len(hit.tags) > 8 else ""))
+    parts.append(f"score {hit.score:.2f}")
+    parts.append(f"id {hit.id}")
+    return Text(clean(" · ".join(parts)), style=META)
+
+
+def hit_view(hit: Hit) -> RenderableType:
+    head = Text(f"{hit.rank:>3}. ", style=TITLE)
+    head.append_text(highlighted(hit.title or "(untitled)", hit.title_highlights, TITLE,
+                                 limit=TITLE_MAX))
+    lines: list[RenderableType] = [head, Text("     ").append_text(hit_meta(hit))]
+    for snip in hit.snippets:
+        lines.append(Text("     ").append_text(snippet_text(snip)))
+    if hit.matched:
+        lines.append(Text("     matched: " + clean("; ".join(hit.matched)), style="italic dim"))
+    return Group(*lines)
+
+
+def sparkline(counts: list[int]) -> str:
+    top = max(counts) if counts else 0
+    if not top:
+        return ""
+    return "".join(SPARK[0 if c == 0 else max(1, round(c / top * 8))] for c in counts)
+
+
+def facets_view(facets: Facets) -> RenderableType:
+    lines: list[RenderableType] = []
+    if facets.dates:
+        line = Text(f"timeline ({facets.date_unit}) ", style=META)
+        line.append(f"{facets.dates[0].value} ")
+        line.append(sparkline([fc.count for fc in facets.dates]), style="cyan")
+        line.append(f" {facets.dates[-1].value}")
+        lines.append(line)
+    for label, values in (("tags", facets.tags), ("authors", facets.authors),
+                          ("sources", facets.sources)):
+        if values:
+            line = Text(f"{label}: ", style=META)
+            line.append(clean(", ".join(f"{fc.value} ({fc.count:,})" for fc in values)))
+            lines.append(line)
+    return Group(*lines)
+
+
+def results_view(results: SearchResults) -> RenderableType:
+    """A page of results: hits, then facets, then the total and time."""
+    parts: list[RenderableType] = []
+    for hit in results.hits:
+        parts.append(hit_view(hit))
+        parts.append(Text(""))
+    for note in results.notes:
+        parts.append(Text("note: " + clean(note), style="yellow"))
+    if results.total == 0:
+        parts.append(Text("no results", style="bold red"))
+    if results.suggestion:
+        line = Text("did you mean: ", style="yellow")
+        line.append(clean(results.suggestion), style="bold")
+        parts.append(line)
+    if results.facets is not None:
+        parts.append(facets_view(results.facets))
+    if results.total:
+        first = (results.page - 1) * results.limit + 1
+        last = first + len(results.hits) - 1
+        shown = f"{first}-{last} of " if results.hits else f"page {results.page} of "
+        parts.append(Text(f"{shown}{results.total:,} results ({results.elapsed_ms:.0f} ms)",
+                          style=META))
+    return Group(*parts)
+
+
+def article_view(view: ArticleView) -> RenderableType:
+    a = view.article
+    meta = [f"id {a.id}"]
+    if a.published:
+        meta.append(f"{a.published:%Y-%m-%d %H:%M}")
+    for value in (a.source, ", ".join(a.authors), a.url, a.path):
+        if value:
+            meta.append(value)
+    parts: list[RenderableType] = [
+        highlighted(a.title or "(untitled)", view.title_highlights, TITLE),
+        Text(clean(" · ".join(meta)), style=META),
+    ]
+    if a.tags:
+        parts.append(Text("tags: " + clean(", ".join(a.tags)), style=META))
+    parts.append(Text(""))
+    parts.append(highlighted(a.body, view.body_highlights))
+    return Group(*parts)
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import Stemmer
-from whoosh import fields
+from whoosh import columns, fields
 from whoosh.analysis import (
     STOP_WORDS,
     CharsetFilter,
@@ -26,6 +26,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.support.charset import accent_map
+from whoosh.util.times import datetime_to_long
 
 from .models import Article
 
@@ -39,6 +40,9 @@ TAGS = "tags"
 AUTHORS = "authors"
 SOURCE = "source"
 PUBLISHED = "published"
+# Sort key for "newest first": the publication time, 0 when undated, so undated
+# articles sort last (the published column's own "missing" value is the maximum).
+NEWEST = "newest"
 URL = "url"
 PATH = "path"
 META = "meta"
@@ -195,6 +199,7 @@ def build_schema() -> fields.Schema:
         authors=fields.TEXT(analyzer=keyword, phrase=False),
         source=fields.TEXT(analyzer=keyword, phrase=False),
         published=fields.DATETIME(stored=True, sortable=True),
+        newest=fields.COLUMN(columns.NumericColumn("Q", default=0)),
         tags_display=fields.STORED(),
         authors_display=fields.STORED(),
         source_display=fields.STORED(),
@@ -204,9 +209,12 @@ def build_schema() -> fields.Schema:
     )
 
 
+_KEYWORD_ANALYZER = keyword_analyzer()
+
+
 def normalize_keyword(value: str) -> str:
     """The folded form a keyword value is indexed under (for exact tag lookups/facets)."""
-    tokens = [t.text for t in keyword_analyzer()(value)]
+    tokens = [t.text for t in _KEYWORD_ANALYZER(value)]
     return tokens[0] if tokens else ""
 
 
@@ -228,6 +236,7 @@ def article_to_document(article: Article) -> dict[str, Any]:
     }
     if article.published is not None:
         doc[PUBLISHED] = article.published
+        doc[NEWEST] = datetime_to_long(article.published)
     return doc
 
 

@@ -9,20 +9,38 @@ commit at each call.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import time
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from . import manifest as manifest_io
 from . import schema, store
-from .errors import ArticleNotFoundError
-from .models import Article, FacetCount, IndexStats
+from .errors import ArticleNotFoundError, QuerySyntaxError
+from .facets import compute_facets, display_value
+from .models import Article, ArticleView, FacetCount, Hit, IndexStats, QueryTerm, SearchResults
+from .query import ParsedQuery, build_filter, parse_query
+from .snippets import highlight_spans, make_snippets, matched_terms
+from .suggest import suggest_query
 
 DEFAULT_TOP_TAGS = 20
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 1000
+SORTS = ("relevance", "newest", "oldest")
+# More-like-this: the best SIMILAR_TERMS of SIMILAR_CANDIDATES key terms, leaving out
+# words in more than SIMILAR_MAX_DF of articles (they make the OR slow and vague).
+# WHOOSH-NOTES 10: Whoosh's default of 5 terms finds too little.
+SIMILAR_CANDIDATES = 40
+SIMILAR_TERMS = 15
+SIMILAR_MAX_DF = 0.02
+SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
+DateArg = str | date | datetime | None
 
 
 class Index:
@@ -63,6 +81,18 @@ class Index:
             raise ArticleNotFoundError(article_id)
         return schema.document_to_article(stored)
 
+    def show(self, article_id: str, query: str = "") -> ArticleView:
+        """The full article, with ``query``'s terms located in its title and body."""
+        article = self.get(article_id)
+        if not query.strip():
+            return ArticleView(article)
+        terms = parse_query(query, self._current().reader()).terms
+        return ArticleView(
+            article,
+            highlight_spans(article.title, terms, field=schema.TITLE),
+            highlight_spans(article.body, terms, field=schema.BODY),
+        )
+
     def keyword_counts(self, field: str, prefix: str = "") -> list[FacetCount]:
         """Every value of a keyword field (tags, authors, source) starting with ``prefix``
         (case-insensitive), with its number of articles, most used first."""
@@ -76,19 +106,107 @@ class Index:
             if n:
                 counts.append((text, n))
         counts.sort(key=lambda tc: (-tc[1], tc[0]))
-        return [FacetCount(self._display(s, field, t), n) for t, n in counts]
+        return [FacetCount(display_value(s, field, t), n) for t, n in counts]
 
-    def _display(self, s: Searcher, field: str, folded: str) -> str:
-        """The value as an article wrote it (the index holds it folded)."""
-        stored_field = {schema.TAGS: schema.TAGS_STORED, schema.AUTHORS: schema.AUTHORS_STORED,
-                        schema.SOURCE: schema.SOURCE_STORED}[field]
-        for docnum in s.reader().postings(field, folded).all_ids():
-            values: Any = s.stored_fields(docnum).get(stored_field) or ()
-            for value in [values] if isinstance(values, str) else values:
-                if schema.normalize_keyword(value) == folded:
-                    return str(value)
-            break
-        return folded
+    def search(
+        self,
+        query: str = "",
+        *,
+        tags: Sequence[str] = (),
+        any_tags: Sequence[str] = (),
+        exclude_tags: Sequence[str] = (),
+        since: DateArg = None,
+        until: DateArg = None,
+        author: str | None = None,
+        source: str | None = None,
+        sort: str = "relevance",
+        limit: int = DEFAULT_LIMIT,
+        page: int = 1,
+        facets: bool = False,
+        snippets: bool = True,
+        now: datetime | None = None,
+    ) -> SearchResults:
+        """Run ``query`` (the query language in README.md) with filters kept out of the score.
+
+        ``tags`` must all be present, ``any_tags`` at least one, ``exclude_tags`` none;
+        ``since``/``until`` are inclusive dates (``2020-10-01``, ``last week``...).
+        ``sort`` is relevance, newest or oldest. ``total`` is exact. ``facets`` counts
+        tags, authors, sources and dates over every match, not just this page.
+        Raises QuerySyntaxError for a query or date it cannot read.
+        """
+        started = time.perf_counter()
+        if sort not in SORTS:
+            raise QuerySyntaxError(f"unknown sort {sort!r}", hint="use relevance, newest or oldest")
+        if not 1 <= limit <= MAX_LIMIT or page < 1:
+            raise QuerySyntaxError(f"limit must be 1..{MAX_LIMIT} and page >= 1")
+        s = self._current()
+        parsed = parse_query(query, s.reader(), now=now)
+        filt, mask = build_filter(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
+                                  since=since, until=until, author=author, source=source,
+                                  now=now)
+        sortedby, reverse = {"relevance": (None, False), "newest": (schema.NEWEST, True),
+                             "oldest": (schema.PUBLISHED, False)}[sort]
+        results = s.search(parsed.query, limit=page * limit, filter=filt, mask=mask,
+                           sortedby=sortedby, reverse=reverse, terms=False)
+        total = len(results)
+        first = (page - 1) * limit
+        hits = tuple(self._hit(s, results[i], i + 1, parsed, snippets)
+                     for i in range(first, min(first + limit, results.scored_length())))
+        facet_counts = compute_facets(s, parsed.query, filt, mask) if facets else None
+        suggestion = None
+        if total < SUGGEST_BELOW and not parsed.match_all:
+            suggestion = suggest_query(query, s, filt, mask, better_than=total)
+        return SearchResults(query=query, total=total, hits=hits, page=page, limit=limit,
+                             elapsed_ms=(time.perf_counter() - started) * 1000,
+                             facets=facet_counts, suggestion=suggestion, notes=parsed.notes)
+
+    def _hit(self, s: Searcher, hit: Any, rank: int, parsed: ParsedQuery,
+             with_snippets: bool) -> Hit:
+        stored = hit.fields()
+        article = schema.document_to_article(stored)
+        terms = parsed.terms + keyword_phrases(parsed.terms)  # what to highlight
+        return Hit(
+            id=article.id,
+            title=article.title,
+            published=article.published,
+            tags=article.tags,
+            authors=article.authors,
+            source=article.source,
+            url=article.url,
+            path=article.path,
+            score=float(hit.score) if hit.score is not None else 0.0,
+            rank=rank,
+            title_highlights=highlight_spans(article.title, terms, field=schema.TITLE),
+            snippets=make_snippets(article.body, terms, field=schema.BODY)
+            if with_snippets else (),
+            matched=why_matched(article, parsed.terms),
+        )
+
+    def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT) -> SearchResults:
+        """Articles most like this one, best first: its most distinctive body terms
+        (Bo1 key terms, minus words common across the index) as an OR query."""
+        started = time.perf_counter()
+        s = self._current()
+        docnum = s.document_number(**{schema.ID: article_id})
+        if docnum is None:
+            raise ArticleNotFoundError(article_id)
+        stored = s.stored_fields(docnum)
+        text = f"{stored.get(schema.TITLE, '')}\n{stored.get(schema.BODY, '')}"
+        candidates = s.key_terms_from_text(schema.BODY, text, numterms=SIMILAR_CANDIDATES)
+        common = max(int(s.doc_count() * SIMILAR_MAX_DF), 3)
+        reader = s.reader()
+        distinctive = [(t, w) for t, w in candidates if reader.doc_frequency(schema.BODY, t)
+                       <= common]
+        chosen = (distinctive if len(distinctive) >= 5 else candidates)[:SIMILAR_TERMS]
+        q = wq.Or([wq.Term(schema.BODY, t, boost=w) for t, w in chosen])
+        results = s.search(q, limit=limit, mask=wq.Term(schema.ID, article_id), terms=False)
+        terms = (QueryTerm(schema.BODY, "term", "similar", tuple(t for t, _w in chosen)),)
+        parsed = ParsedQuery(query=q, match_all=False, terms=terms)
+        hits = tuple(self._hit(s, results[i], i + 1, parsed, True)
+                     for i in range(results.scored_length()))
+        return SearchResults(query=f"similar:{article_id}", total=len(results), hits=hits,
+                             page=1, limit=limit,
+                             elapsed_ms=(time.perf_counter() - started) * 1000)
 
     def stats(self, top_tags: int = DEFAULT_TOP_TAGS) -> IndexStats:
         """Documents, date range, the most used tags, size and when it was built."""
@@ -122,6 +240,45 @@ def _published_values(s: Searcher) -> list[datetime]:
     return values
 
 
+def keyword_phrases(terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...]:
+    """Tag/author/source values as title/body phrases, so ``tag:"Mike Pompeo"`` also
+    highlights the name where the text mentions it."""
+    out: list[QueryTerm] = []
+    analyzer = schema.text_analyzer()
+    for qt in terms:
+        if qt.field not in schema.KEYWORD_FIELDS:
+            continue
+        for value in qt.terms:
+            words = tuple(w for w, _s, _e in analyzer.terms(value))
+            if words:
+                kind = "phrase" if len(words) > 1 else "term"
+                out.extend(QueryTerm(f, kind, qt.label, words) for f in schema.TEXT_FIELDS)
+    return tuple(out)
+
+
+def why_matched(article: Article, terms: Sequence[QueryTerm]) -> tuple[str, ...]:
+    """The query clauses found in this article, as ``field: clause`` labels."""
+    labels: list[str] = []
+    for field, text in ((schema.TITLE, article.title), (schema.BODY, article.body)):
+        labels.extend(f"{field}: {qt.label}" for qt in matched_terms(text, terms, field=field))
+    values = {schema.TAGS: article.tags, schema.AUTHORS: article.authors,
+              schema.SOURCE: (article.source,)}
+    names = {schema.TAGS: "tag", schema.AUTHORS: "author", schema.SOURCE: "source"}
+    for qt in terms:
+        if qt.field in values:
+            for value in values[qt.field]:
+                if schema.normalize_keyword(value) in qt.terms:
+                    labels.append(f"{names[qt.field]}: {value}")
+    return tuple(dict.fromkeys(labels))
+
+
 def open_index(path: str | os.PathLike[str] | None = None) -> Index:
     """Open the index at ``path`` (default ``$SEARCHER_INDEX`` or ``index/``)."""
     return Index(store.index_path(path))
+
+
+def search(query: str = "", *, index: str | os.PathLike[str] | None = None,
+           **options: Any) -> SearchResults:
+    """One-shot search: open the index, run ``Index.search(query, **options)``, close."""
+    with open_index(index) as ix:
+        return ix.search(query, **options)
