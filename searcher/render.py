@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -187,12 +188,11 @@ def hit_view(hit: Hit) -> RenderableType:
     head = Text(f"{hit.rank:>3}. ", style=TITLE)
     head.append_text(highlighted(hit.title or "(untitled)", hit.title_highlights, TITLE,
                                  limit=TITLE_MAX))
-    lines: list[RenderableType] = [head, Text("     ").append_text(hit_meta(hit))]
-    for snip in hit.snippets:
-        lines.append(Text("     ").append_text(snippet_text(snip)))
+    body: list[RenderableType] = [hit_meta(hit)]
+    body.extend(snippet_text(snip) for snip in hit.snippets)
     if hit.matched:
-        lines.append(Text("     matched: " + clean("; ".join(hit.matched)), style="italic dim"))
-    return Group(*lines)
+        body.append(Text("matched: " + clean("; ".join(hit.matched)), style="italic dim"))
+    return Group(head, Padding(Group(*body), (0, 0, 0, 5)))  # wrapped lines stay indented
 
 
 def sparkline(counts: list[int]) -> str:
