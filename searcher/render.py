@@ -192,7 +192,7 @@ def hit_view(hit: Hit) -> RenderableType:
     body.extend(snippet_text(snip) for snip in hit.snippets)
     if hit.matched:
         body.append(Text("matched: " + clean("; ".join(hit.matched)), style="italic dim"))
-    return Group(head, Padding(Group(*body), (0, 0, 0, 5)))  # wrapped lines stay indented
+    return Group(head, Padding(Group(*body), (0, 0, 0, 5), expand=False))  # indent wraps
 
 
 def sparkline(counts: list[int]) -> str:
