@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -184,6 +184,23 @@ def hit_meta(hit: Hit) -> Text:
     return Text(clean(" · ".join(parts)), style=META)
 
 
+class Indented:
+    """``renderable`` shifted right, wrapped lines included, without trailing padding
+    (rich's Padding fills lines to the width, which litters piped output with spaces)."""
+
+    def __init__(self, renderable: RenderableType, indent: int) -> None:
+        self.renderable = renderable
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - self.indent, 10)
+        lines = console.render_lines(self.renderable, options.update_width(width), pad=False)
+        for line in lines:
+            yield Segment(" " * self.indent)
+            yield from line
+            yield Segment.line()
+
+
 def hit_view(hit: Hit) -> RenderableType:
     head = Text(f"{hit.rank:>3}. ", style=TITLE)
     head.append_text(highlighted(hit.title or "(untitled)", hit.title_highlights, TITLE,
@@ -192,7 +209,7 @@ def hit_view(hit: Hit) -> RenderableType:
     body.extend(snippet_text(snip) for snip in hit.snippets)
     if hit.matched:
         body.append(Text("matched: " + clean("; ".join(hit.matched)), style="italic dim"))
-    return Group(head, Padding(Group(*body), (0, 0, 0, 5), expand=False))  # indent wraps
+    return Group(head, Indented(Group(*body), 5))
 
 
 def sparkline(counts: list[int]) -> str:
