@@ -138,6 +138,7 @@ class QueryTerm:
     label: str
     terms: tuple[str, ...]
     slop: int = 1
+    ordered: bool = True  # False: the words may come in any order (proximity "a b"~N)
 
 
 @dataclass(frozen=True)

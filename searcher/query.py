@@ -542,7 +542,7 @@ class _Parser:
                 near = min(slop, MAX_PROXIMITY) + 1
                 queries.append(wq.SpanNear2([wq.Term(f, w) for w in words], slop=near,
                                             ordered=False))
-                terms.append(QueryTerm(f, "phrase", label, words, near))
+                terms.append(QueryTerm(f, "phrase", label, words, near, ordered=False))
             else:
                 queries.append(wq.Phrase(f, list(words)))
                 terms.append(QueryTerm(f, "phrase", label, words))
