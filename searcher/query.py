@@ -540,8 +540,9 @@ class _Parser:
                 terms.append(QueryTerm(f, "term", label, words))
             elif slop:  # Lucene proximity: within `slop` words, any order
                 near = min(slop, MAX_PROXIMITY) + 1
-                queries.append(wq.SpanNear2([wq.Term(f, w) for w in words], slop=near,
-                                            ordered=False))
+                span = wq.SpanNear2([wq.Term(f, w) for w in words], slop=near, ordered=False)
+                span.boost = 1.0  # Whoosh forgets it; Or.normalize() reads it
+                queries.append(span)
                 terms.append(QueryTerm(f, "phrase", label, words, near, ordered=False))
             else:
                 queries.append(wq.Phrase(f, list(words)))

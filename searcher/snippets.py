@@ -153,7 +153,7 @@ def _find_hits(tok: _Tokens, leaves: list[QueryTerm], strict_phrase: bool) -> li
                 rank = list(accumulate(map(int, map(bool, terms))))
             # Proximity leaves ("a b"~3) match in any order (query.py): a QueryTerm
             # field ``ordered`` says so; models without it are read as ordered.
-            ordered = bool(getattr(qt, "ordered", True))
+            ordered = qt.ordered
             found = _phrase_occurrences(terms, rank, words, max(1, qt.slop), ordered)
             if found is not None:
                 hits += [(bounds[2 * a], bounds[2 * b + 1], 1 << i) for a, b in found]
