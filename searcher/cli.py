@@ -158,3 +158,19 @@ def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None
         click.echo(json.dumps(render.to_jsonable(view), ensure_ascii=False))
     else:
         _stdout().print(render.article_view(view))
+
+
+@main.command()
+@index_option
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=DEFAULT_LIMIT,
+              show_default=True, help="Hits per page.")
+def shell(index: Path | None, limit: int) -> None:
+    """Interactive search prompt: completion, history, sticky filters, paging (:help).
+
+    With stdin not a terminal, reads one query or :command per line and prints plain
+    results (exit status 1 if a line failed)."""
+    from .shell import run  # prompt_toolkit loads only for this command
+
+    with _errors(), open_index(index) as ix:
+        status = run(ix, limit=limit)
+    sys.exit(status)

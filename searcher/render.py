@@ -8,9 +8,9 @@ characters, so `[red]` shows as typed and `\\x1b[2J` does nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.progress import (
@@ -31,6 +31,7 @@ from .models import (
     ArticleView,
     BuildProgress,
     BuildReport,
+    FacetCount,
     Facets,
     Hit,
     IndexStats,
@@ -118,17 +119,22 @@ def build_summary(report: BuildReport) -> RenderableType:
     return Group(*parts)
 
 
+def date_span(stats: IndexStats) -> str:
+    """``2020-10-01 to 2020-10-31 (3 undated)``: what dates an index covers."""
+    span = "none dated"
+    if stats.earliest and stats.latest:
+        span = f"{stats.earliest:%Y-%m-%d} to {stats.latest:%Y-%m-%d}"
+    return span + (f" ({stats.undated:,} undated)" if stats.undated else "")
+
+
 def stats_view(stats: IndexStats) -> RenderableType:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
     table.add_column()
-    span = "none dated"
-    if stats.earliest and stats.latest:
-        span = f"{stats.earliest:%Y-%m-%d} to {stats.latest:%Y-%m-%d}"
     for label, value in [
         ("index", stats.path),
         ("documents", f"{stats.documents:,}"),
-        ("dates", span + (f" ({stats.undated:,} undated)" if stats.undated else "")),
+        ("dates", date_span(stats)),
         ("size", human_bytes(stats.index_bytes)),
         ("last build", stats.last_build or "unknown"),
     ]:
@@ -163,7 +169,8 @@ def highlighted(text: str, spans: tuple[tuple[int, int], ...], style: str = "",
 
 
 def snippet_text(snippet: Snippet) -> Text:
-    out = Text("… ", style=META)
+    out = Text()  # not Text("… ", style=META): a Text's style is the base of all it holds
+    out.append("… ", style=META)
     out.append_text(highlighted(snippet.text, snippet.highlights))
     out.append(" …", style=META)
     return out
@@ -294,3 +301,97 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, datetime):
         return obj.isoformat()
     return obj
+
+
+# ---- the interactive prompt (shell.py) ---------------------------------------------------
+
+ERROR = "bold red"
+PROMPT_STYLES: dict[str, str] = {
+    # prompt_toolkit style classes for the prompt line (shell_lexer.py emits them). Plain
+    # strings so that this module does not import prompt_toolkit; errors are underlined
+    # too so that they still show under NO_COLOR.
+    "prompt": "bold",
+    "prompt.filters": "ansicyan",
+    "query.operator": "bold ansimagenta",
+    "query.field": "ansicyan",
+    "query.phrase": "ansigreen",
+    "query.wildcard": "ansiyellow",
+    "query.range": "ansigreen",
+    "query.paren": "bold",
+    "query.error": "ansired underline",
+    "query.command": "bold ansiblue",
+    "query.argument": "",
+}
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def plain_console(file: IO[str] | None = None, width: int | None = None) -> Console:
+    """A console that writes text only, never an escape code (pipes, scripts, tests):
+    ``color_system=None`` drops colours and bold/dim alike."""
+    return Console(file=file, width=width, color_system=None, force_terminal=False,
+                   force_interactive=False, highlight=False, soft_wrap=False)
+
+
+def plain_text(console: Console, renderable: RenderableType) -> str:
+    """``renderable`` as ``console`` (a plain_console) prints it, lines right-stripped:
+    rich pads wrapped lines and table cells with spaces that a script should not see."""
+    with console.capture() as capture:
+        console.print(renderable)
+    return "\n".join(line.rstrip() for line in capture.get().split("\n"))
+
+
+def index_header(stats: IndexStats) -> Text:
+    """The line the shell opens with: which index, how many articles, which dates."""
+    out = Text("searcher", style=TITLE)
+    out.append(clean(f" · {stats.path} · {stats.documents:,} "
+                     f"document{'' if stats.documents == 1 else 's'} · {date_span(stats)}"),
+               style=META)
+    return out
+
+
+def meta_line(text: str) -> Text:
+    """A dim informational line (hints, active filters); the text may be untrusted."""
+    return Text(clean(text), style=META)
+
+
+def error_line(message: str) -> Text:
+    return Text(clean(message), style=ERROR)
+
+
+def counts_view(counts: Sequence[FacetCount], label: str, shown: int) -> RenderableType:
+    """The first ``shown`` values with their article counts, and how many more there are."""
+    if not counts:
+        return Text(f"no {label}s", style=META)
+    table = Table(show_edge=False, box=None, padding=(0, 1))
+    table.add_column(label)
+    table.add_column("articles", justify="right")
+    for fc in counts[:shown]:
+        table.add_row(Text(clean(fc.value)), f"{fc.count:,}")
+    if len(counts) <= shown:
+        return table
+    return Group(table, meta_line(f"… and {len(counts) - shown:,} more"))
+
+
+def help_view(rows: Sequence[tuple[str, str]]) -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for usage, text in rows:
+        table.add_row(usage, text)
+    return table
+
+
+def json_text(obj: Any, indent: int | None = None) -> str:
+    """``obj`` as JSON that is safe to print: ``json`` escapes C0 controls, this also
+    escapes DEL and C1 controls (``\\x9b`` is a CSI on some terminals)."""
+    import json
+
+    text = json.dumps(to_jsonable(obj), ensure_ascii=False, indent=indent)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_view(obj: Any) -> Text:
+    """Indented, syntax-coloured JSON (a Text, so no markup is read from the data)."""
+    from rich.highlighter import JSONHighlighter
+
+    return JSONHighlighter()(Text(json_text(obj, indent=2)))
