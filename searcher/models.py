@@ -79,7 +79,7 @@ class Hit:
     source: str
     url: str
     path: str
-    score: float
+    score: float | None  # BM25F relevance; None when sorted by date
     rank: int
     title_highlights: tuple[tuple[int, int], ...] = ()
     snippets: tuple[Snippet, ...] = ()

@@ -186,7 +186,8 @@ def hit_meta(hit: Hit) -> Text:
         parts.append(", ".join(hit.authors))
     if hit.tags:
         parts.append("tags: " + ", ".join(hit.tags[:8]) + (" …" if len(hit.tags) > 8 else ""))
-    parts.append(f"score {hit.score:.2f}")
+    if hit.score is not None:
+        parts.append(f"score {hit.score:.2f}")
     parts.append(f"id {hit.id}")
     return Text(clean(" · ".join(parts)), style=META)
 
@@ -273,7 +274,7 @@ def article_view(view: ArticleView) -> RenderableType:
     meta = [f"id {a.id}"]
     if a.published:
         meta.append(f"{a.published:%Y-%m-%d %H:%M}")
-    for value in (a.source, ", ".join(a.authors), a.url, a.path):
+    for value in (a.source, ", ".join(a.authors), a.url, a.path if a.path != a.id else ""):
         if value:
             meta.append(value)
     parts: list[RenderableType] = [

@@ -449,7 +449,7 @@ no results
      interceptor worked. …
      matched: title: missile; body: missile
 
-timeline (month) 2020-07 ███ 2020-11
+timeline (month) 2020-07 █ █ █ 2020-11
 tags: Arms control (3), Navy (3), Pacific (3)
 authors: Jane Roe (3)
 sources: Wire Service (3)
