@@ -38,10 +38,11 @@ from .errors import CorpusError, IndexIncompatibleError, IndexLockedError
 from .formats import DEFAULT_FIELD_MAP, FieldMap, Source, UnreadableFile, parse_field_map
 from .manifest import FileEntry, Manifest
 from .models import Article, BuildProgress, BuildReport, Problem
+from .segment_writer import FastSegmentWriter
 
 ProgressCallback = Callable[[BuildProgress], None]
 
-WRITER_LIMIT_MB = 256  # Whoosh's in-memory posting pool per process before spilling to disk
+WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spilling to disk
 MAX_PROBLEMS_KEPT = 1000  # the report lists this many; counts stay exact
 PROGRESS_EVERY = 250  # records between progress callbacks
 
@@ -84,7 +85,7 @@ def build_index(
         old = None if rebuild else manifest_io.load(index_dir, generation)
         if old is None and not rebuild and ix.doc_count() > 0:
             rebuild = True  # built by something that left no manifest: start over safely
-        run = _Run(lambda: ix.writer(limitmb=WRITER_LIMIT_MB, _lk=False),
+        run = _Run(lambda: FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False),
                    old or Manifest(schema.SCHEMA_VERSION), fmap, progress)
         try:
             run.apply(found)

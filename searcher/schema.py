@@ -197,6 +197,38 @@ def _words(value: str, stem: bool) -> Iterator[tuple[int, int, str, bool]]:
         yield m.start(), m.end(), word, False
 
 
+def index_words(value: str) -> tuple[dict[str, list[int]], set[str]]:
+    """What indexing ``value`` into title/body records, in one pass: the positions of
+    each stem (numbered as ``NewsAnalyzer`` numbers them) and the set of unstemmed
+    words (the spelling field). The bulk writer (segment_writer.py) calls this
+    instead of running the analyzer twice, once per field."""
+    stems = _STEMS
+    positions: dict[str, list[int]] = {}
+    words: set[str] = set()
+    pos = -1
+    raw = -1
+    for m in _WORD.finditer(value):
+        raw += 1
+        word = m.group().lower()
+        if not word.isascii():
+            word = word.translate(accent_map)
+        if len(word) < 2 or word in ENGLISH_STOP_WORDS:
+            continue
+        pos = raw if pos < 0 else pos + 1
+        words.add(word)
+        st = stems.get(word)
+        if st is None:
+            if len(stems) >= _MAX_CACHED_STEMS:
+                stems.clear()
+            st = stems[word] = stem_word(word)
+        found = positions.get(st)
+        if found is None:
+            positions[st] = [pos]
+        else:
+            found.append(pos)
+    return positions, words
+
+
 def text_analyzer(stem: bool = True) -> NewsAnalyzer:
     """The title/body analyzer (``stem=False``: the same words unstemmed)."""
     return NewsAnalyzer(stem)

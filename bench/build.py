@@ -1,0 +1,209 @@
+"""Build benchmark on Reuters-21578: searcher vs the obvious Whoosh loop vs SQLite FTS5.
+
+    python bench/build.py [--corpus PATH] [--engines ours,whoosh,fts5] [--keep DIR]
+
+Each engine builds in a fresh subprocess (so peak RSS is its own, children
+included: it is sampled over the process tree); wall time includes reading and
+parsing the gzip JSONL and the final commit. Then searcher's no-change re-run is
+timed twice: through the library and as the `searcher build` command end to end.
+Prints a table and a one-line JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578" / "articles.jsonl.gz"
+TAG_KEYS = ("topics", "places", "people", "orgs", "exchanges")
+FIELD_MAP = ["tags=" + ",".join(TAG_KEYS)]
+
+
+def records(corpus: Path) -> Any:
+    with gzip.open(corpus, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("title") or r.get("body"):
+                yield r
+
+
+# ---- the engines, each run inside its own subprocess -----------------------------------------
+
+def build_ours(corpus: Path, out: Path) -> int:
+    sys.path.insert(0, str(REPO))
+    import searcher
+
+    report = searcher.build_index([corpus], index=out, field_map=FIELD_MAP, rebuild=True)
+    return report.documents
+
+
+def build_whoosh(corpus: Path, out: Path) -> int:
+    """Whoosh used the obvious way: one writer, StemmingAnalyzer, the same fields."""
+    from whoosh import fields, index
+    from whoosh.analysis import StemmingAnalyzer
+
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        body=fields.TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        tags=fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        published=fields.DATETIME(stored=True, sortable=True),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(out), schema)
+    count = 0
+    with ix.writer() as w:
+        for r in records(corpus):
+            tags = [t for k in TAG_KEYS for t in r.get(k) or ()]
+            doc = {"id": r["id"], "title": r["title"], "body": r["body"],
+                   "tags": ",".join(tags)}
+            if r.get("date"):
+                doc["published"] = datetime.fromisoformat(r["date"])
+            w.add_document(**doc)
+            count += 1
+    return count
+
+
+def build_fts5(corpus: Path, out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(out / "fts.db")
+    db.execute("CREATE VIRTUAL TABLE articles USING fts5(id UNINDEXED, title, body, tags, "
+               "published UNINDEXED, tokenize='porter unicode61')")
+    count = 0
+    with db:
+        for r in records(corpus):
+            tags = " ".join(t for k in TAG_KEYS for t in r.get(k) or ())
+            db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?)",
+                       (r["id"], r["title"], r["body"], tags, r.get("date")))
+            count += 1
+    db.close()
+    return count
+
+
+ENGINES = {"ours": build_ours, "whoosh": build_whoosh, "fts5": build_fts5}
+
+
+# ---- measuring -------------------------------------------------------------------------------
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        stack.extend(parents.get(pid, ()))
+    return total
+
+
+def dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def measure(engine: str, corpus: Path, out: Path) -> dict[str, Any]:
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", engine, "--corpus",
+                             str(corpus), "--keep", str(out)], stdout=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kb(proc.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, _ = proc.communicate()
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{engine} build failed with status {proc.returncode}")
+    docs = int(stdout.strip().splitlines()[-1])
+    return {"engine": engine, "docs": docs, "seconds": round(wall, 2),
+            "docs_per_s": round(docs / wall), "peak_rss_mb": round(peak / 1024),
+            "index_mb": round(dir_mb(out), 1)}
+
+
+def unchanged_rerun(corpus: Path, index: Path) -> dict[str, float]:
+    sys.path.insert(0, str(REPO))
+    import searcher
+
+    started = time.perf_counter()
+    report = searcher.build_index([corpus], index=index, field_map=FIELD_MAP)
+    library_s = time.perf_counter() - started
+    assert not report.changed, "the re-run found changes"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "searcher", "build", str(corpus), "--index",
+                    str(index), "--map", FIELD_MAP[0], "--quiet"], check=True, cwd=REPO)
+    cli_s = time.perf_counter() - started
+    return {"library_s": round(library_s, 3), "cli_s": round(cli_s, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--engines", default="ours,whoosh,fts5")
+    parser.add_argument("--keep", type=Path, help="where to build (default: a temp dir)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(ENGINES[args.child](args.corpus, args.keep))
+        return
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="searcher-bench-build-"))
+    rows = [measure(e, args.corpus, root / e) for e in args.engines.split(",")]
+    by = {r["engine"]: r for r in rows}
+    rerun = unchanged_rerun(args.corpus, root / "ours") if "ours" in by else {}
+
+    print(f"{'engine':<8} {'docs':>7} {'seconds':>8} {'docs/s':>8} {'peak RSS MB':>12} "
+          f"{'index MB':>9} {'vs whoosh':>10}")
+    for r in rows:
+        ratio = (f"{r['docs_per_s'] / by['whoosh']['docs_per_s']:.2f}x" if "whoosh" in by
+                 else "")
+        print(f"{r['engine']:<8} {r['docs']:>7,} {r['seconds']:>8.1f} {r['docs_per_s']:>8,} "
+              f"{r['peak_rss_mb']:>12,} {r['index_mb']:>9.1f} {ratio:>10}")
+    if rerun:
+        print(f"unchanged re-run: {rerun['library_s']:.3f} s (library), "
+              f"{rerun['cli_s']:.3f} s (`searcher build`, end to end)")
+    summary = {"corpus": str(args.corpus), "cpus": os.cpu_count(), "engines": rows,
+               "unchanged_rerun": rerun}
+    if "ours" in by and "whoosh" in by:
+        summary["ours_vs_whoosh"] = round(by["ours"]["docs_per_s"] / by["whoosh"]["docs_per_s"], 2)
+    print(json.dumps(summary))
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The fast segment writer must write what Whoosh's own writer writes."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index as whoosh_index
+
+from searcher import schema
+from searcher.models import Article
+from searcher.segment_writer import FastSegmentWriter
+
+from .conftest import REUTERS, SEED, needs_shared
+
+
+def articles(n: int) -> list[Article]:
+    out = [Article(id="seed", title="Azerbaijan accuses Armenia", body=SEED.read_text("utf-8"),
+                   tags=("Mike Pompeo", "Armenia–Azerbaijan border"), authors=("Jane Doe",))]
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
+        for line in itertools.islice(f, n):
+            r = json.loads(line)
+            if r["title"] or r["body"]:
+                out.append(Article(id=r["id"], title=r["title"], body=r["body"],
+                                   tags=tuple(r["topics"] + r["places"]),
+                                   published=datetime.fromisoformat(r["date"])))
+    return out
+
+
+def build(path: Path, docs: list[Article], fast: bool, limitmb: int) -> Any:
+    """Two commits: the second deletes from the first segment, adds more and merges
+    the segments (the pool's generic path, as in incremental builds)."""
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), schema.build_schema())
+    half = len(docs) // 2
+    for batch, delete in ((docs[:half], None), (docs[half:], docs[5].id)):
+        writer = FastSegmentWriter(ix, limitmb=limitmb) if fast else ix.writer(limitmb=limitmb)
+        if delete:
+            writer.delete_by_term(schema.ID, delete)
+        for article in batch:
+            writer.add_document(**schema.article_to_document(article))
+        writer.commit(optimize=True)
+    return whoosh_index.open_dir(str(path))
+
+
+@needs_shared(REUTERS)
+@pytest.mark.parametrize("limitmb", [1, 128])  # 1 MB: the pool spills runs to disk
+def test_same_index_as_whoosh(tmp_path: Path, limitmb: int) -> None:
+    docs = articles(400)
+    fast = build(tmp_path / "fast", docs, True, limitmb).reader()
+    plain = build(tmp_path / "plain", docs, False, limitmb).reader()
+    assert fast.doc_count() == plain.doc_count() == len(docs) - 1
+    fields = sorted(fast.indexed_field_names())
+    assert {"body", "spell_body", "tags"} <= set(fields)
+    for field in fields:
+        terms = list(fast.lexicon(field))
+        assert terms == list(plain.lexicon(field)), field
+        for term in terms:
+            a = fast.postings(field, term)
+            b = plain.postings(field, term)
+            assert list(a.all_items()) == list(b.all_items()), (field, term)
+    assert list(fast.all_stored_fields()) == list(plain.all_stored_fields())
+    for n in range(fast.doc_count_all()):
+        assert fast.doc_field_length(n, "body") == plain.doc_field_length(n, "body")
