@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from whoosh import collectors, scoring
 from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
@@ -23,7 +24,7 @@ from whoosh.util.times import long_to_datetime
 from . import manifest as manifest_io
 from . import schema, store
 from .errors import ArticleNotFoundError, QuerySyntaxError
-from .facets import compute_facets, display_value
+from .facets import compute_facets, display_value, matching_docs
 from .models import Article, ArticleView, FacetCount, Hit, IndexStats, QueryTerm, SearchResults
 from .query import ParsedQuery, build_filter, parse_query
 from .snippets import highlight_spans, make_snippets, matched_terms
@@ -40,6 +41,9 @@ SIMILAR_CANDIDATES = 40
 SIMILAR_TERMS = 15
 SIMILAR_MAX_DF = 0.02
 SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
+# BM25F parameters (bench/eval.py tunes them on Cranfield, CISI and NFCorpus).
+BM25_B = 0.75
+BM25_K1 = 1.6  # 1.2 (Whoosh's default) -> 1.6: +0.001 mean, CISI and NFCorpus up
 DateArg = str | date | datetime | None
 
 
@@ -66,7 +70,7 @@ class Index:
     def _current(self) -> Searcher:
         """A searcher on the newest commit (cheap when nothing changed)."""
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
+            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         else:
             self._searcher = self._searcher.refresh()
         return self._searcher
@@ -146,22 +150,48 @@ class Index:
                                   now=now)
         sortedby, reverse = {"relevance": (None, False), "newest": (schema.NEWEST, True),
                              "oldest": (schema.PUBLISHED, False)}[sort]
-        results = s.search(parsed.query, limit=page * limit, filter=filt, mask=mask,
-                           sortedby=sortedby, reverse=reverse, terms=False)
-        total = len(results)
-        first = (page - 1) * limit
-        hits = tuple(self._hit(s, results[i], i + 1, parsed, snippets)
-                     for i in range(first, min(first + limit, results.scored_length())))
-        facet_counts = compute_facets(s, parsed.query, filt, mask) if facets else None
+        if sortedby is not None and not s.reader().has_column(sortedby):
+            sortedby = None  # nothing in the index is dated: every key ties
+        # The exact matches first, as set operations on posting lists (query_docs), then
+        # Whoosh ranks within them. Whoosh alone is slower: len(results) runs the whole
+        # query again, and a date filter is an OR of hundreds of trie terms.
+        matched = matching_docs(s, parsed.query, filt, mask)
+        total = len(matched)
+        hits: tuple[Hit, ...] = ()
+        if matched:  # (Whoosh reads an empty filter set as "no filter")
+            ranked = rank_query(parsed.query)
+            if sortedby is None and page * limit < s.doc_count() and _has_and(ranked):
+                # Score every match: Whoosh's top-N pruning (matcher.replace() against the
+                # heap's lowest score) goes wrong under an AND: an AndMaybe it builds loses
+                # its optional score after skip_to(), and an AND whose side drops out turns
+                # into the other side. `offer AND share` lost its best article, `sales car`
+                # its 7th. Queries without an AND pruned right in 900 of 900: kept.
+                collector = collectors.FilterCollector(
+                    collectors.TopCollector(page * limit, usequality=False, replace=0),
+                    matched, None)
+                s.search_with_collector(ranked, collector)
+                results = collector.results()
+            else:
+                results = s.search(ranked, limit=page * limit, filter=matched,
+                                   sortedby=sortedby, reverse=reverse, terms=False)
+            first = (page - 1) * limit
+            hits = tuple(self._hit(s, results[i], i + 1, parsed, snippets,
+                                   scored=sortedby is None)
+                         for i in range(first, min(first + limit, results.scored_length())))
+        facet_counts = compute_facets(s, parsed.query, filt, mask, docs=matched) \
+            if facets else None
         suggestion = None
         if total < SUGGEST_BELOW and not parsed.match_all:
-            suggestion = suggest_query(query, s, filt, mask, better_than=total)
+            allowed = None if filt is None and mask is None else matching_docs(
+                s, wq.Every(), filt, mask)
+            if allowed is None or allowed:
+                suggestion = suggest_query(query, s, allowed, None, better_than=total)
         return SearchResults(query=query, total=total, hits=hits, page=page, limit=limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000,
                              facets=facet_counts, suggestion=suggestion, notes=parsed.notes)
 
     def _hit(self, s: Searcher, hit: Any, rank: int, parsed: ParsedQuery,
-             with_snippets: bool) -> Hit:
+             with_snippets: bool, *, scored: bool = True) -> Hit:
         stored = hit.fields()
         article = schema.document_to_article(stored)
         terms = parsed.terms + keyword_phrases(parsed.terms)  # what to highlight
@@ -174,7 +204,8 @@ class Index:
             source=article.source,
             url=article.url,
             path=article.path,
-            score=float(hit.score) if hit.score is not None else 0.0,
+            # A sorted search's "score" is the sort key: no relevance to show.
+            score=float(hit.score) if hit.score is not None and scored else None,
             rank=rank,
             title_highlights=highlight_spans(article.title, terms, field=schema.TITLE),
             snippets=make_snippets(article.body, terms, field=schema.BODY)
@@ -238,6 +269,43 @@ def _published_values(s: Searcher) -> list[datetime]:
         values.extend(long_to_datetime(raw) for docnum in reader.all_doc_ids()
                       if (raw := column[docnum]) != missing)
     return values
+
+
+def rank_query(q: Any, boost: float = 1.0) -> Any:
+    """The query Whoosh ranks with: the same matches and scores (up to float rounding)
+    as ``q``, in a shape Whoosh handles faster and correctly.
+
+    - ORs nested in ORs are spliced into their parent: a shallower, better balanced
+      matcher tree ranks OR queries ~40% faster on Reuters.
+    - The boost of an AND/OR group is moved onto its leaves. Whoosh's
+      ``WrappingMatcher.replace()`` prunes a boosted group against the unboosted
+      score threshold, so the top 10 of a query with the all-words clause missed
+      better documents (8 of bench/query.py's 200 queries; ``mcdonnell douglas``
+      lost its best two). A boosted leaf is safe: leaves prune nothing.
+    """
+    kind = type(q)
+    if kind is wq.Or and q.scale is None:
+        subs: list[Any] = []
+        for sub in q.subqueries:
+            sub = rank_query(sub, boost * q.boost)
+            nested = type(sub) is wq.Or and sub.boost == 1.0 and sub.scale is None
+            subs.extend(sub.subqueries if nested else [sub])
+        return wq.Or(subs)
+    if kind is wq.And:
+        return wq.And([rank_query(sub, boost * q.boost) for sub in q.subqueries])
+    if kind is wq.AndMaybe and q.boost == 1.0:
+        return wq.AndMaybe(rank_query(q.a, boost), rank_query(q.b, boost))
+    if kind is wq.AndNot and q.boost == 1.0:  # only the positive side scores
+        return wq.AndNot(rank_query(q.a, boost), rank_query(q.b))
+    if boost == 1.0 or q is wq.NullQuery:
+        return q
+    return q.with_boost(q.boost * boost)
+
+
+def _has_and(q: Any) -> bool:
+    if isinstance(q, (wq.And, wq.AndMaybe)):
+        return True
+    return isinstance(q, (wq.Or, wq.AndNot)) and any(map(_has_and, q.subqueries))
 
 
 def keyword_phrases(terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...]:

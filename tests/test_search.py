@@ -138,6 +138,7 @@ def test_sort_newest_and_oldest_are_ordered(reuters_index: Path) -> None:
     assert new_dates == sorted(new_dates, reverse=True)  # type: ignore[type-var]
     assert old_dates == sorted(old_dates)  # type: ignore[type-var]
     assert newest.total == oldest.total > 100
+    assert {h.score for h in newest.hits + oldest.hits} == {None}  # no relevance when sorted
 
 
 def test_paging_covers_results_without_overlap(reuters_index: Path) -> None:
@@ -281,3 +282,9 @@ def test_results_are_plain_data(seed_index: Path) -> None:
     import pickle
 
     assert pickle.loads(pickle.dumps(res)) == res
+
+
+def test_date_sort_without_dated_articles_falls_back_to_relevance(seed_index: Path) -> None:
+    res = search("missile", index=seed_index, sort="newest")
+    assert res.total == 1
+    assert res.hits[0].score == search("missile", index=seed_index).hits[0].score
