@@ -38,14 +38,12 @@ from .models import (
     SearchResults,
     Snippet,
 )
-
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|"
-                      r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from .snippets import blank_controls, clean_text
 
 
 def clean(text: str) -> str:
     """Drop ANSI escape sequences and control characters (newlines and tabs stay)."""
-    return _CONTROL.sub("", text)
+    return clean_text(text)
 
 
 def human_bytes(n: int) -> str:
@@ -158,7 +156,7 @@ def highlighted(text: str, spans: tuple[tuple[int, int], ...], style: str = "",
                 limit: int | None = None) -> Text:
     """Untrusted ``text`` as a Text with ``spans`` styled; control characters become
     spaces (same length, so spans stay aligned), markup stays literal."""
-    safe = _CONTROL.sub(lambda m: " " * len(m.group()), text)
+    safe = blank_controls(text)
     out = Text(safe, style=style)
     for start, end in spans:
         if 0 <= start < end <= len(safe):
