@@ -73,15 +73,15 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from whoosh import query as wq
 from whoosh.support.charset import accent_map
 
 from .errors import QuerySyntaxError
 from .models import QueryTerm
+from .query_dates import DATE_HINT, DATE_TRIM, TICK, date_span, small_int, utc
 from .schema import (
     AUTHORS,
     BODY,
@@ -121,8 +121,6 @@ FIELD_NAMES: dict[str, str] = {
     "id": ID,
 }
 _FIELD_LIST = "title, body, tag, author, source, date, id"
-DATE_HINT = ("dates look like 2020, 2020-10, 2020-10-05, today, yesterday, \"last week\", "
-             "\"last 30 days\", now-7d, >=2020-10-01 or [2020-10-01 TO 2020-10-31]")
 
 _TEXT = text_analyzer()
 _PLAIN = text_analyzer(stem=False)
@@ -246,7 +244,7 @@ class _Lexer:
         if sm:
             tok.end = sm.end()
             if sm.group(1):
-                tok.slop = _small_int(sm.group(1), MAX_PROXIMITY)
+                tok.slop = small_int(sm.group(1), MAX_PROXIMITY)
         self.toks.append(tok)
         return tok.end
 
@@ -290,11 +288,6 @@ class _Lexer:
             raise self.error(f"{name}:{op} needs a date after it", j, DATE_HINT)
         self.toks.append(_Tok("DATE", j, m.end(), m.group(), op=op, value_pos=k))
         return m.end()
-
-
-def _small_int(digits: str, cap: int) -> int:
-    """int() that never chokes on a thousand digits (Python refuses > 4300)."""
-    return cap + 1 if len(digits) > 9 else int(digits)
 
 
 # --------------------------------------------------------------------------- syntax tree
@@ -566,7 +559,7 @@ class _Parser:
         if not dist_text or "." in dist_text:
             dist = 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
         else:
-            dist = _small_int(dist_text, MAX_FUZZY_DISTANCE)
+            dist = small_int(dist_text, MAX_FUZZY_DISTANCE)
             if dist > MAX_FUZZY_DISTANCE:
                 self.notes.append(f"Fuzzy matching allows at most {MAX_FUZZY_DISTANCE} edits, "
                                   f"so {raw} was searched with {MAX_FUZZY_DISTANCE}.")
@@ -655,13 +648,13 @@ class _Parser:
             value, pos = t.text[len(op):], t.pos + len(op) + (t.kind == "PHRASE")
         if value.strip() == "*" and not op:
             return wq.DateRange(PUBLISHED, None, None)
-        start, end, instant = _date_span(value, pos, self.text, self.now)
+        start, end, instant = date_span(value, pos, self.text, self.now)
         if op in ("", "=") and instant:
             if value.strip().lower() == "now":
                 raise self.error("date:now is a single moment", pos,
                                  "use date:today or date:>now-1d")
             assert start is not None  # a moment is never open
-            start, end = min(start, self.now), max(start, self.now) + _TICK
+            start, end = min(start, self.now), max(start, self.now) + TICK
         elif op == ">":
             if end is None:  # after the year 9999
                 return wq.NullQuery
@@ -686,15 +679,15 @@ class _Parser:
         bounds: list[datetime | None] = []
         for part, pos, inclusive, is_low in ((lo_text, lo_pos, t.op[0] == "[", True),
                                               (hi_text, hi_pos, t.op[1] == "]", False)):
-            lead = len(part) - len(part.lstrip(_DATE_TRIM))
-            part = part.strip(_DATE_TRIM)
+            lead = len(part) - len(part.lstrip(DATE_TRIM))
+            part = part.strip(DATE_TRIM)
             if part == "*":
                 bounds.append(None)
                 continue
             if not part:
                 raise self.error("a date range needs a date on each side of TO", t.pos,
                                  "write * to leave a side open")
-            start, end, _ = _date_span(part, pos + lead, self.text, self.now)
+            start, end, _ = date_span(part, pos + lead, self.text, self.now)
             if is_low and not inclusive and end is None:  # after the year 9999
                 return wq.NullQuery
             if is_low:
@@ -856,7 +849,7 @@ def parse_query(text: str, reader: IndexReader, *, now: datetime | None = None) 
     norm = _CONTROL.sub(" ", text)
     if norm.strip() in ("", "*"):
         return ParsedQuery(wq.Every(), True, ())
-    parser = _Parser(text, norm, reader, _utc(now))
+    parser = _Parser(text, norm, reader, utc(now))
     tree = parser.group()
     query = _compile(tree)
     notes = parser.notes
@@ -905,16 +898,16 @@ def parse_date_bound(text: str, *, end: bool, now: datetime | None = None) -> da
     ``--until 2020-10-31`` keeps an article published that day at 18:00.
     Accepts every form ``date:`` accepts except comparisons and ranges."""
     value = _CONTROL.sub(" ", text)
-    lead = len(value) - len(value.lstrip(_DATE_TRIM))
-    value = value.strip(_DATE_TRIM)
+    lead = len(value) - len(value.lstrip(DATE_TRIM))
+    value = value.strip(DATE_TRIM)
     if not value or value == "*":
         raise QuerySyntaxError("a date is missing", query=text, position=0, hint=DATE_HINT)
-    start, stop, instant = _date_span(value, lead, text, _utc(now))
+    start, stop, instant = date_span(value, lead, text, utc(now))
     if instant:
         assert start is not None  # a moment is never open
         return start
     if end:
-        return datetime.max if stop is None else stop - _TICK
+        return datetime.max if stop is None else stop - TICK
     return datetime.min if start is None else start
 
 
@@ -927,92 +920,8 @@ def _bound(value: str | date | datetime | None, *, end: bool,
     if value is None:
         return None
     if isinstance(value, datetime):
-        return _utc(value)
+        return utc(value)
     if isinstance(value, date):
         day = datetime(value.year, value.month, value.day)
-        return day + timedelta(days=1) - _TICK if end else day
+        return day + timedelta(days=1) - TICK if end else day
     return parse_date_bound(value, end=end, now=now)
-
-
-# --------------------------------------------------------------------------- dates
-
-_TICK = timedelta(microseconds=1)
-_DATE_TRIM = " \t\n\r\f\v\"“”„"
-_ABSOLUTE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[t ](\d{1,2})(?::(\d{1,2})"
-                       r"(?::(\d{1,2}))?)?)?)?)?z?", re.I)
-_NOW = re.compile(r"now(?:\s*([+-])\s*(\d+)\s*([hdwmy]))?", re.I)
-_LAST_N = re.compile(r"(?:last|past)\s+(\d+)\s+(hour|day|week|month|year)s?", re.I)
-_CALENDAR = re.compile(r"(this|last)\s+(week|month|year)", re.I)
-_UNITS: dict[str, Callable[[int], timedelta | relativedelta]] = {
-    "h": lambda n: timedelta(hours=n), "d": lambda n: timedelta(days=n),
-    "w": lambda n: timedelta(weeks=n), "m": lambda n: relativedelta(months=n),
-    "y": lambda n: relativedelta(years=n),
-}
-
-
-def _utc(moment: datetime | None) -> datetime:
-    if moment is None:
-        return datetime.now(timezone.utc).replace(tzinfo=None)
-    if moment.tzinfo is not None:
-        return moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
-
-
-def _shift(moment: datetime, delta: timedelta | relativedelta) -> datetime | None:
-    """moment + delta, or None past year 1 / 9999 (an open bound)."""
-    try:
-        return moment + delta
-    except (OverflowError, ValueError):
-        return None
-
-
-def _date_span(value: str, pos: int, query: str,
-               now: datetime) -> tuple[datetime | None, datetime | None, bool]:
-    """``(start, end, is_moment)``: the half-open span a date expression names.
-
-    A date names its whole unit (``2020-10`` is the month). ``now-7d`` names a
-    moment, returned as a one-microsecond span so that > and >= still differ."""
-    v = value.strip()
-    low = v.lower()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    try:
-        if m := _ABSOLUTE.fullmatch(v):
-            parts = [int(g) for g in m.groups() if g is not None]
-            p = parts + [1, 1, 0, 0, 0][len(parts) - 1:]
-            start = datetime(p[0], p[1], p[2], p[3], p[4], p[5])
-            units: list[timedelta | relativedelta] = [
-                relativedelta(years=1), relativedelta(months=1), timedelta(days=1),
-                timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1)]
-            unit = units[len(parts) - 1]
-            return start, _shift(start, unit), False
-        if low in ("today", "yesterday", "tomorrow"):
-            day = midnight + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[low])
-            return day, day + timedelta(days=1), False
-        if m := _CALENDAR.fullmatch(low):
-            back = m.group(1) == "last"
-            if m.group(2) == "week":
-                first = midnight - timedelta(days=now.weekday())
-                step: timedelta | relativedelta = timedelta(days=7)
-            elif m.group(2) == "month":
-                first, step = midnight.replace(day=1), relativedelta(months=1)
-            else:
-                first, step = midnight.replace(month=1, day=1), relativedelta(years=1)
-            if back:
-                return _shift(first, -step), first, False
-            return first, _shift(first, step), False
-        if m := _LAST_N.fullmatch(low):
-            delta = _UNITS[m.group(2)[0]](_small_int(m.group(1), 10**9))
-            start_n = now - delta
-            return start_n, now + _TICK, False
-        if m := _NOW.fullmatch(low):
-            moment = now
-            if m.group(1):
-                delta = _UNITS[m.group(3)](_small_int(m.group(2), 10**9))
-                moment = now + delta if m.group(1) == "+" else now - delta
-            return moment, moment + _TICK, True
-    except (ValueError, OverflowError) as exc:
-        why = str(exc) if _ABSOLUTE.fullmatch(v) else "before year 1 or after 9999"
-        raise QuerySyntaxError(f"{v} is not a valid date ({why})", query=query, position=pos,
-                               hint=DATE_HINT) from None
-    raise QuerySyntaxError(f"{v or 'nothing'} is not a date", query=query, position=pos,
-                           hint=DATE_HINT)

@@ -1,0 +1,105 @@
+"""Dates in queries and filters: absolute (2020, 2020-10, 2020-10-05T14:30), relative
+(today, "last week", "last 30 days", now-7d) -> half-open [start, end) spans in naive UTC.
+
+Whoosh's own date parsing reads ISO ranges wrongly (WHOOSH-NOTES 2), so query.py
+turns every date form into explicit spans through this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+from dateutil.relativedelta import relativedelta
+
+from .errors import QuerySyntaxError
+
+DATE_HINT = ("dates look like 2020, 2020-10, 2020-10-05, today, yesterday, \"last week\", "
+             "\"last 30 days\", now-7d, >=2020-10-01 or [2020-10-01 TO 2020-10-31]")
+TICK = timedelta(microseconds=1)
+DATE_TRIM = " \t\n\r\f\v\"“”„"
+_ABSOLUTE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[t ](\d{1,2})(?::(\d{1,2})"
+                       r"(?::(\d{1,2}))?)?)?)?)?z?", re.I)
+_NOW = re.compile(r"now(?:\s*([+-])\s*(\d+)\s*([hdwmy]))?", re.I)
+_LAST_N = re.compile(r"(?:last|past)\s+(\d+)\s+(hour|day|week|month|year)s?", re.I)
+_CALENDAR = re.compile(r"(this|last)\s+(week|month|year)", re.I)
+_UNITS: dict[str, Callable[[int], timedelta | relativedelta]] = {
+    "h": lambda n: timedelta(hours=n), "d": lambda n: timedelta(days=n),
+    "w": lambda n: timedelta(weeks=n), "m": lambda n: relativedelta(months=n),
+    "y": lambda n: relativedelta(years=n),
+}
+
+
+def small_int(digits: str, cap: int) -> int:
+    """int() that never chokes on a thousand digits (Python refuses > 4300)."""
+    return cap + 1 if len(digits) > 9 else int(digits)
+
+
+def utc(moment: datetime | None) -> datetime:
+    """``moment`` as naive UTC (aware times converted); None means now."""
+    if moment is None:
+        return datetime.now(timezone.utc).replace(tzinfo=None)
+    if moment.tzinfo is not None:
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def _shift(moment: datetime, delta: timedelta | relativedelta) -> datetime | None:
+    """moment + delta, or None past year 1 / 9999 (an open bound)."""
+    try:
+        return moment + delta
+    except (OverflowError, ValueError):
+        return None
+
+
+def date_span(value: str, pos: int, query: str,
+               now: datetime) -> tuple[datetime | None, datetime | None, bool]:
+    """``(start, end, is_moment)``: the half-open span a date expression names.
+
+    A date names its whole unit (``2020-10`` is the month). ``now-7d`` names a
+    moment, returned as a one-microsecond span so that > and >= still differ."""
+    v = value.strip()
+    low = v.lower()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        if m := _ABSOLUTE.fullmatch(v):
+            parts = [int(g) for g in m.groups() if g is not None]
+            p = parts + [1, 1, 0, 0, 0][len(parts) - 1:]
+            start = datetime(p[0], p[1], p[2], p[3], p[4], p[5])
+            units: list[timedelta | relativedelta] = [
+                relativedelta(years=1), relativedelta(months=1), timedelta(days=1),
+                timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1)]
+            unit = units[len(parts) - 1]
+            return start, _shift(start, unit), False
+        if low in ("today", "yesterday", "tomorrow"):
+            day = midnight + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[low])
+            return day, day + timedelta(days=1), False
+        if m := _CALENDAR.fullmatch(low):
+            back = m.group(1) == "last"
+            if m.group(2) == "week":
+                first = midnight - timedelta(days=now.weekday())
+                step: timedelta | relativedelta = timedelta(days=7)
+            elif m.group(2) == "month":
+                first, step = midnight.replace(day=1), relativedelta(months=1)
+            else:
+                first, step = midnight.replace(month=1, day=1), relativedelta(years=1)
+            if back:
+                return _shift(first, -step), first, False
+            return first, _shift(first, step), False
+        if m := _LAST_N.fullmatch(low):
+            delta = _UNITS[m.group(2)[0]](small_int(m.group(1), 10**9))
+            start_n = now - delta
+            return start_n, now + TICK, False
+        if m := _NOW.fullmatch(low):
+            moment = now
+            if m.group(1):
+                delta = _UNITS[m.group(3)](small_int(m.group(2), 10**9))
+                moment = now + delta if m.group(1) == "+" else now - delta
+            return moment, moment + TICK, True
+    except (ValueError, OverflowError) as exc:
+        why = str(exc) if _ABSOLUTE.fullmatch(v) else "before year 1 or after 9999"
+        raise QuerySyntaxError(f"{v} is not a valid date ({why})", query=query, position=pos,
+                               hint=DATE_HINT) from None
+    raise QuerySyntaxError(f"{v or 'nothing'} is not a date", query=query, position=pos,
+                           hint=DATE_HINT)
