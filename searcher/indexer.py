@@ -19,9 +19,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh.index import FileIndex
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import CLEAR
 
 from . import manifest as manifest_io
 from . import schema, store
@@ -38,6 +39,7 @@ from .errors import CorpusError, IndexIncompatibleError, IndexLockedError
 from .formats import DEFAULT_FIELD_MAP, FieldMap, Source, UnreadableFile, parse_field_map
 from .manifest import FileEntry, Manifest
 from .models import Article, BuildProgress, BuildReport, Problem
+from .parallel import ParallelWriter
 from .segment_writer import FastSegmentWriter
 
 ProgressCallback = Callable[[BuildProgress], None]
@@ -45,6 +47,10 @@ ProgressCallback = Callable[[BuildProgress], None]
 WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spilling to disk
 MAX_PROBLEMS_KEPT = 1000  # the report lists this many; counts stay exact
 PROGRESS_EVERY = 250  # records between progress callbacks
+# Builds reading at least this many records index in worker processes (parallel.py):
+# below it, starting workers costs more than it saves.
+PARALLEL_MIN_RECORDS = 2000
+MAX_WORKERS = 2
 
 
 def build_index(
@@ -85,7 +91,7 @@ def build_index(
         old = None if rebuild else manifest_io.load(index_dir, generation)
         if old is None and not rebuild and ix.doc_count() > 0:
             rebuild = True  # built by something that left no manifest: start over safely
-        run = _Run(lambda: FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False),
+        run = _Run(lambda: _open_writer(ix, run.records_to_read),
                    old or Manifest(schema.SCHEMA_VERSION), fmap, progress)
         try:
             run.apply(found)
@@ -141,6 +147,14 @@ def _open_or_create(index_dir: Path, rebuild: bool) -> tuple[FileIndex, bool]:
     return ix, rebuild
 
 
+def _open_writer(ix: FileIndex, records: int) -> Any:
+    """Worker processes for large builds (both cores), one process otherwise."""
+    procs = min(os.cpu_count() or 1, MAX_WORKERS)
+    if records >= PARALLEL_MIN_RECORDS and procs >= 2:
+        return ParallelWriter(ix, procs=procs)
+    return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False)
+
+
 def record_hash(doc: dict[str, object]) -> str:
     """Content hash of an article's document: equal hash, nothing to re-index."""
     blob = json.dumps(doc, sort_keys=True, default=str, ensure_ascii=False)
@@ -151,7 +165,7 @@ def record_hash(doc: dict[str, object]) -> str:
 class _Run:
     """One build's work and counters against an open writer."""
 
-    open_writer: Callable[[], SegmentWriter]
+    open_writer: Callable[[], Any]
     old: Manifest
     field_map: FieldMap
     progress: ProgressCallback | None
@@ -171,18 +185,23 @@ class _Run:
     _records_total: int = 0
     _files_done: int = 0
     _files_total: int = 0
-    _writer: SegmentWriter | None = None
+    _writer: Any = None
 
     def __post_init__(self) -> None:
         self.new = Manifest(schema.SCHEMA_VERSION, dict(self.old.files))
         self.owners = self.old.owners()
 
     @property
-    def writer(self) -> SegmentWriter:
+    def writer(self) -> Any:
         """The index writer, opened on first use."""
         if self._writer is None:
             self._writer = self.open_writer()
         return self._writer
+
+    @property
+    def records_to_read(self) -> int:
+        """The estimated number of records in the files this build reads."""
+        return self._records_total
 
     @property
     def has_writer(self) -> bool:
