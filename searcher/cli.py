@@ -18,7 +18,7 @@ import click
 from rich.console import Console
 
 from . import render
-from .errors import QuerySyntaxError, SearcherError
+from .errors import SearcherError
 from .indexer import build_index
 from .search import DEFAULT_LIMIT, SORTS, open_index
 from .store import INDEX_ENV
@@ -39,12 +39,9 @@ def _errors() -> Iterator[None]:
     """Translate library errors into a one-line message and an exit status, once."""
     try:
         yield
-    except QuerySyntaxError as e:
-        click.echo(f"searcher: bad query: {e}", err=True)
-        sys.exit(2)
     except SearcherError as e:
-        click.echo(f"searcher: {e}", err=True)
-        sys.exit(1)
+        click.echo(f"searcher: {e.prefix}{e}", err=True)
+        sys.exit(e.exit_code)
 
 
 def index_option(f: F) -> F:

@@ -1,10 +1,18 @@
-"""Errors a user can act on. Each message is a sentence that says what to do."""
+"""Errors a user can act on. Each message is a sentence that says what to do.
+
+Each class carries the exit status the command line uses for it (``exit_code``, as
+click's own exceptions do), so cli.py maps every error in one place: 1 for a problem
+with the index or the corpus, 2 for a bad query or argument (a usage error).
+"""
 
 from __future__ import annotations
 
 
 class SearcherError(Exception):
     """Base class: anything the CLI shows as a one-line message instead of a traceback."""
+
+    exit_code = 1
+    prefix = ""  # what the CLI puts before the message ("bad query: ")
 
 
 class IndexNotFoundError(SearcherError):
@@ -50,6 +58,9 @@ class FieldMapError(SearcherError):
 class QuerySyntaxError(SearcherError):
     """A query the parser cannot read; ``position`` is a 0-based offset into it."""
 
+    exit_code = 2
+    prefix = "bad query: "
+
     def __init__(self, message: str, query: str = "", position: int | None = None,
                  hint: str = "") -> None:
         self.query = query
@@ -70,3 +81,26 @@ class ArticleNotFoundError(SearcherError):
     def __init__(self, article_id: str) -> None:
         super().__init__(f"no article with id {article_id!r} in the index")
         self.article_id = article_id
+
+
+class InvalidArgumentError(SearcherError, ValueError):
+    """An argument of a library call or option has a wrong value or type (sort, limit,
+    page, tags...). Also a ValueError, so Python callers can catch it as one."""
+
+    exit_code = 2
+
+
+class IndexDamagedError(SearcherError):
+    """The index exists but its files are damaged (truncated, missing, unreadable)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            f"the index at {path} is damaged ({reason}): run "
+            f"`searcher build --rebuild --index {path}`"
+        )
+        self.path = path
+        self.reason = reason
+
+
+class ShellError(SearcherError):
+    """A line the prompt cannot act on (unknown command, bad filter, missing argument...)."""

@@ -23,7 +23,7 @@ from whoosh.util.times import long_to_datetime
 
 from . import manifest as manifest_io
 from . import schema, store
-from .errors import ArticleNotFoundError, QuerySyntaxError
+from .errors import ArticleNotFoundError, InvalidArgumentError
 from .facets import compute_facets, display_value, matching_docs
 from .models import Article, ArticleView, FacetCount, Hit, IndexStats, QueryTerm, SearchResults
 from .query import ParsedQuery, build_filter, parse_query
@@ -140,9 +140,9 @@ class Index:
         """
         started = time.perf_counter()
         if sort not in SORTS:
-            raise QuerySyntaxError(f"unknown sort {sort!r}", hint="use relevance, newest or oldest")
+            raise InvalidArgumentError(f"unknown sort {sort!r}: use relevance, newest or oldest")
         if not 1 <= limit <= MAX_LIMIT or page < 1:
-            raise QuerySyntaxError(f"limit must be 1..{MAX_LIMIT} and page >= 1")
+            raise InvalidArgumentError(f"limit must be 1..{MAX_LIMIT} and page >= 1")
         s = self._current()
         parsed = parse_query(query, s.reader(), now=now)
         filt, mask = build_filter(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,

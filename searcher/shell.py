@@ -28,7 +28,7 @@ from rich.console import Console, RenderableType
 from rich.pager import Pager
 
 from . import render
-from .errors import QuerySyntaxError, SearcherError
+from .errors import SearcherError
 from .search import DEFAULT_LIMIT, Index
 from .shell_commands import COMMAND_NAMES, Shell
 from .shell_completion import ShellCompleter
@@ -61,7 +61,7 @@ def open_history() -> History:
 
 def describe(error: SearcherError) -> str:
     """The one-line message for an error at the prompt (as `searcher search` words it)."""
-    return f"bad query: {error}" if isinstance(error, QuerySyntaxError) else str(error)
+    return f"{error.prefix}{error}"
 
 
 class _SystemPager(Pager):

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from rich.console import Console, RenderableType
 
 from . import render, schema
-from .errors import QuerySyntaxError
+from .errors import QuerySyntaxError, ShellError
 from .models import FacetCount, Hit, SearchResults
 from .search import DEFAULT_LIMIT, SORTS, Index
-from .shell_filters import FILTERS, Filters, ShellError, parse_filters
+from .shell_filters import FILTERS, Filters, parse_filters
 
 TAGS_SHOWN = 20
 

@@ -13,13 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import schema
-from .errors import SearcherError
+from .errors import ShellError
 from .shell_lexer import quote_value
-
-
-class ShellError(SearcherError):
-    """A line the prompt cannot act on (unknown command, bad filter, missing argument...)."""
-
 
 # :filter NAME -> Filters attribute; list-valued attributes accumulate.
 FILTERS: dict[str, str] = {
