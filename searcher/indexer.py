@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ from .corpus import (
 from .errors import CorpusError, IndexIncompatibleError, IndexLockedError
 from .formats import DEFAULT_FIELD_MAP, FieldMap, Source, UnreadableFile, parse_field_map
 from .manifest import FileEntry, Manifest
-from .models import Article, BuildProgress, BuildReport, Problem
+from .models import Article, BuildProgress, BuildReport, Decision, Problem
 from .parallel import ParallelWriter
 from .segment_writer import FastSegmentWriter
 
@@ -127,6 +128,7 @@ def build_index(
         index_bytes=store.size_bytes(index_dir),
         elapsed_s=time.perf_counter() - started,
         rebuilt=rebuild,
+        decisions=dict(run.decisions),
     )
 
 
@@ -181,6 +183,7 @@ class _Run:
     files_deleted: int = 0
     metadata_changed: bool = False
     problems: list[Problem] = field(default_factory=list)
+    decisions: Counter[str] = field(default_factory=Counter)
     _records_done: int = 0
     _records_total: int = 0
     _files_done: int = 0
@@ -273,6 +276,9 @@ class _Run:
                 if isinstance(item, Problem):
                     self.report(item)
                     continue
+                if isinstance(item, Decision):
+                    self.decisions[item.kind] += 1
+                    continue
                 self._add(item, f, old_records, records)
         except UnreadableFile as e:
             complete = False
@@ -326,7 +332,7 @@ class _Run:
                                         max(self._records_total, self._records_done)))
 
 
-def _read(f: CorpusFile, source: Source) -> Iterator[Article | Problem]:
+def _read(f: CorpusFile, source: Source) -> Iterator[Article | Problem | Decision]:
     try:
         yield from f.reader(source)
     except OSError as e:

@@ -53,6 +53,26 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A reader's decision that dropped text or rejected a value, so nothing is lost
+    silently: the build counts them per ``kind`` (``boilerplate lines dropped``,
+    ``footer cut``, ``date rejected as placeholder``...) and ``searcher inspect`` lists
+    them one by one. ``detail`` is the text or value concerned (shortened), ``chars``
+    how many characters of article text the decision removed (0 for a rejected value).
+    """
+
+    path: str
+    kind: str
+    detail: str = ""
+    line: int | None = None
+    chars: int = 0
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.kind}" + (f": {self.detail}" if self.detail else "")
+
+
+@dataclass(frozen=True)
 class Snippet:
     """A passage of plain text with highlight spans as (start, end) offsets into ``text``.
 
@@ -171,6 +191,8 @@ class BuildReport:
     index_bytes: int
     elapsed_s: float
     rebuilt: bool = False
+    decisions: dict[str, int] = field(default_factory=dict)
+    """Reader decisions that dropped text or rejected a value, counted per kind."""
 
     @property
     def changed(self) -> bool:

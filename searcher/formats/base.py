@@ -1,8 +1,10 @@
 """What every reader shares: the Source it is given, decoding, and the Reader type.
 
-A reader is a function ``Source -> Iterator[Article | Problem]``. It yields a
-Problem (and goes on) for a bad record; it raises ``UnreadableFile`` when the
-whole file cannot be used (binary, undecodable, not the format at all).
+A reader is a function ``Source -> Iterator[Article | Problem | Decision]``. It yields
+a Problem (and goes on) for a bad record, a Decision for each piece of text it drops
+or value it rejects (counted by the build, listed by ``searcher inspect``), and raises
+``UnreadableFile`` when the whole file cannot be used (binary, undecodable, not the
+format at all).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..models import Article, Problem
+from ..models import Article, Decision, Problem
 
 # Article field -> the record keys (in order of preference) to read it from.
 FieldMap = Mapping[str, tuple[str, ...]]
@@ -28,7 +30,7 @@ class Source:
     field_map: FieldMap = field(default_factory=dict)
 
 
-Reader = Callable[[Source], Iterator["Article | Problem"]]
+Reader = Callable[[Source], Iterator["Article | Problem | Decision"]]
 
 
 class UnreadableFile(Exception):
