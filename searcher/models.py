@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,14 @@ class Decision:
         return f"{where}: {self.kind}" + (f": {self.detail}" if self.detail else "")
 
 
+class Span(NamedTuple):
+    """A highlighted stretch of a text: ``text[start:end]`` (a tuple, so JSON has
+    ``[start, end]``)."""
+
+    start: int
+    end: int
+
+
 @dataclass(frozen=True)
 class Snippet:
     """A passage of plain text with highlight spans as (start, end) offsets into ``text``.
@@ -80,7 +88,7 @@ class Snippet:
     """
 
     text: str
-    highlights: tuple[tuple[int, int], ...] = ()
+    highlights: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ class Hit:
     path: str
     score: float | None  # BM25F relevance; None when sorted by date
     rank: int
-    title_highlights: tuple[tuple[int, int], ...] = ()
+    title_highlights: tuple[Span, ...] = ()
     snippets: tuple[Snippet, ...] = ()
     matched: tuple[str, ...] = ()
 
@@ -218,5 +226,5 @@ class ArticleView:
     """A whole article with the spans of a query's terms in its title and body."""
 
     article: Article
-    title_highlights: tuple[tuple[int, int], ...] = ()
-    body_highlights: tuple[tuple[int, int], ...] = ()
+    title_highlights: tuple[Span, ...] = ()
+    body_highlights: tuple[Span, ...] = ()

@@ -82,6 +82,7 @@ from whoosh.support.charset import accent_map
 from .errors import QuerySyntaxError
 from .models import QueryTerm
 from .query_dates import DATE_HINT, DATE_TRIM, TICK, date_span, small_int, utc
+from .sanitize import blank_for_query
 from .schema import (
     AUTHORS,
     BODY,
@@ -141,7 +142,6 @@ class ParsedQuery:
 
 # --------------------------------------------------------------------------- tokens
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
 _RUN = re.compile(r"[^\s()]+")
 _FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?=[^\s)])")
@@ -846,7 +846,7 @@ def parse_query(text: str, reader: IndexReader, *, now: datetime | None = None) 
     words; ``now`` (naive UTC, default the current time) anchors relative dates.
     Raises :class:`QuerySyntaxError` for queries whose meaning cannot be guessed.
     """
-    norm = _CONTROL.sub(" ", text)
+    norm = blank_for_query(text)
     if norm.strip() in ("", "*"):
         return ParsedQuery(wq.Every(), True, ())
     parser = _Parser(text, norm, reader, utc(now))
@@ -897,7 +897,7 @@ def parse_date_bound(text: str, *, end: bool, now: datetime | None = None) -> da
     the unit (``end=False``) or its last microsecond (``end=True``), so
     ``--until 2020-10-31`` keeps an article published that day at 18:00.
     Accepts every form ``date:`` accepts except comparisons and ranges."""
-    value = _CONTROL.sub(" ", text)
+    value = blank_for_query(text)
     lead = len(value) - len(value.lstrip(DATE_TRIM))
     value = value.strip(DATE_TRIM)
     if not value or value == "*":

@@ -1,13 +1,14 @@
 """Rich renderables for everything the terminal shows: the only place styles live.
 
 Untrusted text (titles, snippets, tags, file names) is never put inside markup
-strings: it goes into ``Text`` objects after ``clean`` strips escapes and control
-characters, so `[red]` shows as typed and `\\x1b[2J` does nothing.
+strings: it goes into ``Text`` objects after ``sanitize.clean_text`` strips escapes,
+control characters and bidi overrides, so `[red]` shows as typed and `\\x1b[2J` does
+nothing. Article ids are shown with ``sanitize.escape_controls``, the form
+``searcher show`` reads back.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
@@ -37,13 +38,9 @@ from .models import (
     IndexStats,
     SearchResults,
     Snippet,
+    Span,
 )
-from .snippets import blank_controls, clean_text
-
-
-def clean(text: str) -> str:
-    """Drop ANSI escape sequences and control characters (newlines and tabs stay)."""
-    return clean_text(text)
+from .sanitize import blank_controls, clean_text, escape_controls, escape_json
 
 
 def human_bytes(n: int) -> str:
@@ -112,12 +109,12 @@ def build_summary(report: BuildReport) -> RenderableType:
         for p in report.problems:
             line = Text("  skipped " if p.skipped else "  warning ",
                         style="red" if p.skipped else "yellow")
-            line.append(clean(str(p)))
+            line.append(clean_text(str(p)))
             parts.append(line)
     return Group(*parts)
 
 
-def date_span(stats: IndexStats) -> str:
+def dates_covered(stats: IndexStats) -> str:
     """``2020-10-01 to 2020-10-31 (3 undated)``: what dates an index covers."""
     span = "none dated"
     if stats.earliest and stats.latest:
@@ -132,16 +129,16 @@ def stats_view(stats: IndexStats) -> RenderableType:
     for label, value in [
         ("index", stats.path),
         ("documents", f"{stats.documents:,}"),
-        ("dates", date_span(stats)),
+        ("dates", dates_covered(stats)),
         ("size", human_bytes(stats.index_bytes)),
         ("last build", stats.last_build or "unknown"),
     ]:
-        table.add_row(label, Text(clean(value)))
+        table.add_row(label, Text(clean_text(value)))
     tags = Table(title="top tags", title_justify="left", show_edge=False, box=None)
     tags.add_column("tag")
     tags.add_column("articles", justify="right")
     for fc in stats.top_tags:
-        tags.add_row(Text(clean(fc.value)), f"{fc.count:,}")
+        tags.add_row(Text(clean_text(fc.value)), f"{fc.count:,}")
     return Group(table, Text(""), tags)
 
 
@@ -152,7 +149,7 @@ SPARK = " ▁▂▃▄▅▆▇█"
 TITLE_MAX = 160
 
 
-def highlighted(text: str, spans: tuple[tuple[int, int], ...], style: str = "",
+def highlighted(text: str, spans: Sequence[Span], style: str = "",
                 limit: int | None = None) -> Text:
     """Untrusted ``text`` as a Text with ``spans`` styled; control characters become
     spaces (same length, so spans stay aligned), markup stays literal."""
@@ -186,8 +183,8 @@ def hit_meta(hit: Hit) -> Text:
         parts.append("tags: " + ", ".join(hit.tags[:8]) + (" …" if len(hit.tags) > 8 else ""))
     if hit.score is not None:
         parts.append(f"score {hit.score:.2f}")
-    parts.append(f"id {hit.id}")
-    return Text(clean(" · ".join(parts)), style=META)
+    parts.append(f"id {escape_controls(hit.id)}")
+    return Text(clean_text(" · ".join(parts)), style=META)
 
 
 class Indented:
@@ -214,7 +211,7 @@ def hit_view(hit: Hit) -> RenderableType:
     body: list[RenderableType] = [hit_meta(hit)]
     body.extend(snippet_text(snip) for snip in hit.snippets)
     if hit.matched:
-        body.append(Text("matched: " + clean("; ".join(hit.matched)), style="italic dim"))
+        body.append(Text("matched: " + clean_text("; ".join(hit.matched)), style="italic dim"))
     return Group(head, Indented(Group(*body), 5))
 
 
@@ -237,7 +234,7 @@ def facets_view(facets: Facets) -> RenderableType:
                           ("sources", facets.sources)):
         if values:
             line = Text(f"{label}: ", style=META)
-            line.append(clean(", ".join(f"{fc.value} ({fc.count:,})" for fc in values)))
+            line.append(clean_text(", ".join(f"{fc.value} ({fc.count:,})" for fc in values)))
             lines.append(line)
     return Group(*lines)
 
@@ -249,12 +246,12 @@ def results_view(results: SearchResults) -> RenderableType:
         parts.append(hit_view(hit))
         parts.append(Text(""))
     for note in results.notes:
-        parts.append(Text("note: " + clean(note), style="yellow"))
+        parts.append(Text("note: " + clean_text(note), style="yellow"))
     if results.total == 0:
         parts.append(Text("no results", style="bold red"))
     if results.suggestion:
         line = Text("did you mean: ", style="yellow")
-        line.append(clean(results.suggestion), style="bold")
+        line.append(clean_text(results.suggestion), style="bold")
         parts.append(line)
     if results.facets is not None:
         parts.append(facets_view(results.facets))
@@ -269,7 +266,7 @@ def results_view(results: SearchResults) -> RenderableType:
 
 def article_view(view: ArticleView) -> RenderableType:
     a = view.article
-    meta = [f"id {a.id}"]
+    meta = [f"id {escape_controls(a.id)}"]
     if a.published:
         meta.append(f"{a.published:%Y-%m-%d %H:%M}")
     for value in (a.source, ", ".join(a.authors), a.url, a.path if a.path != a.id else ""):
@@ -277,10 +274,10 @@ def article_view(view: ArticleView) -> RenderableType:
             meta.append(value)
     parts: list[RenderableType] = [
         highlighted(a.title or "(untitled)", view.title_highlights, TITLE),
-        Text(clean(" · ".join(meta)), style=META),
+        Text(clean_text(" · ".join(meta)), style=META),
     ]
     if a.tags:
-        parts.append(Text("tags: " + clean(", ".join(a.tags)), style=META))
+        parts.append(Text("tags: " + clean_text(", ".join(a.tags)), style=META))
     parts.append(Text(""))
     parts.append(highlighted(a.body, view.body_highlights))
     return Group(*parts)
@@ -321,7 +318,6 @@ PROMPT_STYLES: dict[str, str] = {
     "query.command": "bold ansiblue",
     "query.argument": "",
 }
-_C1 = re.compile("[\x7f-\x9f]")
 
 
 def plain_console(file: IO[str] | None = None, width: int | None = None) -> Console:
@@ -342,19 +338,19 @@ def plain_text(console: Console, renderable: RenderableType) -> str:
 def index_header(stats: IndexStats) -> Text:
     """The line the shell opens with: which index, how many articles, which dates."""
     out = Text("searcher", style=TITLE)
-    out.append(clean(f" · {stats.path} · {stats.documents:,} "
-                     f"document{'' if stats.documents == 1 else 's'} · {date_span(stats)}"),
+    out.append(clean_text(f" · {stats.path} · {stats.documents:,} "
+                     f"document{'' if stats.documents == 1 else 's'} · {dates_covered(stats)}"),
                style=META)
     return out
 
 
 def meta_line(text: str) -> Text:
     """A dim informational line (hints, active filters); the text may be untrusted."""
-    return Text(clean(text), style=META)
+    return Text(clean_text(text), style=META)
 
 
 def error_line(message: str) -> Text:
-    return Text(clean(message), style=ERROR)
+    return Text(clean_text(message), style=ERROR)
 
 
 def counts_view(counts: Sequence[FacetCount], label: str, shown: int) -> RenderableType:
@@ -365,7 +361,7 @@ def counts_view(counts: Sequence[FacetCount], label: str, shown: int) -> Rendera
     table.add_column(label)
     table.add_column("articles", justify="right")
     for fc in counts[:shown]:
-        table.add_row(Text(clean(fc.value)), f"{fc.count:,}")
+        table.add_row(Text(clean_text(fc.value)), f"{fc.count:,}")
     if len(counts) <= shown:
         return table
     return Group(table, meta_line(f"… and {len(counts) - shown:,} more"))
@@ -386,7 +382,7 @@ def json_text(obj: Any, indent: int | None = None) -> str:
     import json
 
     text = json.dumps(to_jsonable(obj), ensure_ascii=False, indent=indent)
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return escape_json(text)
 
 
 def json_view(obj: Any) -> Text:

@@ -25,9 +25,10 @@ from . import manifest as manifest_io
 from . import schema, store
 from .errors import ArticleNotFoundError, InvalidArgumentError
 from .facets import compute_facets, display_value, matching_docs
+from .highlight import highlight_spans, keyword_phrases, why_matched
 from .models import Article, ArticleView, FacetCount, Hit, IndexStats, QueryTerm, SearchResults
+from .passages import make_snippets
 from .query import ParsedQuery, build_filter, parse_query
-from .snippets import highlight_spans, make_snippets, matched_terms
 from .suggest import suggest_query
 
 DEFAULT_TOP_TAGS = 20
@@ -97,7 +98,7 @@ class Index:
             highlight_spans(article.body, terms, field=schema.BODY),
         )
 
-    def keyword_counts(self, field: str, prefix: str = "") -> list[FacetCount]:
+    def keyword_values(self, field: str, prefix: str = "") -> list[FacetCount]:
         """Every value of a keyword field (tags, authors, source) starting with ``prefix``
         (case-insensitive), with its number of articles, most used first."""
         s = self._current()
@@ -210,7 +211,7 @@ class Index:
             title_highlights=highlight_spans(article.title, terms, field=schema.TITLE),
             snippets=make_snippets(article.body, terms, field=schema.BODY)
             if with_snippets else (),
-            matched=why_matched(article, parsed.terms),
+            matched=why_matched(article, parsed.terms, body=with_snippets),
         )
 
     def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT) -> SearchResults:
@@ -251,7 +252,7 @@ class Index:
             earliest=min(dates) if dates else None,
             latest=max(dates) if dates else None,
             undated=int(s.doc_count()) - len(dates),
-            top_tags=tuple(self.keyword_counts(schema.TAGS)[:top_tags]) if reader else (),
+            top_tags=tuple(self.keyword_values(schema.TAGS)[:top_tags]) if reader else (),
             index_bytes=store.size_bytes(self.path),
             last_build=built.built_at if built else None,
         )
@@ -306,38 +307,6 @@ def _has_and(q: Any) -> bool:
     if isinstance(q, (wq.And, wq.AndMaybe)):
         return True
     return isinstance(q, (wq.Or, wq.AndNot)) and any(map(_has_and, q.subqueries))
-
-
-def keyword_phrases(terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...]:
-    """Tag/author/source values as title/body phrases, so ``tag:"Mike Pompeo"`` also
-    highlights the name where the text mentions it."""
-    out: list[QueryTerm] = []
-    analyzer = schema.text_analyzer()
-    for qt in terms:
-        if qt.field not in schema.KEYWORD_FIELDS:
-            continue
-        for value in qt.terms:
-            words = tuple(w for w, _s, _e in analyzer.terms(value))
-            if words:
-                kind = "phrase" if len(words) > 1 else "term"
-                out.extend(QueryTerm(f, kind, qt.label, words) for f in schema.TEXT_FIELDS)
-    return tuple(out)
-
-
-def why_matched(article: Article, terms: Sequence[QueryTerm]) -> tuple[str, ...]:
-    """The query clauses found in this article, as ``field: clause`` labels."""
-    labels: list[str] = []
-    for field, text in ((schema.TITLE, article.title), (schema.BODY, article.body)):
-        labels.extend(f"{field}: {qt.label}" for qt in matched_terms(text, terms, field=field))
-    values = {schema.TAGS: article.tags, schema.AUTHORS: article.authors,
-              schema.SOURCE: (article.source,)}
-    names = {schema.TAGS: "tag", schema.AUTHORS: "author", schema.SOURCE: "source"}
-    for qt in terms:
-        if qt.field in values:
-            for value in values[qt.field]:
-                if schema.normalize_keyword(value) in qt.terms:
-                    labels.append(f"{names[qt.field]}: {value}")
-    return tuple(dict.fromkeys(labels))
 
 
 def open_index(path: str | os.PathLike[str] | None = None) -> Index:

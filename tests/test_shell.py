@@ -28,11 +28,11 @@ from rich.console import Console, RenderableType
 
 from searcher import Index, build_index, open_index
 from searcher.cli import main
-from searcher.shell import history_path, make_session, open_history, prompt_loop
-from searcher.shell_commands import Shell
-from searcher.shell_completion import ShellCompleter
-from searcher.shell_filters import FILTERS, Filters, ShellError, parse_filters
-from searcher.shell_lexer import ERROR, FIELD, OPERATOR, PAREN, PHRASE, quote_value, tokens
+from searcher.shell import Shell
+from searcher.shell.completion import ShellCompleter
+from searcher.shell.filters import FILTERS, Filters, ShellError, parse_filters
+from searcher.shell.lexer import ERROR, FIELD, OPERATOR, PAREN, PHRASE, quote_value, tokens
+from searcher.shell.prompt import history_path, make_session, open_history, prompt_loop
 
 from .conftest import REPO
 

@@ -8,7 +8,7 @@ import json
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -18,17 +18,11 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Term
 from whoosh.query.spans import SpanNear2
 
+from searcher.highlight import highlight_spans, matched_terms
 from searcher.models import QueryTerm, Snippet
+from searcher.passages import make_snippets, to_html, to_plain
+from searcher.sanitize import blank_controls, clean_text
 from searcher.schema import text_analyzer
-from searcher.snippets import (
-    blank_controls,
-    clean_text,
-    highlight_spans,
-    make_snippets,
-    matched_terms,
-    to_html,
-    to_plain,
-)
 
 from .conftest import REUTERS, needs_shared
 
@@ -45,12 +39,10 @@ def phrase(words: str, slop: int = 1, field: str = "body") -> QueryTerm:
                      tuple(t for t, _, _ in ANALYZER.terms(words)), slop)
 
 
-@dataclass(frozen=True)
-class Proximity(QueryTerm):
-    """A proximity leaf (``"a b"~3``), which query.py matches with SpanNear2(ordered=False);
-    models.QueryTerm has no ``ordered`` field (yet), snippets reads it when present."""
-
-    ordered: bool = False
+def Proximity(field: str, kind: str, label: str, terms: tuple[str, ...],
+              slop: int) -> QueryTerm:
+    """A proximity leaf (``"a b"~3``), which query.py matches with SpanNear2(ordered=False)."""
+    return QueryTerm(field, kind, label, terms, slop, ordered=False)
 
 
 def near(words: str, slop: int, field: str = "body") -> QueryTerm:
@@ -297,8 +289,7 @@ def test_plain_markers_and_bad_spans_are_clipped() -> None:
     (lambda: to_html(Snippet("x"), tag='mark onclick="x"'), "not an HTML element name"),
     (lambda: to_html(Snippet("x"), tag=""), "not an HTML element name"),
 ])
-def test_invalid_arguments(call: object, message: str) -> None:
-    assert callable(call)
+def test_invalid_arguments(call: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
 

@@ -17,7 +17,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 
-from .query import FIELD_NAMES
+from ..query import FIELD_NAMES
 
 QUOTES = "\"“”„"
 _TOKEN = re.compile(r"""

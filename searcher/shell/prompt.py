@@ -5,7 +5,7 @@ it), completion, syntax highlighting and sticky filters shown in the prompt;
 results are rich renderables printed between prompts. With stdin not a terminal,
 the same lines are read one by one and results are printed as plain text (no
 colour, no escape codes), so a session can be scripted and diffed. What a line
-does is shell_commands.Shell's job; this module wires input and output.
+does is session.Shell's job; this module wires input and output.
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ from prompt_toolkit.styles import Style
 from rich.console import Console, RenderableType
 from rich.pager import Pager
 
-from . import render
-from .errors import SearcherError
-from .search import DEFAULT_LIMIT, Index
-from .shell_commands import COMMAND_NAMES, Shell
-from .shell_completion import ShellCompleter
-from .shell_lexer import QueryLexer
+from .. import render
+from ..errors import SearcherError
+from ..sanitize import clean_text
+from ..search import DEFAULT_LIMIT, Index
+from .commands import COMMAND_NAMES
+from .completion import ShellCompleter
+from .lexer import QueryLexer
+from .session import Shell
 
 STATE_ENV = "XDG_STATE_HOME"
 HINT = ("Type a query (missile strike, tag:\"Mike Pompeo\", date:2020-10), Tab to complete, "
@@ -99,7 +101,7 @@ def make_session(shell: Shell, *, input: Input | None = None, output: Output | N
         filters = shell.prompt_filters()
         out: StyleAndTextTuples = [("class:prompt", "searcher")]
         if filters:
-            out.append(("class:prompt.filters", f" [{render.clean(filters)}]"))
+            out.append(("class:prompt.filters", f" [{clean_text(filters)}]"))
         out.append(("class:prompt", "> "))
         return out
 

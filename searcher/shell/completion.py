@@ -1,6 +1,6 @@
 """Completion as you type: commands, field names, and tag/author/source values with counts.
 
-Values come from the index (``Shell.keyword_values``, i.e. ``Index.keyword_counts``
+Values come from the index (``Shell.keyword_values``, i.e. ``Index.keyword_values``
 cached per session) with their article counts in the menu (``Mike Pompeo (12)``)
 and are inserted the way the query language reads them back (quoted when they
 have spaces). Only the text before the cursor is looked at.
@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable, Sequence
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from . import schema
-from .models import FacetCount, Hit
-from .query import FIELD_NAMES
-from .render import clean
-from .search import SORTS
-from .shell_commands import COMMANDS
-from .shell_filters import FILTER_FIELDS, FILTERS
-from .shell_lexer import QUOTES, current_token, quote_value
+from .. import schema
+from ..models import FacetCount, Hit
+from ..query import FIELD_NAMES
+from ..sanitize import clean_text
+from ..search import SORTS
+from .commands import COMMANDS
+from .filters import FILTER_FIELDS, FILTERS
+from .lexer import QUOTES, current_token, quote_value
 
 MAX_VALUES = 100  # a menu longer than this is noise: type more letters
 FIELDS = ("title", "body", "tag", "author", "source", "date", "id")
@@ -77,7 +77,7 @@ class ShellCompleter(Completer):
         prefix = typed.lstrip(QUOTES)
         for fc in self.values(field, prefix)[:MAX_VALUES]:
             yield Completion(quote_value(fc.value) if quote else fc.value, -len(typed),
-                             display=f"{clean(fc.value)} ({fc.count:,})")
+                             display=f"{clean_text(fc.value)} ({fc.count:,})")
 
     # ---- :commands
 
@@ -97,7 +97,7 @@ class ShellCompleter(Completer):
             for hit in self.hits():
                 if str(hit.rank).startswith(args):
                     yield Completion(str(hit.rank), -len(args),
-                                     display_meta=clean(hit.title)[:60])
+                                     display_meta=clean_text(hit.title)[:60])
         elif name == "clear":
             token = args.rpartition(" ")[2]
             yield from (Completion(f, -len(token)) for f in FILTERS if f.startswith(token))

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import schema
-from .errors import ShellError
-from .shell_lexer import quote_value
+from .. import schema
+from ..errors import ShellError
+from .lexer import quote_value
 
 # :filter NAME -> Filters attribute; list-valued attributes accumulate.
 FILTERS: dict[str, str] = {

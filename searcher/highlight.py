@@ -1,0 +1,298 @@
+"""Where a query's terms and phrases occur in article text: spans, and why a hit matched.
+
+Not Whoosh's highlighter: that re-analyzes the stored text with the whole filter
+chain per hit and marks every query word wherever it occurs (WHOOSH-NOTES 13).
+Here the text is split with the index's tokenizer and each distinct word is
+analyzed once per process, phrases are marked only where they really occur, and
+the result is plain data (``Span``) that any renderer escapes itself.
+
+Conventions (what renderers and tests can rely on):
+
+- Spans of ``highlight_spans`` index the text exactly as given, so that a renderer
+  can show ``sanitize.blank_controls(text)`` (same length, escapes and control
+  characters turned into spaces) and style the spans without any mapping.
+- A phrase occurrence is highlighted as ONE span from its first word to its last
+  word (stop words and slop gaps inside it included); any other leaf highlights
+  each matching word. Overlapping spans are merged, so spans are sorted and never
+  overlap.
+- At most :data:`MAX_ANALYZED_CHARS` characters of a text are looked at: a
+  multi-megabyte article costs the same as its first part, and spans stop there.
+
+``passages.py`` picks snippets from the same matches.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from itertools import accumulate, compress
+from typing import NamedTuple
+
+from . import schema
+from .models import Article, QueryTerm, Span
+from .sanitize import blank_controls, clean_text, is_clean
+
+__all__ = [
+    "MAX_ANALYZED_CHARS",
+    "Match",
+    "Tokens",
+    "analyze",
+    "find_matches",
+    "highlight_spans",
+    "keyword_phrases",
+    "leaves_of",
+    "matched_terms",
+    "merge_spans",
+    "why_matched",
+]
+
+MAX_ANALYZED_CHARS = 1_000_000
+"""How much of one text is analysed for highlights, snippets and why-matched (characters)."""
+
+# --- analysis -------------------------------------------------------------
+
+# schema.NewsAnalyzer's tokenizer pattern with its group made non-capturing (same
+# matches), so that re.split returns [gap, word, gap, word, ..., gap] and offsets
+# come from a C-level running sum instead of one match object per word.
+# tests/test_snippets.py checks that the result equals text_analyzer().terms().
+_SPLIT_WORDS = re.compile(r"(\w+(?:\.?\w+)*)")
+_ANALYZER = schema.text_analyzer()
+_MAX_CACHED_WORDS = 200_000
+
+
+class _WordTerms(dict[str, str]):
+    """Raw word -> its index term ("" for stop words), via the index's own analyzer."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _MAX_CACHED_WORDS:
+            self.clear()
+        found = _ANALYZER.terms(word)
+        term = self[word] = found[0][0] if found else ""
+        return term
+
+
+_WORD_TERMS = _WordTerms()
+
+
+class Tokens(NamedTuple):
+    text: str  # the cleaned text all offsets refer to
+    terms: list[str]  # index term of every raw word, "" where the index drops it
+    bounds: list[int]  # raw word k is text[bounds[2k]:bounds[2k + 1]]
+
+
+def analyze(text: str, same_length: bool = False) -> Tokens:
+    """The words of ``clean_text(text)``, or of ``blank_controls(text)`` for offsets
+    into ``text`` itself (the same thing unless ``text`` holds control characters).
+    Only the first :data:`MAX_ANALYZED_CHARS` characters (cut at a space) are read."""
+    head = _head(text)
+    return _analyze_cached(head, same_length and not is_clean(head))
+
+
+def _head(text: str) -> str:
+    if len(text) <= MAX_ANALYZED_CHARS:
+        return text
+    cut = text.rfind(" ", MAX_ANALYZED_CHARS - 200, MAX_ANALYZED_CHARS)
+    return text[:cut if cut > 0 else MAX_ANALYZED_CHARS]
+
+
+@lru_cache(maxsize=32)
+def _analyze_cached(text: str, same_length: bool) -> Tokens:
+    """Cached because a results page asks for snippets and matched terms of the same text."""
+    text = blank_controls(text) if same_length else clean_text(text)
+    parts = _SPLIT_WORDS.split(text)
+    terms = list(map(_WORD_TERMS.__getitem__, parts[1::2]))
+    return Tokens(text, terms, list(accumulate(map(len, parts))))
+
+
+# --- matching -------------------------------------------------------------
+
+Match = tuple[int, int, int]  # start char, end char, bit set of the leaves it matches
+
+
+def leaves_of(terms: Sequence[QueryTerm], field: str) -> list[QueryTerm]:
+    """The distinct leaves of ``field`` that have something to look for, in query order."""
+    return list(dict.fromkeys(qt for qt in terms if qt.field == field and any(qt.terms)))
+
+
+def find_matches(tok: Tokens, leaves: list[QueryTerm], strict_phrase: bool) -> list[Match]:
+    """Every word and phrase occurrence in the text, sorted by position; leaf i is bit 1 << i."""
+    terms, bounds = tok.terms, tok.bounds
+    singles: dict[str, int] = {}
+    hits: list[Match] = []
+    rank: list[int] = []
+    for i, qt in enumerate(leaves):
+        words = tuple(t for t in qt.terms if t)
+        if qt.kind == "phrase" and strict_phrase and len(words) > 1:
+            if not rank:  # Whoosh positions: index among the words the analyzer keeps
+                rank = list(accumulate(map(int, map(bool, terms))))
+            # Proximity leaves ("a b"~3) match in any order (query.py): a QueryTerm
+            # field ``ordered`` says so; models without it are read as ordered.
+            ordered = qt.ordered
+            found = _phrase_occurrences(terms, rank, words, max(1, qt.slop), ordered)
+            if found is not None:
+                hits += [(bounds[2 * a], bounds[2 * b + 1], 1 << i) for a, b in found]
+                continue
+        for w in words:
+            singles[w] = singles.get(w, 0) | (1 << i)
+    found_words = compress(range(len(terms)), map(singles.__contains__, terms))
+    words_hits = [(bounds[2 * k], bounds[2 * k + 1], singles[terms[k]]) for k in found_words]
+    if not hits:
+        return words_hits
+    hits += words_hits
+    hits.sort()
+    return hits
+
+
+_MAX_UNORDERED_STEPS = 100_000
+
+
+class _TooCostly(Exception):
+    pass
+
+
+def _phrase_occurrences(terms: list[str], rank: list[int], words: tuple[str, ...], slop: int,
+                        ordered: bool) -> list[tuple[int, int]] | None:
+    """(first, last) raw word indexes covering the occurrences that start at each first word.
+
+    Whoosh matches a phrase with SpanNear2(mindist=1): from a position of the first
+    word, each next word must lie outside the span matched so far, at most ``slop``
+    positions from it, and after it when ``ordered``. Each result is the union of the
+    occurrences from one start, so every occurrence lies inside one result. None when
+    an unordered search would be too costly (a huge slop over very common words): the
+    caller then marks the words one by one.
+    """
+    wanted = set(words)
+    raw: dict[int, int] = {}
+    where: dict[str, list[int]] = {}
+    for k in compress(range(len(terms)), map(wanted.__contains__, terms)):
+        raw[rank[k]] = k
+        where.setdefault(terms[k], []).append(rank[k])
+    if len(where) < len(wanted):
+        return []
+    if not ordered:
+        try:
+            found = _unordered(where, words, slop)
+        except (_TooCostly, RecursionError):
+            return None
+        return [(raw[a], raw[b]) for a, b in found]
+    # Ordered: walking backwards, ``far`` maps each position that can still complete
+    # the phrase from word j on to the farthest last word it can reach.
+    far = {p: p for p in where[words[-1]]}
+    for word in reversed(words[:-1]):
+        reachable = sorted(far)
+        step: dict[int, int] = {}
+        for p in where[word]:
+            lo, hi = bisect_right(reachable, p), bisect_right(reachable, p + slop)
+            if lo < hi:
+                step[p] = max(far[q] for q in reachable[lo:hi])
+        far = step
+    return [(raw[p], raw[q]) for p, q in far.items()]
+
+
+def _unordered(where: dict[str, list[int]], words: tuple[str, ...],
+               slop: int) -> list[tuple[int, int]]:
+    """Unordered occurrences: a depth-first search over (next word, span so far), memoized."""
+    memo: dict[tuple[int, int, int], tuple[int, int] | None] = {}
+    steps = _MAX_UNORDERED_STEPS
+
+    def reach(j: int, lo: int, hi: int) -> tuple[int, int] | None:
+        nonlocal steps
+        if j == len(words):
+            return lo, hi
+        key = (j, lo, hi)
+        if key in memo:
+            return memo[key]
+        best: tuple[int, int] | None = None
+        ps = where[words[j]]
+        for a, b in ((lo - slop, lo - 1), (hi + 1, hi + slop)):
+            for q in ps[bisect_left(ps, a):bisect_right(ps, b)]:
+                steps -= 1
+                if steps < 0:
+                    raise _TooCostly
+                found = reach(j + 1, min(lo, q), max(hi, q))
+                if found is not None:
+                    best = found if best is None else (min(best[0], found[0]),
+                                                       max(best[1], found[1]))
+        memo[key] = best
+        return best
+
+    return [span for p in where[words[0]] if (span := reach(1, p, p)) is not None]
+
+
+def merge_spans(spans: Iterator[tuple[int, int]]) -> list[Span]:
+    """Sorted (start, end) pairs as sorted spans, overlapping ones merged."""
+    merged: list[Span] = []
+    for s, e in spans:
+        if merged and s <= merged[-1].end:
+            if e > merged[-1].end:
+                merged[-1] = Span(merged[-1].start, e)
+        else:
+            merged.append(Span(s, e))
+    return merged
+
+
+def highlight_spans(text: str, terms: Sequence[QueryTerm], *, field: str = "title",
+                    strict_phrase: bool = True) -> tuple[Span, ...]:
+    """Spans over the whole of ``text`` as given (titles, full articles), sorted, never
+    overlapping: ``text[start:end]`` is the match (escapes inside it included)."""
+    leaves = leaves_of(terms, field)
+    if not leaves or not text:
+        return ()
+    hits = find_matches(analyze(text, same_length=True), leaves, strict_phrase)
+    return tuple(merge_spans((s, e) for s, e, _ in hits))
+
+
+def matched_terms(text: str, terms: Sequence[QueryTerm], *, field: str) -> tuple[QueryTerm, ...]:
+    """The leaves of ``field`` found in ``text`` (phrases only where they occur), in query order."""
+    leaves = leaves_of(terms, field)
+    if not leaves or not text:
+        return ()
+    found = 0
+    for _, _, bits in find_matches(analyze(text), leaves, strict_phrase=True):
+        found |= bits
+    return tuple(qt for i, qt in enumerate(leaves) if found >> i & 1)
+
+
+
+
+def keyword_phrases(terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...]:
+    """Tag/author/source values as title/body phrases, so ``tag:"Mike Pompeo"`` also
+    highlights the name where the text mentions it."""
+    out: list[QueryTerm] = []
+    for qt in terms:
+        if qt.field not in schema.KEYWORD_FIELDS:
+            continue
+        for value in qt.terms:
+            words = tuple(w for w, _s, _e in _ANALYZER.terms(value))
+            if words:
+                kind = "phrase" if len(words) > 1 else "term"
+                out.extend(QueryTerm(f, kind, qt.label, words) for f in schema.TEXT_FIELDS)
+    return tuple(out)
+
+
+_KEYWORD_LABELS = {schema.TAGS: "tag", schema.AUTHORS: "author", schema.SOURCE: "source"}
+
+
+def why_matched(article: Article, terms: Sequence[QueryTerm], *,
+                body: bool = True) -> tuple[str, ...]:
+    """The query clauses found in this article, as ``field: clause`` labels.
+
+    ``body=False`` leaves the body unread (a results page without snippets then
+    costs no text analysis): the labels say only what the title and the tag,
+    author and source values matched."""
+    labels: list[str] = []
+    texts = [(schema.TITLE, article.title)]
+    if body:
+        texts.append((schema.BODY, article.body))
+    for field, text in texts:
+        labels.extend(f"{field}: {qt.label}" for qt in matched_terms(text, terms, field=field))
+    values = {schema.TAGS: article.tags, schema.AUTHORS: article.authors,
+              schema.SOURCE: (article.source,)}
+    for qt in terms:
+        if qt.field in values:
+            for value in values[qt.field]:
+                if schema.normalize_keyword(value) in qt.terms:
+                    labels.append(f"{_KEYWORD_LABELS[qt.field]}: {value}")
+    return tuple(dict.fromkeys(labels))

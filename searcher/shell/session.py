@@ -1,0 +1,137 @@
+"""One prompt session: its state and what a typed line does with it.
+
+The state (the last query and its page, sticky filters, sort order, the results on
+screen) lives in :class:`Shell`; a line is a query or a ``:command``
+(``commands.py``). No search logic: filters become ``Index.search`` keyword
+arguments as they are. The same object serves the interactive prompt and the
+piped mode, so a script sees exactly what a person would.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rich.console import Console, RenderableType
+
+from .. import render
+from ..errors import ShellError
+from ..models import FacetCount, Hit, SearchResults
+from ..search import DEFAULT_LIMIT, Index
+from .commands import COMMAND_NAMES
+from .filters import Filters
+
+
+@dataclass
+class Shell:
+    """One prompt session over an open index; ``run_line`` handles one typed line."""
+
+    index: Index
+    console: Console
+    limit: int = DEFAULT_LIMIT
+    interactive: bool = False
+    page_out: Callable[[RenderableType], None] | None = None  # :open's pager
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
+    query: str | None = None  # the last query run (None before the first)
+    results: SearchResults | None = None  # what is on screen
+    similar_of: str | None = None  # the results are :similar to this title
+    _values: dict[tuple[str, str], list[FacetCount]] = field(default_factory=dict)
+
+    # ---- state the prompt shows and completes from
+
+    def prompt_filters(self) -> str:
+        parts = self.filters.describe()
+        if self.sort != "relevance":
+            parts.append(f"sort:{self.sort}")
+        return " ".join(parts)
+
+    def hits(self) -> Sequence[Hit]:
+        return self.results.hits if self.results else ()
+
+    def keyword_values(self, field_name: str, prefix: str) -> list[FacetCount]:
+        """``Index.keyword_values``, cached for the session (completion asks per keystroke)."""
+        key = (field_name, prefix)
+        if key not in self._values:
+            self._values[key] = self.index.keyword_values(field_name, prefix)
+        return self._values[key]
+
+    # ---- one line
+
+    def run_line(self, line: str) -> bool:
+        """Act on one line; False means leave. Raises SearcherError for a bad line."""
+        text = line.strip()
+        if not text:
+            return True
+        if not text.startswith(":"):
+            self.search(text, 1)
+            return True
+        name, _, args = text[1:].partition(" ")
+        command = COMMAND_NAMES.get(name.lower())
+        if command is None:
+            guess = difflib.get_close_matches(name.lower(), COMMAND_NAMES, n=1)
+            hint = f"did you mean :{guess[0]}? " if guess else ""
+            raise ShellError(f"unknown command :{name} ({hint}:help lists the commands)")
+        if command.name == "quit":
+            return False
+        command.run(self, args.strip())
+        return True
+
+    def print(self, renderable: RenderableType) -> None:
+        if self.interactive:
+            self.console.print(renderable)
+        else:
+            self.console.file.write(render.plain_text(self.console, renderable))
+
+    # ---- what commands build on
+
+    def search(self, query: str, page: int) -> None:
+        results = self.index.search(query, page=page, limit=self.limit, sort=self.sort,
+                                    facets=page == 1, **self.filters.kwargs())
+        self.query, self.results, self.similar_of = query, results, None
+        self.show(results)
+
+    def show_similar(self, hit: Hit) -> None:
+        results = self.index.similar(hit.id, limit=self.limit)
+        self.results, self.similar_of = results, hit.title or hit.id
+        self.show(results)
+
+    def show(self, results: SearchResults) -> None:
+        if self.similar_of is not None:
+            self.print(render.meta_line(f"articles like: {self.similar_of}"))
+        self.print(render.results_view(results))
+        shown = results.page * results.limit
+        if self.interactive and self.similar_of is None and shown < results.total:
+            self.print(render.meta_line(f":more for {shown + 1}-"
+                                        f"{min(shown + results.limit, results.total)}"))
+
+    def hit(self, arg: str, usage: str) -> Hit:
+        """The result numbered ``arg`` on screen."""
+        if not arg.isdigit():
+            raise ShellError(f"usage: {usage} (N is a result number)")
+        if self.results is None:
+            raise ShellError("no results yet: type a query first")
+        for hit in self.results.hits:
+            if hit.rank == int(arg):
+                return hit
+        ranks = [h.rank for h in self.results.hits]
+        shown = f"{ranks[0]}-{ranks[-1]}" if ranks else "none"
+        raise ShellError(f"no result {arg} on screen (shown: {shown})")
+
+    def rerun(self) -> None:
+        """After a filter or sort change: the last query again, from page 1."""
+        if self.query is not None:
+            self.search(self.query, 1)
+
+    def page(self, step: int) -> None:
+        if self.results is None or self.query is None:
+            raise ShellError("no results yet: type a query first")
+        if self.similar_of is not None:
+            raise ShellError(f":similar lists the {self.limit} most similar articles only")
+        page = self.results.page + step
+        if page < 1:
+            raise ShellError("this is the first page")
+        if (page - 1) * self.results.limit >= self.results.total:
+            raise ShellError(f"no more results (all {self.results.total:,} shown)")
+        self.search(self.query, page)

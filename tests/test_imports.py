@@ -1,0 +1,81 @@
+"""The import contract (DESIGN.md): which modules may import Whoosh and the user-interface
+libraries. One table; a module moving or a new package is one line here.
+
+Whoosh stays behind the storage/index/query/execution layer, so a Whoosh upgrade or
+replacement touches those modules only; the terminal libraries stay in the
+front ends, so the library (``import searcher``) loads none of them.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "searcher"
+
+# Third-party package -> the modules (dotted, under searcher/; a package name covers
+# everything in it) that may import it. Anything else importing it fails the test.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "whoosh": ("schema", "store", "storage", "indexer", "_whoosh", "parallel",
+               "segment_writer", "query", "engine", "search", "facets", "suggest"),
+    "rich": ("render", "cli", "shell"),
+    "click": ("cli",),
+    "prompt_toolkit": ("shell",),
+}
+# What `import searcher` must not load (the one-shot CLI and the library stay light).
+NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_packages(path: Path) -> set[str]:
+    """Top-level names of every absolute import in the file, function-level ones too."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _allowed(module: str, owners: tuple[str, ...]) -> bool:
+    return any(module == o or module.startswith(o + ".") for o in owners)
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[_module_name(p) or "searcher" for p in MODULES])
+def test_only_the_allowed_modules_import_whoosh_and_the_ui_libraries(path: Path) -> None:
+    module = _module_name(path)
+    wrong = sorted(pkg for pkg in _imported_packages(path) & ALLOWED.keys()
+                   if not _allowed(module, ALLOWED[pkg]))
+    assert not wrong, (f"searcher.{module} imports {', '.join(wrong)}: only "
+                       + "; ".join(f"{p}: {', '.join(ALLOWED[p])}" for p in wrong)
+                       + " may (tests/test_imports.py, DESIGN.md)")
+
+
+def test_the_table_names_modules_that_exist() -> None:
+    """A stale entry would quietly allow a future module: each owner is a real module
+    or package (or one of the names other work is moving to)."""
+    planned = {"storage", "engine"}  # issue 7: storage.py, engine/ (being written)
+    existing = {_module_name(p) for p in MODULES}
+    for owners in ALLOWED.values():
+        for owner in owners:
+            assert owner in existing or owner in planned, owner
+
+
+def test_import_searcher_loads_no_user_interface_library() -> None:
+    code = ("import sys, searcher, searcher.search, searcher.highlight, searcher.passages; "
+            f"print(sorted(m for m in {NOT_ON_IMPORT!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
