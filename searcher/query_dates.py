@@ -2,17 +2,20 @@
 (today, "last week", "last 30 days", now-7d) -> half-open [start, end) spans in naive UTC.
 
 Whoosh's own date parsing reads ISO ranges wrongly (WHOOSH-NOTES 2), so query.py
-turns every date form into explicit spans through this module.
+turns every date form into explicit spans through this module. What a moment means
+(naive UTC, aware times converted) is dates.py's rule, shared with the readers: a
+query date and an article date compare on the same clock.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from .dates import naive_utc, now_utc
 from .errors import QuerySyntaxError
 
 DATE_HINT = ("dates look like 2020, 2020-10, 2020-10-05, today, yesterday, \"last week\", "
@@ -37,12 +40,8 @@ def small_int(digits: str, cap: int) -> int:
 
 
 def utc(moment: datetime | None) -> datetime:
-    """``moment`` as naive UTC (aware times converted); None means now."""
-    if moment is None:
-        return datetime.now(timezone.utc).replace(tzinfo=None)
-    if moment.tzinfo is not None:
-        return moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
+    """``moment`` as naive UTC (dates.py's rule: aware times converted); None means now."""
+    return now_utc() if moment is None else naive_utc(moment)
 
 
 def _shift(moment: datetime, delta: timedelta | relativedelta) -> datetime | None:

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..dates import parse_date
 from ..models import Article, Problem
 from .base import Source, decode, read_bytes
-from .dates import parse_date
 
 # Meta names/properties/itemprops stating when an article was published, best first.
 DATE_META = (

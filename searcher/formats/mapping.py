@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..dates import parse_date
 from ..errors import FieldMapError
 from ..models import Article
 from .base import FieldMap
-from .dates import parse_date
 
 ARTICLE_FIELDS = ("id", "title", "body", "tags", "authors", "published", "url", "source")
 LIST_FIELDS = frozenset({"tags", "authors"})

@@ -36,14 +36,12 @@ from the page around it. The rules, all general (no publisher is special):
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from itertools import pairwise
 
-from dateutil import parser as date_parser
-
+from ..dates import DATE_SHAPE, parse_prose_date
 from ..models import Article, Problem
 from .base import Source, UnreadableFile, read_text
 
@@ -90,16 +88,9 @@ _BYLINE = re.compile(r"^by\s+(?P<names>.+)$", re.IGNORECASE)
 _DATE_LABEL = re.compile(
     r"^(?P<label>published|posted|date|dated|first published|updated|last updated|modified)"
     r"(?:\s+(?:on|at))?\s*:?\s+(?P<value>.+)$", re.IGNORECASE)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_DATE_SHAPE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})", re.IGNORECASE)
 # What may stand beside the date on a bare date line: weekday, time, am/pm, separators.
 _DATE_EXTRA = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d{1,2}[:.]\d{2}(?::\d{2})?|"
                          r"[ap]\.?m\.?|at|on|[|\-–—•·/]", re.IGNORECASE)
-_TZ_OFFSETS = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600, "EDT": -4 * 3600,
-               "CST": -6 * 3600, "CDT": -5 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
-               "BST": 3600, "CET": 3600, "CEST": 2 * 3600}
 # Lowercase words that sit inside names and phrases ("Bank of England") and never end a tag.
 _CONNECTORS = _NAME_PARTICLES | {"of", "the", "and", "for", "in", "on", "at", "to", "y", "&",
                                  "-", "–"}
@@ -170,35 +161,18 @@ def _byline(line: str) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def _parse_date(value: str) -> datetime | None:
-    if not _DATE_SHAPE.search(value):
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            parsed: datetime = date_parser.parse(value, fuzzy=True, tzinfos=_TZ_OFFSETS,
-                                                 default=datetime(2000, 1, 1))
-            if str(parsed.year) not in value:  # dateutil reads "0001" as 2001
-                return None
-            if parsed.tzinfo is not None:  # e.g. "Jan 1, 1000 CET" can overflow here
-                parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-        except (ValueError, OverflowError, TypeError):
-            return None
-    return parsed
-
-
 def _date_line(line: str) -> tuple[bool, datetime | None]:
     """(is a date line, the publication date it gives if any)."""
     m = _DATE_LABEL.match(line)
     if m:
-        when = _parse_date(m["value"])
+        when = parse_prose_date(m["value"])
         if when is None:
             return False, None
         return True, None if m["label"].casefold() in {"updated", "last updated",
                                                          "modified"} else when
-    extra = _DATE_SHAPE.sub(" ", line).replace(",", " ").split()
+    extra = DATE_SHAPE.sub(" ", line).replace(",", " ").split()
     if all(_DATE_EXTRA.fullmatch(w) or (w.isupper() and len(w) <= 4) for w in extra):
-        when = _parse_date(line)
+        when = parse_prose_date(line)
         return when is not None, when
     return False, None
 

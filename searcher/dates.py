@@ -1,0 +1,253 @@
+"""The one home for reading dates: archive fields, date lines in prose, and naive UTC.
+
+Every reader (JSON, front matter, HTML meta, scraped text) and the query side share
+these rules, so a date means the same thing wherever it was written:
+
+* **Naive UTC out.** Aware values are converted; a value without an offset is taken
+  as UTC, never shifted by the machine's zone (``naive_utc``).
+* **Never invented.** Text lacking a year, month and day is refused, not completed
+  from today (``2019``, ``Nov 19`` give None).
+* **ISO 8601** (``2019-11-19T10:02:00-05:00``, ``...Z``, date only) and **RFC 2822**
+  (``Tue, 19 Nov 2019 10:02:00 -0500``) as written.
+* **``2020-08-31-20-02-06``** (static-site generators' file-name stamp) is a local
+  time written with dashes, read as 20:02:06 UTC: the trailing ``-06`` is seconds,
+  never a UTC offset. ``2020-08-31-20-02`` likewise.
+* **Zone abbreviations** come from one table (``ZONES``: the North American, European,
+  Indian, East Asian and Australian ones news sites print): ``Nov 19, 2019 10:02 AM EST``
+  is 15:02 UTC. ``IST`` is India (+05:30). An abbreviation not in the table is read as
+  UTC (at most hours off, never days).
+* **Numeric day and month**: ``19/11/2019`` is 19 November (19 cannot be a month),
+  ``11/19/2019`` is 19 November too (month first when the second number cannot be a
+  month); when both could be the month (``05/06/2019``) the date is refused as
+  ambiguous rather than guessed, unless both readings agree (``05/05/2019``).
+* **Epoch numbers** (int, float or digit strings of 9+ digits; 8 digits are a compact
+  ISO date, ``20191119``): seconds, milliseconds
+  or microseconds, told apart by size. Reuters' ``26-FEB-1987 15:01:01.79``.
+* **Implausible values are rejected, and the reader says so** (``vet``): placeholders
+  (year 1, ``1970-01-01T00:00:00`` exactly = epoch zero, ``1900-01-01T00:00:00``,
+  year 9999), dates before 1800, and dates more than a day in the future.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from .models import Decision, Problem
+
+EARLIEST_YEAR = 1800
+FUTURE_SLACK = timedelta(days=1)
+# Decision kinds (``models.Decision.kind``) for a value ``vet`` rejects.
+REJECTED_PLACEHOLDER = "date rejected as placeholder"
+REJECTED_TOO_EARLY = "date rejected as before 1800"
+REJECTED_FUTURE = "date rejected as in the future"
+REJECTED_AMBIGUOUS = "date rejected as ambiguous"
+
+_HOUR = 3600
+ZONES: dict[str, int] = {
+    "UTC": 0, "UT": 0, "GMT": 0, "Z": 0, "WET": 0,
+    "EST": -5 * _HOUR, "EDT": -4 * _HOUR, "CST": -6 * _HOUR, "CDT": -5 * _HOUR,
+    "MST": -7 * _HOUR, "MDT": -6 * _HOUR, "PST": -8 * _HOUR, "PDT": -7 * _HOUR,
+    "AKST": -9 * _HOUR, "AKDT": -8 * _HOUR, "HST": -10 * _HOUR, "AST": -4 * _HOUR,
+    "ADT": -3 * _HOUR, "NST": -3 * _HOUR - 1800, "NDT": -2 * _HOUR - 1800,
+    "BST": _HOUR, "IST": 5 * _HOUR + 1800, "WEST": _HOUR, "CET": _HOUR, "CEST": 2 * _HOUR,
+    "EET": 2 * _HOUR, "EEST": 3 * _HOUR, "MSK": 3 * _HOUR, "PKT": 5 * _HOUR,
+    "ICT": 7 * _HOUR, "WIB": 7 * _HOUR, "SGT": 8 * _HOUR, "HKT": 8 * _HOUR,
+    "PHT": 8 * _HOUR, "AWST": 8 * _HOUR, "JST": 9 * _HOUR, "KST": 9 * _HOUR,
+    "ACST": 9 * _HOUR + 1800, "AEST": 10 * _HOUR, "AEDT": 11 * _HOUR,
+    "NZST": 12 * _HOUR, "NZDT": 13 * _HOUR,
+}
+
+_EPOCH = datetime(1970, 1, 1)
+_PLACEHOLDERS = frozenset({_EPOCH, datetime(1900, 1, 1)})
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_REUTERS = re.compile(
+    r"(\d{1,2})-([A-Za-z]{3})-(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
+_EPOCH_TEXT = re.compile(r"-?\d{9,}(?:\.\d+)?")
+_DASHED_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[-_](\d{2})-(\d{2})(?:-(\d{2}))?")
+_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/.-])")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# A day, month and year somewhere in prose: what a date line must contain.
+DATE_SHAPE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
+    rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}})", re.IGNORECASE)
+
+
+class AmbiguousDate(ValueError):
+    """Day and month could be swapped (``05/06/2019``): refused, not guessed."""
+
+
+def naive_utc(moment: datetime) -> datetime:
+    """``moment`` as naive UTC: aware values converted, naive ones taken as UTC."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=None)
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def now_utc() -> datetime:
+    """The current time as naive UTC."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A naive UTC datetime from what archives put in a date field, or None.
+
+    Accepts the forms in the module docstring, date/datetime objects (YAML) and
+    Mongo's ``{"$date": ...}``. Never raises. Does not judge plausibility: ``vet`` does.
+    """
+    try:
+        if type(value) is str:
+            return _parse_text(value.strip())
+        if isinstance(value, datetime):
+            return naive_utc(value)
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day)
+        if isinstance(value, str):
+            return _parse_text(value.strip())
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return _from_epoch(value)
+        if isinstance(value, Mapping) and "$date" in value:
+            return parse_date(value["$date"])
+    except (ValueError, OverflowError, TypeError, AttributeError, RecursionError):
+        return None
+    return None
+
+
+def is_ambiguous(value: Any) -> bool:
+    """Whether ``parse_date`` refused ``value`` because day and month could be swapped."""
+    if not isinstance(value, str):
+        return False
+    m = _NUMERIC.search(value)
+    return m is not None and _numeric_order(m) is None
+
+
+def parse_prose_date(text: str) -> datetime | None:
+    """The date in a date line of prose (``Published 10:02 AM EST Nov 19, 2019``), or None.
+
+    The line must contain a day, month and year (``DATE_SHAPE``); words around them
+    are ignored. Never raises.
+    """
+    if len(text) > 200 or not DATE_SHAPE.search(text):
+        return None
+    try:
+        numeric = _NUMERIC.search(text)
+        if numeric:
+            order = _numeric_order(numeric)
+            if order is None:
+                return None
+            text = text[:numeric.start()] + order + text[numeric.end():]
+        return _dateutil(text, fuzzy=True)
+    except (ValueError, OverflowError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def vet(when: datetime | None, now: datetime | None = None) -> str | None:
+    """Why ``when`` (naive UTC) must not be used as a publication date, or None if it may.
+
+    The reason is a Decision kind: a placeholder (year 1, epoch zero, 1900-01-01
+    midnight, year 9999), before 1800, or more than a day after ``now``.
+    """
+    if when is None:
+        return None
+    if when.year in (1, 9999) or when in _PLACEHOLDERS:
+        return REJECTED_PLACEHOLDER
+    if when.year < EARLIEST_YEAR:
+        return REJECTED_TOO_EARLY
+    if when > (now or now_utc()) + FUTURE_SLACK:
+        return REJECTED_FUTURE
+    return None
+
+
+def vetted(when: datetime | None, raw: Any, path: str, line: int | None = None,
+           now: datetime | None = None) -> tuple[datetime | None, list[Decision | Problem]]:
+    """``when`` if ``vet`` accepts it, else None with the Decision that counts the rejection
+    (and, for a date before 1800 or in the future, a warning Problem: it may be a bug)."""
+    reason = vet(when, now)
+    if reason is None:
+        return when, []
+    shown = str(raw) if len(str(raw)) <= 60 else str(raw)[:57] + "..."
+    notes: list[Decision | Problem] = [Decision(path, reason, shown, line)]
+    if reason != REJECTED_PLACEHOLDER:
+        notes.append(Problem(path, f"{reason} ({shown}): indexed without a date",
+                             line=line, skipped=False))
+    return None, notes
+
+
+def _from_epoch(number: float) -> datetime | None:
+    if not math.isfinite(number):
+        return None
+    size = abs(number)
+    if size >= 1e17:
+        return None
+    scale = 1 if size < 1e11 else 1_000 if size < 1e14 else 1_000_000
+    if isinstance(number, int):
+        seconds, rest = divmod(number, scale)
+        return _EPOCH + timedelta(seconds=seconds, microseconds=rest * 1_000_000 // scale)
+    return _EPOCH + timedelta(seconds=number / scale)
+
+
+def _parse_text(text: str) -> datetime | None:
+    if not text or len(text) > 200:
+        return None
+    if text[10:11] in ("-", "_") and (m := _DASHED_TIME.fullmatch(text)):
+        parts = [int(p) for p in m.groups(default="0")]
+        return datetime(*parts)  # type: ignore[arg-type]
+    if text[:1] in "-0123456789" and _EPOCH_TEXT.fullmatch(text):  # before compact ISO
+        return _from_epoch(float(text) if "." in text else int(text))
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return naive_utc(parsed)
+    match = _REUTERS.fullmatch(text)
+    if match:
+        day, month, year, hour, minute, second, fraction = match.groups()
+        month_number = _MONTHS.get(month.lower())
+        if month_number is not None:
+            return datetime(int(year), month_number, int(day), int(hour), int(minute),
+                            int(second), int((fraction or "0").ljust(6, "0")))
+    numeric = _NUMERIC.search(text)
+    if numeric:
+        order = _numeric_order(numeric)
+        if order is None:
+            return None
+        text = text[:numeric.start()] + order + text[numeric.end():]
+    return _dateutil(text, fuzzy=False)
+
+
+def _numeric_order(m: re.Match[str]) -> str | None:
+    """``D/M/YYYY`` or ``M/D/YYYY`` rewritten as ISO ``YYYY-MM-DD``; None if ambiguous."""
+    first, second, year = int(m.group(1)), int(m.group(3)), m.group(4)
+    if first > 12 >= second:
+        day, month = first, second
+    elif second > 12 >= first or first == second:
+        day, month = second, first
+    else:
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+def _dateutil(text: str, *, fuzzy: bool) -> datetime | None:
+    """dateutil with the shared zone table; it fills gaps from a default, so parse with
+    two different defaults and refuse the text if the date part changes with them."""
+    from dateutil import parser
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unknown zone names: read as UTC
+        try:
+            first = parser.parse(text, default=datetime(2000, 1, 1), tzinfos=ZONES, fuzzy=fuzzy)
+            second = parser.parse(text, default=datetime(2001, 2, 2), tzinfos=ZONES, fuzzy=fuzzy)
+        except (ValueError, OverflowError, TypeError, parser.ParserError):
+            return None
+    if first.date() != second.date() or str(first.year) not in text:  # "0001" reads as 2001
+        return None
+    return naive_utc(first)
