@@ -18,10 +18,11 @@ import click
 from rich.console import Console
 
 from . import render
+from .corpus import default_corpus
 from .errors import SearcherError
 from .indexer import build_index
 from .search import DEFAULT_LIMIT, SORTS, open_index
-from .store import INDEX_ENV
+from .storage import INDEX_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,14 +81,12 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
                              rebuild=rebuild, progress=progress)
     if as_json:
         data = render.to_jsonable(report)
-        data["problems"] = [{"path": p.path, "line": p.line, "message": p.message,
-                             "skipped": p.skipped} for p in report.problems]
         data["changed"] = report.changed
         click.echo(json.dumps(data, ensure_ascii=False))
     elif not quiet:
         err.print(render.build_summary(report))
     if report.documents == 0:
-        where = ", ".join(str(p) for p in paths) or "corpus/"
+        where = ", ".join(str(p) for p in paths) or str(default_corpus())
         click.echo(f"searcher: no articles could be indexed from {where}", err=True)
         sys.exit(1)
 

@@ -102,5 +102,18 @@ class IndexDamagedError(SearcherError):
         self.reason = reason
 
 
+class IndexWriteError(SearcherError):
+    """The operating system refused a write to the index folder (not writable, disk
+    full...). The build stopped; the previous index is unchanged."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            f"cannot write the index at {path} ({reason}): the previous index is unchanged; "
+            "fix the cause (permissions, free space) or choose another folder with --index"
+        )
+        self.path = path
+        self.reason = reason
+
+
 class ShellError(SearcherError):
     """A line the prompt cannot act on (unknown command, bad filter, missing argument...)."""

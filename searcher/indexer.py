@@ -1,7 +1,7 @@
 """Build or update the index from a corpus: incremental, atomic, one writer at a time.
 
 A build takes the index's write lock first (a second build fails at once), then
-compares the corpus with the manifest (manifest.py): unchanged files are not
+compares the corpus with the manifest (storage.py): unchanged files are not
 read, deleted files lose their articles, changed files are read and diffed
 record by record (by content hash), so editing one line of a large JSON Lines
 file re-indexes one article. Everything lands in a single Whoosh commit (the
@@ -17,7 +17,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from typing import Any
 from whoosh.index import FileIndex
 from whoosh.writing import CLEAR
 
-from . import manifest as manifest_io
-from . import schema, store
+from . import schema
+from ._whoosh.parallel import ParallelWriter
+from ._whoosh.segment_writer import FastSegmentWriter
 from .corpus import (
     CorpusFile,
     Discovery,
@@ -36,19 +37,17 @@ from .corpus import (
     fingerprint,
     is_within,
 )
-from .errors import CorpusError, IndexIncompatibleError, IndexLockedError
-from .formats import DEFAULT_FIELD_MAP, FieldMap, Source, UnreadableFile, parse_field_map
-from .manifest import FileEntry, Manifest
+from .errors import CorpusError, IndexIncompatibleError, SearcherError
+from .formats import FieldMap, Source, UnreadableFile, parse_field_map
 from .models import Article, BuildProgress, BuildReport, Decision, Problem
-from .parallel import ParallelWriter
-from .segment_writer import FastSegmentWriter
+from .storage import FileEntry, IndexDir, Manifest
 
 ProgressCallback = Callable[[BuildProgress], None]
 
 WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spilling to disk
 MAX_PROBLEMS_KEPT = 1000  # the report lists this many; counts stay exact
 PROGRESS_EVERY = 250  # records between progress callbacks
-# Builds reading at least this many records index in worker processes (parallel.py):
+# Builds reading at least this many records index in worker processes (_whoosh/parallel.py):
 # below it, starting workers costs more than it saves.
 PARALLEL_MIN_RECORDS = 2000
 MAX_WORKERS = 2
@@ -73,47 +72,32 @@ def build_index(
     """
     started = time.perf_counter()
     roots = [Path(p) for p in paths] if paths else [default_corpus()]
-    if isinstance(field_map, dict):
-        fmap: FieldMap = {**DEFAULT_FIELD_MAP, **field_map}
-    else:
-        fmap = {**DEFAULT_FIELD_MAP, **parse_field_map(list(field_map or ()))}
+    fmap = field_map if isinstance(field_map, Mapping) else parse_field_map(list(field_map or ()))
     found = discover(roots)
-    index_dir = store.index_path(index)
-
-    ix, rebuild = _open_or_create(index_dir, rebuild)
-    # Hold Whoosh's write lock for the whole build (planning included) so a second
-    # build fails at once; the writer itself is only opened once there is something
-    # to write, so a no-change run leaves the index folder untouched.
-    lock = ix.lock("WRITELOCK")
-    if not lock.acquire(blocking=False):
-        raise IndexLockedError(str(index_dir))
-    try:
-        generation = ix.latest_generation()
-        old = None if rebuild else manifest_io.load(index_dir, generation)
-        if old is None and not rebuild and ix.doc_count() > 0:
-            rebuild = True  # built by something that left no manifest: start over safely
-        run = _Run(lambda: _open_writer(ix, run.records_to_read),
-                   old or Manifest(schema.SCHEMA_VERSION), fmap, progress)
+    idx = IndexDir.at(index)
+    # The write lock covers the whole build (planning included) so a second build fails
+    # at once; the writer itself is only opened once there is something to write, so a
+    # no-change run leaves the index folder untouched.
+    with idx.write_lock():
+        ix, old, rebuild = _open_for_build(idx, rebuild)
+        run = _Run(ix, old, fmap, progress)
         try:
             run.apply(found)
             if rebuild:
                 run.writer  # noqa: B018 (open it: a rebuild always commits, even if empty)
         except BaseException:
-            if run.has_writer:
-                run.writer.cancel()
+            run.cancel()
             raise
         if run.has_writer:
-            manifest_io.save(index_dir, run.writer.generation, run.new)
+            idx.save_manifest(run.writer.generation, run.new)
             run.writer.commit(mergetype=CLEAR if rebuild else None, optimize=False)
-            manifest_io.prune(index_dir, run.writer.generation)
         elif run.metadata_changed:  # e.g. same content, new mtimes: remember, no index write
-            manifest_io.save(index_dir, generation, run.new)
-    finally:
-        lock.release()
+            idx.save_manifest(ix.latest_generation(), run.new)
+        idx.clean(ix)
+        documents = idx.open().doc_count()
 
-    documents = store.open_existing(index_dir).doc_count()
     return BuildReport(
-        index=str(index_dir),
+        index=str(idx.path),
         added=run.added,
         updated=run.updated,
         deleted=run.deleted,
@@ -125,28 +109,33 @@ def build_index(
         files_deleted=run.files_deleted,
         files_ignored=found.ignored,
         documents=documents,
-        index_bytes=store.size_bytes(index_dir),
+        index_bytes=idx.size_bytes(),
         elapsed_s=time.perf_counter() - started,
         rebuilt=rebuild,
         decisions=dict(run.decisions),
     )
 
 
-def _open_or_create(index_dir: Path, rebuild: bool) -> tuple[FileIndex, bool]:
-    if not store.exists(index_dir):
-        return store.create(index_dir), True
-    try:
-        ix = store.open_existing(index_dir)
-    except IndexIncompatibleError:
-        if not rebuild:
-            raise
-        return store.create(index_dir), True
-    stored = manifest_io.load(index_dir, ix.latest_generation())
+def _open_for_build(idx: IndexDir, rebuild: bool) -> tuple[FileIndex, Manifest, bool]:
+    """The index to update, what it was built from, and whether this is a rebuild
+    (asked for, no index yet, or an index without a manifest to update from)."""
+    if not idx.exists():
+        return idx.create(), Manifest(schema.SCHEMA_VERSION), True
+    if rebuild:
+        # Keep the old index readable until the rebuild commits (CLEAR), unless it
+        # cannot be opened at all: then start from a new empty one.
+        try:
+            return idx.open(), Manifest(schema.SCHEMA_VERSION), True
+        except SearcherError:
+            return idx.create(), Manifest(schema.SCHEMA_VERSION), True
+    ix = idx.open()
+    stored = idx.manifest(ix.latest_generation())
     if stored is not None and stored.schema_version != schema.SCHEMA_VERSION:
-        if not rebuild:
-            raise IndexIncompatibleError(str(index_dir), "it was built by another version")
-        return store.create(index_dir), True
-    return ix, rebuild
+        raise IndexIncompatibleError(str(idx.path), "it was built by another version")
+    if stored is None:
+        # Built by something that left no manifest: start over safely.
+        return ix, Manifest(schema.SCHEMA_VERSION), ix.doc_count() > 0
+    return ix, stored, False
 
 
 def _open_writer(ix: FileIndex, records: int) -> Any:
@@ -167,7 +156,7 @@ def record_hash(doc: dict[str, object]) -> str:
 class _Run:
     """One build's work and counters against an open writer."""
 
-    open_writer: Callable[[], Any]
+    ix: FileIndex
     old: Manifest
     field_map: FieldMap
     progress: ProgressCallback | None
@@ -198,21 +187,17 @@ class _Run:
     def writer(self) -> Any:
         """The index writer, opened on first use."""
         if self._writer is None:
-            self._writer = self.open_writer()
+            self._writer = _open_writer(self.ix, self._records_total)
         return self._writer
-
-    @property
-    def records_to_read(self) -> int:
-        """The estimated number of records in the files this build reads."""
-        return self._records_total
 
     @property
     def has_writer(self) -> bool:
         return self._writer is not None
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.deleted)
+    def cancel(self) -> None:
+        """Drop everything this build wrote (the last commit stays as it was)."""
+        if self._writer is not None:
+            self._writer.cancel()
 
     def report(self, problem: Problem) -> None:
         if problem.skipped:

@@ -21,14 +21,14 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
-from . import manifest as manifest_io
-from . import schema, store
+from . import schema
 from .errors import ArticleNotFoundError, InvalidArgumentError
 from .facets import compute_facets, display_value, matching_docs
 from .highlight import highlight_spans, keyword_phrases, why_matched
 from .models import Article, ArticleView, FacetCount, Hit, IndexStats, QueryTerm, SearchResults
 from .passages import make_snippets
 from .query import ParsedQuery, build_filter, parse_query
+from .storage import IndexDir, index_path
 from .suggest import suggest_query
 
 DEFAULT_TOP_TAGS = 20
@@ -53,7 +53,8 @@ class Index:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._ix = store.open_existing(path)
+        self._dir = IndexDir(path)
+        self._ix = self._dir.open()
         self._searcher: Searcher | None = None
 
     def __enter__(self) -> Index:
@@ -245,7 +246,7 @@ class Index:
         s = self._current()
         reader = s.reader()
         dates = _published_values(s)
-        built = manifest_io.load(self.path, self._ix.latest_generation())
+        built = self._dir.manifest(self._ix.latest_generation())
         return IndexStats(
             path=str(self.path),
             documents=int(s.doc_count()),
@@ -253,7 +254,7 @@ class Index:
             latest=max(dates) if dates else None,
             undated=int(s.doc_count()) - len(dates),
             top_tags=tuple(self.keyword_values(schema.TAGS)[:top_tags]) if reader else (),
-            index_bytes=store.size_bytes(self.path),
+            index_bytes=self._dir.size_bytes(),
             last_build=built.built_at if built else None,
         )
 
@@ -311,7 +312,7 @@ def _has_and(q: Any) -> bool:
 
 def open_index(path: str | os.PathLike[str] | None = None) -> Index:
     """Open the index at ``path`` (default ``$SEARCHER_INDEX`` or ``index/``)."""
-    return Index(store.index_path(path))
+    return Index(index_path(path))
 
 
 def search(query: str = "", *, index: str | os.PathLike[str] | None = None,

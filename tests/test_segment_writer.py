@@ -13,8 +13,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 from searcher import schema
+from searcher._whoosh.segment_writer import FastSegmentWriter
 from searcher.models import Article
-from searcher.segment_writer import FastSegmentWriter
 
 from .conftest import REUTERS, SEED, needs_shared
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models import Article, Problem
 from .base import FieldMap, Source, UnreadableFile, iter_lines, read_text
-from .mapping import DEFAULT_FIELD_MAP, record_to_article
+from .mapping import field_keys, record_to_article
 
 # Keys under which JSON APIs and exports wrap their list of articles, in order of preference.
 WRAPPER_KEYS = ("articles", "items", "data", "results", "entries", "documents", "docs",
@@ -59,8 +59,7 @@ def read_json(source: Source) -> Iterator[Article | Problem]:
         raise UnreadableFile(f"invalid JSON: {e or 'nested too deeply'}") from e
     name = source.name
     field_map = source.field_map
-    text_keys = (field_map.get("title") or DEFAULT_FIELD_MAP["title"]) + (
-        field_map.get("body") or DEFAULT_FIELD_MAP["body"])
+    text_keys = field_keys(field_map, "title") + field_keys(field_map, "body")
     items = _article_list(document, text_keys)
     if items is None:
         if isinstance(document, dict):

@@ -42,6 +42,12 @@ DEFAULT_FIELD_MAP: FieldMap = {
 }
 
 
+def field_keys(field_map: FieldMap, name: str) -> tuple[str, ...]:
+    """The record keys to read article field ``name`` from: the map's, else the default.
+    The one place defaults fill in a partial map."""
+    return tuple(field_map.get(name) or DEFAULT_FIELD_MAP[name])
+
+
 def parse_field_map(specs: Sequence[str]) -> FieldMap:
     """The default map with the user's ``FIELD=KEY[,KEY...]`` overrides applied.
 
@@ -152,8 +158,7 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
     article_id = texts.get("id", default_id)
     if not title and not body:
         named = f"record {article_id!r}" if "id" in texts else "record"
-        looked = (field_map.get("title") or DEFAULT_FIELD_MAP["title"]) + (
-            field_map.get("body") or DEFAULT_FIELD_MAP["body"])
+        looked = field_keys(field_map, "title") + field_keys(field_map, "body")
         return (f"{named} has neither a title nor a body (looked for keys "
                 f"{', '.join(looked)}; use --map body=KEY if the text is under another key)")
     meta = {k: v for k, v in record.items() if k not in consumed}
@@ -176,7 +181,7 @@ def _plan(field_map: FieldMap) -> tuple[tuple[str, tuple[str, ...]], ...]:
     cached = _PLANS.get(id(field_map))
     if cached is not None and cached[0] is field_map:
         return cached[1]
-    plan = tuple((name, tuple(k.lower() for k in (field_map.get(name) or DEFAULT_FIELD_MAP[name])))
+    plan = tuple((name, tuple(k.lower() for k in field_keys(field_map, name)))
                  for name in ARTICLE_FIELDS)
     if len(_PLANS) > 64:
         _PLANS.clear()

@@ -34,7 +34,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
-from . import schema
+from .. import schema
 
 emptybytes = b""
 # Values shorter than this are shared between postings (saves memory; pickle then
@@ -284,19 +284,17 @@ def news_text_indexer(field: Any) -> Any:
 class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
     """SegmentWriter with TermPool, an inlined add_document and a term-wise flush."""
 
-    use_fast_text = True
-    bulk_postings = True
-
     def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         schema = self.schema
-        # Per field: (name, field, indexed, scorable, spellfield or None, stored, column)
+        # Per field: (field, indexed, scorable, spelling field or None, stored, column type,
+        # vector format, the fast text indexer for title/body or None)
         self._plan: dict[str, tuple[Any, ...]] = {}
         for name in schema.names():
             f = schema[name]
             spell = f.spelling_fieldname(name) if f.separate_spelling() else None
-            fast = news_text_indexer(f) if self.use_fast_text else None
+            fast = news_text_indexer(f)
             self._plan[name] = (f, f.indexed, f.scorable, spell, f.stored, f.column_type,
                                 f.vector, fast)
 
@@ -377,7 +375,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         start_term = fw.start_term
         finish_term = fw.finish_term
         lastfield = None
-        bulk = self.bulk_postings and type(fw._codec.postings_writer(None)) is W3PostingsWriter
+        bulk = type(fw._codec.postings_writer(None)) is W3PostingsWriter
         skip = False
         lens = None
         add: Any = None

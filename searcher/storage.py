@@ -1,0 +1,244 @@
+"""The index folder: where it is, open/create, the write lock, the manifest, size,
+cleanup of orphan files. The one place that turns Whoosh's open failures and the
+operating system's errors into errors a user can act on.
+
+The manifest says what the index was built from: per file, its fingerprint, how it
+was read and its records' hashes. Incremental builds compare the corpus with it. It
+is stored next to the Whoosh index as ``searcher-files-<generation>.json``, written
+*before* the commit that creates that generation: a crash between the two leaves an
+orphan for a generation that never happened, and readers always load the manifest of
+the index's current generation, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError, FileIndex, IndexVersionError
+
+from . import schema
+from .errors import (
+    IndexDamagedError,
+    IndexIncompatibleError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexWriteError,
+)
+
+DEFAULT_INDEX = "index"
+INDEX_ENV = "SEARCHER_INDEX"
+INDEX_NAME = "MAIN"  # Whoosh's default index name: files are _MAIN_<gen>.toc, MAIN_<id>.seg
+MANIFEST_VERSION = 2
+_MANIFEST_PREFIX = "searcher-files-"
+
+
+def index_path(index: str | os.PathLike[str] | None = None) -> Path:
+    """The index folder: the argument, else ``$SEARCHER_INDEX``, else ``index/``."""
+    if index is not None:
+        return Path(index)
+    return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
+
+
+@dataclass
+class FileEntry:
+    """One corpus file as last indexed. ``records``: article id -> content hash;
+    ``lines``: article id -> line it was read from (line formats), so a line that is
+    malformed now keeps the article it held; ``refused``: ids this file also holds
+    that another file owned (duplicates), read again when that owner goes away;
+    ``reading``: how the file was read (reader code, field map, caps): when it differs,
+    the file is read again; ``troubled``: the file had bad records, so it is read
+    (and warned about) again at every build until it is fixed."""
+
+    name: str
+    size: int
+    mtime_ns: int
+    sha1: str
+    records: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+    reading: str = ""
+    troubled: bool = False
+
+
+@dataclass
+class Manifest:
+    schema_version: int
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    built_at: str = ""
+
+    def owners(self) -> dict[str, str]:
+        """article id -> key of the file it came from (to refuse duplicate ids)."""
+        return {aid: key for key, entry in self.files.items() for aid in entry.records}
+
+
+class IndexDir:
+    """An index folder. Nothing is touched on disk until a method is called."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def at(cls, index: str | os.PathLike[str] | None = None) -> IndexDir:
+        return cls(index_path(index))
+
+    # ---- open / create ---------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Is there an index here (a TOC file, readable or not)?"""
+        try:
+            return self.path.is_dir() and whoosh_index.exists_in(str(self.path))
+        except OSError:
+            return False
+
+    def open(self) -> FileIndex:
+        """Open the index, having checked that its TOC and every segment can be read.
+
+        IndexNotFoundError when there is none, IndexIncompatibleError when another
+        version wrote it, IndexDamagedError when its files are damaged or missing.
+        """
+        if not self.exists():
+            raise IndexNotFoundError(str(self.path))
+        try:
+            ix = whoosh_index.open_dir(str(self.path))
+            stored = ix.schema
+        except EmptyIndexError as e:
+            raise IndexNotFoundError(str(self.path)) from e
+        except IndexVersionError as e:
+            raise IndexIncompatibleError(str(self.path), "another Whoosh version wrote it") from e
+        except (ImportError, AttributeError) as e:  # the pickled schema names a moved class
+            raise IndexIncompatibleError(str(self.path), f"{type(e).__name__}: {e}") from e
+        except Exception as e:  # truncated, emptied or overwritten TOC: any decoding error
+            raise self.damaged(f"its table of contents cannot be read: {describe(e)}") from e
+        if set(stored.names()) != set(schema.build_schema().names()):
+            raise IndexIncompatibleError(str(self.path), "it was built with a different schema")
+        with self.guard():
+            ix.reader().close()  # opens every segment: a missing or truncated one shows here
+        return ix
+
+    def create(self) -> FileIndex:
+        """A new empty index (replacing whatever index was there)."""
+        with self.writing():
+            self.path.mkdir(parents=True, exist_ok=True)
+            return whoosh_index.create_in(str(self.path), schema.build_schema())
+
+    def damaged(self, reason: str) -> IndexDamagedError:
+        return IndexDamagedError(str(self.path), reason)
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn a failure to read the index's files into IndexDamagedError."""
+        try:
+            yield
+        except Exception as e:
+            if isinstance(e, (IndexDamagedError, IndexNotFoundError, IndexIncompatibleError)):
+                raise
+            raise self.damaged(describe(e)) from e
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Turn an operating-system error while writing into one IndexWriteError."""
+        try:
+            yield
+        except OSError as e:
+            raise IndexWriteError(str(self.path), e.strerror or str(e)) from e
+
+    # ---- lock --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Whoosh's write lock for the whole build: a second builder fails at once.
+
+        Taken without opening the index, so a build can start over on a damaged one."""
+        with self.writing():
+            self.path.mkdir(parents=True, exist_ok=True)
+            lock = FileStorage(str(self.path)).lock(f"{INDEX_NAME}_WRITELOCK")
+            if not lock.acquire(blocking=False):
+                raise IndexLockedError(str(self.path))
+        try:
+            yield
+        finally:
+            lock.release()
+
+    # ---- manifest ----------------------------------------------------------------------
+
+    def _manifest_path(self, generation: int) -> Path:
+        return self.path / f"{_MANIFEST_PREFIX}{generation}.json"
+
+    def manifest(self, generation: int) -> Manifest | None:
+        """The manifest of ``generation``, or None when there is none (or unreadable)."""
+        try:
+            raw: dict[str, Any] = json.loads(self._manifest_path(generation).read_text("utf-8"))
+            if raw.get("version") != MANIFEST_VERSION:
+                return None
+            files = {k: FileEntry(**v) for k, v in raw["files"].items()}
+            return Manifest(int(raw["schema_version"]), files, str(raw.get("built_at", "")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save_manifest(self, generation: int, manifest: Manifest) -> None:
+        """Write atomically (temp file + rename) so a crash never leaves half a manifest."""
+        manifest.built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        data = {
+            "version": MANIFEST_VERSION,
+            "schema_version": manifest.schema_version,
+            "built_at": manifest.built_at,
+            "files": {k: vars(v) for k, v in sorted(manifest.files.items())},
+        }
+        target = self._manifest_path(generation)
+        tmp = target.with_suffix(".tmp")
+        with self.writing():
+            try:
+                with open(tmp, "w", encoding="utf-8") as f:
+                    json.dump(data, f, separators=(",", ":"))
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, target)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
+
+    # ---- size and cleanup --------------------------------------------------------------
+
+    def size_bytes(self) -> int:
+        """Bytes on disk of everything in the index folder."""
+        total = 0
+        with contextlib.suppress(OSError):
+            for p in self.path.iterdir():
+                with contextlib.suppress(OSError):
+                    if p.is_file():
+                        total += p.stat().st_size
+        return total
+
+    def clean(self, ix: FileIndex) -> None:
+        """Remove what the current generation does not use: segments and TOCs of other
+        generations (a killed build, a full disk), Whoosh's temp folder, and manifests
+        of other generations. Called under the write lock, so nothing in flight."""
+        with contextlib.suppress(Exception):  # best effort: the index itself is fine
+            toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
+            whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+            keep = self._manifest_path(toc.generation).name
+            for p in self.path.iterdir():
+                if p.name.startswith(_MANIFEST_PREFIX) and p.name != keep:
+                    p.unlink()
+                elif p.name == f"{ix.indexname}.tmp" and p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+
+
+def describe(error: BaseException) -> str:
+    """A short reason for a damaged file: the OS's words, or the exception's type."""
+    if isinstance(error, OSError) and error.strerror:
+        name = Path(error.filename).name if error.filename else ""
+        return f"{name}: {error.strerror}" if name else error.strerror
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text[:120]}" if text else type(error).__name__
