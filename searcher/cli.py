@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from . import render
+from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .corpus import default_corpus
 from .errors import SearcherError
 from .indexer import build_index
-from .search import DEFAULT_LIMIT, SORTS, open_index
+from .search import open_index
 from .storage import INDEX_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,6 +30,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _stdout() -> Console:
     return Console(highlight=False, soft_wrap=False)
+
+
+def _print(renderable: RenderableType) -> None:
+    """To a terminal as rich draws it; to a pipe or file as plain lines without the
+    trailing spaces rich pads with."""
+    console = _stdout()
+    if console.is_terminal:
+        console.print(renderable)
+    else:
+        console.file.write(render.plain_text(console, renderable))
 
 
 def _stderr() -> Console:
@@ -93,16 +104,17 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
 
 @main.command()
 @index_option
-@click.option("--top", default=20, show_default=True, help="How many top tags to list.")
+@click.option("--top", type=click.IntRange(0), default=DEFAULT_TOP_TAGS, show_default=True,
+              help="How many top tags to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
 def stats(index: Path | None, top: int, as_json: bool) -> None:
     """Documents, date range, top tags, index size and last build."""
     with _errors(), open_index(index) as ix:
         result = ix.stats(top_tags=top)
     if as_json:
-        click.echo(json.dumps(render.to_jsonable(result), ensure_ascii=False))
+        click.echo(render.json_text(result))
     else:
-        _stdout().print(render.stats_view(result))
+        _print(render.stats_view(result))
 
 
 @main.command()
@@ -119,7 +131,7 @@ def stats(index: Path | None, top: int, as_json: bool) -> None:
 @click.option("--author", metavar="NAME", help="Written by this author.")
 @click.option("--source", metavar="NAME", help="From this publication.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=DEFAULT_LIMIT,
+@click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT,
               show_default=True, help="Hits per page.")
 @click.option("--page", "-p", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--facets", is_flag=True,
@@ -136,9 +148,9 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
                             exclude_tags=exclude_tags, since=since, until=until, author=author,
                             source=source, sort=sort, limit=limit, page=page, facets=facets)
     if as_json:
-        click.echo(json.dumps(render.to_jsonable(results), ensure_ascii=False))
+        click.echo(render.json_text(results))
     else:
-        _stdout().print(render.results_view(results))
+        _print(render.results_view(results))
 
 
 @main.command()
@@ -151,14 +163,14 @@ def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None
     with _errors(), open_index(index) as ix:
         view = ix.show(article_id, query)
     if as_json:
-        click.echo(json.dumps(render.to_jsonable(view), ensure_ascii=False))
+        click.echo(render.json_text(view))
     else:
-        _stdout().print(render.article_view(view))
+        _print(render.article_view(view))
 
 
 @main.command()
 @index_option
-@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=DEFAULT_LIMIT,
+@click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT,
               show_default=True, help="Hits per page.")
 def shell(index: Path | None, limit: int) -> None:
     """Interactive search prompt: completion, history, sticky filters, paging (:help).

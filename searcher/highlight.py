@@ -45,6 +45,7 @@ __all__ = [
     "leaves_of",
     "matched_terms",
     "merge_spans",
+    "surface_words",
     "why_matched",
 ]
 
@@ -296,3 +297,18 @@ def why_matched(article: Article, terms: Sequence[QueryTerm], *,
                 if schema.normalize_keyword(value) in qt.terms:
                     labels.append(f"{_KEYWORD_LABELS[qt.field]}: {value}")
     return tuple(dict.fromkeys(labels))
+
+
+def surface_words(text: str, terms: Sequence[str]) -> dict[str, str]:
+    """Each index term (a stem) -> the first word of ``text`` it comes from, lowercased
+    (``ivori`` -> ``ivory``); the term itself where the text has none."""
+    wanted = set(terms)
+    found: dict[str, str] = {}
+    tok = analyze(text)
+    for k in compress(range(len(tok.terms)), map(wanted.__contains__, tok.terms)):
+        term = tok.terms[k]
+        if term not in found:
+            found[term] = tok.text[tok.bounds[2 * k]:tok.bounds[2 * k + 1]].lower()
+            if len(found) == len(wanted):
+                break
+    return {t: found.get(t, t) for t in terms}

@@ -79,7 +79,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.support.charset import accent_map
 
-from .errors import QuerySyntaxError
+from .errors import InvalidArgumentError, QuerySyntaxError
 from .models import QueryTerm
 from .query_dates import DATE_HINT, DATE_TRIM, TICK, date_span, small_int, utc
 from .sanitize import blank_for_query
@@ -883,8 +883,8 @@ def build_filter(*, tags: Sequence[str] = (), any_tags: Sequence[str] = (),
         folded = _keywords([value] if value else [])
         if folded:
             parts.append(wq.Term(fieldname, folded[0]))
-    start = _bound(since, end=False, now=now)
-    stop = _bound(until, end=True, now=now)
+    start = _bound("since", since, end=False, now=now)
+    stop = _bound("until", until, end=True, now=now)
     if start is not None or stop is not None:
         parts.append(wq.DateRange(PUBLISHED, start, stop))
     excluded = _keywords(exclude_tags)
@@ -915,8 +915,10 @@ def _keywords(values: Sequence[str]) -> list[str]:
     return [v for v in (normalize_keyword(x) for x in values) if v]
 
 
-def _bound(value: str | date | datetime | None, *, end: bool,
+def _bound(name: str, value: str | date | datetime | None, *, end: bool,
            now: datetime | None) -> datetime | None:
+    """A since/until argument as an inclusive bound; a string that is no date is an
+    InvalidArgumentError naming the argument (it is not part of the query)."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -924,4 +926,8 @@ def _bound(value: str | date | datetime | None, *, end: bool,
     if isinstance(value, date):
         day = datetime(value.year, value.month, value.day)
         return day + timedelta(days=1) - TICK if end else day
-    return parse_date_bound(value, end=end, now=now)
+    try:
+        return parse_date_bound(value, end=end, now=now)
+    except QuerySyntaxError as e:
+        raise InvalidArgumentError(f"{name}: {e.reason} (write a date such as 2020-10-01, "
+                                   "2020-10, today, \"last week\" or now-7d)") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import IO, Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -114,11 +115,16 @@ def build_summary(report: BuildReport) -> RenderableType:
     return Group(*parts)
 
 
+def day(moment: datetime) -> str:
+    """``0001-01-01``: ``%Y`` drops the leading zeros of years before 1000 on Linux."""
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+
+
 def dates_covered(stats: IndexStats) -> str:
     """``2020-10-01 to 2020-10-31 (3 undated)``: what dates an index covers."""
     span = "none dated"
     if stats.earliest and stats.latest:
-        span = f"{stats.earliest:%Y-%m-%d} to {stats.latest:%Y-%m-%d}"
+        span = f"{day(stats.earliest)} to {day(stats.latest)}"
     return span + (f" ({stats.undated:,} undated)" if stats.undated else "")
 
 
@@ -174,7 +180,7 @@ def snippet_text(snippet: Snippet) -> Text:
 def hit_meta(hit: Hit) -> Text:
     parts = []
     if hit.published:
-        parts.append(f"{hit.published:%Y-%m-%d}")
+        parts.append(day(hit.published))
     if hit.source:
         parts.append(hit.source)
     if hit.authors:
@@ -268,7 +274,7 @@ def article_view(view: ArticleView) -> RenderableType:
     a = view.article
     meta = [f"id {escape_controls(a.id)}"]
     if a.published:
-        meta.append(f"{a.published:%Y-%m-%d %H:%M}")
+        meta.append(f"{day(a.published)} {a.published:%H:%M}")
     for value in (a.source, ", ".join(a.authors), a.url, a.path if a.path != a.id else ""):
         if value:
             meta.append(value)
@@ -286,7 +292,6 @@ def article_view(view: ArticleView) -> RenderableType:
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, tuples and datetimes as JSON-ready values (ISO dates)."""
     import dataclasses
-    from datetime import datetime
 
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}

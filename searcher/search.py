@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,20 +21,24 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
-from . import schema
-from .errors import ArticleNotFoundError, InvalidArgumentError
+from . import arguments, schema
+from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, DateArg
+from .errors import ArticleNotFoundError
 from .facets import compute_facets, display_value, matching_docs
-from .highlight import highlight_spans, keyword_phrases, why_matched
+from .highlight import (
+    MAX_ANALYZED_CHARS,
+    highlight_spans,
+    keyword_phrases,
+    surface_words,
+    why_matched,
+)
 from .models import Article, ArticleView, FacetCount, Hit, IndexStats, QueryTerm, SearchResults
 from .passages import make_snippets
 from .query import ParsedQuery, build_filter, parse_query
+from .sanitize import unescape_controls
 from .storage import IndexDir, index_path
 from .suggest import suggest_query
 
-DEFAULT_TOP_TAGS = 20
-DEFAULT_LIMIT = 10
-MAX_LIMIT = 1000
-SORTS = ("relevance", "newest", "oldest")
 # More-like-this: the best SIMILAR_TERMS of SIMILAR_CANDIDATES key terms, leaving out
 # words in more than SIMILAR_MAX_DF of articles (they make the OR slow and vague).
 # WHOOSH-NOTES 10: Whoosh's default of 5 terms finds too little.
@@ -45,7 +49,6 @@ SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
 # BM25F parameters (bench/eval.py tunes them on Cranfield, CISI and NFCorpus).
 BM25_B = 0.75
 BM25_K1 = 1.6  # 1.2 (Whoosh's default) -> 1.6: +0.001 mean, CISI and NFCorpus up
-DateArg = str | date | datetime | None
 
 
 class Index:
@@ -71,28 +74,43 @@ class Index:
 
     def _current(self) -> Searcher:
         """A searcher on the newest commit (cheap when nothing changed)."""
-        if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
-        else:
-            self._searcher = self._searcher.refresh()
+        current = self._searcher
+        if current is not None and current.reader().segments() is not None:
+            self._searcher = current.refresh()
+            return self._searcher
+        # First call, or an empty index: Whoosh's EmptyReader has no segments to reuse
+        # and its refresh() raises TypeError, so open a new searcher (cheap when empty).
+        if current is not None:
+            current.close()
+        self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         return self._searcher
 
     def __len__(self) -> int:
         return int(self._current().doc_count())
 
     def get(self, article_id: str) -> Article:
-        """The full article with this id (ArticleNotFoundError if there is none)."""
-        stored = self._current().document(**{schema.ID: article_id})
+        """The full article with this id (ArticleNotFoundError if there is none).
+
+        An id with control characters is shown escaped (``sanitize.escape_controls``);
+        that form is accepted too, so what a listing displays can be typed back."""
+        s = self._current()
+        stored = s.document(**{schema.ID: arguments.text("article_id", article_id)})
+        if stored is None:
+            unescaped = unescape_controls(article_id)
+            if unescaped != article_id:
+                stored = s.document(**{schema.ID: unescaped})
         if stored is None:
             raise ArticleNotFoundError(article_id)
         return schema.document_to_article(stored)
 
     def show(self, article_id: str, query: str = "") -> ArticleView:
-        """The full article, with ``query``'s terms located in its title and body."""
+        """The full article, with ``query``'s terms located in its title and body
+        (the body's first ``highlight.MAX_ANALYZED_CHARS`` characters)."""
         article = self.get(article_id)
-        if not query.strip():
+        if not arguments.text("query", query).strip():
             return ArticleView(article)
         terms = parse_query(query, self._current().reader()).terms
+        terms += keyword_phrases(terms)
         return ArticleView(
             article,
             highlight_spans(article.title, terms, field=schema.TITLE),
@@ -102,6 +120,8 @@ class Index:
     def keyword_values(self, field: str, prefix: str = "") -> list[FacetCount]:
         """Every value of a keyword field (tags, authors, source) starting with ``prefix``
         (case-insensitive), with its number of articles, most used first."""
+        field = arguments.keyword_field(field)
+        prefix = arguments.text("prefix", prefix)
         s = self._current()
         reader = s.reader()
         folded_prefix = schema.normalize_keyword(prefix) if prefix.strip() else ""
@@ -118,9 +138,9 @@ class Index:
         self,
         query: str = "",
         *,
-        tags: Sequence[str] = (),
-        any_tags: Sequence[str] = (),
-        exclude_tags: Sequence[str] = (),
+        tags: str | Sequence[str] | None = (),
+        any_tags: str | Sequence[str] | None = (),
+        exclude_tags: str | Sequence[str] | None = (),
         since: DateArg = None,
         until: DateArg = None,
         author: str | None = None,
@@ -138,13 +158,18 @@ class Index:
         ``since``/``until`` are inclusive dates (``2020-10-01``, ``last week``...).
         ``sort`` is relevance, newest or oldest. ``total`` is exact. ``facets`` counts
         tags, authors, sources and dates over every match, not just this page.
-        Raises QuerySyntaxError for a query or date it cannot read.
+        ``tags``/``any_tags``/``exclude_tags`` take one string or a list (None: none).
+        ``snippets=False`` skips reading the bodies (``matched`` then covers the title
+        and the tag/author/source values only).
+        Raises QuerySyntaxError for a query it cannot read, InvalidArgumentError for
+        a wrong argument (type, range, a ``since``/``until`` that is not a date).
         """
         started = time.perf_counter()
-        if sort not in SORTS:
-            raise InvalidArgumentError(f"unknown sort {sort!r}: use relevance, newest or oldest")
-        if not 1 <= limit <= MAX_LIMIT or page < 1:
-            raise InvalidArgumentError(f"limit must be 1..{MAX_LIMIT} and page >= 1")
+        (query, tags, any_tags, exclude_tags, since, until, author, source, sort, limit, page,
+         now) = arguments.check_search(
+            query, tags=tags, any_tags=any_tags, exclude_tags=exclude_tags, since=since,
+            until=until, author=author, source=source, sort=sort, limit=limit, page=page,
+            now=now)
         s = self._current()
         parsed = parse_query(query, s.reader(), now=now)
         filt, mask = build_filter(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
@@ -215,34 +240,56 @@ class Index:
             matched=why_matched(article, parsed.terms, body=with_snippets),
         )
 
-    def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT) -> SearchResults:
+    def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
+                tags: str | Sequence[str] | None = (), any_tags: str | Sequence[str] | None = (),
+                exclude_tags: str | Sequence[str] | None = (), since: DateArg = None,
+                until: DateArg = None, author: str | None = None,
+                source: str | None = None) -> SearchResults:
         """Articles most like this one, best first: its most distinctive body terms
-        (Bo1 key terms, minus words common across the index) as an OR query."""
+        (Bo1 key terms, minus words common across the index) as an OR query. Pages and
+        filters as in :meth:`search`; ``total`` counts every similar article."""
         started = time.perf_counter()
+        args = arguments.check_search("", tags=tags, any_tags=any_tags,
+                                      exclude_tags=exclude_tags, since=since, until=until,
+                                      author=author, source=source, sort="relevance",
+                                      limit=limit, page=page, now=None)
+        article = self.get(article_id)
         s = self._current()
-        docnum = s.document_number(**{schema.ID: article_id})
-        if docnum is None:
-            raise ArticleNotFoundError(article_id)
-        stored = s.stored_fields(docnum)
-        text = f"{stored.get(schema.TITLE, '')}\n{stored.get(schema.BODY, '')}"
+        text = f"{article.title}\n{article.body}"[:MAX_ANALYZED_CHARS]
         candidates = s.key_terms_from_text(schema.BODY, text, numterms=SIMILAR_CANDIDATES)
         common = max(int(s.doc_count() * SIMILAR_MAX_DF), 3)
         reader = s.reader()
         distinctive = [(t, w) for t, w in candidates if reader.doc_frequency(schema.BODY, t)
                        <= common]
         chosen = (distinctive if len(distinctive) >= 5 else candidates)[:SIMILAR_TERMS]
-        q = wq.Or([wq.Term(schema.BODY, t, boost=w) for t, w in chosen])
-        results = s.search(q, limit=limit, mask=wq.Term(schema.ID, article_id), terms=False)
-        terms = (QueryTerm(schema.BODY, "term", "similar", tuple(t for t, _w in chosen)),)
-        parsed = ParsedQuery(query=q, match_all=False, terms=terms)
-        hits = tuple(self._hit(s, results[i], i + 1, parsed, True)
-                     for i in range(results.scored_length()))
-        return SearchResults(query=f"similar:{article_id}", total=len(results), hits=hits,
-                             page=1, limit=limit,
+        filt, mask = build_filter(tags=args.tags, any_tags=args.any_tags,
+                                  exclude_tags=args.exclude_tags, since=args.since,
+                                  until=args.until, author=args.author, source=args.source)
+        itself = wq.Term(schema.ID, article.id)
+        mask = itself if mask is None else wq.Or([itself, mask])
+        hits: tuple[Hit, ...] = ()
+        total = 0
+        if chosen:
+            q = wq.Or([wq.Term(schema.BODY, t, boost=w) for t, w in chosen])
+            results = s.search(q, limit=args.page * args.limit, filter=filt, mask=mask,
+                               terms=False)
+            total = len(results)
+            words = surface_words(text, [t for t, _w in chosen])
+            # One leaf per key term, labelled with the word as the article wrote it,
+            # so "matched" says which of them each hit shares.
+            terms = tuple(QueryTerm(schema.BODY, "term", words[t], (t,)) for t, _w in chosen)
+            parsed = ParsedQuery(query=q, match_all=False, terms=terms)
+            first = (args.page - 1) * args.limit
+            hits = tuple(self._hit(s, results[i], i + 1, parsed, True)
+                         for i in range(first, min(first + args.limit,
+                                                   results.scored_length())))
+        return SearchResults(query=f"similar:{article.id}", total=total, hits=hits,
+                             page=args.page, limit=args.limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000)
 
     def stats(self, top_tags: int = DEFAULT_TOP_TAGS) -> IndexStats:
         """Documents, date range, the most used tags, size and when it was built."""
+        top_tags = arguments.count("top_tags", top_tags, 0)
         s = self._current()
         reader = s.reader()
         dates = _published_values(s)

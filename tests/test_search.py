@@ -246,7 +246,8 @@ def test_cli_no_results_says_so_with_suggestion(seed_index: Path) -> None:
     (["search", "(missile AND"], 2, "bad query:"),
     (["search", 'title:"missile'], 0, ""),
     (["search", "nosuchfield:x AND date:[2020-13-01 TO 2020-12-01]"], 2, "bad query:"),
-    (["search", "missile", "--since", "not a date"], 2, "bad query:"),
+    (["search", "missile", "--since", "not a date"], 2, "searcher: since: "),
+    (["stats", "--top", "-5"], 2, "--top"),
     (["search", "missile", "--sort", "sideways"], 2, "Invalid value"),
     (["show", "no-such-id"], 1, "no article with id 'no-such-id'"),
 ])

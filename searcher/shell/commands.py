@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import render, schema
+from ..arguments import SORTS
 from ..errors import InvalidArgumentError, QuerySyntaxError, ShellError
-from ..search import SORTS
 from .filters import FILTERS, Filters, parse_filters
 
 if TYPE_CHECKING:

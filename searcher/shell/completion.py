@@ -15,10 +15,10 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from .. import schema
+from ..arguments import SORTS
 from ..models import FacetCount, Hit
 from ..query import FIELD_NAMES
 from ..sanitize import clean_text
-from ..search import SORTS
 from .commands import COMMANDS
 from .filters import FILTER_FIELDS, FILTERS
 from .lexer import QUOTES, current_token, quote_value

@@ -28,9 +28,10 @@ from rich.console import Console, RenderableType
 from rich.pager import Pager
 
 from .. import render
+from ..arguments import DEFAULT_LIMIT
 from ..errors import SearcherError
 from ..sanitize import clean_text
-from ..search import DEFAULT_LIMIT, Index
+from ..search import Index
 from .commands import COMMAND_NAMES
 from .completion import ShellCompleter
 from .lexer import QueryLexer

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from rich.console import Console, RenderableType
 
 from .. import render
+from ..arguments import DEFAULT_LIMIT
 from ..errors import ShellError
 from ..models import FacetCount, Hit, SearchResults
-from ..search import DEFAULT_LIMIT, Index
+from ..search import Index
 from .commands import COMMAND_NAMES
 from .filters import Filters
 
@@ -36,7 +37,7 @@ class Shell:
     sort: str = "relevance"
     query: str | None = None  # the last query run (None before the first)
     results: SearchResults | None = None  # what is on screen
-    similar_of: str | None = None  # the results are :similar to this title
+    similar_of: Hit | None = None  # the results are :similar to this hit
     _values: dict[tuple[str, str], list[FacetCount]] = field(default_factory=dict)
 
     # ---- state the prompt shows and completes from
@@ -92,17 +93,20 @@ class Shell:
         self.query, self.results, self.similar_of = query, results, None
         self.show(results)
 
-    def show_similar(self, hit: Hit) -> None:
-        results = self.index.similar(hit.id, limit=self.limit)
-        self.results, self.similar_of = results, hit.title or hit.id
+    def show_similar(self, hit: Hit, page: int = 1) -> None:
+        """Articles like ``hit`` (sticky filters apply), a page at a time like a query."""
+        results = self.index.similar(hit.id, limit=self.limit, page=page,
+                                     **self.filters.kwargs())
+        self.results, self.similar_of = results, hit
         self.show(results)
 
     def show(self, results: SearchResults) -> None:
         if self.similar_of is not None:
-            self.print(render.meta_line(f"articles like: {self.similar_of}"))
+            self.print(render.meta_line(
+                f"articles like: {self.similar_of.title or self.similar_of.id}"))
         self.print(render.results_view(results))
         shown = results.page * results.limit
-        if self.interactive and self.similar_of is None and shown < results.total:
+        if self.interactive and shown < results.total:
             self.print(render.meta_line(f":more for {shown + 1}-"
                                         f"{min(shown + results.limit, results.total)}"))
 
@@ -120,18 +124,21 @@ class Shell:
         raise ShellError(f"no result {arg} on screen (shown: {shown})")
 
     def rerun(self) -> None:
-        """After a filter or sort change: the last query again, from page 1."""
-        if self.query is not None:
+        """After a filter or sort change: what is on screen again, from page 1."""
+        if self.similar_of is not None:
+            self.show_similar(self.similar_of)
+        elif self.query is not None:
             self.search(self.query, 1)
 
     def page(self, step: int) -> None:
-        if self.results is None or self.query is None:
+        if self.results is None:
             raise ShellError("no results yet: type a query first")
-        if self.similar_of is not None:
-            raise ShellError(f":similar lists the {self.limit} most similar articles only")
         page = self.results.page + step
         if page < 1:
             raise ShellError("this is the first page")
         if (page - 1) * self.results.limit >= self.results.total:
             raise ShellError(f"no more results (all {self.results.total:,} shown)")
-        self.search(self.query, page)
+        if self.similar_of is not None:
+            self.show_similar(self.similar_of, page)
+        elif self.query is not None:
+            self.search(self.query, page)
