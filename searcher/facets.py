@@ -137,17 +137,21 @@ def keyword_counts(s: Searcher, field: str, docs: set[int]) -> list[tuple[str, i
 def date_histogram(s: Searcher, docs: set[int]) -> tuple[list[FacetCount], str]:
     """Matches per month (or per year over long spans), oldest first, with the unit."""
     reader = s.reader()
-    if not reader.has_column(schema.NEWEST):
+    if not reader.has_column(schema.PUBLISHED):
         return [], "month"
-    column = reader.column_reader(schema.NEWEST, translate=False)
-    dates: list[datetime] = [long_to_datetime(raw) for d in docs if (raw := column[d])]
+    # The published column, not NEWEST: NEWEST holds 0 for undated articles, which is
+    # also the value of 0001-01-01, so a year-1 date fell out of the timeline.
+    column = reader.column_reader(schema.PUBLISHED, translate=False)
+    missing = reader.schema[schema.PUBLISHED].column_type.default_value(False)
+    dates: list[datetime] = [long_to_datetime(raw) for d in docs
+                             if (raw := column[d]) != missing]
     if not dates:
         return [], "month"
     first, last = min(dates), max(dates)
     months = (last.year - first.year) * 12 + last.month - first.month
     unit = "month" if months <= MONTHS_UP_TO else "year"
-    label = "%Y-%m" if unit == "month" else "%Y"
-    counts = Counter(d.strftime(label) for d in dates)
+    counts = Counter(f"{d.year:04d}-{d.month:02d}" if unit == "month" else f"{d.year:04d}"
+                     for d in dates)
     if unit == "month":  # every bucket, empty ones too, so a timeline shows the gaps
         keys = [f"{y:04d}-{m:02d}" for y in range(first.year, last.year + 1)
                 for m in range(1, 13)

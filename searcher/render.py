@@ -41,7 +41,7 @@ from .models import (
     Snippet,
     Span,
 )
-from .sanitize import blank_controls, clean_text, escape_controls, escape_json
+from .sanitize import blank_controls, blank_line_breaks, escape_controls, escape_json, one_line
 
 
 def human_bytes(n: int) -> str:
@@ -110,7 +110,7 @@ def build_summary(report: BuildReport) -> RenderableType:
         for p in report.problems:
             line = Text("  skipped " if p.skipped else "  warning ",
                         style="red" if p.skipped else "yellow")
-            line.append(clean_text(str(p)))
+            line.append(one_line(str(p)))
             parts.append(line)
     return Group(*parts)
 
@@ -139,12 +139,12 @@ def stats_view(stats: IndexStats) -> RenderableType:
         ("size", human_bytes(stats.index_bytes)),
         ("last build", stats.last_build or "unknown"),
     ]:
-        table.add_row(label, Text(clean_text(value)))
+        table.add_row(label, Text(one_line(value)))
     tags = Table(title="top tags", title_justify="left", show_edge=False, box=None)
     tags.add_column("tag")
     tags.add_column("articles", justify="right")
     for fc in stats.top_tags:
-        tags.add_row(Text(clean_text(fc.value)), f"{fc.count:,}")
+        tags.add_row(Text(one_line(fc.value)), f"{fc.count:,}")
     return Group(table, Text(""), tags)
 
 
@@ -156,10 +156,12 @@ TITLE_MAX = 160
 
 
 def highlighted(text: str, spans: Sequence[Span], style: str = "",
-                limit: int | None = None) -> Text:
+                limit: int | None = None, single_line: bool = False) -> Text:
     """Untrusted ``text`` as a Text with ``spans`` styled; control characters become
     spaces (same length, so spans stay aligned), markup stays literal."""
     safe = blank_controls(text)
+    if single_line:
+        safe = blank_line_breaks(safe)
     out = Text(safe, style=style)
     for start, end in spans:
         if 0 <= start < end <= len(safe):
@@ -190,7 +192,7 @@ def hit_meta(hit: Hit) -> Text:
     if hit.score is not None:
         parts.append(f"score {hit.score:.2f}")
     parts.append(f"id {escape_controls(hit.id)}")
-    return Text(clean_text(" · ".join(parts)), style=META)
+    return Text(one_line(" · ".join(parts)), style=META)
 
 
 class Indented:
@@ -213,15 +215,23 @@ class Indented:
 def hit_view(hit: Hit) -> RenderableType:
     head = Text(f"{hit.rank:>3}. ", style=TITLE)
     head.append_text(highlighted(hit.title or "(untitled)", hit.title_highlights, TITLE,
-                                 limit=TITLE_MAX))
+                                 limit=TITLE_MAX, single_line=True))
     body: list[RenderableType] = [hit_meta(hit)]
     body.extend(snippet_text(snip) for snip in hit.snippets)
     if hit.matched:
-        body.append(Text("matched: " + clean_text("; ".join(hit.matched)), style="italic dim"))
+        body.append(Text("matched: " + one_line("; ".join(hit.matched)), style="italic dim"))
     return Group(head, Indented(Group(*body), 5))
 
 
+SPARK_MAX = 60  # a timeline wider than this sums neighbouring buckets
+
+
 def sparkline(counts: list[int]) -> str:
+    """One bar per bucket; more than SPARK_MAX buckets (a year-1 date beside 1987 makes
+    1,987 years) are summed in equal runs so the line stays one screen line."""
+    if len(counts) > SPARK_MAX:
+        step = -(-len(counts) // SPARK_MAX)
+        counts = [sum(counts[i:i + step]) for i in range(0, len(counts), step)]
     top = max(counts) if counts else 0
     if not top:
         return ""
@@ -240,7 +250,7 @@ def facets_view(facets: Facets) -> RenderableType:
                           ("sources", facets.sources)):
         if values:
             line = Text(f"{label}: ", style=META)
-            line.append(clean_text(", ".join(f"{fc.value} ({fc.count:,})" for fc in values)))
+            line.append(one_line(", ".join(f"{fc.value} ({fc.count:,})" for fc in values)))
             lines.append(line)
     return Group(*lines)
 
@@ -252,12 +262,12 @@ def results_view(results: SearchResults) -> RenderableType:
         parts.append(hit_view(hit))
         parts.append(Text(""))
     for note in results.notes:
-        parts.append(Text("note: " + clean_text(note), style="yellow"))
+        parts.append(Text("note: " + one_line(note), style="yellow"))
     if results.total == 0:
         parts.append(Text("no results", style="bold red"))
     if results.suggestion:
         line = Text("did you mean: ", style="yellow")
-        line.append(clean_text(results.suggestion), style="bold")
+        line.append(one_line(results.suggestion), style="bold")
         parts.append(line)
     if results.facets is not None:
         parts.append(facets_view(results.facets))
@@ -279,11 +289,11 @@ def article_view(view: ArticleView) -> RenderableType:
         if value:
             meta.append(value)
     parts: list[RenderableType] = [
-        highlighted(a.title or "(untitled)", view.title_highlights, TITLE),
-        Text(clean_text(" · ".join(meta)), style=META),
+        highlighted(a.title or "(untitled)", view.title_highlights, TITLE, single_line=True),
+        Text(one_line(" · ".join(meta)), style=META),
     ]
     if a.tags:
-        parts.append(Text("tags: " + clean_text(", ".join(a.tags)), style=META))
+        parts.append(Text("tags: " + one_line(", ".join(a.tags)), style=META))
     parts.append(Text(""))
     parts.append(highlighted(a.body, view.body_highlights))
     return Group(*parts)
@@ -343,7 +353,7 @@ def plain_text(console: Console, renderable: RenderableType) -> str:
 def index_header(stats: IndexStats) -> Text:
     """The line the shell opens with: which index, how many articles, which dates."""
     out = Text("searcher", style=TITLE)
-    out.append(clean_text(f" · {stats.path} · {stats.documents:,} "
+    out.append(one_line(f" · {stats.path} · {stats.documents:,} "
                      f"document{'' if stats.documents == 1 else 's'} · {dates_covered(stats)}"),
                style=META)
     return out
@@ -351,11 +361,11 @@ def index_header(stats: IndexStats) -> Text:
 
 def meta_line(text: str) -> Text:
     """A dim informational line (hints, active filters); the text may be untrusted."""
-    return Text(clean_text(text), style=META)
+    return Text(one_line(text), style=META)
 
 
 def error_line(message: str) -> Text:
-    return Text(clean_text(message), style=ERROR)
+    return Text(one_line(message), style=ERROR)
 
 
 def counts_view(counts: Sequence[FacetCount], label: str, shown: int) -> RenderableType:
@@ -366,7 +376,7 @@ def counts_view(counts: Sequence[FacetCount], label: str, shown: int) -> Rendera
     table.add_column(label)
     table.add_column("articles", justify="right")
     for fc in counts[:shown]:
-        table.add_row(Text(clean_text(fc.value)), f"{fc.count:,}")
+        table.add_row(Text(one_line(fc.value)), f"{fc.count:,}")
     if len(counts) <= shown:
         return table
     return Group(table, meta_line(f"… and {len(counts) - shown:,} more"))

@@ -8,6 +8,7 @@ fail. Every display path goes through one of these functions:
 
 - :func:`clean_text`: drop escapes and controls (keep ``\n`` and ``\t``), for text
   shown as is (meta lines, tags, notes).
+- :func:`one_line`: the same, with line breaks and tabs as spaces (meta lines, tags).
 - :func:`blank_controls`: the same characters turned into spaces, keeping the length,
   for text shown with highlight spans that index it.
 - :func:`blank_for_query`: every control (``\n`` and ``\t`` too) as a space, for the
@@ -24,10 +25,12 @@ import re
 __all__ = [
     "blank_controls",
     "blank_for_query",
+    "blank_line_breaks",
     "clean_text",
     "escape_controls",
     "escape_json",
     "is_clean",
+    "one_line",
     "unescape_controls",
 ]
 
@@ -84,6 +87,20 @@ def blank_controls(text: str) -> str:
         return text
     text = _ESCAPES.sub(lambda m: " " * len(m.group()), text)
     return _UNSAFE.sub(" ", text)
+
+
+_LINE_BREAKS_TO_SPACE = str.maketrans({c: " " for c in "\n\t\u2028\u2029"})
+
+
+def one_line(text: str) -> str:
+    """:func:`clean_text` for one-line places (meta lines, tags, facet values, ids):
+    line breaks and tabs become spaces, so a value cannot break the layout."""
+    return clean_text(text).translate(_LINE_BREAKS_TO_SPACE)
+
+
+def blank_line_breaks(text: str) -> str:
+    """Line breaks and tabs as spaces, same length (for titles shown with spans)."""
+    return text.translate(_LINE_BREAKS_TO_SPACE)
 
 
 def blank_for_query(text: str) -> str:

@@ -210,3 +210,18 @@ def test_year_one_is_shown_with_four_digits(hostile_index: Path) -> None:
     assert "0001-01-01" in out
     _status, out, _ = cli("stats", "--index", str(hostile_index))
     assert "0001-01-01 to 1987-03-01" in out
+
+
+def test_line_breaks_in_values_do_not_break_one_line_displays(hostile_index: Path) -> None:
+    _status, out, _ = cli("search", "--facets", "--index", str(hostile_index), "oil")
+    assert "tags: tag c1 (1)" in out  # NEL in the tag: a space, not a new line
+    assert "tags: tag c1 ·" in out or "tags: tag c1" in out
+
+
+def test_year_one_is_in_the_timeline(hostile_index: Path) -> None:
+    with open_index(hostile_index) as ix:
+        facets = ix.search("*", facets=True).facets
+    assert facets is not None
+    assert facets.date_unit == "year"
+    assert (facets.dates[0].value, facets.dates[0].count) == ("0001", 1)
+    assert (facets.dates[-1].value, facets.dates[-1].count) == ("1987", 1)

@@ -18,7 +18,7 @@ from .. import schema
 from ..arguments import SORTS
 from ..models import FacetCount, Hit
 from ..query import FIELD_NAMES
-from ..sanitize import clean_text
+from ..sanitize import one_line
 from .commands import COMMANDS
 from .filters import FILTER_FIELDS, FILTERS
 from .lexer import QUOTES, current_token, quote_value
@@ -77,7 +77,7 @@ class ShellCompleter(Completer):
         prefix = typed.lstrip(QUOTES)
         for fc in self.values(field, prefix)[:MAX_VALUES]:
             yield Completion(quote_value(fc.value) if quote else fc.value, -len(typed),
-                             display=f"{clean_text(fc.value)} ({fc.count:,})")
+                             display=f"{one_line(fc.value)} ({fc.count:,})")
 
     # ---- :commands
 
@@ -97,7 +97,7 @@ class ShellCompleter(Completer):
             for hit in self.hits():
                 if str(hit.rank).startswith(args):
                     yield Completion(str(hit.rank), -len(args),
-                                     display_meta=clean_text(hit.title)[:60])
+                                     display_meta=one_line(hit.title)[:60])
         elif name == "clear":
             token = args.rpartition(" ")[2]
             yield from (Completion(f, -len(token)) for f in FILTERS if f.startswith(token))

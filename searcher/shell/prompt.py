@@ -30,7 +30,7 @@ from rich.pager import Pager
 from .. import render
 from ..arguments import DEFAULT_LIMIT
 from ..errors import SearcherError
-from ..sanitize import clean_text
+from ..sanitize import one_line
 from ..search import Index
 from .commands import COMMAND_NAMES
 from .completion import ShellCompleter
@@ -102,7 +102,7 @@ def make_session(shell: Shell, *, input: Input | None = None, output: Output | N
         filters = shell.prompt_filters()
         out: StyleAndTextTuples = [("class:prompt", "searcher")]
         if filters:
-            out.append(("class:prompt.filters", f" [{clean_text(filters)}]"))
+            out.append(("class:prompt.filters", f" [{one_line(filters)}]"))
         out.append(("class:prompt", "> "))
         return out
 
