@@ -103,6 +103,38 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--map", "field_map", multiple=True, metavar="FIELD=KEY[,KEY]",
+              help="Read an article field from other record keys, as for build. Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
+def inspect(files: tuple[Path, ...], field_map: tuple[str, ...], as_json: bool) -> None:
+    """Show how FILES are read, without indexing: each article's fields, and the text
+    dropped or values rejected with the rule that did it (exit status 1 if a file could
+    not be read at all)."""
+    from . import render_inspect
+    from .inspect import inspect_file
+
+    status = 0
+    found = []
+    for file in files:
+        try:
+            found.append(inspect_file(file, field_map))
+        except SearcherError as e:
+            click.echo(f"searcher: {e.prefix}{e}", err=True)
+            status = e.exit_code
+    if as_json:
+        click.echo(json.dumps({"files": [render_inspect.inspection_json(i) for i in found]},
+                              ensure_ascii=False))
+    else:
+        out = _stdout()
+        for inspection in found:
+            out.print(render_inspect.inspection_view(inspection))
+    if any(not i.records or all(r.article is None for r in i.records) for i in found):
+        status = status or 1
+    sys.exit(status)
+
+
+@main.command()
 @index_option
 @click.option("--top", type=click.IntRange(0), default=DEFAULT_TOP_TAGS, show_default=True,
               help="How many top tags to list.")

@@ -105,6 +105,15 @@ def build_summary(report: BuildReport) -> RenderableType:
     for label, value in rows:
         table.add_row(label, value)
     parts: list[RenderableType] = [head, table]
+    if report.decisions:
+        parts.append(Text("reader decisions (text dropped or values rejected; "
+                          "see `searcher inspect FILE`):", style="dim"))
+        decisions = Table.grid(padding=(0, 2))
+        decisions.add_column()
+        decisions.add_column(justify="right")
+        for kind, count in sorted(report.decisions.items(), key=lambda kv: (-kv[1], kv[0])):
+            decisions.add_row("  " + clean(kind), f"{count:,}")
+        parts.append(decisions)
     if report.problems:
         parts.append(Text(f"{len(report.problems)} problem(s):", style="yellow"))
         for p in report.problems:

@@ -1,10 +1,14 @@
 """Saved web pages: the article's main text and the metadata the page states.
 
-trafilatura finds the main text (navigation, ads, footers left out), the title,
-authors, site name and canonical URL. Dates and tags are read here from the
-page's own meta tags / JSON-LD instead, because trafilatura (via htmldate)
-guesses a date when the page states none, e.g. 2023-01-01 from a footer's
-"© 2023", and a reader must never invent a date.
+trafilatura finds the main text (navigation, ads, footers left out). Everything else
+comes from what the page states (``html_meta``), checked by rule: dates are vetted
+(a placeholder such as ``0001-01-01`` falls through to the next stated date),
+titles lose the site's name (``titles``), bylines are cut down to names
+(``bylines``), tags like ``null`` are rejected. trafilatura's own date guess is not
+used: it infers 2023-01-01 from a footer's "© 2023", and a reader never invents a date.
+A body much shorter than the page's article text is re-extracted or rebuilt
+(``html_body``), and warned about if that fails. Every such decision is yielded
+as a ``Decision``, so the build counts it and ``searcher inspect`` shows it.
 
 trafilatura costs ~120 ms to import, so it is imported on the first page read,
 not by ``import searcher``.
@@ -12,69 +16,185 @@ not by ``import searcher``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from ..dates import parse_date
-from ..models import Article, Problem
+from ..dates import parse_date, parse_prose_date, vetted
+from ..models import Article, Decision, Problem
 from .base import Source, decode, read_bytes
-
-# Meta names/properties/itemprops stating when an article was published, best first.
-DATE_META = (
-    "article:published_time", "og:article:published_time", "og:published_time",
-    "datepublished", "published_time", "article.published", "publishdate", "publish-date",
-    "publish_date", "pubdate", "dc.date.issued", "dcterms.issued", "dcterms.created",
-    "dc.date", "dcterms.date", "date", "sailthru.date", "parsely-pub-date",
-    "citation_publication_date",
+from .bylines import clean_name, split_names
+from .html_body import (
+    BODY_RECOVERED,
+    BODY_SHORT,
+    HOVER_CARD_REMOVED,
+    TRAILING_FURNITURE,
+    article_paragraphs,
+    drop_trailing_furniture,
+    link_texts,
+    is_short,
+    remove_hover_cards,
 )
-TAG_META = ("article:tag", "keywords", "news_keywords")
-_SPLIT = re.compile(r"[,;]")
+from .html_meta import StatedMeta, page_meta
+from .titles import SITE_NAME_REMOVED, best_title, normalized
+
+TAG_REJECTED = "tag rejected"
+SOURCE_REJECTED = "source rejected"
+DATE_UNREADABLE = "date rejected as unreadable"
+TITLE_LINE_DROPPED = "title line dropped from body"
+FURNITURE_LEFT_OUT = "page furniture left out"
+_NO_TAG = frozenset({"null", "none", "undefined", "nan", "n/a", "false", "[]", "{}"})
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)"""
                       rb"""|<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.IGNORECASE)
 
 
-def read(source: Source) -> Iterator[Article | Problem]:
+def read(source: Source) -> Iterator[Article | Problem | Decision]:
     """One Article per page, or a Problem when the page has no article text."""
     import trafilatura  # lazy: see the module docstring
 
+    name = source.name
     text, problems = decode_page(read_bytes(source.path), source)
     yield from problems
     tree = trafilatura.load_html(text)
     if tree is None:
-        yield Problem(source.name, "not an HTML page (nothing to parse)")
+        yield Problem(name, "not an HTML page (nothing to parse)")
         return
     stated = page_meta(tree)
-    # favor_precision: a page that is all navigation (a saved 404, an index page) gives
-    # no text instead of its menu as an "article".
-    document = trafilatura.bare_extraction(
-        tree, with_metadata=True, include_comments=False, include_tables=True,
-        favor_precision=True,
-        date_extraction_params={"extensive_search": False, "original_date": True})
-    found: dict[str, Any] = {}
-    if document is not None:
-        found = document.as_dict() if hasattr(document, "as_dict") else dict(document)
-    title = _clean(found.get("title"))
-    body = _drop_title_line(_clean(found.get("text")), title)
+    for card, chars in remove_hover_cards(tree):
+        yield Decision(name, HOVER_CARD_REMOVED, _short(card), chars=chars)
+    reference = article_paragraphs(tree, stated.article_body)
+    page_chars = len(" ".join(tree.xpath("string(//body)").split()))
+    found = _extract(trafilatura, tree, precision=True)
+    sites = [*stated.site_names, _clean(found.get("sitename")), _host(found.get("url"))]
+    title = best_title(stated.titles, stated.headings, stated.page_title,
+                       [s for s in sites if s]) or _clean(found.get("title"))
+    raw_title = next(iter(stated.titles), "") or stated.page_title
+    if raw_title and len(title) < len(raw_title) and normalized(title) in normalized(raw_title):
+        yield Decision(name, SITE_NAME_REMOVED, _short(raw_title))
+    body, dropped_title = _drop_title_line(_clean(found.get("text")), title)
+    if is_short(body, reference):
+        recall = _drop_title_line(_clean(_extract(trafilatura, tree, precision=False)
+                                         .get("text")), title)[0]
+        if len(recall) > len(body):
+            body = recall
+        if is_short(body, reference):
+            body = "\n".join(reference)
+            yield Decision(name, BODY_RECOVERED, _short(reference[0]) if reference else "")
     if not body:
-        yield Problem(source.name, "no article text found in the page")
+        yield Problem(name, "no article text found in the page")
         return
+    if is_short(body, reference):  # pragma: no cover - recovery above makes this rare
+        yield Decision(name, BODY_SHORT, chars=sum(map(len, reference)) - len(body))
+        yield Problem(name, f"{BODY_SHORT}: kept {len(body):,} of about "
+                      f"{sum(map(len, reference)):,} characters", skipped=False)
+    if dropped_title:
+        yield Decision(name, TITLE_LINE_DROPPED, _short(dropped_title))
+    body, furniture = drop_trailing_furniture(body, link_texts(tree))
+    for line in furniture:
+        yield Decision(name, TRAILING_FURNITURE, _short(line), chars=len(line))
+    if page_chars > len(body):
+        yield Decision(name, FURNITURE_LEFT_OUT, chars=page_chars - len(body))
+    if not title:
+        yield Problem(name, "empty title: the page states none", skipped=False)
     meta: dict[str, Any] = {k: v for k in ("description", "language", "hostname")
                             if (v := _clean(found.get(k)))}
     published = None
-    if stated.date_raw:
-        published = parse_date(stated.date_raw)
-        if published is None:
-            meta["published_raw"] = stated.date_raw
-            yield Problem(source.name, f"unreadable date {stated.date_raw!r} in the page's "
-                          "meta tags: indexed without a date", skipped=False)
+    for item in _published(stated, name, meta):
+        if isinstance(item, (Decision, Problem)):
+            yield item
+        else:
+            published = item
+    tags: list[str] = []
+    for item in _tags(stated, title, sites, name):
+        if isinstance(item, Decision):
+            yield item
+        else:
+            tags.append(item)
+    authors: list[str] = []
+    raw_authors = split_names([_clean(found.get("author"))]) or split_names(stated.authors)
+    for raw in raw_authors:
+        author, kind = clean_name(raw, [s for s in sites if s])
+        if kind:
+            yield Decision(name, kind, _short(raw))
+        if author and author.casefold() not in {a.casefold() for a in authors}:
+            authors.append(author)
+    site = _clean(found.get("sitename"))
+    if site and (normalized(site) == normalized(title) or len(site.split()) > 6):
+        yield Decision(name, SOURCE_REJECTED, _short(site))
+        site = ""
+    site = site or next((s for s in stated.site_names if s and len(s.split()) <= 6), "")
     yield Article(
-        id=source.name, title=title, body=body, tags=stated.tags,
-        authors=_split_names(_clean(found.get("author"))), published=published,
-        source=_clean(found.get("sitename")), url=_clean(found.get("url")),
-        path=source.name, meta=meta)
+        id=name, title=title, body=body, tags=tuple(tags), authors=tuple(authors),
+        published=published, source=site, url=_clean(found.get("url")), path=name,
+        meta=meta)
+
+
+def _extract(trafilatura: Any, tree: Any, *, precision: bool) -> dict[str, Any]:
+    """trafilatura's reading of the page. favor_precision first: a page that is all
+    navigation (a saved 404, an index page) gives no text instead of its menu; recall
+    only when that lost most of the article."""
+    document = trafilatura.bare_extraction(
+        tree, with_metadata=True, include_comments=False, include_tables=True,
+        favor_precision=precision, favor_recall=not precision,
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    if document is None:
+        return {}
+    return document.as_dict() if hasattr(document, "as_dict") else dict(document)
+
+
+def _published(stated: StatedMeta, name: str,
+               meta: dict[str, Any]) -> Iterator[Any]:
+    """The first stated date that reads and passes ``vet``, with a Decision for each one
+    rejected before it; a Problem when the page states dates but none can be used."""
+    unreadable: list[str] = []
+    for where, raw in stated.dates:
+        when = parse_date(raw)
+        if when is None and where == "visible date line":
+            when = parse_prose_date(raw)
+        if when is None:
+            if where != "visible date line":
+                unreadable.append(raw)
+            continue
+        accepted, notes = vetted(when, raw, name)
+        yield from notes
+        if accepted is not None:
+            for value in unreadable:
+                yield Decision(name, DATE_UNREADABLE, _short(value))
+            yield accepted
+            return
+    if unreadable:
+        meta["published_raw"] = unreadable[0]
+        yield Problem(name, f"unreadable date {unreadable[0]!r} in the page's meta tags: "
+                      "indexed without a date", skipped=False)
+
+
+def _tags(stated: StatedMeta, title: str, sites: list[str],
+          name: str) -> Iterator[str | Decision]:
+    """Tags the page states: meta tags (``article:tag`` may hold ``Health, China``),
+    else JSON-LD keywords. ``null`` and the site's own name are rejected, and so is a
+    keywords list that only repeats the title's words."""
+    from_meta = [(w, t) for w, t in stated.tags if not w.startswith("JSON-LD")]
+    chosen = from_meta or stated.tags
+    site_keys = {normalized(s) for s in sites if s}
+    title_words = set(normalized(title).split())
+    keywords = [" ".join(t.split()) for w, t in chosen if w != "article:tag" and t.strip()]
+    if len(keywords) >= 5 and sum(k.casefold() in title_words for k in keywords) >= 0.8 * len(
+            keywords):
+        yield Decision(name, TAG_REJECTED, _short("keywords repeat the title: "
+                                                   + ", ".join(keywords)))
+        chosen = [(w, t) for w, t in chosen if w == "article:tag"]
+    seen: set[str] = set()
+    for _, raw in chosen:
+        tag = " ".join(raw.split())
+        if not tag:
+            continue
+        if tag.casefold() in _NO_TAG or normalized(tag) in site_keys:
+            yield Decision(name, TAG_REJECTED, _short(tag))
+            continue
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            yield tag
 
 
 def decode_page(data: bytes, source: Source) -> tuple[str, list[Problem]]:
@@ -87,103 +207,37 @@ def decode_page(data: bytes, source: Source) -> tuple[str, list[Problem]]:
         pass
     match = _CHARSET.search(data[:4096])
     if match and b"\0" not in data[:8192]:
-        name = (match.group(1) or match.group(2)).decode("ascii", "replace")
+        charset = (match.group(1) or match.group(2)).decode("ascii", "replace")
         try:
-            return data.decode(name), []
+            return data.decode(charset), []
         except (LookupError, UnicodeDecodeError):
             pass
     return decode(data, source)
-
-
-@dataclass(frozen=True)
-class StatedMeta:
-    """What the page's head says about itself (only what it says, nothing inferred)."""
-
-    date_raw: str
-    tags: tuple[str, ...]
-
-
-def page_meta(tree: Any) -> StatedMeta:
-    """The publication date (raw text) and tags stated by meta tags, JSON-LD or microdata."""
-    dates: dict[str, str] = {}
-    tags: list[str] = []
-    for element in tree.iter("meta"):
-        key = (element.get("property") or element.get("name") or element.get("itemprop")
-               or "").strip().lower()
-        content = (element.get("content") or "").strip()
-        if not key or not content:
-            continue
-        if key in TAG_META:
-            tags.extend([content] if key == "article:tag" else _SPLIT.split(content))
-        elif key in DATE_META:
-            dates.setdefault(key, content)
-    date_raw = next((dates[k] for k in DATE_META if k in dates), "")
-    if not date_raw:
-        date_raw = _json_ld_date(tree) or _microdata_date(tree)
-    return StatedMeta(date_raw, _dedupe(tags))
-
-
-def _json_ld_date(tree: Any) -> str:
-    for script in tree.iterfind(".//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "")
-        except (ValueError, RecursionError):
-            continue
-        found = _find_key(data, "datePublished", 0)
-        if found:
-            return found
-    return ""
-
-
-def _find_key(data: Any, key: str, depth: int) -> str:
-    if depth > 6:
-        return ""
-    if isinstance(data, dict):
-        value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        data = list(data.values())
-    if isinstance(data, list):
-        for item in data:
-            found = _find_key(item, key, depth + 1)
-            if found:
-                return found
-    return ""
-
-
-def _microdata_date(tree: Any) -> str:
-    for element in tree.xpath("//*[@itemprop='datePublished'] | //time[@pubdate]"):
-        value = element.get("datetime") or element.get("content") or element.text_content()
-        if value and value.strip():
-            return str(value).strip()
-    return ""
 
 
 def _clean(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _drop_title_line(body: str, title: str) -> str:
-    """trafilatura repeats the page's <h1> as the body's first line; the title has it."""
+def _host(url: Any) -> str:
+    """``https://www.cnn.com/...`` -> ``cnn.com`` (a site name the title may carry)."""
+    if not isinstance(url, str) or "//" not in url:
+        return ""
+    host = urlsplit(url.strip()).hostname or ""
+    return host.removeprefix("www.")
+
+
+def _drop_title_line(body: str, title: str) -> tuple[str, str]:
+    """trafilatura repeats the page's <h1> as the body's first line; the title has it.
+    Returns the body and the line dropped ("" if none)."""
     if not title:
-        return body
+        return body, ""
     first, _, rest = body.partition("\n")
     if " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
-        return rest.strip()
-    return body
+        return rest.strip(), first
+    return body, ""
 
 
-def _split_names(text: str) -> tuple[str, ...]:
-    """trafilatura joins several authors with "; "."""
-    return _dedupe(_SPLIT.split(text)) if text else ()
-
-
-def _dedupe(items: list[str]) -> tuple[str, ...]:
-    seen: set[str] = set()
-    result = []
-    for item in items:
-        item = " ".join(item.split())
-        if item and item.casefold() not in seen:
-            seen.add(item.casefold())
-            result.append(item)
-    return tuple(result)
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."

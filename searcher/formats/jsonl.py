@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
-from ..models import Article, Problem
+from ..models import Article, Decision, Problem
 from .base import FieldMap, Source, UnreadableFile, iter_lines, read_text
 from .mapping import field_keys, record_to_article
+from .record_cleanup import clean_record_article
 
 # Keys under which JSON APIs and exports wrap their list of articles, in order of preference.
 WRAPPER_KEYS = ("articles", "items", "data", "results", "entries", "documents", "docs",
                 "records", "posts", "stories", "news", "hits")
 
 
-def read_jsonl(source: Source) -> Iterator[Article | Problem]:
+def read_jsonl(source: Source) -> Iterator[Article | Problem | Decision]:
     """One Article per line; a Problem (and go on) for each line that is not one."""
     name = source.name
     field_map = source.field_map
@@ -47,7 +49,7 @@ def read_jsonl(source: Source) -> Iterator[Article | Problem]:
         yield from _convert(record, field_map, where, where, name, number)
 
 
-def read_json(source: Source) -> Iterator[Article | Problem]:
+def read_json(source: Source) -> Iterator[Article | Problem | Decision]:
     """Articles from a JSON object (one article, or a wrapped list) or an array of objects."""
     text, problems = read_text(source)
     yield from problems
@@ -104,14 +106,21 @@ def _article_list(document: Any, text_keys: tuple[str, ...], depth: int = 0) -> 
 
 
 def _convert(record: Mapping[str, Any], field_map: FieldMap, default_id: str, path: str,
-             name: str, line: int | None) -> Iterator[Article | Problem]:
+             name: str, line: int | None) -> Iterator[Article | Problem | Decision]:
     result = record_to_article(record, field_map, default_id=default_id, path=path)
     if isinstance(result, str):
         yield Problem(name, result, line=line)
         return
     for warning in result.warnings:
         yield Problem(name, warning, line=line, skipped=False)
-    yield result.article
+    for note in result.notes:
+        yield replace(note, path=name, line=line)
+    article, decisions, skipped = clean_record_article(result.article, name, line)
+    yield from decisions
+    if article is None:
+        yield Problem(name, skipped, line=line)
+    else:
+        yield article
 
 
 def _json_error(error: ValueError, line: str) -> str:

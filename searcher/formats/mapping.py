@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..dates import parse_date
+from ..dates import parse_date, vetted
 from ..errors import FieldMapError
-from ..models import Article
+from ..models import Article, Decision, Problem
 from .base import FieldMap
 
 ARTICLE_FIELDS = ("id", "title", "body", "tags", "authors", "published", "url", "source")
@@ -30,15 +30,22 @@ LIST_FIELDS = frozenset({"tags", "authors"})
 # A plain dict (not a MappingProxyType) so that a Source holding it can be pickled
 # for a multi-process build; the FieldMap type (a Mapping) keeps callers read-only.
 DEFAULT_FIELD_MAP: FieldMap = {
-    "id": ("id", "_id", "guid", "uuid"),
-    "title": ("title", "headline", "name"),
-    "body": ("body", "text", "content", "description", "article", "summary"),
-    "tags": ("tags", "categories", "keywords", "topics"),
-    "published": ("published", "date", "published_at", "datetime", "pubdate", "created_at",
-                  "timestamp"),
-    "authors": ("authors", "author", "byline", "creator"),
-    "url": ("url", "link", "href"),
-    "source": ("source", "publisher", "publication", "site_name"),
+    # The common news-API shapes are defaults: NewsAPI (publishedAt, source.name, urlToImage),
+    # the Guardian (webTitle, webPublicationDate, fields.bodyText), the NYT (headline.main,
+    # pub_date, lead_paragraph, byline.original, des_facet), RSS-as-JSON (pubDate, link).
+    "id": ("id", "_id", "guid", "uuid", "article_id"),
+    "title": ("title", "headline", "webtitle", "name"),
+    "body": ("body", "text", "content", "fields.bodytext", "fields.body", "articlebody",
+             "description", "article", "summary", "abstract", "lead_paragraph",
+             "fields.trailtext", "short_description", "snippet"),
+    "tags": ("tags", "categories", "keywords", "topics", "des_facet"),
+    "published": ("published", "date", "published_at", "publishedat", "datepublished",
+                  "webpublicationdate", "pub_date", "pubdate", "published_date",
+                  "publication_date", "date_published", "datetime", "created_at", "timestamp",
+                  "isodate"),
+    "authors": ("authors", "author", "byline", "fields.byline", "creator"),
+    "url": ("url", "link", "href", "weburl", "web_url"),
+    "source": ("source", "publisher", "publication", "site_name", "source_name", "news_site"),
 }
 
 
@@ -89,10 +96,12 @@ def field_map_specs(field_map: FieldMap) -> list[str]:
 class Mapped:
     """A record that became an article, with warnings about what could not be read
     (e.g. an unparseable date, kept raw in meta): the caller reports them as
-    non-skipping Problems."""
+    non-skipping Problems. ``notes`` are the Decisions (and warnings) for values rejected
+    by rule, such as a placeholder date."""
 
     article: Article
     warnings: tuple[str, ...] = ()
+    notes: tuple[Decision | Problem, ...] = ()  # values rejected (a placeholder date...)
 
 
 def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default_id: str,
@@ -118,6 +127,7 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
     authors: list[str] = []
     published: datetime | None = None
     bad_dates: list[str] = []
+    notes: list[Decision | Problem] = []
     for name, keys in _plan(field_map):
         for key in keys:
             if index is None:
@@ -141,11 +151,15 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
                 if _is_empty(value):
                     consumed.add(top)
                     continue
-                published = parse_date(value)
+                when = parse_date(value)
+                if when is None:
+                    bad_dates.append(f"{top or key}={_short(value)}")
+                    continue
+                published, rejected = vetted(when, value, path)
                 if published is not None:
                     consumed.add(top)
                     break
-                bad_dates.append(f"{top or key}={_short(value)}")
+                notes.extend(rejected)  # a placeholder (1970-01-01T00:00:00Z): try the next key
             else:
                 text = value.strip() if type(value) is str else _text(value, name)
                 if text is not None:
@@ -159,16 +173,17 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
     if not title and not body:
         named = f"record {article_id!r}" if "id" in texts else "record"
         looked = field_keys(field_map, "title") + field_keys(field_map, "body")
-        return (f"{named} has neither a title nor a body (looked for keys "
-                f"{', '.join(looked)}; use --map body=KEY if the text is under another key)")
+        shown = ", ".join(looked[:8]) + (f" and {len(looked) - 8} more" if len(looked) > 8 else "")
+        return (f"{named} has neither a title nor a body (looked for keys {shown}; "
+                "use --map body=KEY if the text is under another key)")
     meta = {k: v for k, v in record.items() if k not in consumed}
     article = Article(
         article_id, title, body, _dedupe(tags), _dedupe(authors), published,
         texts.get("source", ""), texts.get("url", ""), path, meta)
     if bad_dates and published is None:
         return Mapped(article, (f"unreadable date ({'; '.join(bad_dates)}): indexed without a "
-                                "date, the raw value is kept in meta",))
-    return Mapped(article)
+                                "date, the raw value is kept in meta",), tuple(notes))
+    return Mapped(article, (), tuple(notes))
 
 
 _MISSING: Any = object()
@@ -211,12 +226,17 @@ def _is_empty(value: Any) -> bool:
         isinstance(value, (list, dict)) and not value)
 
 
-_UNWRAP_KEYS = ("name", "$oid", "$date", "#text", "text", "value", "href")
+_UNWRAP_KEYS = ("main", "original", "name", "webTitle", "$oid", "$date", "#text", "text",
+                "value", "href")
 
 
 def _unwrap(value: Any) -> Any:
-    """A dict standing for one value ({"name": ...}, Mongo's {"$oid": ...}) -> that value."""
+    """A dict standing for one value ({"name": ...}, Mongo's {"$oid": ...}, the NYT's
+    {"main": headline} and {"original": byline}) -> that value. A {"name": kind,
+    "value": ...} pair (NYT keywords) stands for its value."""
     if isinstance(value, Mapping):
+        if isinstance(value.get("value"), str) and isinstance(value.get("name"), str):
+            return value["value"]
         for key in _UNWRAP_KEYS:
             inner = value.get(key)
             if isinstance(inner, (str, int, float)) and not isinstance(inner, bool):

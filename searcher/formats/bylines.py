@@ -1,0 +1,141 @@
+"""Author names as pages and APIs write them -> the people's names, or nothing.
+
+Bylines arrive with furniture attached: a ``By``, the reporter's role (``News
+reporter``, ``Senior Politics Editor``), the agency (``Associated Press``), the
+date that followed in the page (``Carrie Arnold November``), a link label (``View
+author archive``), an e-mail or profile URL. A name is what is left when that is
+cut away; a value that is no person's name at all (``Username``, ``TMZ Staff``, a
+URL, a lone word) is rejected. Both are counted by the caller, so nothing changes
+silently. The rules are about how bylines are built, not about any one site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+AUTHOR_TRIMMED = "author text trimmed"
+AUTHOR_REJECTED = "author rejected"
+
+# Where one byline holds several people.
+_SEPARATORS = re.compile(r"\s*(?:[,;|·•]|\s/\s|\band\b|&|\bwith\b)\s*", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:(?:written|posted|reported|story|text|words)\s+)?by[:\s]+",
+                      re.IGNORECASE)
+_LINKISH = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net|co\.uk)\b", re.IGNORECASE)
+_MONTHS = _words(
+    "january february march april may june july august september october november "
+    "december jan feb mar apr jun jul aug sep sept oct nov dec ")
+# Words that end a name: what bylines put after it (roles, link labels, dates).
+_STOP_WORDS = _words(
+    "reporter correspondent editor editors writer contributor columnist producer "
+    "analyst senior chief political politics staff updated published posted view more "
+    "link copied follow email twitter facebook author archive stories get rss feed "
+    "photo photos photograph video images image special guest contributing associate "
+    "managing deputy executive international national business science health "
+    "technology sports entertainment opinion digital bureau desk team newsroom on at "
+    "in for from the a ")
+# Words of agencies and publications: a byline token run ending in one is not a name.
+_ORG_WORDS = _words(
+    "associated press post news times reuters daily herald tribune journal media "
+    "group wire bloomberg cnn ap afp upi network magazine online inc service services "
+    "agency newspaper gazette telegraph guardian chronicle review radio tv television "
+    "channel publishing newswire com org net staff ")
+# A whole value that is a role or a placeholder, never a person.
+_PLACEHOLDERS = _words(
+    "username user admin administrator editor editors staff guest anonymous unknown "
+    "null none undefined nan letters webmaster team newsroom desk ")
+_PARTICLES = _words(
+    "de la le da di del della van von der den du dos das bin ibn al el st mc mac jr "
+    "sr ii iii iv ")
+_TOKEN = re.compile(r"[^\s]+")
+_NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.-]*$")
+
+
+def split_names(values: Iterable[str]) -> list[str]:
+    """Every name in ``values`` (each may hold several: ``A, B and C``), unchecked."""
+    names: list[str] = []
+    for value in values:
+        for part in _SEPARATORS.split(value):
+            part = " ".join(part.split())
+            if part:
+                names.append(part)
+    return names
+
+
+def clean_name(raw: str, site_names: Iterable[str] = ()) -> tuple[str, str]:
+    """``(name, kind)``: the person's name in ``raw`` ("" if none), and the Decision kind
+    when text was cut (``AUTHOR_TRIMMED``) or the value rejected (``AUTHOR_REJECTED``),
+    else "". ``site_names`` (the publication) are never authors."""
+    text = " ".join(raw.split()).strip(" -–—:,.")
+    if not text:
+        return "", ""
+    if _LINKISH.search(text):
+        return "", AUTHOR_REJECTED
+    stripped = _LEADING.sub("", text)
+    if not any(ch.isascii() and ch.isalpha() for ch in stripped):
+        return stripped, "" if stripped == text else AUTHOR_TRIMMED  # non-Latin: as written
+    name = _name_prefix(stripped)
+    folded = name.casefold()
+    if (not name or folded in _PLACEHOLDERS or " " not in name
+            or any(folded == site.casefold() for site in site_names)):
+        return "", AUTHOR_REJECTED
+    if name.isupper():
+        name = _title_case(name)
+    return name, "" if name == text else AUTHOR_TRIMMED
+
+
+def _name_prefix(text: str) -> str:
+    """The leading run of tokens that can be a person's name (2 to 5 words), cut before
+    a role, date, link label or agency, and at a switch between CAPS and Title case."""
+    tokens = _TOKEN.findall(text)
+    kept: list[str] = []
+    caps: bool | None = None
+    for i, token in enumerate(tokens):
+        word = token.strip(",.;:()[]").casefold()
+        bare = token.strip(",;:()[]")
+        dated = word in _MONTHS and len(kept) >= 2 and (
+            i + 1 == len(tokens) or tokens[i + 1][:1].isdigit())  # "Carrie Arnold November"
+        if (dated or (len(word) > 1 and word in _STOP_WORDS and word not in _PARTICLES)
+                or not _NAME_TOKEN.match(bare) or any(ch.isdigit() for ch in bare)):
+            break
+        is_caps = bare.isupper() and len(bare.strip(".")) > 1
+        if bare[:1].islower() and word not in _PARTICLES:
+            break
+        if caps is None and len(bare.strip(".")) > 1:
+            caps = is_caps
+        elif caps is not None and len(bare.strip(".")) > 1 and is_caps != caps:
+            break
+        kept.append(bare)
+    if kept and kept[-1].strip(".").casefold() in _ORG_WORDS:
+        kept = _drop_org_tail(kept)
+    if len([t for t in kept if len(t.strip(".")) > 1]) > 5:
+        return ""
+    return " ".join(kept)
+
+
+def _drop_org_tail(tokens: list[str]) -> list[str]:
+    """``Joe Davidson Washington Post`` -> ``Joe Davidson``: an agency's name follows the
+    person's; keep the first two name words (more when initials or particles sit inside).
+    ``Northeast Ohio Media Group`` (two agency words after at most two others) is an
+    organisation, not a person: nothing is kept."""
+    run = 0
+    while run < len(tokens) and tokens[-1 - run].strip(".").casefold() in _ORG_WORDS:
+        run += 1
+    rest = len(tokens) - run
+    if rest == 0 or (run >= 2 and rest <= 2):
+        return []
+    keep = 2
+    for token in tokens[1:3]:
+        if len(token.strip(".")) == 1 or token.casefold() in _PARTICLES:
+            keep += 1
+    return tokens[:min(keep, rest)]
+
+
+def _title_case(name: str) -> str:
+    """``HYUNG-JIN KIM`` -> ``Hyung-Jin Kim``, ``O'BRIEN`` -> ``O'Brien``."""
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[:1] + m.group(0)[1:].lower(), name)

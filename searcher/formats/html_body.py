@@ -1,0 +1,141 @@
+"""The article's body in a saved page: what to remove before extraction, and how to
+tell (and mend) a body that lost most of the article.
+
+Two failure classes live here:
+
+* **Hover cards.** Sites put a hidden card after a person's name in the text (the
+  name again, then headlines about them), which a text extractor glues into the
+  sentence: ``Rep. Ilhan OmarIlhan OmarHillicon Valley: ...``. A card is an inline
+  element whose class says hover/rollover/tooltip/popover and whose text repeats the
+  link just before it; it is removed before extraction (and counted).
+* **Summary-only bodies.** The extractor sometimes keeps a caption or the standfirst
+  and drops the story. The page's own article text is estimated independently (the
+  JSON-LD ``articleBody``, else the element holding the most paragraph text) and a
+  body under half of it is re-extracted, then rebuilt from those paragraphs, and
+  only if that fails too is the page indexed with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+HOVER_CARD_REMOVED = "hover card removed"
+TRAILING_FURNITURE = "trailing page furniture dropped"
+BODY_SHORT = "bodies shorter than the page suggests"
+BODY_RECOVERED = "body recovered from the page's article markup"
+SHORT_RATIO = 0.5  # a body under this share of the page's article text is suspicious
+MIN_REFERENCE = 600  # characters of article text below which no comparison is made
+
+_CARD_CLASS = re.compile(r"rollover|hover|tooltip|popover|popup", re.IGNORECASE)
+_NOT_TEXT = ("nav", "footer", "aside", "form", "header", "figure", "figcaption", "script",
+             "style", "noscript", "button", "select", "label")
+_WORD = re.compile(r"\w+")
+# Lines that end a page, not an article: related-link lists, a lead-in whose list the
+# extractor left out ("Read more from Jane Doe:"), copyright and newsletter/social promos.
+_FURNITURE_LINE = re.compile(
+    r"^(?:.{0,150}:|.{0,200}(?:©|\ball rights reserved\b).{0,200}"
+    r"|(?:loading|advertisement|sign up|subscribe|follow us|download (?:the|our) app)\b.{0,200}"
+    r"|.{0,150}\b(?:newsletter|promotional content|inbox)\b.{0,150})$",
+    re.IGNORECASE)
+
+
+def remove_hover_cards(tree: Any) -> list[tuple[str, int]]:
+    """Remove hover cards (see the module docstring) in place; (card text, chars) each."""
+    removed: list[tuple[str, int]] = []
+    for element in tree.xpath("//p//span[@class] | //p//div[@class]"):
+        if not _CARD_CLASS.search(element.get("class") or ""):
+            continue
+        before = element.getprevious()
+        name = " ".join((before.text_content() if before is not None else "").split())
+        text = " ".join(element.text_content().split())
+        if name and len(name) < len(text) and text.startswith(name):
+            parent = element.getparent()
+            if parent is None:
+                continue
+            _drop_keeping_tail(element, parent)
+            removed.append((text, len(text)))
+    return removed
+
+
+def _drop_keeping_tail(element: Any, parent: Any) -> None:
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def article_paragraphs(tree: Any, article_body: str = "") -> list[str]:
+    """The page's article text as paragraphs: the JSON-LD ``articleBody`` when the page
+    gives one, else the paragraphs of the element that holds the most paragraph text
+    (outside navigation, asides and footers)."""
+    if len(article_body) >= MIN_REFERENCE:
+        return [p.strip() for p in re.split(r"\n\s*\n|\r?\n", article_body) if p.strip()]
+    groups: dict[Any, list[str]] = {}
+    sizes: dict[Any, int] = {}
+    for p in tree.iter("p"):
+        if any(a.tag in _NOT_TEXT for a in p.iterancestors()):
+            continue
+        text = " ".join(p.text_content().split())
+        if len(_WORD.findall(text)) < 4:
+            continue
+        parent = p.getparent()
+        groups.setdefault(parent, []).append(text)
+        sizes[parent] = sizes.get(parent, 0) + len(text)
+    if not sizes:
+        return []
+    best = max(sizes, key=lambda k: sizes[k])
+    return groups[best]
+
+
+def is_short(body: str, reference: list[str]) -> bool:
+    """Whether ``body`` holds under ``SHORT_RATIO`` of the page's article text."""
+    total = sum(len(p) for p in reference)
+    return total >= MIN_REFERENCE and len(body) < SHORT_RATIO * total
+
+
+def covers(body: str, paragraphs: list[str]) -> bool:
+    """Whether ``body`` holds most of ``paragraphs`` (compared as words)."""
+    words = set(_WORD.findall(body.casefold()))
+    wanted = [w for p in paragraphs for w in _WORD.findall(p.casefold())]
+    return bool(wanted) and sum(w in words for w in wanted) >= SHORT_RATIO * len(wanted)
+
+
+_PROMO = re.compile(r"\b(?:sign up|subscribe|newsletter|download)\b", re.IGNORECASE)
+
+
+def link_texts(tree: Any) -> set[str]:
+    """Texts that are links to other pages: links of three words or more, and list items
+    mostly made of a link (``<li>The <a>Best Inventions of 2023</a></li>``)."""
+    texts = set()
+    for a in tree.iter("a"):
+        text = " ".join(a.text_content().split())
+        if text.count(" ") >= 2:
+            texts.add(text.casefold())
+    for li in tree.iter("li"):
+        text = " ".join(li.text_content().split())
+        linked = sum(len(" ".join(a.text_content().split())) for a in li.iter("a"))
+        if text and linked >= len(text) / 2:
+            texts.add(text.casefold())
+    return texts
+
+
+def drop_trailing_furniture(body: str, links: set[str]) -> tuple[str, list[str]]:
+    """The body without the page furniture trafilatura left at its end, and the lines
+    dropped: a list of links to other pages (``- headline`` where the headline is a
+    link's whole text) and the lines ``_FURNITURE_LINE`` describes. Only a trailing run
+    is dropped, never the first line: furniture-like lines inside the article stay."""
+    lines = body.split("\n")
+    dropped: list[str] = []
+    while len(lines) > 1:
+        line = lines[-1].strip()
+        item = line[2:].strip().casefold() if line[:2] in ("- ", "• ", "* ") else ""
+        if not (item and (item in links or _PROMO.search(item))) and not (
+                _FURNITURE_LINE.match(line)):
+            break
+        dropped.append(lines.pop())
+    return "\n".join(lines).rstrip(), dropped[::-1]

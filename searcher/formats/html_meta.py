@@ -1,0 +1,202 @@
+"""What a saved page states about itself: dates, tags, titles, site name, authors.
+
+Only what the page says, nothing guessed: meta tags, JSON-LD (also when wrapped in
+``<![CDATA[ ... ]]>``, as CMSs do for XHTML), microdata, ``<time datetime>`` and a
+visible ``Published 10:02 AM EST Nov 19, 2019`` line. Dates come out as candidates,
+best first, so that the reader can reject a placeholder (``0001-01-01``) and fall
+back to the next one instead of indexing year 1.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+# Meta names/properties/itemprops stating when an article was published, best first.
+DATE_META = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "datepublished", "published_time", "article.published", "publishdate", "publish-date",
+    "publish_date", "pubdate", "dc.date.issued", "dcterms.issued", "dcterms.created",
+    "dc.date", "dcterms.date", "date", "sailthru.date", "parsely-pub-date",
+    "citation_publication_date",
+)
+TAG_META = ("article:tag", "keywords", "news_keywords", "parsely-tags")
+TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title")
+SITE_META = ("og:site_name", "application-name", "twitter:site", "parsely-section-site")
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "byl",
+               "dc.creator", "twitter:creator")
+_ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|webpage", re.IGNORECASE)
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+# "Updated ..." is when the page changed, not when the article was published.
+_DATE_LINE = re.compile(r"^(?:first\s+)?(?:published|posted)\b[:\s]", re.IGNORECASE)
+_LINE_XPATH = ("//body//*[self::p or self::span or self::div or self::time or self::li "
+               "or self::small or self::em or self::strong]"
+               "[string-length(normalize-space()) < 120]")
+_BOILERPLATE_ANCESTORS = ("nav", "footer", "aside", "form")
+
+
+@dataclass
+class StatedMeta:
+    """What the page's markup says about the article (raw strings, not yet checked)."""
+
+    dates: list[tuple[str, str]] = field(default_factory=list)  # (where, raw), best first
+    tags: list[tuple[str, str]] = field(default_factory=list)   # (where, raw tag)
+    titles: list[str] = field(default_factory=list)            # og:title, JSON-LD headline
+    headings: list[str] = field(default_factory=list)          # <h1> texts, article's first
+    page_title: str = ""
+    site_names: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    article_body: str = ""                                     # JSON-LD articleBody
+
+
+def page_meta(tree: Any) -> StatedMeta:
+    """Everything ``StatedMeta`` holds, read from a parsed page (lxml tree)."""
+    stated = StatedMeta()
+    metas: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop")
+               or "").strip().lower()
+        content = (element.get("content") or "").strip()
+        content = html.unescape(html.unescape(content)) if "&" in content else content
+        if key and content:
+            metas.setdefault(key, []).append(content)
+    for key in DATE_META:
+        stated.dates.extend((f"meta {key}", value) for value in metas.get(key, ())[:1])
+    for key in TAG_META:
+        for value in metas.get(key, ()):
+            parts = value.split(",") if key == "article:tag" else re.split(r"[,;]", value)
+            stated.tags.extend((key, part) for part in parts)
+    for key in TITLE_META:
+        stated.titles.extend(metas.get(key, ())[:1])
+    for key in SITE_META:
+        stated.site_names.extend(v.lstrip("@") for v in metas.get(key, ())[:1])
+    for key in AUTHOR_META:
+        stated.authors.extend(metas.get(key, ()))
+    for item in _json_ld_objects(tree):
+        _read_json_ld(item, stated)
+    stated.dates.extend(("microdata", value) for value in _microdata_dates(tree))
+    stated.dates.extend(("visible date line", line) for line in _date_lines(tree))
+    stated.dates.extend(("<time datetime>", value) for value in _time_elements(tree))
+    stated.headings = _headings(tree)
+    title = tree.find(".//title")
+    if title is not None:
+        stated.page_title = " ".join(title.text_content().split())
+    return stated
+
+
+def _json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in the page's JSON-LD scripts (``@graph`` and lists opened)."""
+    for script in tree.iterfind(".//script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        text = _CDATA.sub("", script.text or "")
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        seen = 0
+        while stack and seen < 200:
+            item = stack.pop(0)
+            seen += 1
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+                yield item
+
+
+def _read_json_ld(item: dict[str, Any], stated: StatedMeta) -> None:
+    kind = item.get("@type")
+    kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+    if not _ARTICLE_TYPES.search(kinds):
+        return
+    for key in ("datePublished", "dateCreated"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            stated.dates.append((f"JSON-LD {key}", value.strip()))
+    headline = item.get("headline") or item.get("name")
+    if isinstance(headline, str) and headline.strip() and "webpage" not in kinds.lower():
+        stated.titles.append(html.unescape(headline.strip()))
+    stated.authors.extend(_names(item.get("author")))
+    stated.site_names.extend(_names(item.get("publisher")))
+    keywords = item.get("keywords")
+    if isinstance(keywords, str):
+        stated.tags.extend(("JSON-LD keywords", k) for k in keywords.split(","))
+    elif isinstance(keywords, list):
+        stated.tags.extend(("JSON-LD keywords", k) for k in keywords if isinstance(k, str))
+    body = item.get("articleBody")
+    if isinstance(body, str) and len(body) > len(stated.article_body):
+        stated.article_body = body
+
+
+def _names(value: Any) -> list[str]:
+    """Names from a JSON-LD Person/Organization, a list of them, or a plain string."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, dict):
+        name = value.get("name")
+        return [name.strip()] if isinstance(name, str) and name.strip() else []
+    if isinstance(value, list):
+        return [name for item in value[:20] for name in _names(item)]
+    return []
+
+
+def _microdata_dates(tree: Any) -> list[str]:
+    found = []
+    for element in tree.xpath("//*[@itemprop='datePublished'] | //time[@pubdate]"):
+        value = element.get("datetime") or element.get("content") or element.text_content()
+        if value and value.strip():
+            found.append(str(value).strip())
+    return found[:2]
+
+
+def _date_lines(tree: Any) -> list[str]:
+    """Short visible lines that say when the article was published."""
+    published: list[str] = []
+    for element in tree.xpath(_LINE_XPATH):
+        if _inside_boilerplate(element):
+            continue
+        text = " ".join(element.text_content().split())
+        if _DATE_LINE.match(text) and text not in published:
+            published.append(text)
+            if len(published) >= 2:
+                break
+    return published
+
+
+def _time_elements(tree: Any) -> list[str]:
+    """``<time datetime>`` values: those inside the article or its header first."""
+    inside = tree.xpath("//article//time[@datetime] | //main//time[@datetime] | "
+                        "//header//time[@datetime]")
+    anywhere = tree.xpath("//body//time[@datetime]")
+    values = []
+    for element in [*inside, *anywhere]:
+        if _inside_boilerplate(element):
+            continue
+        value = (element.get("datetime") or "").strip()
+        if value and value not in values:
+            values.append(value)
+    return values[:3]
+
+
+def _headings(tree: Any) -> list[str]:
+    """<h1> texts, those inside <article> or marked as the headline first."""
+    preferred = tree.xpath("//article//h1 | //*[@itemprop='headline']")
+    rest = tree.xpath("//body//h1")
+    texts: list[str] = []
+    for element in [*preferred, *rest]:
+        text = " ".join(element.text_content().split())
+        if text and text not in texts:
+            texts.append(text)
+    return texts[:6]
+
+
+def _inside_boilerplate(element: Any) -> bool:
+    return any(ancestor.tag in _BOILERPLATE_ANCESTORS for ancestor in element.iterancestors())

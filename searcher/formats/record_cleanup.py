@@ -1,0 +1,125 @@
+"""News-API records as they really arrive, cleaned after field mapping.
+
+What the common APIs and feed-to-JSON dumps put in their fields, and what is done:
+
+* NewsAPI cuts ``content`` at ~200 characters and appends ``… [+1305 chars]``. The
+  marker is not article text (``chars`` would match every record): it is removed,
+  counted, and the record is flagged ``meta["truncated"]`` with the missing length.
+  The ``description`` (a separate summary) is put before such a cut body when it
+  adds text, so that the record's searchable text is all the API gave.
+* Bodies delivered as HTML (the Guardian's ``fields.body``, RSS ``content:encoded``)
+  are turned into their text, paragraphs kept; entities (``S&amp;P``) are decoded.
+* Headlines carry the source: ``... - CNBC``, ``... - BBC.com``: removed (``titles``).
+* Bylines are cut down to names (``bylines``): ``BY ANDREA RODRÍGUEZ``, a profile URL.
+* A record the API blanked (NewsAPI's ``[Removed]``) is skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..models import Article, Decision
+from .bylines import clean_name, split_names
+from .titles import SITE_NAME_REMOVED, strip_site_name
+
+TRUNCATION_REMOVED = "truncation marker removed"
+MARKUP_REMOVED = "HTML markup removed from body"
+_TRUNCATION = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+(\d[\d,]*) chars\]\s*$")
+_MARKUP = re.compile(r"</(?:p|div|li|a|span|strong|em|b|i|h[1-6]|figure|blockquote|ul|ol)>"
+                     r"|<br\s*/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+_REMOVED = frozenset({"[removed]", "[deleted]"})
+
+
+def clean_record_article(article: Article, path: str,
+                         line: int | None) -> tuple[Article | None, list[Decision], str]:
+    """``(article, decisions, skip_reason)``: the cleaned article (None when skipped, with
+    the reason) and a Decision for each piece of text removed or value rejected."""
+    if (article.title.casefold() in _REMOVED
+            and article.body.casefold() in _REMOVED | {""}):
+        return None, [], "the API removed this record ([Removed]): nothing to index"
+    decisions: list[Decision] = []
+    meta = article.meta
+    body = article.body
+    if "<" in body and _MARKUP.search(body):
+        text = html_to_text(body)
+        decisions.append(Decision(path, MARKUP_REMOVED, line=line,
+                                  chars=len(body) - len(text)))
+        body = text
+    elif "&" in body and _ENTITY.search(body):
+        body = html.unescape(body)
+    if body.endswith("chars]") and (cut := _TRUNCATION.search(body)):
+        decisions.append(Decision(path, TRUNCATION_REMOVED, cut.group(0).strip(), line,
+                                  chars=len(cut.group(0))))
+        body = body[:cut.start()].rstrip()
+        meta = {**meta, "truncated": True,
+                "truncated_chars": int(cut.group(1).replace(",", ""))}
+        summary = _description(meta)
+        if summary and summary[:40] not in body:
+            body = f"{summary}\n\n{body}"
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    title = article.title
+    sites = [s for s in (article.source, _host(article.url)) if s]
+    if title and sites:
+        stripped = strip_site_name(title, sites)
+        if stripped != title:
+            decisions.append(Decision(path, SITE_NAME_REMOVED, title, line))
+            title = stripped
+    authors: list[str] = []
+    for raw in split_names(article.authors):
+        name, kind = clean_name(raw, sites)
+        if kind:
+            decisions.append(Decision(path, kind, raw[:80], line))
+        if name and name.casefold() not in {a.casefold() for a in authors}:
+            authors.append(name)
+    if (body, title, tuple(authors), meta) == (article.body, article.title, article.authors,
+                                               article.meta):
+        return article, decisions, ""
+    return replace(article, body=body, title=title, authors=tuple(authors),
+                   meta=meta), decisions, ""
+
+
+def html_to_text(markup: str) -> str:
+    """The text of an HTML fragment, one line per paragraph or line break."""
+    from lxml import html as lxml_html  # type: ignore[import-untyped]
+    from lxml.etree import ParserError  # type: ignore[import-untyped]
+
+    try:
+        root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    except (ParserError, ValueError):
+        return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
+    for element in root.iter("script", "style", "figure", "aside"):
+        element.drop_tree()
+    for element in root.iter("br"):
+        element.tail = "\n" + (element.tail or "")
+    for element in root.iter("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+                             "blockquote"):
+        element.tail = "\n" + (element.tail or "")
+    text = root.text_content()
+    if _MARKUP.search(text):  # markup escaped inside the markup (an embedded ad's code)
+        text = re.sub(r"<[^>]{0,2000}>", " ", text)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _description(meta: dict[str, Any]) -> str:
+    for key in ("description", "Description"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return html.unescape(value.strip())
+    return ""
+
+
+def _host(url: str) -> str:
+    if "//" not in url:
+        return ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")

@@ -1,0 +1,120 @@
+"""Rendering for ``searcher inspect``: each article's fields and what the reader dropped.
+
+Article text is untrusted (scraped pages): it only ever goes into ``Text`` objects,
+cleaned of control characters and escapes, never into markup strings. Styles come
+from ``render``, the one place they are defined.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .inspect import FileInspection, ReadRecord
+from .models import Article, Decision, Problem
+from .render import META, TITLE, clean, to_jsonable
+
+EXCERPT = 240  # characters of the first and last paragraph shown
+
+
+def inspection_view(inspection: FileInspection) -> RenderableType:
+    """One file: a heading line, then each article with its decisions and problems."""
+    articles = len(inspection.articles)
+    decided = sum(inspection.decisions.values())
+    head = Text(clean(inspection.path), style="bold")
+    head.append(f"  ({inspection.reader} reader: {articles:,} article(s), "
+                f"{decided:,} decision(s), {len(inspection.problems):,} problem(s))", style=META)
+    parts: list[RenderableType] = [head]
+    for number, record in enumerate(inspection.records, start=1):
+        parts.append(_record_view(number, record))
+    if inspection.decisions:
+        parts.append(Text("decisions in this file:", style=META))
+        parts.append(_counts(inspection.decisions))
+    return Group(*parts)
+
+
+def _record_view(number: int, record: ReadRecord) -> RenderableType:
+    parts: list[RenderableType] = []
+    if record.article is not None:
+        parts.append(Text(f"\n{number}. ", style=TITLE) + Text(
+            clean(record.article.title) or "(untitled)", style=TITLE))
+        parts.append(_fields(record.article))
+    else:
+        parts.append(Text(f"\n{number}. (no article)", style=META))
+    decisions = [n for n in record.notes if isinstance(n, Decision)]
+    problems = [n for n in record.notes if isinstance(n, Problem)]
+    if decisions:
+        parts.append(Text("   dropped or rejected:", style=META))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="yellow")
+        table.add_column()
+        for d in decisions:
+            detail = clean(d.detail)
+            if d.chars:
+                detail = (detail + "  " if detail else "") + f"({d.chars:,} chars)"
+            table.add_row("    " + d.kind, Text(detail))
+        parts.append(table)
+    for p in problems:
+        line = Text("   skipped: " if p.skipped else "   warning: ",
+                    style="red" if p.skipped else "yellow")
+        line.append(clean(p.message if p.line is None else f"line {p.line}: {p.message}"))
+        parts.append(line)
+    return Group(*parts)
+
+
+def _fields(article: Article) -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style=META)
+    table.add_column()
+    rows = [
+        ("id", article.id),
+        ("published", f"{article.published:%Y-%m-%d %H:%M:%S}" if article.published
+         else "(none)"),
+        ("authors", "; ".join(article.authors) or "(none)"),
+        ("source", article.source or "(none)"),
+        ("url", article.url or "(none)"),
+        ("tags", "; ".join(article.tags) or "(none)"),
+    ]
+    if article.meta:
+        rows.append(("kept in meta", ", ".join(sorted(map(str, article.meta)))))
+    paragraphs = [p for p in article.body.split("\n") if p.strip()]
+    rows.append(("body", f"{len(article.body):,} chars, {len(paragraphs):,} paragraph(s)"))
+    for label, value in rows:
+        table.add_row("   " + label, Text(clean(value)))
+    if paragraphs:
+        table.add_row("   first", Text(_excerpt(paragraphs[0])))
+    if len(paragraphs) > 1:
+        table.add_row("   last", Text(_excerpt(paragraphs[-1])))
+    return table
+
+
+def _excerpt(paragraph: str) -> str:
+    text = clean(" ".join(paragraph.split()))
+    return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+
+
+def _counts(counts: dict[str, int]) -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column()
+    table.add_column(justify="right")
+    for kind, count in counts.items():
+        table.add_row("  " + kind, f"{count:,}")
+    return table
+
+
+def inspection_json(inspection: FileInspection) -> dict[str, Any]:
+    """A file's inspection as JSON-ready data (articles whole, decisions one by one)."""
+    return {
+        "path": inspection.path,
+        "reader": inspection.reader,
+        "articles": len(inspection.articles),
+        "decisions": inspection.decisions,
+        "records": [{
+            "article": to_jsonable(r.article) if r.article is not None else None,
+            "decisions": [to_jsonable(n) for n in r.notes if isinstance(n, Decision)],
+            "problems": [to_jsonable(n) for n in r.notes if isinstance(n, Problem)],
+        } for r in inspection.records],
+    }
