@@ -15,7 +15,8 @@ from rich.text import Text
 
 from .inspect import FileInspection, ReadRecord
 from .models import Article, Decision, Problem
-from .render import META, TITLE, clean, to_jsonable
+from .render import META, TITLE, to_jsonable
+from .sanitize import clean_text as clean
 
 EXCERPT = 240  # characters of the first and last paragraph shown
 

@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "searcher"
 ALLOWED: dict[str, tuple[str, ...]] = {
     "whoosh": ("schema", "storage", "indexer", "_whoosh", "query", "engine", "search",
                "facets", "suggest"),
-    "rich": ("render", "cli", "shell"),
+    "rich": ("render", "render_inspect", "cli", "shell"),
     "click": ("cli",),
     "prompt_toolkit": ("shell",),
 }

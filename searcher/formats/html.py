@@ -32,8 +32,8 @@ from .html_body import (
     TRAILING_FURNITURE,
     article_paragraphs,
     drop_trailing_furniture,
-    link_texts,
     is_short,
+    link_texts,
     remove_hover_cards,
 )
 from .html_meta import StatedMeta, page_meta

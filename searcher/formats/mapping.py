@@ -14,12 +14,13 @@ date parsers are imported only when a date needs them.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..dates import parse_date, vetted
+from ..dates import now_utc, parse_date, vetted
 from ..errors import FieldMapError
 from ..models import Article, Decision, Problem
 from .base import FieldMap
@@ -139,6 +140,9 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
             if value is _MISSING:
                 if "." not in key:
                     continue
+                head = key.partition(".")[0]
+                if (get(head) if index is None else index.get(head)) is None:
+                    continue  # the common case: no such nested object at all
                 value, top = _nested(record, index, key)
                 if value is _MISSING:
                     continue
@@ -155,7 +159,7 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
                 if when is None:
                     bad_dates.append(f"{top or key}={_short(value)}")
                     continue
-                published, rejected = vetted(when, value, path)
+                published, rejected = vetted(when, value, path, now=_recent_now())
                 if published is not None:
                     consumed.add(top)
                     break
@@ -187,6 +191,15 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
 
 
 _MISSING: Any = object()
+_NOW: list[Any] = [-1e9, None]  # (monotonic time, naive UTC now) refreshed each minute
+
+
+def _recent_now() -> datetime:
+    """The current time for ``vet``, read once a minute (this runs once per record)."""
+    tick = time.monotonic()
+    if tick - _NOW[0] > 60:
+        _NOW[0], _NOW[1] = tick, now_utc()
+    return _NOW[1]  # type: ignore[no-any-return]
 _PLANS: dict[int, tuple[FieldMap, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
 
 

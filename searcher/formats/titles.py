@@ -117,8 +117,8 @@ def best_title(stated: Iterable[str], headings: Iterable[str], page_title: str,
         if masthead or candidates or len(h.split()) < 3:
             continue
         if (not page_title or _overlap(h, normalized(page_title)) >= 0.4
-                or (heading[:1].isupper() or heading[:1] in "\"'‘“0123456789")
-                and not _looks_like_masthead(heading)):
+                or ((heading[:1].isupper() or heading[:1] in "\"'‘“0123456789")
+                and not _looks_like_masthead(heading))):
             return heading  # no stated title: the page's own headline over an SEO <title>
     return strip_site_name(full, sites) if full else ""
 
