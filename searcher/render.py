@@ -112,7 +112,7 @@ def build_summary(report: BuildReport) -> RenderableType:
         decisions.add_column()
         decisions.add_column(justify="right")
         for kind, count in sorted(report.decisions.items(), key=lambda kv: (-kv[1], kv[0])):
-            decisions.add_row("  " + clean_text(kind), f"{count:,}")
+            decisions.add_row("  " + one_line(kind), f"{count:,}")
         parts.append(decisions)
     if report.problems:
         parts.append(Text(f"{len(report.problems)} problem(s):", style="yellow"))
