@@ -23,7 +23,9 @@ for 2..max_clauses words, a document with all of them scores (1 + boost) times.
 
 Usage::
 
-    python bench/relevance_lab.py            # grid + LOCO table over all collections
+    python bench/relevance_lab.py [--grid loco|wide|small] [--collections a,b,c]
+
+prints the leave-one-collection-out table (bench/eval.py prints the same one).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import argparse
 import itertools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -67,7 +69,25 @@ class Config:
                 f"b={self.b:g}/{self.b_title:g} all={self.all_boost:g}")
 
 
-TODAY = Config()
+BEFORE = Config()
+"""searcher's defaults before issue 11 (tuned on Cranfield, CISI and NFCorpus only)."""
+
+
+def shipped() -> Config:
+    """The defaults the code ships now, read from where they are defined."""
+    import importlib
+
+    s = importlib.import_module("searcher.schema")
+    search = importlib.import_module("searcher.search")
+    return Config(stop="nltk", shape="sum", idf="whoosh",
+                  title=s.TITLE_BOOST / s.BODY_BOOST, k1=search.BM25_K1, b=search.BM25_B,
+                  b_title=search.BM25_B, all_boost=_all_words_boost(), all_max=6)
+
+
+def _all_words_boost() -> float:
+    import importlib
+
+    return float(importlib.import_module("searcher.query").ALL_WORDS_BOOST)
 
 
 def analyze(text: str, stops: frozenset[str]) -> list[str]:
@@ -91,6 +111,7 @@ class Prepared:
     queries: sp.csr_matrix    # terms x queries (query term counts)
     qids: list[str]
     qrels: dict[str, dict[str, int]]
+    all_words: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def prepare(coll: Collection, stops: frozenset[str]) -> Prepared:
@@ -155,21 +176,18 @@ def doc_weights(p: Prepared, c: Config) -> sp.csr_matrix:
     return (_saturate(combined, c.k1) @ sp.diags(_idf(df, n, c.idf))).tocsr()
 
 
-_ALL_WORDS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
 def _all_words(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """docs x queries: True where the document has every word of a 2+ word query;
     and each query's number of word clauses."""
-    if id(p) in _ALL_WORDS:
-        return _ALL_WORDS[id(p)]
+    if p.all_words is not None:
+        return p.all_words
     present = ((p.title_tf + p.body_tf) > 0).astype(np.float64)
     distinct = (p.queries > 0).astype(np.float64)
     matched = (present @ distinct).toarray()
     need = np.asarray(distinct.sum(axis=0)).ravel()
     clauses = np.asarray(p.queries.sum(axis=0)).ravel()
-    _ALL_WORDS[id(p)] = (matched == need) & (need > 0) & (clauses >= 2), clauses
-    return _ALL_WORDS[id(p)]
+    p.all_words = (matched == need) & (need > 0) & (clauses >= 2), clauses
+    return p.all_words
 
 
 def rank(p: Prepared, c: Config, depth: int = 100,
@@ -201,34 +219,38 @@ def grid(base: Config, **axes: Sequence[object]) -> list[Config]:
             for vals in itertools.product(*(axes[k] for k in keys))]
 
 
-def loco(table: dict[Config, dict[str, float]], names: Sequence[str],
-         baseline: Config) -> list[tuple[str, Config, float, float]]:
-    """For each collection: the config with the best mean over the others, its score
-    on the left-out collection, and the baseline's."""
+def loco(table: dict[Config, dict[str, float]], names: Sequence[str]
+         ) -> list[tuple[str, Config, float]]:
+    """For each collection: the config with the best mean over the *other* collections
+    and its score on the one left out."""
     out = []
     for held in names:
         others = [n for n in names if n != held]
         best = max(table, key=lambda c: sum(table[c][n] for n in others))
-        out.append((held, best, table[best][held], table[baseline][held]))
+        out.append((held, best, table[best][held]))
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    ap.add_argument("--collections", default=",".join(COLLECTIONS))
-    ap.add_argument("--grid", default="wide", choices=("wide", "small"))
-    args = ap.parse_args(argv)
-    names = [n for n in args.collections.split(",") if n]
-    colls = {n: load_collection(find_collection(n)) for n in names}
-    configs = [TODAY]
-    if args.grid == "wide":
-        for stop, shape, idf in itertools.product(STOP_LISTS, ("sum", "bm25f"),
-                                                  ("whoosh", "lucene")):
-            configs += grid(Config(stop=stop, shape=shape, idf=idf),
-                            title=(0.5, 1.0, 2.0, 3.0), k1=(0.9, 1.2, 1.6),
-                            b=(0.5, 0.75, 0.9), all_boost=(0.0, 1.0, 3.0))
-    else:
-        configs += grid(TODAY, title=(0.5, 1.0, 2.0), all_boost=(0.0, 1.0, 3.0))
+GRIDS: dict[str, Callable[[], list[Config]]] = {
+    # What bench/eval.py's LOCO table searches: the candidates of issue 11.
+    "loco": lambda: [
+        c for shape, idf in itertools.product(("sum", "bm25f"), ("whoosh", "lucene"))
+        for c in grid(Config(shape=shape, idf=idf), title=(0.5, 1.0, 2.0, 3.0),
+                      k1=(0.9, 1.2, 1.6), b=(0.6, 0.75), b_title=(0.6, 0.9),
+                      all_boost=(0.0, 3.0))],
+    # Wider, with the stop lists (slow: about 10 minutes).
+    "wide": lambda: [
+        c for stop, shape, idf in itertools.product(STOP_LISTS, ("sum", "bm25f"),
+                                                    ("whoosh", "lucene"))
+        for c in grid(Config(stop=stop, shape=shape, idf=idf), title=(0.5, 1.0, 2.0, 3.0),
+                      k1=(0.9, 1.2, 1.6), b=(0.5, 0.75, 0.9), all_boost=(0.0, 1.0, 3.0))],
+    "small": lambda: grid(BEFORE, title=(0.5, 1.0, 2.0), all_boost=(0.0, 1.0, 3.0)),
+}
+
+
+def measure(colls: dict[str, Collection], configs: Sequence[Config]
+            ) -> dict[Config, dict[str, float]]:
+    """nDCG@10 of every config on every collection (one analysis per stop list)."""
     configs = list(dict.fromkeys(configs))
     table: dict[Config, dict[str, float]] = {c: {} for c in configs}
     for stop in sorted({c.stop for c in configs}):
@@ -241,20 +263,45 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if key not in bases:
                         bases[key] = (doc_weights(p, key) @ p.queries).toarray()
                     table[c][n] = mean_ndcg(p, c, bases[key])
-            print(f"  {stop:<6} {n:<10} done", file=sys.stderr)
-    mean = {c: sum(v.values()) / len(v) for c, v in table.items()}
-    print(f"{'config':<64}" + "".join(f"{n[:9]:>10}" for n in names) + f"{'mean':>10}")
-    for c in [*sorted(configs, key=lambda c: -mean[c])[:25], TODAY]:
-        print(f"{c.label():<64}" + "".join(f"{table[c][n]:>10.4f}" for n in names)
-              + f"{mean[c]:>10.4f}")
-    print("\nleave-one-collection-out: tuned on the others, measured on the one left out")
-    rows = loco(table, names, TODAY)
-    for held, best, got, base in rows:
-        print(f"{held:<12}{got:>8.4f}  (today {base:.4f}, {got - base:+.4f})  {best.label()}")
-    print(f"{'mean':<12}{np.mean([r[2] for r in rows]):>8.4f}  "
-          f"(today {np.mean([r[3] for r in rows]):.4f})")
-    print(json.dumps({"loco": {h: [round(g, 4), round(b, 4), best.label()]
-                               for h, best, g, b in rows}}))
+            print(f"  lab {stop:<6} {n:<10} done", file=sys.stderr)
+    return table
+
+
+def loco_table(colls: dict[str, Collection], grid_name: str = "loco"
+               ) -> dict[str, object]:
+    """Leave-one-collection-out over a grid, beside the shipped and the old defaults."""
+    now, before = shipped(), BEFORE
+    table = measure(colls, [now, before, *GRIDS[grid_name]()])
+    names = list(colls)
+    rows = loco(table, names)
+    print(f"leave-one-collection-out nDCG@10 (scoring lab, grid {grid_name!r}, "
+          f"{len(table)} configs):")
+    print(f"  shipped: {now.label()}\n  before:  {before.label()}")
+    print(f"{'held out':<12}{'tuned':>8}{'shipped':>9}{'before':>8}  tuned on the others")
+    for held, best, got in rows:
+        print(f"{held:<12}{got:>8.4f}{table[now][held]:>9.4f}{table[before][held]:>8.4f}"
+              f"  {best.label()}")
+    means = [float(np.mean(v)) for v in ([r[2] for r in rows],
+                                         [table[now][n] for n in names],
+                                         [table[before][n] for n in names])]
+    print(f"{'mean':<12}{means[0]:>8.4f}{means[1]:>9.4f}{means[2]:>8.4f}")
+    return {"loco": {h: {"tuned": round(g, 4), "shipped": round(table[now][h], 4),
+                         "before": round(table[before][h], 4), "config": best.label()}
+                     for h, best, g in rows},
+            "top": [[c.label(), round(float(np.mean(list(table[c].values()))), 4)]
+                    for c in sorted(table, key=lambda c: -float(np.mean(
+                        list(table[c].values()))))[:5]]}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--collections", default=",".join(COLLECTIONS))
+    ap.add_argument("--grid", default="loco", choices=sorted(GRIDS))
+    args = ap.parse_args(argv)
+    names = [n for n in args.collections.split(",") if n]
+    colls = {n: load_collection(find_collection(n)) for n in names}
+    summary = loco_table(colls, args.grid)
+    print(json.dumps(summary))
     return 0
 
 
