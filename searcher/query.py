@@ -79,6 +79,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.support.charset import accent_map
 
+from .engine.scoring import ALL_WORDS_BOOST, ALL_WORDS_MAX_CLAUSES
 from .errors import InvalidArgumentError, QuerySyntaxError
 from .models import QueryTerm
 from .query_dates import DATE_HINT, DATE_TRIM, TICK, date_span, small_int, utc
@@ -99,13 +100,8 @@ from .schema import (
 Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
 IndexReader = Any  # whoosh.reading.IndexReader
 
-# Relevance knobs (bench/eval.py tunes these).
+# Relevance knobs (bench/eval.py tunes these; the all-words clause's live in engine/scoring.py).
 DEFAULT_FIELDS: tuple[str, ...] = (TITLE, BODY)
-ALL_WORDS_BOOST = 3.0
-"""Weight of the extra AND clause that ranks articles with all the words first."""
-ALL_WORDS_MAX_CLAUSES = 6
-"""Longer default-operator queries are natural language: OR only (WHOOSH-NOTES 6).
-Counted after stop words; 6 beats 4 by +0.004 nDCG@10 on Cranfield (bench/eval.py)."""
 
 # Expansion and safety limits.
 EXPANSION_LIMIT = 64

@@ -16,15 +16,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from whoosh import collectors, scoring
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
-from whoosh.util.times import long_to_datetime
 
 from . import arguments, schema
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, DateArg
+from .engine import facets as engine_facets
+from .engine.cache import DEFAULT_CACHE_BYTES
+from .engine.execute import Executor
+from .engine.scoring import K1 as BM25_K1
+from .engine.scoring import B as BM25_B
+from .engine.topk import top_by_key, top_by_score
+from .engine.view import IndexView, new_cache, signature
 from .errors import ArticleNotFoundError
-from .facets import compute_facets, display_value, matching_docs
 from .highlight import (
     MAX_ANALYZED_CHARS,
     highlight_spans,
@@ -46,9 +51,6 @@ SIMILAR_CANDIDATES = 40
 SIMILAR_TERMS = 15
 SIMILAR_MAX_DF = 0.02
 SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
-# BM25F parameters (bench/eval.py tunes them on Cranfield, CISI and NFCorpus).
-BM25_B = 0.75
-BM25_K1 = 1.6  # 1.2 (Whoosh's default) -> 1.6: +0.001 mean, CISI and NFCorpus up
 
 
 class Index:
@@ -59,6 +61,9 @@ class Index:
         self._dir = IndexDir(path)
         self._ix = self._dir.open()
         self._searcher: Searcher | None = None
+        self._view: IndexView | None = None
+        mb = os.environ.get("SEARCHER_CACHE_MB", "")
+        self._cache = new_cache(int(mb) * 2**20 if mb.isdigit() else DEFAULT_CACHE_BYTES)
 
     def __enter__(self) -> Index:
         return self
@@ -71,6 +76,8 @@ class Index:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        self._view = None
+        self._cache.clear()
 
     def _current(self) -> Searcher:
         """A searcher on the newest commit (cheap when nothing changed)."""
@@ -82,8 +89,18 @@ class Index:
         # and its refresh() raises TypeError, so open a new searcher (cheap when empty).
         if current is not None:
             current.close()
+        from whoosh import scoring  # Whoosh's own scorer only serves key_terms (similar)
+
         self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         return self._searcher
+
+    def _engine(self) -> IndexView:
+        """The engine's arrays for the newest commit (rebuilt only when it changed)."""
+        s = self._current()
+        if self._view is None or self._view.searcher is not s or \
+                self._view.key != signature(s):
+            self._view = IndexView(s, self._cache)
+        return self._view
 
     def __len__(self) -> int:
         return int(self._current().doc_count())
@@ -119,20 +136,13 @@ class Index:
 
     def keyword_values(self, field: str, prefix: str = "") -> list[FacetCount]:
         """Every value of a keyword field (tags, authors, source) starting with ``prefix``
-        (case-insensitive), with its number of articles, most used first."""
+        (case-insensitive), with its number of live articles, most used first."""
         field = arguments.keyword_field(field)
         prefix = arguments.text("prefix", prefix)
-        s = self._current()
-        reader = s.reader()
+        view = self._engine()
         folded_prefix = schema.normalize_keyword(prefix) if prefix.strip() else ""
-        counts: list[tuple[str, int]] = []
-        for term in reader.expand_prefix(field, folded_prefix):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            n = reader.doc_frequency(field, text)
-            if n:
-                counts.append((text, n))
-        counts.sort(key=lambda tc: (-tc[1], tc[0]))
-        return [FacetCount(display_value(s, field, t), n) for t, n in counts]
+        return [FacetCount(engine_facets.display_value(view, field, t), n)
+                for t, n in engine_facets.keyword_counts(view, field, prefix=folded_prefix)]
 
     def search(
         self,
@@ -170,56 +180,49 @@ class Index:
             query, tags=tags, any_tags=any_tags, exclude_tags=exclude_tags, since=since,
             until=until, author=author, source=source, sort=sort, limit=limit, page=page,
             now=now)
-        s = self._current()
+        view = self._engine()
+        s = view.searcher
         parsed = parse_query(query, s.reader(), now=now)
         filt, mask = build_filter(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
                                   since=since, until=until, author=author, source=source,
                                   now=now)
-        sortedby, reverse = {"relevance": (None, False), "newest": (schema.NEWEST, True),
-                             "oldest": (schema.PUBLISHED, False)}[sort]
-        if sortedby is not None and not s.reader().has_column(sortedby):
-            sortedby = None  # nothing in the index is dated: every key ties
-        # The exact matches first, as set operations on posting lists (query_docs), then
-        # Whoosh ranks within them. Whoosh alone is slower: len(results) runs the whole
-        # query again, and a date filter is an OR of hundreds of trie terms.
-        matched = matching_docs(s, parsed.query, filt, mask)
-        total = len(matched)
-        hits: tuple[Hit, ...] = ()
-        if matched:  # (Whoosh reads an empty filter set as "no filter")
-            ranked = rank_query(parsed.query)
-            if sortedby is None and page * limit < s.doc_count() and _has_and(ranked):
-                # Score every match: Whoosh's top-N pruning (matcher.replace() against the
-                # heap's lowest score) goes wrong under an AND: an AndMaybe it builds loses
-                # its optional score after skip_to(), and an AND whose side drops out turns
-                # into the other side. `offer AND share` lost its best article, `sales car`
-                # its 7th. Queries without an AND pruned right in 900 of 900: kept.
-                collector = collectors.FilterCollector(
-                    collectors.TopCollector(page * limit, usequality=False, replace=0),
-                    matched, None)
-                s.search_with_collector(ranked, collector)
-                results = collector.results()
-            else:
-                results = s.search(ranked, limit=page * limit, filter=matched,
-                                   sortedby=sortedby, reverse=reverse, terms=False)
-            first = (page - 1) * limit
-            hits = tuple(self._hit(s, results[i], i + 1, parsed, snippets,
-                                   scored=sortedby is None)
-                         for i in range(first, min(first + limit, results.scored_length())))
-        facet_counts = compute_facets(s, parsed.query, filt, mask, docs=matched) \
-            if facets else None
+        allowed = _allowed(view, filt, mask)
+        column = None if sort == "relevance" else view.column(
+            schema.NEWEST if sort == "newest" else schema.PUBLISHED)
+        # (no column: nothing in the index is dated, every key ties: rank by relevance)
+        matched = Executor(view, scored=column is None).run(parsed.query)
+        found = matched.mask if allowed is None else matched.mask & allowed
+        hits = self._page(s, found, matched.score, column, sort == "newest", page, limit,
+                          parsed, snippets)
+        total = int(np.count_nonzero(found))
+        facet_counts = engine_facets.compute_facets(view, found) if facets else None
         suggestion = None
         if total < SUGGEST_BELOW and not parsed.match_all:
-            allowed = None if filt is None and mask is None else matching_docs(
-                s, wq.Every(), filt, mask)
-            if allowed is None or allowed:
-                suggestion = suggest_query(query, s, allowed, None, better_than=total)
+            within = None if allowed is None else set(np.flatnonzero(allowed).tolist())
+            if within is None or within:
+                suggestion = suggest_query(query, s, within, None, better_than=total)
         return SearchResults(query=query, total=total, hits=hits, page=page, limit=limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000,
                              facets=facet_counts, suggestion=suggestion, notes=parsed.notes)
 
-    def _hit(self, s: Searcher, hit: Any, rank: int, parsed: ParsedQuery,
-             with_snippets: bool, *, scored: bool = True) -> Hit:
-        stored = hit.fields()
+    def _page(self, s: Searcher, found: Any, scores: Any, column: Any, descending: bool,
+              page: int, limit: int, parsed: ParsedQuery, snippets: bool) -> tuple[Hit, ...]:
+        """The hits of ``page``: by score (``column`` None) or by the date column."""
+        docs = np.flatnonzero(found)
+        want = page * limit
+        if column is None:
+            best = top_by_score(docs, scores[docs], want)
+        else:
+            best = top_by_key(docs, column[docs], want, descending=descending)
+        first = (page - 1) * limit
+        return tuple(
+            self._hit(s, int(docs[i]), None if column is not None else float(scores[docs[i]]),
+                      first + n + 1, parsed, snippets)
+            for n, i in enumerate(best[first:first + limit]))
+
+    def _hit(self, s: Searcher, docnum: int, score: float | None, rank: int,
+             parsed: ParsedQuery, with_snippets: bool) -> Hit:
+        stored = s.stored_fields(docnum)
         article = schema.document_to_article(stored)
         terms = parsed.terms + keyword_phrases(parsed.terms)  # what to highlight
         return Hit(
@@ -231,8 +234,7 @@ class Index:
             source=article.source,
             url=article.url,
             path=article.path,
-            # A sorted search's "score" is the sort key: no relevance to show.
-            score=float(hit.score) if hit.score is not None and scored else None,
+            score=score,  # None for a search sorted by date: no relevance to show
             rank=rank,
             title_highlights=highlight_spans(article.title, terms, field=schema.TITLE),
             snippets=make_snippets(article.body, terms, field=schema.BODY)
@@ -271,18 +273,17 @@ class Index:
         total = 0
         if chosen:
             q = wq.Or([wq.Term(schema.BODY, t, boost=w) for t, w in chosen])
-            results = s.search(q, limit=args.page * args.limit, filter=filt, mask=mask,
-                               terms=False)
-            total = len(results)
+            view = self._engine()
+            matched = Executor(view).run(q)
+            found = matched.mask & _allowed(view, filt, mask)
+            total = int(np.count_nonzero(found))
             words = surface_words(text, [t for t, _w in chosen])
             # One leaf per key term, labelled with the word as the article wrote it,
             # so "matched" says which of them each hit shares.
             terms = tuple(QueryTerm(schema.BODY, "term", words[t], (t,)) for t, _w in chosen)
             parsed = ParsedQuery(query=q, match_all=False, terms=terms)
-            first = (args.page - 1) * args.limit
-            hits = tuple(self._hit(s, results[i], i + 1, parsed, True)
-                         for i in range(first, min(first + args.limit,
-                                                   results.scored_length())))
+            hits = self._page(view.searcher, found, matched.score, None, False, args.page,
+                              args.limit, parsed, True)
         return SearchResults(query=f"similar:{article.id}", total=total, hits=hits,
                              page=args.page, limit=args.limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000)
@@ -290,71 +291,40 @@ class Index:
     def stats(self, top_tags: int = DEFAULT_TOP_TAGS) -> IndexStats:
         """Documents, date range, the most used tags, size and when it was built."""
         top_tags = arguments.count("top_tags", top_tags, 0)
-        s = self._current()
-        reader = s.reader()
-        dates = _published_values(s)
+        view = self._engine()
+        documents = view.live_count
+        dated, earliest, latest = engine_facets.date_range(view)
         built = self._dir.manifest(self._ix.latest_generation())
         return IndexStats(
             path=str(self.path),
-            documents=int(s.doc_count()),
-            earliest=min(dates) if dates else None,
-            latest=max(dates) if dates else None,
-            undated=int(s.doc_count()) - len(dates),
-            top_tags=tuple(self.keyword_values(schema.TAGS)[:top_tags]) if reader else (),
+            documents=documents,
+            earliest=earliest,
+            latest=latest,
+            undated=documents - dated,
+            top_tags=tuple(self.keyword_values(schema.TAGS)[:top_tags]),
             index_bytes=self._dir.size_bytes(),
             last_build=built.built_at if built else None,
         )
 
 
-def _published_values(s: Searcher) -> list[datetime]:
-    """The published date of every live document that has one, from the sortable column."""
-    field = s.schema[schema.PUBLISHED]
-    missing = field.column_type.default_value(False)  # the column's "no value" sentinel
-    values: list[datetime] = []
-    for reader, _offset in s.reader().leaf_readers():
-        if not reader.has_column(schema.PUBLISHED):
-            continue
-        column = reader.column_reader(schema.PUBLISHED, translate=False)
-        values.extend(long_to_datetime(raw) for docnum in reader.all_doc_ids()
-                      if (raw := column[docnum]) != missing)
-    return values
-
-
-def rank_query(q: Any, boost: float = 1.0) -> Any:
-    """The query Whoosh ranks with: the same matches and scores (up to float rounding)
-    as ``q``, in a shape Whoosh handles faster and correctly.
-
-    - ORs nested in ORs are spliced into their parent: a shallower, better balanced
-      matcher tree ranks OR queries ~40% faster on Reuters.
-    - The boost of an AND/OR group is moved onto its leaves. Whoosh's
-      ``WrappingMatcher.replace()`` prunes a boosted group against the unboosted
-      score threshold, so the top 10 of a query with the all-words clause missed
-      better documents (8 of bench/query.py's 200 queries; ``mcdonnell douglas``
-      lost its best two). A boosted leaf is safe: leaves prune nothing.
-    """
-    kind = type(q)
-    if kind is wq.Or and q.scale is None:
-        subs: list[Any] = []
-        for sub in q.subqueries:
-            sub = rank_query(sub, boost * q.boost)
-            nested = type(sub) is wq.Or and sub.boost == 1.0 and sub.scale is None
-            subs.extend(sub.subqueries if nested else [sub])
-        return wq.Or(subs)
-    if kind is wq.And:
-        return wq.And([rank_query(sub, boost * q.boost) for sub in q.subqueries])
-    if kind is wq.AndMaybe and q.boost == 1.0:
-        return wq.AndMaybe(rank_query(q.a, boost), rank_query(q.b, boost))
-    if kind is wq.AndNot and q.boost == 1.0:  # only the positive side scores
-        return wq.AndNot(rank_query(q.a, boost), rank_query(q.b))
-    if boost == 1.0 or q is wq.NullQuery:
-        return q
-    return q.with_boost(q.boost * boost)
-
-
-def _has_and(q: Any) -> bool:
-    if isinstance(q, (wq.And, wq.AndMaybe)):
-        return True
-    return isinstance(q, (wq.Or, wq.AndNot)) and any(map(_has_and, q.subqueries))
+def _allowed(view: IndexView, filt: Any, mask: Any) -> Any:
+    """The documents the filter options allow (None: all), cached per view: the same
+    tag or date filter over many queries (a shell session) is computed once."""
+    if filt is None and mask is None:
+        return None
+    key = ("filter", filt, mask)
+    found = view.memo.get(key)
+    if found is None:
+        ex = Executor(view, scored=False)
+        found = view.live.copy()
+        if filt is not None:
+            found &= ex.run(filt).mask
+        if mask is not None:
+            found &= ~ex.run(mask).mask
+        if len(view.memo) > 256:  # bounded: a long session with many filters
+            view.memo.clear()
+        view.memo[key] = found
+    return found
 
 
 def open_index(path: str | os.PathLike[str] | None = None) -> Index:

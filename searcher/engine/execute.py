@@ -1,0 +1,235 @@
+"""A Whoosh query tree -> the documents it matches and their BM25F scores, as arrays.
+
+Each node gives a :class:`Match`: a boolean array over the index's documents and,
+when ranking, a score array that is zero wherever the node does not match, so
+boolean algebra is array algebra: an OR sums its children's scores, an AND sums
+them where all match, AND NOT keeps its positive side's. Scores follow Whoosh's
+matchers exactly (scoring.py), so results equal Whoosh's exhaustive BM25F
+ranking. Leaves repeated in a query (the all-words clause repeats every word)
+are computed once per query.
+
+Node types are matched exactly (a Whoosh subclass may match differently); a
+type this module does not know is run through Whoosh's own matcher, so every
+query the parser can emit gets an answer, if a slower one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh import query as wq
+from whoosh.query.spans import SpanNear2
+from whoosh.util.times import datetime_to_long
+
+from .._whoosh.postings import LENGTH_OF_BYTE
+from . import phrases
+from .scoring import CONSTANT_SCORE, TermScorer
+from .view import IndexView
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass
+class Match:
+    """``mask[d]``: document d matches (live documents only); ``score[d]`` its score
+    (0 where it does not match), or None when the caller only counts."""
+
+    mask: BoolArray
+    score: FloatArray | None
+
+    @property
+    def total(self) -> int:
+        return int(np.count_nonzero(self.mask))
+
+
+class Executor:
+    """Runs query trees against one :class:`IndexView`; ``scored=False`` only matches."""
+
+    def __init__(self, view: IndexView, *, scored: bool = True) -> None:
+        self.view = view
+        self.scored = scored
+        self._leaves: dict[Any, Match] = {}
+        self.scorers: list[TermScorer] = []  # every term scored, for explanations
+
+    def run(self, q: Any) -> Match:
+        kind = type(q)
+        if kind is wq.Term:
+            return self._memo(("term", q.fieldname, q.text, q.boost), lambda: self._term(q))
+        if kind is wq.Or or kind is wq.And:
+            return self._compound(q, kind is wq.And)
+        if kind is wq.AndNot:
+            a = self.run(q.a)
+            b = Executor(self.view, scored=False).run(q.b)
+            mask = a.mask & ~b.mask
+            return Match(mask, None if a.score is None else np.where(mask, a.score, 0.0))
+        if kind is wq.AndMaybe:
+            a, b = self.run(q.a), self.run(q.b)
+            if a.score is None or b.score is None:
+                return Match(a.mask, None)
+            return Match(a.mask, a.score + np.where(a.mask, b.score, 0.0))
+        if kind is wq.Every:
+            return self._memo(("every", q.fieldname, q.boost), lambda: self._every(q))
+        if q is wq.NullQuery or kind is type(wq.NullQuery):
+            return self._empty()
+        if kind is wq.DateRange and self.view.column(q.fieldname) is not None:
+            return self._memo(("dates", q.fieldname, q.start, q.end, q.startexcl, q.endexcl,
+                               q.boost), lambda: self._dates(q))
+        if kind is wq.Phrase:
+            terms = [wq.Term(q.fieldname, w) for w in q.words]
+            return self._near(terms, q.slop, True, q.boost)
+        if kind is SpanNear2 and all(type(t) is wq.Term for t in q.qs):
+            return self._near(list(q.qs), q.slop, q.ordered, 1.0, q.mindist)
+        return self._whoosh(q)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _memo(self, key: Any, compute: Any) -> Match:
+        found = self._leaves.get(key)
+        if found is None:
+            found = self._leaves[key] = compute()
+        return found
+
+    def _empty(self) -> Match:
+        n = self.view.n
+        return Match(np.zeros(n, np.bool_), np.zeros(n) if self.scored else None)
+
+    def _constant(self, mask: BoolArray, boost: float) -> Match:
+        mask &= self.view.live
+        score = mask * (CONSTANT_SCORE * boost) if self.scored else None
+        return Match(mask, None if score is None else score.astype(np.float64))
+
+    # ---------------------------------------------------------------- leaves
+
+    def scorer(self, fieldname: str, text: Any, boost: float = 1.0) -> TermScorer | None:
+        """The BM25 scorer of a term (None for fields Whoosh does not score by BM25)."""
+        if not self.view.schema[fieldname].scorable:
+            return None
+        view = self.view
+        return TermScorer.for_term(fieldname, str(text), view.doc_frequency(fieldname, text),
+                                   view.n, view.total_length(fieldname), boost)
+
+    def term_scores(self, fieldname: str, text: Any, ids: Any, weights: Any,
+                    boost: float = 1.0) -> FloatArray:
+        """Scores of the term's postings ``ids`` with their ``weights`` (tf)."""
+        scorer = self.scorer(fieldname, text, boost)
+        tf = weights.astype(np.float64)
+        if scorer is None:  # Whoosh scores an unscorable field by its weight
+            return tf * boost  # type: ignore[no-any-return]
+        self.scorers.append(scorer)
+        lengths = self.view.lengths(fieldname)
+        dl = LENGTH_OF_BYTE[lengths[ids]] if lengths is not None else np.ones(len(ids))
+        return scorer.scores(tf, dl)
+
+    def _term(self, q: Any) -> Match:
+        view = self.view
+        postings = view.term(q.fieldname, q.text)
+        mask = np.zeros(view.n, np.bool_)
+        if postings is None:
+            return Match(mask, np.zeros(view.n) if self.scored else None)
+        ids = postings.ids
+        mask[ids] = True
+        mask &= view.live
+        if not self.scored:
+            return Match(mask, None)
+        score = np.zeros(view.n)
+        score[ids] = self.term_scores(q.fieldname, q.text, ids, postings.weights, q.boost)
+        score[~view.live] = 0.0
+        return Match(mask, score)
+
+    def _every(self, q: Any) -> Match:
+        view = self.view
+        if q.fieldname in (None, "", "*"):
+            return self._constant(view.live.copy(), q.boost)
+        mask = np.zeros(view.n, np.bool_)
+        if q.fieldname in view.schema:
+            reader = view.searcher.reader()
+            for text in reader.lexicon(q.fieldname):
+                postings = view.term(q.fieldname, text)
+                if postings is not None:
+                    mask[postings.ids] = True
+        return self._constant(mask, q.boost)
+
+    def _dates(self, q: Any) -> Match:
+        values = self.view.column(q.fieldname)
+        assert values is not None
+        mask = values != np.uint64(self.view.column_missing(q.fieldname))
+        start = _as_long(q.start)
+        end = _as_long(q.end)
+        if start is not None:
+            mask &= (values > start) if q.startexcl else (values >= start)
+        if end is not None:
+            mask &= (values < end) if q.endexcl else (values <= end)
+        return self._constant(mask, q.boost)
+
+    def _near(self, terms: list[Any], slop: int, ordered: bool, boost: float,
+              mindist: int = 1) -> Match:
+        """Words in order next to each other (a phrase), or within ``slop`` positions."""
+        view = self.view
+        parts = [self.run(wq.Term(t.fieldname, t.text, boost=t.boost)) for t in terms]
+        if any(view.term(t.fieldname, t.text) is None for t in terms):
+            return self._empty()
+        candidates = np.logical_and.reduce([p.mask for p in parts])
+        docs = np.flatnonzero(candidates)
+        found = phrases.matching(view, terms[0].fieldname, [t.text for t in terms], docs,
+                                 slop=slop, ordered=ordered, mindist=mindist)
+        mask = np.zeros(view.n, np.bool_)
+        mask[found] = True
+        if not self.scored:
+            return Match(mask, None)
+        total = np.zeros(view.n)
+        for p in parts:
+            assert p.score is not None
+            total += p.score
+        if boost != 1.0:
+            total = total * boost
+        return Match(mask, np.where(mask, total, 0.0))
+
+    # ---------------------------------------------------------------- compounds
+
+    def _compound(self, q: Any, intersect: bool) -> Match:
+        subs = q.subqueries
+        if not subs:
+            return self._empty()
+        if len(subs) == 1:  # Whoosh drops the boost of a one-clause group
+            return self.run(subs[0])
+        parts = [self.run(s) for s in subs]
+        reduce = np.logical_and if intersect else np.logical_or
+        mask = reduce.reduce([p.mask for p in parts])
+        if not self.scored:
+            return Match(mask, None)
+        score = np.zeros(self.view.n)
+        for p in parts:
+            assert p.score is not None
+            score += p.score
+        if intersect:
+            score[~mask] = 0.0
+        if q.boost != 1.0:
+            score *= q.boost
+        return Match(mask, score)
+
+    def _whoosh(self, q: Any) -> Match:
+        """Any other node: Whoosh's own matcher, one posting at a time."""
+        view = self.view
+        mask = np.zeros(view.n, np.bool_)
+        score = np.zeros(view.n) if self.scored else None
+        m = q.matcher(view.searcher, view.searcher.context())
+        while m.is_active():
+            d = m.id()
+            mask[d] = True
+            if score is not None:
+                score[d] = m.score()
+            m.next()
+        mask &= view.live
+        return Match(mask, score)
+
+
+def _as_long(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    return int(datetime_to_long(value))

@@ -1,0 +1,145 @@
+"""Facets over a match set: keyword value counts and the date histogram, as array counts.
+
+A keyword field (tags, authors, source) is read once per index view into two
+parallel arrays over all its postings: document number and value ordinal. The
+counts for any match set are then one ``bincount`` of the ordinals whose document
+is in the set, and live counts (stats, ``:tags``, completion) are the same with
+the live mask, so deleted articles are never counted. Dates come from the
+``published`` column, bucketed with numpy's datetime64.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .. import schema
+from ..models import FacetCount, Facets
+from .view import IndexView
+
+BoolArray = npt.NDArray[np.bool_]
+TOP_VALUES = 10
+MONTHS_UP_TO = 36  # a date range spanning more months than this is bucketed by year
+_EPOCH_LONG = 62135596800 * 10**6  # Whoosh's datetime_to_long(1970-01-01): µs since year 1
+
+
+@dataclass(frozen=True)
+class KeywordOrdinals:
+    """Every value of a keyword field (folded, sorted) and its postings as ordinals."""
+
+    values: list[str]
+    docs: npt.NDArray[np.int64]
+    ordinals: npt.NDArray[np.int64]
+
+    def counts(self, mask: BoolArray) -> npt.NDArray[np.int64]:
+        """How many documents of ``mask`` carry each value."""
+        return np.bincount(self.ordinals[mask[self.docs]], minlength=len(self.values))
+
+
+def ordinals(view: IndexView, field: str) -> KeywordOrdinals:
+    """The field's values and postings, read once per view."""
+    key = ("ordinals", field)
+    found: KeywordOrdinals | None = view.memo.get(key)
+    if found is None:
+        values: list[str] = []
+        docs: list[Any] = []
+        ords: list[Any] = []
+        if field in view.schema:
+            for term in view.searcher.reader().lexicon(field):
+                text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                postings = view.term(field, text)
+                if postings is None:
+                    continue
+                docs.append(postings.ids)
+                ords.append(np.full(len(postings.ids), len(values), np.int64))
+                values.append(text)
+        found = KeywordOrdinals(
+            values, np.concatenate(docs).astype(np.int64) if docs else np.zeros(0, np.int64),
+            np.concatenate(ords) if ords else np.zeros(0, np.int64))
+        view.memo[key] = found
+    return found
+
+
+def keyword_counts(view: IndexView, field: str, mask: BoolArray | None = None,
+                   prefix: str = "") -> list[tuple[str, int]]:
+    """(folded value, documents) for every value in ``mask`` (default: the live
+    documents) starting with ``prefix``, most used first, then by value."""
+    table = ordinals(view, field)
+    counts = table.counts(view.live if mask is None else mask & view.live)
+    out = [(v, int(c)) for v, c in zip(table.values, counts.tolist(), strict=True)
+           if c and v.startswith(prefix)]
+    out.sort(key=lambda vc: (-vc[1], vc[0]))
+    return out
+
+
+def display_value(view: IndexView, field: str, folded: str) -> str:
+    """A keyword value as an article wrote it (the index holds it folded): the
+    first live article carrying it says how it is spelled."""
+    stored_field = {schema.TAGS: schema.TAGS_STORED, schema.AUTHORS: schema.AUTHORS_STORED,
+                    schema.SOURCE: schema.SOURCE_STORED}[field]
+    postings = view.term(field, folded)
+    if postings is not None:
+        live = postings.ids[view.live[postings.ids]]
+        if len(live):
+            values: Any = view.searcher.stored_fields(int(live[0])).get(stored_field) or ()
+            for value in [values] if isinstance(values, str) else values:
+                if schema.normalize_keyword(value) == folded:
+                    return str(value)
+    return folded
+
+
+def date_histogram(view: IndexView, mask: BoolArray) -> tuple[list[FacetCount], str]:
+    """Matches per month (or per year over long spans), oldest first, with the unit;
+    every bucket between the first and the last, empty ones too (a timeline)."""
+    # The published column, not newest: newest holds 0 for undated articles, which is
+    # also the value of 0001-01-01, so a year-1 date fell out of the timeline.
+    column = view.column(schema.PUBLISHED)
+    if column is None:
+        return [], "month"
+    raw = column[mask & view.live]
+    raw = raw[raw != np.uint64(view.column_missing(schema.PUBLISHED))]
+    if not len(raw):
+        return [], "month"
+    micros = (raw.astype(np.int64) - _EPOCH_LONG).astype("datetime64[us]")
+    months = micros.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    first, last = int(months.min()), int(months.max())
+    if last - first <= MONTHS_UP_TO:
+        counts = np.bincount(months - first, minlength=last - first + 1)
+        labels = [f"{1970 + (first + i) // 12:04d}-{(first + i) % 12 + 1:02d}"
+                  for i in range(len(counts))]
+        return [FacetCount(k, int(c)) for k, c in zip(labels, counts.tolist(), strict=True)], \
+            "month"
+    years = months // 12
+    y0 = int(years.min())
+    counts = np.bincount(years - y0)
+    return [FacetCount(f"{1970 + y0 + i:04d}", int(c)) for i, c in enumerate(counts.tolist())], \
+        "year"
+
+
+def compute_facets(view: IndexView, mask: BoolArray, top: int = TOP_VALUES) -> Facets:
+    """Top tags, authors and sources (display spellings) and dates over ``mask``."""
+
+    def top_values(field: str) -> tuple[FacetCount, ...]:
+        return tuple(FacetCount(display_value(view, field, v), n)
+                     for v, n in keyword_counts(view, field, mask)[:top])
+
+    dates, unit = date_histogram(view, mask)
+    return Facets(tags=top_values(schema.TAGS), authors=top_values(schema.AUTHORS),
+                  sources=top_values(schema.SOURCE), dates=tuple(dates), date_unit=unit)
+
+
+def date_range(view: IndexView) -> tuple[int, datetime | None, datetime | None]:
+    """(live dated documents, earliest, latest published date): for stats."""
+    column = view.column(schema.PUBLISHED)
+    if column is None:
+        return 0, None, None
+    raw = column[view.live & (column != np.uint64(view.column_missing(schema.PUBLISHED)))]
+    if not len(raw):
+        return 0, None, None
+    ends = (np.array([raw.min(), raw.max()]).astype(np.int64) - _EPOCH_LONG)
+    first, last = (d.astype(datetime) for d in ends.astype("datetime64[us]"))
+    return len(raw), first, last

@@ -1,0 +1,109 @@
+"""Phrases and proximity, checked on positions for the candidate documents only.
+
+The candidates are the documents holding every word (an AND the executor has
+already computed); positions are decoded once per term (view.positions, cached).
+A phrase (ordered, adjacent) is vectorised: word i at position p is written as
+the key (candidate, p - i), and the documents whose keys are shared by every word
+are the matches. Unordered proximity (``"a b"~5``) follows Whoosh's SpanNear2
+rule exactly, span by span, in Python: it is rarer and its candidates fewer.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .view import IndexView
+
+IntArray = npt.NDArray[np.int64]
+
+
+def _gather(view: IndexView, fieldname: str, word: Any, docs: IntArray
+            ) -> tuple[IntArray, IntArray]:
+    """(candidate index, position) for every position of ``word`` in ``docs``."""
+    tp = view.positions(fieldname, word)
+    if tp is None or not len(docs):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rows = np.searchsorted(tp.ids, docs)
+    starts = tp.offsets[rows]
+    counts = tp.offsets[rows + 1] - starts
+    owner = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+    first = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    index = first + np.arange(int(counts.sum()), dtype=np.int64)
+    return owner, tp.flat[index].astype(np.int64)
+
+
+def matching(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArray, *,
+             slop: int = 1, ordered: bool = True, mindist: int = 1) -> IntArray:
+    """The documents of ``docs`` (which hold every word) where the words occur as a
+    phrase (``ordered``, ``slop`` 1) or near each other (Whoosh's SpanNear2 rules)."""
+    if not len(docs) or not words:
+        return docs[:0]
+    if ordered and slop == 1 and mindist == 1:
+        return _phrase(view, fieldname, words, docs)
+    found = []
+    per_word = [_by_doc(view, fieldname, w, docs) for w in words]
+    for i, doc in enumerate(docs):
+        if _spans_match([pw[i] for pw in per_word], slop, ordered, mindist):
+            found.append(doc)
+    return np.array(found, dtype=np.int64)
+
+
+def _phrase(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArray
+            ) -> IntArray:
+    stride = np.int64(1 << 32)
+    keys: IntArray | None = None
+    for i, word in enumerate(words):
+        owner, pos = _gather(view, fieldname, word, docs)
+        k = np.unique(owner * stride + (pos - i + len(words)))
+        keys = k if keys is None else np.intersect1d(keys, k, assume_unique=True)
+        if not len(keys):
+            return docs[:0]
+    assert keys is not None
+    found: IntArray = docs[np.unique(keys // stride)]
+    return found
+
+
+def _by_doc(view: IndexView, fieldname: str, word: Any, docs: IntArray) -> list[list[int]]:
+    owner, pos = _gather(view, fieldname, word, docs)
+    out: list[list[int]] = [[] for _ in range(len(docs))]
+    for o, p in zip(owner.tolist(), pos.tolist(), strict=True):
+        out[o].append(p)
+    return out
+
+
+def _spans_match(word_positions: list[list[int]], slop: int, ordered: bool,
+                 mindist: int) -> bool:
+    """Whoosh's ``SpanNear2Matcher._get_spans``: grow spans word by word; the next
+    word must start after the span (ordered) or anywhere, at distance mindist..slop
+    from it (0 when it falls inside the span)."""
+    spans = sorted({(p, p) for p in word_positions[0]})
+    for positions in word_positions[1:]:
+        bspans = sorted(set(positions))
+        starts = [b for b in bspans]
+        grown: set[tuple[int, int]] = set()
+        for a_start, a_end in spans:
+            j = bisect_left(starts, a_start if ordered else max(0, a_start - slop))
+            while j < len(bspans):
+                b = bspans[j]
+                j += 1
+                if b < a_start - slop or (ordered and a_start > b):
+                    continue
+                if b > a_end + slop:
+                    break
+                if a_start <= b <= a_end:
+                    dist = 0
+                elif a_end < b:
+                    dist = b - a_end
+                else:
+                    dist = a_start - b
+                if mindist <= dist <= slop:
+                    grown.add((min(a_start, b), max(a_end, b)))
+        spans = sorted(grown)
+        if not spans:
+            return False
+    return bool(spans)

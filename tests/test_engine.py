@@ -1,0 +1,226 @@
+"""The query engine (searcher/engine): exact against Whoosh's own BM25F on Reuters for
+the benchmark's query mix, and each piece on small real indexes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from searcher import build_index, open_index
+from searcher._whoosh import postings as wp
+from searcher.engine.cache import ByteLRU
+from searcher.engine.execute import Executor
+from searcher.engine.topk import top_by_key, top_by_score
+from searcher.query import build_filter, parse_query
+
+from .conftest import REPO, REUTERS
+from .whoosh_oracle import oracle_searcher, ranked, whoosh_scores
+
+HAND_QUERIES = [
+    '"crude oil prices"', '"oil prices"~5', '"opec output ceiling"~10', '"new york" stock',
+    "oil NOT price", "+oil price", "missil*", "pompeo~", "title:oil body:gas",
+    "crude -oil OR gas", "tag:earn", "oil tag:crude date:>=1987-04", "coffee date:1987-03",
+    "oil *", "tag:*", "(oil OR gas) AND NOT (price OR prices)", "mcdonnell douglas",
+    "offer AND share", "sales car", "id:1", "author:* oil",
+]
+
+
+def bench_mix(n: int, seed: int) -> list[tuple[str, str | None, str | None, str | None]]:
+    """``n`` queries of bench/query.py's fixed mix (every kind), as (text, tag, since, until)."""
+    spec = importlib.util.spec_from_file_location("bench_query", REPO / "bench" / "query.py")
+    assert spec is not None and spec.loader is not None
+    bench: Any = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_query", bench)  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    records = bench.load_records(REUTERS)
+    return [(q.ours(), q.tag, q.since, q.until) for q in bench.make_queries(records, n, seed)]
+
+
+def test_engine_equals_whoosh_bm25f_on_the_bench_mix(reuters_index: Path) -> None:
+    queries = bench_mix(100, seed=7) + [(q, None, None, None) for q in HAND_QUERIES]
+    kinds = Counter(text.split()[0][:1] for text, *_ in queries)
+    assert kinds['"'] >= 10  # phrases are in the sample
+    ws = oracle_searcher(reuters_index)
+    with open_index(reuters_index) as ix:
+        for text, tag, since, until in queries:
+            tags = [tag] if tag else []
+            res = ix.search(text, tags=tags, since=since, until=until, snippets=False)
+            filt, mask = build_filter(tags=tags, since=since, until=until)
+            oracle = whoosh_scores(ws, parse_query(text, ws.reader()).query, filt, mask)
+            assert res.total == len(oracle), text
+            expected = ranked(oracle, 10)
+            assert len(res.hits) == len(expected), text
+            for hit, (doc, score) in zip(res.hits, expected, strict=True):
+                assert hit.score == pytest.approx(score, rel=1e-6), text
+                if hit.id != ws.stored_fields(doc)["id"]:  # a float tie: same score
+                    ours = ws.document_number(id=hit.id)
+                    assert oracle[ours] == pytest.approx(score, rel=1e-9), text
+
+
+# --------------------------------------------------------------------------- small indexes
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+BODIES = [
+    "oil prices rose as crude oil output fell",
+    "prices of oil and gas: oil rose, gas fell; oil prices steady",
+    "the price war: crude prices and oil futures",
+    "gold rose while oil fell and prices were mixed",
+    "oil oil oil prices prices",
+    "prices oil crude",
+    "crude output and oil output and prices output",
+    "nothing to see here",
+]
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """Three segments (three builds) and deletions (a file removed and one changed)."""
+    corpus = tmp_path / "corpus"
+    index = tmp_path / "index"
+    write_jsonl(corpus / "a.jsonl", [
+        {"id": f"a{i}", "title": f"Oil story {i}", "body": b, "tags": ["energy", f"t{i % 3}"],
+         "date": f"2020-0{1 + i % 9}-15"} for i, b in enumerate(BODIES)])
+    build_index([corpus], index=index)
+    write_jsonl(corpus / "b.jsonl", [
+        {"id": f"b{i}", "title": "Cocoa report", "body": b, "tags": ["cocoa"],
+         "date": "2021-03-01"} for i, b in enumerate(BODIES[:5])])
+    build_index([corpus], index=index)
+    write_jsonl(corpus / "c.jsonl", [
+        {"id": f"c{i}", "title": "Wheat", "body": b[::-1], "tags": ["grain"]}
+        for i, b in enumerate(BODIES)])
+    build_index([corpus], index=index)
+    write_jsonl(corpus / "a.jsonl", [  # rewritten: its old articles are deleted
+        {"id": f"a{i}", "title": f"Oil story {i}", "body": b, "tags": ["energy"],
+         "date": "2020-05-05"} for i, b in enumerate(BODIES[:4])])
+    build_index([corpus], index=index)
+    return index
+
+
+def test_postings_and_positions_decode_as_whoosh_reads_them(small: Path) -> None:
+    ix = whoosh_index.open_dir(str(small))
+    with ix.searcher() as s:
+        readers = s.reader().leaf_readers()
+        assert len(readers) > 1 and any(r.has_deletions() for r, _o in readers)
+        for r, _o in readers:
+            fmt = r.schema["body"].format
+            assert list(wp.live_mask(r)) == [not r.is_deleted(d)
+                                             for d in range(r.doc_count_all())]
+            for term in r.lexicon("body"):
+                ids, weights = wp.postings(r, "body", term)
+                pids, offsets, flat = wp.positions(r, "body", term)
+                m = r._terms.matcher("body", term, fmt, None)
+                expected = []
+                while m.is_active():
+                    expected.append((m.id(), m.weight(), fmt.decode_positions(m.value())))
+                    m.next()
+                assert list(ids) == list(pids) == [d for d, _w, _p in expected]
+                assert list(weights) == [w for _d, w, _p in expected]
+                assert [list(flat[offsets[i]:offsets[i + 1]]) for i in range(len(ids))] == \
+                    [p for _d, _w, p in expected]
+            lengths = wp.field_length_bytes(r, "body")
+            assert lengths is not None
+            assert [float(wp.LENGTH_OF_BYTE[b]) for b in lengths] == [
+                r.doc_field_length(d, "body") or 0 for d in range(r.doc_count_all())]
+
+
+@pytest.mark.parametrize("text", [
+    '"oil prices"', '"crude oil"', '"oil oil"', '"prices oil crude"', '"oil prices"~2',
+    '"prices oil"~3', '"oil output prices"~4', '"oil oil prices"~2', "oil NOT gas",
+    "oil gas prices", "+crude oil", "title:oil prices", "tag:cocoa oil", "date:2020 oil",
+    "oil*", "pricez~", "* oil", "tag:*",
+])
+def test_executor_equals_whoosh_on_a_small_index(small: Path, text: str) -> None:
+    ws = oracle_searcher(small)
+    with open_index(small) as ix:
+        view = ix._engine()
+        q = parse_query(text, view.searcher.reader()).query
+        m = Executor(view).run(q)
+        oracle = whoosh_scores(ws, q)
+        assert m.score is not None
+        assert {int(d): pytest.approx(m.score[d], rel=1e-9)
+                for d in np.flatnonzero(m.mask)} == oracle
+        assert Executor(view, scored=False).run(q).total == len(oracle)
+
+
+def test_byte_lru_evicts_the_least_recently_used() -> None:
+    cache: ByteLRU[np.ndarray] = ByteLRU(300, lambda a: int(a.nbytes))
+    loads: list[str] = []
+
+    def load(name: str) -> Any:
+        return lambda: (loads.append(name), np.zeros(10))[1]  # 80 bytes
+
+    for name in "abc":
+        cache.get(name, load(name))
+    cache.get("a", load("a"))  # a is now the most recent
+    cache.get("d", load("d"))  # over 300 bytes: b goes
+    assert cache.nbytes == 240 and len(cache) == 3
+    cache.get("a", load("a"))
+    cache.get("b", load("b"))
+    assert loads == ["a", "b", "c", "d", "b"]
+    cache.get("huge", lambda: np.zeros(1000))  # bigger than the cache: not kept
+    assert cache.nbytes <= 300
+
+
+def test_top_k_breaks_ties_by_document_number() -> None:
+    docs = np.array([3, 5, 8, 13, 21, 34])
+    scores = np.array([1.0, 2.0, 2.0, 0.5, 2.0, 1.0])
+    assert [int(docs[i]) for i in top_by_score(docs, scores, 2)] == [5, 8]
+    assert [int(docs[i]) for i in top_by_score(docs, scores, 4)] == [5, 8, 21, 3]
+    assert [int(docs[i]) for i in top_by_score(docs, scores, 10)] == [5, 8, 21, 3, 34, 13]
+    keys = np.array([7, 9, 9, 1, 9, 0], dtype=np.uint64)
+    assert [int(docs[i]) for i in top_by_key(docs, keys, 3, descending=True)] == [5, 8, 21]
+    assert [int(docs[i]) for i in top_by_key(docs, keys, 2, descending=False)] == [34, 13]
+
+
+def test_counts_and_facets_count_live_articles_only(small: Path, tmp_path: Path) -> None:
+    """Issue 8 item 10: after every cocoa article is deleted, stats, :tags and
+    completion must not count them."""
+    with open_index(small) as ix:
+        assert ("cocoa", 5) in [(fc.value, fc.count) for fc in ix.stats().top_tags]
+        res = ix.search("oil", facets=True, limit=1)
+        assert res.facets is not None
+        stored = Counter(t for h in ix.search("oil", limit=1000).hits for t in h.tags)
+        assert {fc.value: fc.count for fc in res.facets.tags} == dict(stored.most_common(10))
+        assert sum(fc.count for fc in res.facets.dates) == sum(
+            1 for h in ix.search("oil", limit=1000).hits if h.published)
+    (tmp_path / "corpus" / "b.jsonl").unlink()
+    build_index([tmp_path / "corpus"], index=small)
+    with open_index(small) as ix:
+        assert "cocoa" not in [fc.value for fc in ix.stats().top_tags]
+        assert ix.keyword_values("tags", "coc") == []
+        assert ix.search("tag:cocoa").total == 0
+        energy = [fc.count for fc in ix.keyword_values("tags", "ENER")]
+        assert energy == [4]
+
+
+def test_date_filters_and_sorting_use_the_published_column(small: Path) -> None:
+    with open_index(small) as ix:
+        newest = ix.search("oil", sort="newest", limit=1000)
+        dates = [h.published for h in newest.hits]
+        dated = [d for d in dates if d is not None]
+        assert dated == sorted(dated, reverse=True) and dates[:len(dated)] == dated
+        assert all(h.score is None for h in newest.hits)
+        within = ix.search("oil", since="2021-01-01", until="2021-12-31", limit=1000)
+        assert within.total == sum(1 for d in dated if d.year == 2021) > 0
+        assert ix.search("oil date:2021").total == within.total
+
+
+def test_unknown_node_types_fall_back_to_whoosh(small: Path) -> None:
+    with open_index(small) as ix:
+        view = ix._engine()
+        q = wq.Prefix("body", "pric")  # the parser expands prefixes itself; Whoosh's own
+        m = Executor(view).run(q)
+        assert m.total == len(whoosh_scores(oracle_searcher(small), q)) > 0
