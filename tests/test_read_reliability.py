@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from searcher import build_index, open_index
+from searcher import build_index, open_index, render
 from searcher.cli import main
 from searcher.errors import InvalidArgumentError
 
@@ -166,8 +166,9 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     records = [
         {"id": "evil\x1b[2Jid\x07", "title": "Oil \u202eevil\u202c title",
          "body": "Crude oil prices rose\x9b31m sharply \u2066today\u2069.",
-         "tags": ["tag\x85c1"], "date": "0001-01-01"},
+         "tags": ["tag\x85c1"], "date": "1850-01-01"},
         {"id": "plain", "title": "Wheat", "body": "Wheat exports.", "date": "1987-03-01"},
+        {"id": "year-one", "title": "Placeholder", "body": "Undated.", "date": "0001-01-01"},
     ]
     (root / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
                                   encoding="utf-8")
@@ -205,11 +206,15 @@ def test_json_output_escapes_c1_and_bidi(hostile_index: Path, command: list[str]
         assert "\\u202e" in out  # escaped, not dropped: JSON keeps the data
 
 
-def test_year_one_is_shown_with_four_digits(hostile_index: Path) -> None:
-    _status, out, _ = cli("search", "--index", str(hostile_index), "oil")
-    assert "0001-01-01" in out
+def test_year_one_is_a_placeholder_not_the_start_of_the_archive(hostile_index: Path) -> None:
+    with open_index(hostile_index) as ix:
+        assert ix.get("year-one").published is None  # rejected by the reader, counted
     _status, out, _ = cli("stats", "--index", str(hostile_index))
-    assert "0001-01-01 to 1987-03-01" in out
+    assert "1850-01-01 to 1987-03-01" in out
+
+
+def test_years_before_1000_keep_four_digits() -> None:
+    assert render.day(datetime(1, 1, 1)) == "0001-01-01"
 
 
 def test_line_breaks_in_values_do_not_break_one_line_displays(hostile_index: Path) -> None:
@@ -218,10 +223,10 @@ def test_line_breaks_in_values_do_not_break_one_line_displays(hostile_index: Pat
     assert "tags: tag c1 ·" in out or "tags: tag c1" in out
 
 
-def test_year_one_is_in_the_timeline(hostile_index: Path) -> None:
+def test_a_long_span_is_bucketed_by_year_in_the_timeline(hostile_index: Path) -> None:
     with open_index(hostile_index) as ix:
         facets = ix.search("*", facets=True).facets
     assert facets is not None
     assert facets.date_unit == "year"
-    assert (facets.dates[0].value, facets.dates[0].count) == ("0001", 1)
+    assert (facets.dates[0].value, facets.dates[0].count) == ("1850", 1)
     assert (facets.dates[-1].value, facets.dates[-1].count) == ("1987", 1)
