@@ -24,20 +24,21 @@ from urllib.parse import urlsplit
 from ..dates import parse_date, parse_prose_date, vetted
 from ..models import Article, Decision, Problem
 from .base import Source, decode, read_bytes
-from .bylines import clean_name, split_names
+from .bylines import AUTHOR_REJECTED, clean_name, split_names
 from .html_body import (
     BODY_RECOVERED,
     BODY_SHORT,
     HOVER_CARD_REMOVED,
     TRAILING_FURNITURE,
     article_paragraphs,
+    drop_leading_furniture,
     drop_trailing_furniture,
     is_short,
     link_texts,
     remove_hover_cards,
 )
 from .html_meta import StatedMeta, page_meta
-from .titles import SITE_NAME_REMOVED, best_title, normalized
+from .titles import SITE_NAME_REMOVED, best_title, normalized, removed_part
 
 TAG_REJECTED = "tag rejected"
 SOURCE_REJECTED = "source rejected"
@@ -71,8 +72,9 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
                        [s for s in sites if s]) or _clean(found.get("title"))
     raw_title = next(iter(stated.titles), "") or stated.page_title
     if raw_title and len(title) < len(raw_title) and normalized(title) in normalized(raw_title):
-        yield Decision(name, SITE_NAME_REMOVED, _short(raw_title))
-    body, dropped_title = _drop_title_line(_clean(found.get("text")), title)
+        yield Decision(name, SITE_NAME_REMOVED, _short(removed_part(raw_title, title)))
+    body, leading = drop_leading_furniture(_clean(found.get("text")))
+    body, dropped_title = _drop_title_line(body, title)
     if is_short(body, reference):
         recall = _drop_title_line(_clean(_extract(trafilatura, tree, precision=False)
                                          .get("text")), title)[0]
@@ -91,7 +93,7 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
     if dropped_title:
         yield Decision(name, TITLE_LINE_DROPPED, _short(dropped_title))
     body, furniture = drop_trailing_furniture(body, link_texts(tree))
-    for line in furniture:
+    for line in leading + furniture:
         yield Decision(name, TRAILING_FURNITURE, _short(line), chars=len(line))
     if page_chars > len(body):
         yield Decision(name, FURNITURE_LEFT_OUT, chars=page_chars - len(body))
@@ -113,8 +115,11 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
             tags.append(item)
     authors: list[str] = []
     raw_authors = split_names([_clean(found.get("author"))]) or split_names(stated.authors)
+    owners = _copyright_text(tree)
     for raw in raw_authors:
         author, kind = clean_name(raw, [s for s in sites if s])
+        if author and author.casefold() in owners:  # "© 2023 Condé Nast": the company
+            author, kind = "", AUTHOR_REJECTED
         if kind:
             yield Decision(name, kind, _short(raw))
         if author and author.casefold() not in {a.casefold() for a in authors}:
@@ -150,10 +155,10 @@ def _published(stated: StatedMeta, name: str,
     unreadable: list[str] = []
     for where, raw in stated.dates:
         when = parse_date(raw)
-        if when is None and where == "visible date line":
+        if when is None and where.startswith("visible date"):
             when = parse_prose_date(raw)
         if when is None:
-            if where != "visible date line":
+            if not where.startswith("visible date"):
                 unreadable.append(raw)
             continue
         accepted, notes = vetted(when, raw, name)
@@ -213,6 +218,12 @@ def decode_page(data: bytes, source: Source) -> tuple[str, list[Problem]]:
         except (LookupError, UnicodeDecodeError):
             pass
     return decode(data, source)
+
+
+def _copyright_text(tree: Any) -> str:
+    """The page's copyright lines, folded: whoever they name is a company, not an author."""
+    lines = tree.xpath("//body//text()[contains(., '©') or contains(., 'Copyright')]")
+    return " ".join(str(line) for line in lines[:20]).casefold()
 
 
 def _clean(value: Any) -> str:

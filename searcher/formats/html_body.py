@@ -35,7 +35,10 @@ _WORD = re.compile(r"\w+")
 # extractor left out ("Read more from Jane Doe:"), copyright and newsletter/social promos.
 _FURNITURE_LINE = re.compile(
     r"^(?:.{0,150}:|.{0,200}(?:©|\ball rights reserved\b).{0,200}"
-    r"|(?:loading|advertisement|sign up|subscribe|follow us|download (?:the|our) app)\b.{0,200}"
+    r"|(?:loading|advertisement|sign up|subscribe|follow us|download (?:the|our) app"
+    r"|read (?:this|more|the full)|watch)\b.{0,150}"
+    r"|(?:(?:facebook|twitter|instagram|youtube|linkedin|whatsapp|pinterest|koo|app|email"
+    r"|print|share)\s*)+"
     r"|.{0,150}\b(?:newsletter|promotional content|inbox)\b.{0,150})$",
     re.IGNORECASE)
 
@@ -105,6 +108,10 @@ def covers(body: str, paragraphs: list[str]) -> bool:
     return bool(wanted) and sum(w in words for w in wanted) >= SHORT_RATIO * len(wanted)
 
 
+_HEADLINE_ITEM = re.compile(r"^[-•*]\s+(?:\S+\s+){0,11}\S*[^\s.!?”\"]$")
+_RELATED_HEADING = re.compile(r"^(?:more\b.{0,50}|related\b.{0,40}|read (?:more|next)\b.{0,40}"
+                              r"|recommended\b.{0,40}|most (?:read|popular)\b.{0,40})$",
+                              re.IGNORECASE)
 _PROMO = re.compile(r"\b(?:sign up|subscribe|newsletter|download)\b", re.IGNORECASE)
 
 
@@ -124,18 +131,38 @@ def link_texts(tree: Any) -> set[str]:
     return texts
 
 
+_LEADING_FURNITURE = re.compile(r"^(?:loading|advertisement|skip to)\b.{0,40}$", re.IGNORECASE)
+
+
+def drop_leading_furniture(body: str) -> tuple[str, list[str]]:
+    """The body without widget placeholders before the article (``Loading...``)."""
+    lines = body.split("\n")
+    dropped: list[str] = []
+    while len(lines) > 1 and _LEADING_FURNITURE.match(lines[0].strip()):
+        dropped.append(lines.pop(0))
+    return "\n".join(lines), dropped
+
+
 def drop_trailing_furniture(body: str, links: set[str]) -> tuple[str, list[str]]:
     """The body without the page furniture trafilatura left at its end, and the lines
-    dropped: a list of links to other pages (``- headline`` where the headline is a
-    link's whole text) and the lines ``_FURNITURE_LINE`` describes. Only a trailing run
-    is dropped, never the first line: furniture-like lines inside the article stay."""
+    dropped: lines ``_FURNITURE_LINE`` describes, list items that are links to other
+    pages (``- headline`` where the item is mostly a link), and a list of headlines
+    under a "More from ..." heading. Only a trailing run is dropped, never the first
+    line: furniture-like lines inside the article stay."""
     lines = body.split("\n")
     dropped: list[str] = []
     while len(lines) > 1:
         line = lines[-1].strip()
         item = line[2:].strip().casefold() if line[:2] in ("- ", "• ", "* ") else ""
-        if not (item and (item in links or _PROMO.search(item))) and not (
-                _FURNITURE_LINE.match(line)):
+        if (item and (item in links or _PROMO.search(item))) or _FURNITURE_LINE.match(line):
+            dropped.append(lines.pop())
+            continue
+        items = 0
+        while items < len(lines) - 1 and _HEADLINE_ITEM.match(lines[-1 - items].strip()):
+            items += 1
+        if not (items and items < len(lines) - 1
+                and _RELATED_HEADING.match(lines[-1 - items].strip())):
             break
-        dropped.append(lines.pop())
+        for _ in range(items + 1):
+            dropped.append(lines.pop())
     return "\n".join(lines).rstrip(), dropped[::-1]

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..dates import DATE_SHAPE
+
 # Meta names/properties/itemprops stating when an article was published, best first.
 DATE_META = (
     "article:published_time", "og:article:published_time", "og:published_time",
@@ -33,10 +35,17 @@ _ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|webpage", re.IG
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 # "Updated ..." is when the page changed, not when the article was published.
 _DATE_LINE = re.compile(r"^(?:first\s+)?(?:published|posted)\b[:\s]", re.IGNORECASE)
+_UPDATED_PART = re.compile(r"\s(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
 _LINE_XPATH = ("//body//*[self::p or self::span or self::div or self::time or self::li "
                "or self::small or self::em or self::strong]"
                "[string-length(normalize-space()) < 120]")
 _BOILERPLATE_ANCESTORS = ("nav", "footer", "aside", "form")
+_DATED_SKIP = (*_BOILERPLATE_ANCESTORS, "a", "li")
+_DATED_XPATH = ("//body//*[not(self::a) and not(self::li) and not(self::script)]"
+                "[self::time[not(@datetime)] or contains(translate(@class, 'DT', 'dt'), 'date')"
+                " or contains(translate(@class, 'T', 't'), 'time') or contains(@class, 'publish')"
+                " or contains(@class, 'posted') or contains(@class, 'updated')"
+                " or contains(@id, 'date') or contains(@id, 'time')]")
 
 
 @dataclass
@@ -81,6 +90,7 @@ def page_meta(tree: Any) -> StatedMeta:
     stated.dates.extend(("microdata", value) for value in _microdata_dates(tree))
     stated.dates.extend(("visible date line", line) for line in _date_lines(tree))
     stated.dates.extend(("<time datetime>", value) for value in _time_elements(tree))
+    stated.dates.extend(("visible date", text) for text in _dated_elements(tree))
     stated.headings = _headings(tree)
     title = tree.find(".//title")
     if title is not None:
@@ -164,11 +174,37 @@ def _date_lines(tree: Any) -> list[str]:
         if _inside_boilerplate(element):
             continue
         text = " ".join(element.text_content().split())
+        text = _UPDATED_PART.split(text, maxsplit=1)[0]  # "Published: ... Updated: ..."
         if _DATE_LINE.match(text) and text not in published:
             published.append(text)
             if len(published) >= 2:
                 break
     return published
+
+
+def _dated_elements(tree: Any) -> list[str]:
+    """Short visible texts holding a full date in an element marked as a date (class or id
+    with published/date/time/timestamp/updated, or a <time> without ``datetime``): the
+    first one per kind, "published" kinds before "date"/"time" before "updated". Links,
+    list items and page furniture are skipped: there the dates are other articles'."""
+    ranked: dict[int, str] = {}
+    for element in tree.xpath(_DATED_XPATH):
+        if len(element) > 3 or _inside_boilerplate(element, _DATED_SKIP):
+            continue
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        rank = (0 if "publish" in marks or "posted" in marks else
+                2 if "updat" in marks or "modif" in marks else 1)
+        text = " ".join(element.text_content().split())
+        if rank not in ranked and len(text) < 100 and DATE_SHAPE.search(text):
+            ranked[rank] = text
+    if not ranked:  # a bare element holding only a date ("December 28, 2016") comes last
+        for element in tree.xpath("//body//*[not(*)][string-length(normalize-space()) < 45]"):
+            text = " ".join(element.text_content().split())
+            if (element.tag not in ("a", "li", "script", "style", "option")
+                    and DATE_SHAPE.search(text) and not _inside_boilerplate(element, _DATED_SKIP)):
+                ranked[3] = text
+                break
+    return [ranked[r] for r in sorted(ranked)]
 
 
 def _time_elements(tree: Any) -> list[str]:
@@ -198,5 +234,5 @@ def _headings(tree: Any) -> list[str]:
     return texts[:6]
 
 
-def _inside_boilerplate(element: Any) -> bool:
-    return any(ancestor.tag in _BOILERPLATE_ANCESTORS for ancestor in element.iterancestors())
+def _inside_boilerplate(element: Any, tags: tuple[str, ...] = _BOILERPLATE_ANCESTORS) -> bool:
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())

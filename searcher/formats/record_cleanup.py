@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from ..models import Article, Decision
 from .bylines import clean_name, split_names
-from .titles import SITE_NAME_REMOVED, strip_site_name
+from .titles import SITE_NAME_REMOVED, removed_part, strip_site_name
 
 TRUNCATION_REMOVED = "truncation marker removed"
 MARKUP_REMOVED = "HTML markup removed from body"
@@ -33,6 +33,7 @@ _MARKUP = re.compile(r"</(?:p|div|li|a|span|strong|em|b|i|h[1-6]|figure|blockquo
                      r"|<br\s*/?>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 _REMOVED = frozenset({"[removed]", "[deleted]"})
+_NULLS = frozenset({"null", "none", "undefined", "nan"})  # JSON written by string-ifying
 
 
 def clean_record_article(article: Article, path: str,
@@ -63,12 +64,14 @@ def clean_record_article(article: Article, path: str,
             body = f"{summary}\n\n{body}"
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
+    url = "" if article.url.casefold() in _NULLS else article.url
     title = article.title
-    sites = [s for s in (article.source, _host(article.url)) if s]
+    sites = [s for s in (article.source, _host(url)) if s]
     if title and sites:
         stripped = strip_site_name(title, sites)
         if stripped != title:
-            decisions.append(Decision(path, SITE_NAME_REMOVED, title, line))
+            decisions.append(Decision(path, SITE_NAME_REMOVED, removed_part(title, stripped),
+                                      line))
             title = stripped
     authors: list[str] = []
     for raw in split_names(article.authors):
@@ -77,10 +80,10 @@ def clean_record_article(article: Article, path: str,
             decisions.append(Decision(path, kind, raw[:80], line))
         if name and name.casefold() not in {a.casefold() for a in authors}:
             authors.append(name)
-    if (body, title, tuple(authors), meta) == (article.body, article.title, article.authors,
-                                               article.meta):
+    if (body, title, tuple(authors), meta, url) == (
+            article.body, article.title, article.authors, article.meta, article.url):
         return article, decisions, ""
-    return replace(article, body=body, title=title, authors=tuple(authors),
+    return replace(article, body=body, title=title, authors=tuple(authors), url=url,
                    meta=meta), decisions, ""
 
 

@@ -127,3 +127,13 @@ def _overlap(heading: str, title: str) -> float:
     """The share of the heading's longer words that the title also has."""
     words = {w for w in heading.split() if len(w) > 3}
     return len(words & set(title.split())) / len(words) if words else 0.0
+
+
+def removed_part(full: str, kept: str) -> str:
+    """What was cut from ``full`` to leave ``kept`` (``| CNN Politics``), for a Decision."""
+    full = " ".join(full.split())
+    at = full.find(kept)
+    if at < 0 or not kept:
+        return full
+    parts = [full[:at].strip(), full[at + len(kept):].strip()]
+    return " … ".join(p for p in parts if p)
