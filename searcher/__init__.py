@@ -10,6 +10,9 @@ Importing this package loads the engine only: never click, rich or prompt_toolki
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     ArticleNotFoundError,
     CorpusError,
@@ -20,7 +23,6 @@ from .errors import (
     QuerySyntaxError,
     SearcherError,
 )
-from .indexer import build_index
 from .models import (
     Article,
     ArticleView,
@@ -36,7 +38,24 @@ from .models import (
 )
 from .search import Index, open_index, search
 
+if TYPE_CHECKING:
+    from .indexer import build_index
+
 __version__ = "0.1.0"
+
+# The build side (readers, trafilatura...) loads on first use: `searcher search` and a
+# program that only searches never import it.
+_LAZY = {"build_index": "indexer"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'searcher' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Article",

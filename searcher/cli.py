@@ -12,29 +12,36 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console, RenderableType
 
-from . import render
+from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
-from .corpus import default_corpus
 from .errors import SearcherError
-from .indexer import build_index
 from .search import open_index
 from .storage import INDEX_ENV
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+# rich (render.py), the build side (indexer, readers) and prompt_toolkit are imported
+# by the commands that use them: a one-shot `searcher search --json` loads none of them.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _stdout() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def _print(renderable: RenderableType) -> None:
     """To a terminal as rich draws it; to a pipe or file as plain lines without the
     trailing spaces rich pads with."""
+    from . import render
+
     console = _stdout()
     if console.is_terminal:
         console.print(renderable)
@@ -43,6 +50,8 @@ def _print(renderable: RenderableType) -> None:
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -85,6 +94,10 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
     Incremental: only new and changed files are read, deleted ones are removed.
     Reads .txt pages, .jsonl/.ndjson, .json, .md with front matter, .html (also .gz).
     """
+    from . import render
+    from .corpus import default_corpus
+    from .indexer import build_index
+
     err = _stderr()
     show_progress = not quiet and err.is_terminal
     with _errors(), render.build_progress(err, enabled=show_progress) as progress:
@@ -144,8 +157,10 @@ def stats(index: Path | None, top: int, as_json: bool) -> None:
     with _errors(), open_index(index) as ix:
         result = ix.stats(top_tags=top)
     if as_json:
-        click.echo(render.json_text(result))
+        click.echo(json_output.json_text(result))
     else:
+        from . import render
+
         _print(render.stats_view(result))
 
 
@@ -180,8 +195,10 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
                             exclude_tags=exclude_tags, since=since, until=until, author=author,
                             source=source, sort=sort, limit=limit, page=page, facets=facets)
     if as_json:
-        click.echo(render.json_text(results))
+        click.echo(json_output.json_text(results))
     else:
+        from . import render
+
         _print(render.results_view(results))
 
 
@@ -195,8 +212,10 @@ def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None
     with _errors(), open_index(index) as ix:
         view = ix.show(article_id, query)
     if as_json:
-        click.echo(render.json_text(view))
+        click.echo(json_output.json_text(view))
     else:
+        from . import render
+
         _print(render.article_view(view))
 
 

@@ -29,6 +29,8 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from .json_output import json_text as json_text  # re-exported: callers use render.*
+from .json_output import to_jsonable as to_jsonable
 from .models import (
     ArticleView,
     BuildProgress,
@@ -41,7 +43,7 @@ from .models import (
     Snippet,
     Span,
 )
-from .sanitize import blank_controls, blank_line_breaks, escape_controls, escape_json, one_line
+from .sanitize import blank_controls, blank_line_breaks, escape_controls, one_line
 
 
 def human_bytes(n: int) -> str:
@@ -308,21 +310,6 @@ def article_view(view: ArticleView) -> RenderableType:
     return Group(*parts)
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Dataclasses, tuples and datetimes as JSON-ready values (ISO dates)."""
-    import dataclasses
-
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(x) for x in obj]
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, datetime):
-        return obj.isoformat()
-    return obj
-
-
 # ---- the interactive prompt (shell.py) ---------------------------------------------------
 
 ERROR = "bold red"
@@ -398,15 +385,6 @@ def help_view(rows: Sequence[tuple[str, str]]) -> RenderableType:
     for usage, text in rows:
         table.add_row(usage, text)
     return table
-
-
-def json_text(obj: Any, indent: int | None = None) -> str:
-    """``obj`` as JSON that is safe to print: ``json`` escapes C0 controls, this also
-    escapes DEL and C1 controls (``\\x9b`` is a CSI on some terminals)."""
-    import json
-
-    text = json.dumps(to_jsonable(obj), ensure_ascii=False, indent=indent)
-    return escape_json(text)
 
 
 def json_view(obj: Any) -> Text:
