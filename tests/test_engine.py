@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -224,3 +225,30 @@ def test_unknown_node_types_fall_back_to_whoosh(small: Path) -> None:
         q = wq.Prefix("body", "pric")  # the parser expands prefixes itself; Whoosh's own
         m = Executor(view).run(q)
         assert m.total == len(whoosh_scores(oracle_searcher(small), q)) > 0
+
+
+def test_compound_segments_are_read_through_the_map(small: Path) -> None:
+    """WHOOSH-NOTES 14: no sub-file of a compound segment is copied into a BytesIO."""
+    from searcher._whoosh.mapped import MappedFile
+
+    with open_index(small) as ix:
+        view = ix._engine()
+        assert ix.search("oil").total > 0
+        for reader, _o in view.segments:
+            for f in (reader._terms._postfile, reader._terms._dbfile):
+                assert isinstance(f, MappedFile)
+                assert not hasattr(f.file, "getbuffer")  # not a BytesIO
+
+
+def test_one_shot_json_search_loads_no_terminal_library(small: Path) -> None:
+    code = ("import sys; from searcher.cli import main\n"
+            "try:\n"
+            f"    main(['search', '--json', '--index', {str(small)!r}, 'oil'])\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(sorted(m for m in ('rich', 'prompt_toolkit', 'searcher.indexer',"
+            " 'trafilatura') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+    assert json.loads(out.strip().splitlines()[0])["total"] > 0

@@ -104,18 +104,20 @@ class Executor:
 
     # ---------------------------------------------------------------- leaves
 
-    def scorer(self, fieldname: str, text: Any, boost: float = 1.0) -> TermScorer | None:
+    def scorer(self, fieldname: str, text: Any, boost: float = 1.0,
+               doc_frequency: int | None = None) -> TermScorer | None:
         """The BM25 scorer of a term (None for fields Whoosh does not score by BM25)."""
         if not self.view.schema[fieldname].scorable:
             return None
         view = self.view
-        return TermScorer.for_term(fieldname, str(text), view.doc_frequency(fieldname, text),
-                                   view.n, view.total_length(fieldname), boost)
+        df = view.doc_frequency(fieldname, text) if doc_frequency is None else doc_frequency
+        return TermScorer.for_term(fieldname, str(text), df, view.n,
+                                   view.total_length(fieldname), boost)
 
     def term_scores(self, fieldname: str, text: Any, ids: Any, weights: Any,
-                    boost: float = 1.0) -> FloatArray:
+                    boost: float = 1.0, doc_frequency: int | None = None) -> FloatArray:
         """Scores of the term's postings ``ids`` with their ``weights`` (tf)."""
-        scorer = self.scorer(fieldname, text, boost)
+        scorer = self.scorer(fieldname, text, boost, doc_frequency)
         tf = weights.astype(np.float64)
         if scorer is None:  # Whoosh scores an unscorable field by its weight
             return tf * boost  # type: ignore[no-any-return]
@@ -136,7 +138,8 @@ class Executor:
         if not self.scored:
             return Match(mask, None)
         score = np.zeros(view.n)
-        score[ids] = self.term_scores(q.fieldname, q.text, ids, postings.weights, q.boost)
+        score[ids] = self.term_scores(q.fieldname, q.text, ids, postings.weights, q.boost,
+                                      postings.doc_frequency)
         score[~view.live] = 0.0
         return Match(mask, score)
 
