@@ -12,7 +12,8 @@ these rules, so a date means the same thing wherever it was written:
 * **``2020-08-31-20-02-06``** (static-site generators' file-name stamp) is a local
   time written with dashes, read as 20:02:06 UTC: the trailing ``-06`` is seconds,
   never a UTC offset. ``2020-08-31-20-02`` likewise.
-* **Zone abbreviations** come from one table (``ZONES``: the North American, European,
+* **Zone abbreviations** come from one table (``ZONES``; the generic ``ET``/``CT``/
+  ``MT``/``PT`` follow daylight saving time for the date: the North American, European,
   Indian, East Asian and Australian ones news sites print): ``Nov 19, 2019 10:02 AM EST``
   is 15:02 UTC. ``IST`` is India (+05:30). An abbreviation not in the table is read as
   UTC (at most hours off, never days).
@@ -62,6 +63,23 @@ ZONES: dict[str, int] = {
     "NZST": 12 * _HOUR, "NZDT": 13 * _HOUR,
 }
 
+# Generic zone names news sites print: the summer/winter offset follows the date.
+_REGIONS = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
+            "PT": "America/Los_Angeles", "UK": "Europe/London"}
+
+
+def _zones() -> dict[str, Any]:
+    """ZONES plus the generic region names (ET, PT...) when the system has tz data."""
+    table: dict[str, Any] = dict(ZONES)
+    try:
+        from zoneinfo import ZoneInfo
+
+        table.update({name: ZoneInfo(key) for name, key in _REGIONS.items()})
+    except (ImportError, KeyError, OSError, ValueError):  # no tz database: fixed offsets
+        table.update({"ET": -5 * _HOUR, "CT": -6 * _HOUR, "MT": -7 * _HOUR, "PT": -8 * _HOUR})
+    return table
+
+
 _EPOCH = datetime(1970, 1, 1)
 _PLACEHOLDERS = frozenset({_EPOCH, datetime(1900, 1, 1)})
 _MONTHS = {m: i for i, m in enumerate(
@@ -76,7 +94,10 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 DATE_SHAPE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
-    rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}})", re.IGNORECASE)
+    rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}|"
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+'\d{{2}}\b|\d{{1,2}}\s+{_MONTH},?\s+'\d{{2}}\b)",
+    re.IGNORECASE)
+_SHORT_YEAR = re.compile(r"(?<=\s)'(\d{2})\b")
 
 
 class AmbiguousDate(ValueError):
@@ -138,6 +159,7 @@ def parse_prose_date(text: str) -> datetime | None:
     if len(text) > 200 or not DATE_SHAPE.search(text):
         return None
     try:
+        text = _SHORT_YEAR.sub(_full_year, text)
         numeric = _NUMERIC.search(text)
         if numeric:
             order = _numeric_order(numeric)
@@ -147,6 +169,14 @@ def parse_prose_date(text: str) -> datetime | None:
         return _dateutil(text, fuzzy=True)
     except (ValueError, OverflowError, TypeError, AttributeError, RecursionError):
         return None
+
+
+def _full_year(m: re.Match[str]) -> str:
+    """``'15`` -> ``2015``: the century that puts the year at most a year from now."""
+    short = int(m.group(1))
+    this_year = now_utc().year
+    year = this_year - this_year % 100 + short
+    return str(year - 100 if year > this_year + 1 else year)
 
 
 def vet(when: datetime | None, now: datetime | None = None) -> str | None:
@@ -244,10 +274,15 @@ def _dateutil(text: str, *, fuzzy: bool) -> datetime | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # unknown zone names: read as UTC
         try:
-            first = parser.parse(text, default=datetime(2000, 1, 1), tzinfos=ZONES, fuzzy=fuzzy)
-            second = parser.parse(text, default=datetime(2001, 2, 2), tzinfos=ZONES, fuzzy=fuzzy)
+            first = parser.parse(text, default=datetime(2000, 1, 1), tzinfos=_ALL_ZONES,
+                                 fuzzy=fuzzy)
+            second = parser.parse(text, default=datetime(2001, 2, 2), tzinfos=_ALL_ZONES,
+                                  fuzzy=fuzzy)
         except (ValueError, OverflowError, TypeError, parser.ParserError):
             return None
     if first.date() != second.date() or str(first.year) not in text:  # "0001" reads as 2001
         return None
     return naive_utc(first)
+
+
+_ALL_ZONES = _zones()

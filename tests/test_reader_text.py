@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from searcher.formats.base import Source, UnreadableFile
 from searcher.formats.text import is_boilerplate, is_copyright_line, read, split_tags
-from searcher.models import Article, Problem
+from searcher.models import Article, Decision, Problem
 
 SEED_NAME = "000_a92b5885473cdf19.txt"
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / SEED_NAME
@@ -61,6 +61,7 @@ def read_file(tmp_path: Path, content: str | bytes, name: str = "page.txt") -> l
 
 
 def only_article(items: list[object]) -> Article:
+    items = [i for i in items if not isinstance(i, Decision)]
     assert len(items) == 1, items
     assert isinstance(items[0], Article)
     return items[0]
@@ -254,7 +255,8 @@ def test_title_only(tmp_path: Path) -> None:
     "* * *\n---\n",
 ])
 def test_no_title_or_body_is_skipped(tmp_path: Path, text: str) -> None:
-    assert read_file(tmp_path, text) == [Problem("page.txt", "no title or body text found")]
+    items = [i for i in read_file(tmp_path, text) if not isinstance(i, Decision)]
+    assert items == [Problem("page.txt", "no title or body text found")]
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -300,3 +302,76 @@ def test_any_text_reads_cleanly(tmp_path_factory: pytest.TempPathFactory, lines:
             assert line == line.strip()
             assert not is_boilerplate(line) and not is_copyright_line(line)
         assert all(t and not is_boilerplate(t) for t in article.tags)
+
+
+def decisions_of(tmp_path: Path, text: str) -> tuple[Article, list[Decision]]:
+    items = read_file(tmp_path, text)
+    return only_article(items), [i for i in items if isinstance(i, Decision)]
+
+
+def test_copyright_caption_inside_the_body_is_not_the_footer(tmp_path: Path) -> None:
+    article, decisions = decisions_of(tmp_path, (
+        "New cardinals named\n\nPope Francis named 13 new cardinals on Sunday.\n\n"
+        "© AFP Cardinal Wilton Gregory (centre) greets the faithful on Sunday.\n\n"
+        "The ceremony took place amid restrictions.\n\n"
+        "© 2020 Catholic Herald. All rights reserved.\n\nMost Popular\n"))
+    assert article.body == ("Pope Francis named 13 new cardinals on Sunday.\n\n"
+                            "The ceremony took place amid restrictions.")
+    assert article.source == "Catholic Herald"
+    assert [d.kind for d in decisions] == ["photo credits dropped", "footer cut"]
+
+
+def test_reader_addressed_furniture_is_dropped_and_counted(tmp_path: Path) -> None:
+    article, decisions = decisions_of(tmp_path, (
+        "Police officers killed\n\nTwo officers were killed on Saturday.\n"
+        "Get Ground Game in your inbox: Daily updates and analysis on national politics.\n"
+        "Sign Up Thank you for signing up!\nSign up for more newsletters here\n"
+        "take our poll - story continues below\nWho should replace Nikki Haley?\n"
+        "* John Bolton Richard Grenell\nEmail *\n"
+        "Completing this poll grants you access to Freedom Outpost updates free of charge.\n"
+        "You may opt out at anytime.\n\n"
+        "READ MORE:\nPolice chief speaks\nCity mourns officers\n\n"
+        "Click here to subscribe to our daily briefing.\n"
+        "Article posted with permission from Daisy Luther\n"
+        "If you enjoyed this article, please consider donating to support our work.\n"
+        "The suspect was taken to hospital, police said.\n"))
+    assert article.body == ("Two officers were killed on Saturday.\n\n"
+                            "The suspect was taken to hospital, police said.")
+    kinds = {d.kind for d in decisions}
+    assert {"newsletter sign-up dropped", "poll dropped", "related links dropped",
+            "boilerplate lines dropped"} <= kinds
+
+
+def test_headline_over_two_lines_and_site_name(tmp_path: Path) -> None:
+    article, decisions = decisions_of(tmp_path, (
+        "Pope Francis names new cardinals\nin surprise ceremony | Catholic Herald\n\n"
+        "Pope Francis named 13 new cardinals on Sunday.\n"))
+    assert article.title == "Pope Francis names new cardinals in surprise ceremony"
+    assert decisions == [Decision("page.txt", "site name dropped from title",
+                                  "| Catholic Herald", 1, 17)]
+    for title in ("Brexit - what happens next", "Storm hits coast"):
+        assert only_article(read_file(tmp_path, f"{title}\n\nWinds rose.\n")).title == title
+
+
+def test_sign_off_byline_and_paper_at_the_end(tmp_path: Path) -> None:
+    article, decisions = decisions_of(tmp_path, (
+        "Storm hits coast\n\nWinds reached 150 km/h on Monday.\n\n"
+        "— Jane Doe and John Roe\nThe Washington Post\n"))
+    assert article.authors == ("Jane Doe", "John Roe")
+    assert article.source == "The Washington Post"
+    assert article.body == "Winds reached 150 km/h on Monday."
+    assert [d.kind for d in decisions] == ["sign-off read as authors"] * 2
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Published: January 1, 1700", None),  # before 1800: rejected and counted
+    ("Published: March 3, 2999", None),  # the future
+    ("Published: March 3, 2019", datetime(2019, 3, 3)),
+])
+def test_implausible_dates_are_rejected(tmp_path: Path, line: str,
+                                        expected: datetime | None) -> None:
+    items = read_file(tmp_path, f"Storm hits coast\n{line}\n\nWinds rose.\n")
+    article = next(i for i in items if isinstance(i, Article))
+    assert article.published == expected
+    rejected = [i for i in items if isinstance(i, Decision) and i.kind.startswith("date rej")]
+    assert len(rejected) == (expected is None)

@@ -1,0 +1,223 @@
+"""The body of a scraped page: paragraphs from the first prose line, with furniture,
+polls, credits and lists of links dropped, the footer cut, the tags and a closing
+sign-off read. See text.py for the rules."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Decision
+from . import text_lines as tl
+from .text_page import Page, is_meta, next_nonblank
+
+POLL_MAX_LINES = 15  # a poll block ends ("Completing this poll...") within this many lines
+LINK_RUN_MIN = 3  # this many short non-sentence lines in a row are a list of links
+_REPORTING = re.compile(r"^\(?(?:reporting|writing|additional reporting)\s+by\b", re.IGNORECASE)
+
+
+def _prose_after(lines: list[str]) -> list[bool]:
+    """For each line: whether a prose line (not furniture) comes later in the page."""
+    flags = [False] * len(lines)
+    seen = False
+    for j in range(len(lines) - 1, -1, -1):
+        flags[j] = seen
+        line = lines[j]
+        if line and tl.is_prose(line) and not tl.furniture(line) \
+                and not tl.is_copyright_line(line):
+            seen = True
+    return flags
+
+
+def _only_furniture_after(lines: list[str]) -> list[bool]:
+    """For each line: whether only blank lines, navigation and the end of the article follow."""
+    flags = [True] * len(lines)
+    for j in range(len(lines) - 2, -1, -1):
+        line = lines[j + 1]
+        if not line or (tl.is_boilerplate(line) and not tl.ends_article(line)):
+            flags[j] = flags[j + 1]
+        else:
+            flags[j] = tl.ends_article(line)
+    return flags
+
+
+def read_body(page: Page, lines: list[str], start: int) -> None:
+    prose_after = _prose_after(lines)
+    last = _only_furniture_after(lines)
+    in_poll = poll_ended = False
+    after_read_more = False
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        started = any(index >= 0 for index, _ in page.kept)
+        if in_poll:
+            if line:
+                page.drop(tl.POLL, i - 1, line)
+            poll_ended = poll_ended or tl.poll_end(line)
+            in_poll = not poll_ended or tl.poll_end(line)  # the poll's closing lines too
+            continue
+        if not line:
+            page.kept.append((-1, ""))
+            continue
+        if tl.poll_start(line) and any(map(tl.poll_end, lines[i:i + POLL_MAX_LINES])):
+            in_poll, poll_ended = True, False
+            page.drop(tl.POLL, i - 1, line)
+            continue
+        if tl.is_copyright_line(line):
+            if started and not prose_after[i - 1]:
+                page.footer_holder = tl.copyright_holder(line)
+                _cut(page, lines, i - 1)
+                return
+            page.drop(tl.CREDIT, i - 1, line)  # a © caption inside the body
+            continue
+        if started and tl.ends_article(line):
+            resume = _resumes(lines, i)
+            if resume is None:
+                _cut(page, lines, i - 1)
+                _read_trailing_metadata(page, lines, i)
+                return
+            for j in range(i - 1, resume):  # "Related Coverage" + its links mid-article
+                if lines[j]:
+                    page.drop(tl.RELATED, j, lines[j])
+            i = resume
+            continue
+        tag = tl.tag_line(line)
+        if tag and (not tag[1] or last[i - 1]):
+            page.tag_texts.append(tag[0])
+            continue
+        if tl.is_tag_heading(line):
+            i = _read_tag_lines(page, lines, i)
+            continue
+        kind = tl.furniture(line) or (tl.CREDIT if tl.is_credit(line) else None)
+        if kind:
+            page.drop(kind, i - 1, line)
+            after_read_more = tl.is_read_more_label(line)
+            continue
+        if after_read_more and tl.is_headline_like(line):
+            page.drop(tl.RELATED, i - 1, line)
+            continue
+        after_read_more = False
+        page.kept.append((i - 1, line))
+
+
+def _resumes(lines: list[str], i: int) -> int | None:
+    """Where the article resumes after a links heading at i-1: within three short lines,
+    two prose lines in a row (a box of related links set inside the article); else None."""
+    short = 0
+    j = next_nonblank(lines, i)
+    while j < len(lines):
+        line = lines[j]
+        nxt = next_nonblank(lines, j + 1)
+        if tl.is_prose(line) and not is_meta(line):
+            if nxt < len(lines) and tl.is_prose(lines[nxt]) and not is_meta(lines[nxt]):
+                return j
+            return None
+        short += 1
+        if short > 3 or tl.is_copyright_line(line):
+            return None
+        j = nxt
+    return None
+
+
+def _read_trailing_metadata(page: Page, lines: list[str], i: int) -> None:
+    """Labelled metadata some pages put after the article (``Date`` / ``Author`` /
+    ``Keywords`` each followed by its value lines)."""
+    while i < len(lines):
+        line = lines[i]
+        nxt = next_nonblank(lines, i + 1)
+        value = lines[nxt] if nxt < len(lines) else ""
+        if line and tl.is_date_label(line) and value and tl.date_line(value)[0]:
+            page.date(tl.date_line(value)[1], value)
+        elif line and tl.is_author_label(line) and value and not page.authors:
+            page.authors = tl.names_in(value) or ()
+        elif line and tl.is_tag_heading(line) and not page.tag_texts \
+                and not line.casefold().startswith("categor"):  # a sidebar's categories
+            i = _read_tag_lines(page, lines, i + 1)
+            continue
+        elif line and (tag := tl.tag_line(line)) and not tag[1] and not page.tag_texts:
+            page.tag_texts.append(tag[0])
+        i += 1
+
+
+def _read_tag_lines(page: Page, lines: list[str], i: int) -> int:
+    """Tags one per line after a ``Filed under`` heading (``,`` lines between are glue)."""
+    items: list[str] = []
+    while i < len(lines) and len(items) < 30:
+        line = lines[i]
+        if line and (tl.is_prose(line) or tl.furniture(line) or tl.ends_article(line)
+                     or tl.is_tag_heading(line) or ":" in line):
+            break
+        if line:
+            items.append(line)
+        i += 1
+    if items:
+        page.tag_texts.append(", ".join(items))
+    return i
+
+
+def _cut(page: Page, lines: list[str], index: int) -> None:
+    rest = [line for line in lines[index:] if line]
+    page.decisions.append(Decision(page.name, tl.FOOTER, rest[0][:80], index + 1,
+                                   sum(map(len, rest))))
+
+
+def drop_link_runs(page: Page) -> None:
+    """Remove runs of LINK_RUN_MIN+ short non-sentence lines (blank lines between allowed)."""
+    kept: list[tuple[int, str]] = []
+    run: list[tuple[int, str]] = []
+
+    def settle() -> None:
+        if len([r for r in run if r[0] >= 0]) >= LINK_RUN_MIN:
+            for index, line in run:
+                if index >= 0:
+                    page.drop(tl.RELATED, index, line)
+        else:
+            kept.extend(run)
+        run.clear()
+
+    for item in page.kept:
+        if item[0] < 0 or tl.is_headline_like(item[1]):
+            run.append(item)
+        else:
+            settle()
+            kept.append(item)
+    settle()
+    page.kept = kept
+
+
+def read_sign_off(page: Page) -> None:
+    """Closing byline / paper name lines at the end of the body -> authors, source."""
+    real = [k for k, (index, _) in enumerate(page.kept) if index >= 0]
+    for _ in range(3):
+        if not real:
+            return
+        index, line = page.kept[real[-1]]
+        names = tl.sign_off(line) or (tl.byline(line) if not tl.is_prose(line) else None)
+        if names:
+            page.authors = page.authors or names
+        elif len(real) >= 2 and tl.is_headline_like(line) and len(line.split()) <= 5 and (
+                tl.sign_off(page.kept[real[-2]][1]) or line.isupper()):
+            page.early_holder = page.early_holder or line.title()
+        elif _REPORTING.match(line) or (line.isupper() and len(line.split()) <= 4):
+            break
+        else:
+            return
+        page.drop("sign-off read as authors", index, line)
+        del page.kept[real.pop()]
+
+
+def paragraphs(page: Page) -> list[str]:
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for index, line in page.kept:
+        if index < 0:
+            if current:
+                paragraphs.append("\n".join(current))
+                current = []
+        else:
+            current.append(line)
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+

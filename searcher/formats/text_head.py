@@ -1,0 +1,151 @@
+"""The head of a scraped page: its title (a headline over two lines joined, a site name
+after it dropped) and the header between the title and the first prose line (bylines,
+dates, credits, one deck; the rest is furniture). See text.py for the rules."""
+
+from __future__ import annotations
+
+import re
+
+from ..dates import DATE_SHAPE
+from . import text_lines as tl
+from .text_page import Page, is_meta, next_nonblank
+
+DECK_MIN_WORDS = 5
+_SITE_SUFFIX = re.compile(r"^(?P<head>.{12,}?)\s+(?P<sep>\||-|–|—|::|·|•)\s+(?P<site>[^|]{2,40})$")
+
+
+def read_title(page: Page, lines: list[str]) -> int:
+    """Fill the title (and metadata before it); return the index after the title."""
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        tag = tl.tag_line(line)
+        is_date, when = tl.date_line(line)
+        if tl.furniture(line):
+            page.drop(tl.BOILERPLATE, i, line)
+        elif tl.is_copyright_line(line):
+            page.early_holder = page.early_holder or tl.copyright_holder(line)
+        elif tag and not tag[1]:
+            page.tag_texts.append(tag[0])
+        elif is_date:
+            page.date(when, line)
+        elif len(line) > tl.TITLE_MAX_CHARS:
+            return i
+        else:
+            title, end = line, i + 1
+            second = lines[end] if end < len(lines) else ""
+            if (second and not (lines[end + 1:end + 2] or [""])[0] and not is_meta(second)
+                    and not title.endswith((*".!?:;", "”", '"')) and not second.endswith(".")
+                    and len(title) + len(second) < tl.TITLE_MAX_CHARS):
+                title, end = f"{title} {second}", end + 1  # a headline broken over two lines
+            page.title = _without_site_name(page, i, title)
+            return end
+    return len(lines)
+
+
+def _without_site_name(page: Page, index: int, title: str) -> str:
+    m = _SITE_SUFFIX.match(title)
+    if not m:
+        return title
+    site, head = m["site"].strip(), m["head"].strip()
+    words = site.split()
+    if site.endswith(tuple(".!?")) or len(head.split()) < 3:
+        return title
+    if (m["sep"] == "|" and len(words) <= 5) or (len(words) <= 4 and all(
+            w[:1].isupper() or w[:1].isdigit() for w in words)) or re.search(
+            r"\w\.(?:com|org|net|co\.uk|news)\b", site):
+        page.drop("site name dropped from title", index, m["sep"] + " " + site)
+        return head
+    return title
+
+
+def read_header(page: Page, lines: list[str], start: int) -> int:
+    """Read metadata between the title and the first prose line; return where the body
+    starts. Without any prose line, the body starts right after the title."""
+    first_prose = _first_prose(lines, start)
+    if first_prose is None:
+        return start
+    explicit_byline = any(tl.byline(line) or tl.is_byline_word(line)
+                          for line in lines[start:first_prose] if line)
+    deck_kept = False
+    i = start
+    while i < first_prose:
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        nxt = next_nonblank(lines, i)
+        following = lines[nxt] if nxt < first_prose else ""
+        names = tl.byline(line)
+        is_date, when = tl.date_line(line)
+        if tl.is_byline_word(line) and following and tl.names_in(following):
+            page.authors = page.authors or tl.names_in(following) or ()
+            i = nxt + 1
+        elif tl.is_date_label(line) and following and tl.date_line(following)[0]:
+            if line.casefold().startswith(("published", "posted", "date")):
+                page.date(tl.date_line(following)[1], following)
+            i = nxt + 1
+        elif names:
+            page.authors = page.authors or names
+            shape = DATE_SHAPE.search(line)
+            if shape:
+                page.date(tl.date_line(line[shape.start():])[1], line)
+        elif is_date:
+            page.date(when, line)
+        elif tl.is_credit(line):
+            page.drop(tl.CREDIT, i - 1, line)
+        elif tl.is_copyright_line(line):
+            page.early_holder = page.early_holder or tl.copyright_holder(line)
+        elif (tag := tl.tag_line(line)) and not tag[1]:
+            page.tag_texts.append(tag[0])
+        elif (not page.authors and not explicit_byline and tl.names_in(line)
+              and len(line.split()) <= 8 and _date_soon(lines, i, first_prose)):
+            page.authors = tl.names_in(line) or ()
+        elif (not deck_kept and len(line.split()) >= DECK_MIN_WORDS and not tl.furniture(line)
+              and not _in_run(lines, i - 1, start, first_prose)):
+            deck_kept = True
+            page.kept += [(i - 1, line), (-1, "")]
+        else:
+            page.drop(tl.furniture(line) or tl.HEADER, i - 1, line)
+    return first_prose
+
+
+def _first_prose(lines: list[str], start: int) -> int | None:
+    """Where the body starts: the first prose line with no byline or date line between it
+    and the next prose line (a caption or deck above the byline is not the body), else
+    the first prose line, else None."""
+    candidates = [i for i in range(start, len(lines)) if lines[i]
+                  and tl.is_prose(lines[i]) and not is_meta(lines[i])]
+    for n, i in enumerate(candidates):
+        stop = candidates[n + 1] if n + 1 < len(candidates) else len(lines)
+        if not any(_is_header_meta(line) for line in lines[i + 1:stop] if line):
+            return i
+    return candidates[0] if candidates else None
+
+
+def _is_header_meta(line: str) -> bool:
+    return bool(tl.byline(line) or tl.is_byline_word(line) or tl.date_line(line)[0]
+                or tl.is_date_label(line))
+
+
+def _date_soon(lines: list[str], i: int, stop: int) -> bool:
+    seen = 0
+    while i < stop and seen < 4:
+        if lines[i]:
+            seen += 1
+            if tl.date_line(lines[i])[0] or tl.is_date_label(lines[i]):
+                return True
+        i += 1
+    return False
+
+
+def _in_run(lines: list[str], i: int, start: int, stop: int) -> bool:
+    """Whether the header line i has a short non-sentence neighbour (a list, not a deck)."""
+    prev = i - 1
+    while prev >= start and not lines[prev]:
+        prev -= 1
+    nxt = next_nonblank(lines, i + 1)
+    return any(start <= j < stop and tl.is_headline_like(lines[j]) and not is_meta(lines[j])
+               and len(lines[j].split()) >= 3 for j in (prev, nxt))
+
+

@@ -1,0 +1,348 @@
+"""What one line of a scraped page is: furniture, a credit, a byline, a date line, a tag
+line, a footer, prose. The page walk (text.py) decides with these; no publisher is special.
+
+Every rule is about the line's shape and wording, never about a site: navigation words
+(``Share``, ``Print``, ``Load more``), prompts that address the reader (``Sign up for our
+newsletter``, ``Click here to ...``, ``Follow us on Twitter``, ``Please consider donating``,
+``We use cookies``), headings that introduce other pages' links (``Related Stories``,
+``Most Popular``), copyright lines, photo credits.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ..dates import DATE_SHAPE, parse_prose_date
+
+TITLE_MAX_CHARS = 300
+TAG_LINE_MAX_WORDS = 60
+PROMPT_MAX_WORDS = 40  # a reader-addressed prompt longer than this is prose, kept
+
+# Decision kinds for the text dropped (models.Decision.kind).
+BOILERPLATE = "boilerplate lines dropped"
+NEWSLETTER = "newsletter sign-up dropped"
+POLL = "poll dropped"
+RELATED = "related links dropped"
+CREDIT = "photo credits dropped"
+FOOTER = "footer cut"
+HEADER = "header lines dropped"
+
+_NAV = re.compile(
+    r"advertisements?|ad|ads|sponsored|share|share this( article| story| post| page| url)?|"
+    r"share (on|via) \w+( \w+)?|tweet( this)?|e-?mail|print|print photo|facebook|twitter|"
+    r"linkedin|whatsapp|reddit|tumblr|pinterest|pin it|digg( this)?|stumble( ?upon)?|"
+    r"instagram|youtube|rss|google\+?|flipboard|pocket|buffer|evernote|hn|permalink|"
+    r"reprints|recommend|link this|embed|save|save to|(\d+ )?shares?|comments?|"
+    r"(load|read|show|see|view) more|continue reading|read (the )?full (story|article)|"
+    r"skip to( main)? content|back to top|return to top|scroll to (continue|top)|"
+    r"(sign up|subscribe)( now| today| here)?|follow( us)?( on .{1,30})?|"
+    r"listen( to (this )?(article|story))?|menu|search|close|open|log ?in|sign in|"
+    r"(next|previous)( slide| article| story| post)?|enlarge|image \d+ of \d+|\d+ of \d+|"
+    r"view full size image|watch( the)? video( \d+:\d+)?|slideshow( \(? ?\d+ images?)?|"
+    r"\d+ min read|view/post comments|show comments|post a comment|"
+    r"loading( photo gallery| please wait)?|photo gallery|view author archive|"
+    r"email the author|get author rss feed|suggest a correction|discuss|discussion")
+_END_OF_ARTICLE = re.compile(
+    r"most (popular|read|viewed|shared)( this week| today| stories| now)?|"
+    r"trending( now| stories| news| on \w+)?|"
+    r"related( articles| stories| coverage| content| posts| news| links| reading| videos?)?|"
+    r"recommended( for you| stories| articles| reading)?|you (may|might) (also )?like|"
+    r"more (stories|news|articles|videos|from( \S+){1,3})|latest( news| stories)?|top stories|"
+    r"editor'?s (picks|recommendations)|popular( stories| now)?|in other news|around the web|"
+    r"sponsored (content|stories|links)|what to read next|up next|read next|recent posts|"
+    r"(\d+ )?comments?|top picks|also on the web|from around the web|suggested for you|"
+    r"don'?t miss( this)?|join the conversation|conversations|post navigation|"
+    r"comments powered by disqus|powered by livefyre|explore further|related content")
+_READER_PROMPT = re.compile(
+    r"^(?:\W*)(?:"
+    r"click here\b|tap here\b|"
+    r"(?:like|follow|find) (?:us|\S+(?: \S+){0,3}) on (?:facebook|twitter|instagram|x\b)|"
+    r"follow (?:us|me|him|her|them|@\w+|\S+(?: \S+){0,3} on (?:twitter|facebook|instagram))|"
+    r"(?:please )?(?:share|comment on|leave a comment|join the discussion)\b.{0,60}$|"
+    r"(?:this )?article (?:was )?(?:posted|republished|reprinted) with permission\b|"
+    r"(?:re)?printed with permission\b|republished with permission\b|"
+    r"(?:this (?:article|story|post) )?(?:was )?originally (?:appeared|published|posted)\b|"
+    r"this (?:article|story|post) (?:originally )?appeared (?:at|on|in)\b|"
+    r"(?:you must )?log ?in to comment|to post (?:a )?comments?\b|"
+    r"comments are (?:closed|encouraged|moderated)\b|"
+    r"(?:get|receive) (?:our|the) .{0,60}(?:newsletter|email|updates|alerts)\b|"
+    r"we use cookies\b|this (?:site|website) uses cookies\b|by (?:using|continuing)\b.{0,60}"
+    r"cookies\b)", re.IGNORECASE)
+_NEWSLETTER = re.compile(
+    r"(?:\bsign(?:ing)? ?up\b|\bsubscrib\w*|\bnewsletters?\b|\binbox\b).{0,200}"
+    r"(?:\bnewsletters?\b|\binbox\b|\bemail\b|\bthank you\b|\bupdates\b|\balerts\b|"
+    r"\bsubscribe\b|\bsign(?:ing)? ?up\b)|"
+    r"thank you for (?:signing up|subscribing)|^(?:invalid )?e-?mail(?: address)?\s*\*?:?$|"
+    r"^(?:newsletter signup|see our privacy notice|we have more newsletters)",
+    re.IGNORECASE)
+_DONATION = re.compile(
+    r"\b(?:donat(?:e|ing|ion)|patreon|paypal|subscribestar|chip in|tip jar|"
+    r"support (?:us|our (?:work|journalism|reporting|mission))|become a (?:patron|member))\b",
+    re.IGNORECASE)
+_YOU = re.compile(r"\b(?:you|your|please|our|us|here|free)\b", re.IGNORECASE)
+_LEGAL = re.compile(
+    r"may not be (?:published|reproduced|redistributed|copied)|subject to copyright|"
+    r"without (?:the )?(?:prior )?written permission|for information purposes only|"
+    r"(?:terms of (?:use|service)|privacy policy|user agreement|cookie policy)\b.{0,80}$|"
+    r"do not sell my personal information|all quotes delayed|our standards:",
+    re.IGNORECASE)
+_CAPTION_CREDIT = re.compile(
+    r"(?:[.)]\s*|\s)(?:photo(?:graph)?|image|picture|video)?\s*(?:credit|courtesy)s?\s*:\s*"
+    r"\S.{0,80}$|\((?:photo|image|picture)s?\s*(?::|by|credit)[^()]{1,80}\)$", re.IGNORECASE)
+_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+_POLL_START = re.compile(r"take our poll|story continues below", re.IGNORECASE)
+_POLL_END = re.compile(r"completing this poll|opt out at any ?time|privacy policy and terms|"
+                       r"you also agree to", re.IGNORECASE)
+_READ_MORE = re.compile(
+    r"^(?:read more|also read|more|see also|related|recommended|watch|read next|must read|"
+    r"story|video|videos|photos|gallery|listen|podcast|trending|popular|"
+    r"read more from [^:]{1,60}|more from [^:]{1,60}|related (?:article|story|coverage))"
+    r"\s*[:»›>]", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"^(?:(?:copyright|©|\(c\))\s*)+(?P<year>\d{4}(?:\s*[-–]\s*\d{4})?\b)?",
+                        re.IGNORECASE)
+_RIGHTS = re.compile(r"\s*all rights reserved.*$", re.IGNORECASE)
+_COMPANY_SUFFIXES = {"inc", "ltd", "co", "corp", "llc", "plc", "bros", "s.a", "n.v", "gmbh", "ag"}
+_ABBREVIATIONS = _COMPANY_SUFFIXES | {"jr", "sr", "st", "mr", "mrs", "ms", "dr"}
+_CREDIT_PREFIX = re.compile(
+    r"^\(?\s*(?:file\s+)?(?:(?:photo(?:graph)?s?|image|picture|illustration|video|"
+    r"photographer)\s*(?::|by\b|credit\b|courtesy\b)|credits?\s*:|courtesy\b|©)",
+    re.IGNORECASE)
+_CREDIT_WORDS = {"Images", "Image", "Photo", "Photos", "Photography", "Pictures", "AP", "AFP",
+                 "EPA", "Reuters", "Getty", "Shutterstock", "iStock", "Alamy", "Bloomberg",
+                 "Xinhua", "Pool", "Handout", "Wire", "REUTERS", "Shutterstock.com"}
+_CREDIT_GLUE = {"via", "by", "for", "of", "the", "and", "file", "staff", "photo", "photos",
+                "image", "images", "handout", "pool", "courtesy"}
+_IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
+NAME_PARTICLES = {"de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "al"}
+_ROLE_WORDS = {"writer", "staff", "reporter", "correspondent", "editor", "contributor",
+               "columnist", "news", "senior", "associate", "contributing", "special", "to",
+               "the", "for", "chief", "political", "national", "desk"}
+_ORG_WORDS = {"group", "media", "news", "press", "times", "post", "daily", "herald", "journal",
+              "gazette", "tribune", "network", "associated", "inc", "inc.", "llc", "magazine",
+              "online", "agency", "service", "bureau", "desk", "staff", "reuters"}
+_BYLINE = re.compile(r"^(?:by|words by|written by|story by)\s*:?\s+(?P<names>.+)$",
+                     re.IGNORECASE)
+_SIGN_OFF = re.compile(r"^(?:[—–―]|-{1,2})\s*(?:by\s+)?(?P<names>[^—–-].*)$", re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    r"^(?P<label>published|posted|date|dated|first published|updated|last updated|modified)"
+    r"(?:\s+(?:on|at))?\s*:?\s+(?P<value>.+)$", re.IGNORECASE)
+_LATER_STAMP = re.compile(r"[,;|(]?\s*\b(?:updated|modified|last updated)\b.*$", re.IGNORECASE)
+_DATE_EXTRA = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d{1,2}[:.]\d{2}(?::\d{2})?"
+                         r"(?:[ap]\.?m\.?)?|[ap]\.?m\.?|at|on|[|\-–—•·/]|[A-Z]{1,4}",
+                         re.IGNORECASE)
+_TAG_LABEL = re.compile(
+    r"^(?P<label>tags?|topics?|keywords?|categories|category|filed under|subjects?|"
+    r"related topics)(?:\s*(?P<colon>[:：])|\s+(?=\S))\s*(?P<rest>.*)$", re.IGNORECASE)
+_TAG_LABEL_BARE = {"Tags", "TAGS", "Topics", "TOPICS", "Keywords", "Filed under", "Filed Under"}
+_TAG_HEADING = re.compile(r"^(?:tags?|topics?|keywords?|filed under|categories)\s*:?$",
+                          re.IGNORECASE)
+_DELIMITERS = re.compile(r"\s*[,;|•·]\s*")
+_TERMINAL = tuple(".!?…\"”’)")
+
+
+def _normalise(line: str) -> str:
+    return line.casefold().strip(" \t:»›>→←….!*-–—|•·[]()+").strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether a whole line is page furniture (navigation or a links-section heading)."""
+    norm = _normalise(line)
+    return bool(_NAV.fullmatch(norm) or _END_OF_ARTICLE.fullmatch(norm))
+
+
+def ends_article(line: str) -> bool:
+    """A heading that introduces other pages' links, or a copyright line."""
+    return bool(_END_OF_ARTICLE.fullmatch(_normalise(line))) or is_copyright_line(line)
+
+
+def furniture(line: str) -> str | None:
+    """The Decision kind if this whole line is page furniture addressed to the reader."""
+    words = len(line.split())
+    if is_boilerplate(line) or ("@" in line and words <= 2) or _IMAGE_FILE.match(line):
+        return BOILERPLATE
+    bare = _URL.sub(" ", line).split()
+    if len(bare) < words and (not bare or is_boilerplate(" ".join(bare))):
+        return BOILERPLATE  # a URL alone, "Permalink https://..."
+    if words >= 4 and sum(map(is_boilerplate, line.split())) >= 0.75 * words:
+        return BOILERPLATE  # "Send Facebook Twitter Whatsapp ..."
+    if _LEGAL.search(line) and words <= 80:
+        return BOILERPLATE
+    if words > PROMPT_MAX_WORDS:
+        return None
+    if _NEWSLETTER.search(line) and (words <= 8 or _YOU.search(line)):
+        return NEWSLETTER
+    if _READER_PROMPT.search(line):
+        return BOILERPLATE
+    if _DONATION.search(line) and _YOU.search(line):
+        return BOILERPLATE
+    if _READ_MORE.match(line):
+        return RELATED
+    return None
+
+
+def poll_start(line: str) -> bool:
+    return bool(_POLL_START.search(line))
+
+
+def is_read_more_label(line: str) -> bool:
+    """``READ MORE:`` / ``Related:`` with the headlines on the following lines."""
+    return bool(_READ_MORE.match(line)) and line.rstrip().endswith((":", "»", "›", ">"))
+
+
+def poll_end(line: str) -> bool:
+    return bool(_POLL_END.search(line))
+
+
+def is_copyright_line(line: str) -> bool:
+    """``© Holder``, ``Copyright|(c) 2023 Holder``, or a short line saying All rights reserved."""
+    m = _COPYRIGHT.match(line)
+    if m and ("©" in m.group(0) or m.group("year")):
+        return True
+    return len(line) <= TITLE_MAX_CHARS and "all rights reserved" in line.casefold()
+
+
+def copyright_holder(line: str) -> str:
+    """The holder named by a copyright line, without year, symbols or later sentences."""
+    marker = _COPYRIGHT.match(line)
+    rest = _RIGHTS.sub("", line[marker.end():] if marker else line).strip(" ,©")
+    rest = re.sub(r"^(?:copyright\s+)?(?:by\s+)?\d{4}(?:\s*[-–]\s*\d{4})?\s*", "", rest,
+                  flags=re.IGNORECASE)
+    for m in re.finditer(r"\.(?=\s+\S)", rest):  # cut at the first real sentence end
+        word = (re.findall(r"[\w.]+$", rest[:m.start()]) or [""])[0].casefold()
+        if word in _COMPANY_SUFFIXES:  # "Foo Ltd. This material..." keeps "Ltd."
+            rest = rest[:m.end()]
+            break
+        if len(word) > 1 and word not in _ABBREVIATIONS:
+            rest = rest[:m.start()]
+            break
+    rest = re.sub(r"[\s,;:|]*(?:\d{4}\s*)?$", "", rest)
+    word = re.findall(r"([\w.]+)\.$", rest)
+    if word and word[0].casefold() not in _ABBREVIATIONS:
+        rest = rest[:-1]
+    return rest.strip()
+
+
+def is_credit(line: str) -> bool:
+    """A photo credit or image caption stamp: ``Getty Images``, ``Credit: NASA``,
+    ``(AP Photo/Evan Vucci)``, ``Photographer: Mark Elias/Bloomberg``, ``© AFP ...``."""
+    words = line.split()
+    if (_CREDIT_PREFIX.match(line) and len(words) <= 30) or _CAPTION_CREDIT.search(line):
+        return True
+    if line.startswith("(") and line.endswith(")") and len(words) <= 8 \
+            and not any(c in line[1:-1] for c in "().!?"):
+        return True  # "(The Associated Press)", "(Oregonian file photo)"
+    if len(words) > 12 or len(line) > 120 or line.endswith((".", "!", "?", ";", ",")):
+        return False
+    bare = [w.strip("()[],:") for w in words]
+    if not all(w.casefold() in _CREDIT_GLUE or not any(c.isalpha() for c in w)
+               or any(c.isupper() for c in w) for w in bare):
+        return False
+    return bool(_CREDIT_WORDS & {p for w in bare for p in w.split("/")}) or bool(
+        re.search(r"\w/\w", line))
+
+
+def names_in(text: str) -> tuple[str, ...] | None:
+    """People named in a byline's text (``Jane Doe and John Roe``, ``JOHN DOE, Staff
+    Writer``, ``Jane Doe | jdoe@paper.com``), or None if it is not a list of names."""
+    text = re.split(r"\s+\|\s+|\s+/\s+|\S+@\S+", text, maxsplit=1)[0]
+    text = DATE_SHAPE.split(text, maxsplit=1)[0].strip(" ,;|")
+    names: list[str] = []
+    for raw in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text):
+        parts = raw.split()
+        if parts and (parts[-1].casefold() in _ROLE_WORDS or parts[0] == "The"
+                                or _ORG_WORDS & {p.casefold() for p in parts}):
+            continue  # "Staff Writer", "The Aviationist", "Ohio Media Group" after a name
+        if not 2 <= len(parts) <= 4 or not all(
+                p[:1].isupper() or p in NAME_PARTICLES for p in parts):
+            return None if not names else tuple(names)
+        name = " ".join(parts)
+        names.append(name.title() if name.isupper() else name)
+    return tuple(names) or None
+
+
+def byline(line: str) -> tuple[str, ...] | None:
+    """Authors from ``By Jane Doe and John Roe`` (a date or role after them is ignored)."""
+    m = _BYLINE.match(line)
+    if not m or len(line) > 160 or line.endswith(("!", "?")):
+        return None
+    return names_in(m["names"])
+
+
+def sign_off(line: str) -> tuple[str, ...] | None:
+    """Authors from a closing ``— Jane Doe and John Roe`` / ``-- By Jane Doe`` line."""
+    m = _SIGN_OFF.match(line)
+    if not m or len(line) > 120:
+        return None
+    names = re.split(r"\s+(?:follow|email|e-mail)\b", m["names"], flags=re.IGNORECASE)[0]
+    return names_in(names)
+
+
+def is_byline_word(line: str) -> bool:
+    """``By`` alone on a line: the names are on the next one."""
+    return line.casefold().rstrip(":") in {"by", "words by", "written by"}
+
+
+def date_line(line: str) -> tuple[bool, datetime | None]:
+    """(is a date line, the publication date it gives if any). ``Updated ...`` stamps
+    are date lines that give no publication date; a stamp after the date is ignored."""
+    m = _DATE_LABEL.match(line)
+    if m:
+        value = _LATER_STAMP.sub("", m["value"]) or m["value"]
+        when = parse_prose_date(value)
+        if when is None:
+            return False, None
+        return True, None if m["label"].casefold() in {"updated", "last updated",
+                                                         "modified"} else when
+    first = _LATER_STAMP.sub("", line)
+    if not DATE_SHAPE.search(first):
+        return False, None
+    extra = DATE_SHAPE.sub(" ", first).replace(",", " ").split()
+    if all(_DATE_EXTRA.fullmatch(w) for w in extra):
+        when = parse_prose_date(first)
+        return when is not None, when
+    return False, None
+
+
+def is_date_label(line: str) -> bool:
+    """``Published:`` alone: the date is on the next line."""
+    return bool(re.fullmatch(r"(?:published|posted|date|updated)\s*:?", line, re.IGNORECASE))
+
+
+def is_author_label(line: str) -> bool:
+    """``Author:`` alone: the names are on the next line."""
+    return bool(re.fullmatch(r"(?:author|authors|written by|byline)\s*:?", line, re.IGNORECASE))
+
+
+def tag_line(line: str) -> tuple[str, bool] | None:
+    """(tag text, needs a colon-less position check) if the line is a tag line."""
+    m = _TAG_LABEL.match(line)
+    if not m:
+        return None
+    if not _DELIMITERS.search(m["rest"]) and len(m["rest"].split()) > TAG_LINE_MAX_WORDS:
+        return None  # prose, and too long to segment
+    if m["colon"]:
+        return m["rest"], False
+    if m["label"] in _TAG_LABEL_BARE and not line.endswith((".", "!", "?", ":")):
+        return m["rest"], True
+    return None
+
+
+def is_tag_heading(line: str) -> bool:
+    """``Filed under`` / ``Tags:`` alone: the tags follow, one per line."""
+    return bool(_TAG_HEADING.fullmatch(line))
+
+
+def is_prose(line: str) -> bool:
+    """A sentence of article text: ends like a sentence or is long (``Buzz up!`` is not)."""
+    words = len(line.split())
+    if line.endswith("!"):
+        return words >= 3
+    if line.endswith(":"):  # "Here's the full statement:" introduces what follows
+        return words >= 4
+    return (words >= 2 and line.endswith(_TERMINAL)) or words >= 15
+
+
+def is_headline_like(line: str) -> bool:
+    """A short line that does not end like a sentence: a link, heading or label."""
+    return not is_prose(line) and len(line.split()) <= 20

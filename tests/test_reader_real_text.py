@@ -1,0 +1,143 @@
+"""The text and Markdown readers on real files (tests/fixtures/real, see SOURCES.md there):
+every fixture against its hand-checked expectations, and each failure class of issue 9
+on a real file that has it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from searcher.formats import reader_for
+from searcher.formats.base import Source
+from searcher.models import Article, Decision, Problem
+
+REAL = Path(__file__).resolve().parent / "fixtures" / "real"
+CASES = sorted([*REAL.glob("text/*.expected.json"), *REAL.glob("markdown/**/*.expected.json")])
+
+
+def fixture_file(expected: Path) -> Path:
+    stem = expected.name[: -len(".expected.json")]
+    return next(p for p in expected.parent.iterdir()
+                if p.name.startswith(stem + ".") and p != expected)
+
+
+def read_real(path: Path) -> tuple[Article, list[Decision], list[Problem]]:
+    reader = reader_for(path)
+    assert reader is not None
+    items = list(reader(Source(path, path.name)))
+    articles = [i for i in items if isinstance(i, Article)]
+    assert len(articles) == 1, items
+    return (articles[0], [i for i in items if isinstance(i, Decision)],
+            [i for i in items if isinstance(i, Problem)])
+
+
+def test_enough_real_fixtures() -> None:
+    kinds = Counter(p.parent.name for p in CASES)
+    assert kinds["text"] >= 20, kinds
+
+
+@pytest.mark.parametrize("expected", CASES, ids=lambda p: f"{p.parent.name}/{p.name[:-14]}")
+def test_fixture_matches_its_expectations(expected: Path) -> None:
+    want = json.loads(expected.read_text(encoding="utf-8"))
+    article, _, _ = read_real(fixture_file(expected))
+    assert article.title == want["title"]
+    assert list(article.authors) == want["authors"]
+    published = article.published.isoformat() if article.published else None
+    assert published == want["published"]
+    assert list(article.tags) == want["tags"]
+    for sentence in want["body_has"]:
+        assert sentence in article.body
+    for furniture in want["body_lacks"]:
+        assert furniture not in article.body
+
+
+def text_case(name: str) -> tuple[Article, list[Decision], list[Problem]]:
+    return read_real(REAL / "text" / name)
+
+
+def kinds(decisions: list[Decision]) -> Counter[str]:
+    return Counter(d.kind for d in decisions)
+
+
+def test_sign_off_byline_at_the_end_gives_the_authors() -> None:
+    article, decisions, _ = text_case("oregonlive.com2.txt")  # "-- Bryan Denson"
+    assert article.authors == ("Bryan Denson",)
+    assert "-- Bryan Denson" not in article.body
+    assert any(d.kind == "sign-off read as authors" and d.detail == "-- Bryan Denson"
+               for d in decisions)
+    article, _, _ = text_case("cleveland.com1.txt")  # "-- By Michael Russell Follow @..."
+    assert article.authors == ("Michael Russell",)
+
+
+def test_copyright_footer_cut_only_at_the_end() -> None:
+    article, decisions, _ = text_case("thedailybeast.com1.txt")
+    assert article.body.endswith("It was about all of us together,” she said. “It created a "
+                                 "sense of solidarity and sisterhood. And the sisters "
+                                 "realized it.”") or "banded together" in article.body
+    assert "footer cut" in kinds(decisions)
+
+
+def test_newsletter_and_share_prompts_are_dropped_and_counted() -> None:
+    article, decisions, _ = text_case("livescience.com1.txt")
+    assert "Science Newsletter" not in article.body
+    assert "Follow Tia Ghose on Twitter" not in article.body
+    article, decisions, _ = text_case("nypost.com1.txt")
+    assert kinds(decisions)["boilerplate lines dropped"] >= 3  # Share this:, Facebook...
+    assert kinds(decisions)["related links dropped"] >= 1  # MORE FROM + headlines
+
+
+def test_read_more_and_related_headlines_are_dropped() -> None:
+    article, decisions, _ = text_case("247wallst.com1.txt")  # "ALSO READ: 5 Top Tech..."
+    assert "ALSO READ" not in article.body
+    assert any(d.kind == "related links dropped" and d.detail.startswith("ALSO READ")
+               for d in decisions)
+    article, decisions, _ = text_case("businessweek.com2.txt")  # "Story: ..." x3
+    assert "Story:" not in article.body
+
+
+def test_photo_credits_in_the_header_and_body_are_dropped() -> None:
+    article, decisions, _ = text_case("space.com2.txt")  # "Credit: NASA" between paragraphs
+    assert "Credit: NASA" not in article.body
+    assert kinds(decisions)["photo credits dropped"] >= 3
+    assert article.source == ""  # a credit is never the source
+
+
+def test_byline_and_date_in_many_header_shapes() -> None:
+    cases = {
+        "mlive.com1.txt": (("Darcie Moran",), datetime(2014, 12, 29, 14, 48)),  # By / Name | @
+        "space.com2.txt": (("Jeff Foust",), datetime(2014, 12, 12, 20, 20)),  # by X, Writer | ET
+        "pe.com1.txt": (("Sarah Burge",), datetime(2015, 1, 14)),  # BY SARAH BURGE; Updated later
+        "thenextweb.com1.txt": (("Napier Lopez",), datetime(2015, 1, 14, 23, 57)),  # '15
+        "reuters.com1.txt": ((), datetime(2014, 12, 30, 11, 3)),  # 4:33pm IST
+    }
+    for name, (authors, published) in cases.items():
+        article, _, _ = text_case(name)
+        assert (article.authors, article.published) == (authors, published), name
+
+
+def test_every_dropped_line_is_counted() -> None:
+    """Nothing is lost silently: every non-blank line is in the article or in a Decision."""
+    for path in sorted((REAL / "text").glob("*.txt")):
+        article, decisions, _ = read_real(path)
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        dropped = {d.line for d in decisions if d.line is not None}
+        footer = min((d.line for d in decisions if d.kind == "footer cut" and d.line),
+                     default=len(lines) + 1)
+        kept = set(article.body.split("\n")) | {article.title}
+        for number, line in enumerate(lines, start=1):
+            if (not line or number >= footer or number in dropped or line in kept
+                    or not any(c.isalnum() for c in line)):
+                continue
+            assert line in article.title or any(line.strip(",") in t for t in article.tags) \
+                or line in " ".join(article.authors) or _is_metadata(line), (path.name, line)
+
+
+def _is_metadata(line: str) -> bool:
+    from searcher.formats import text_lines as tl
+    return bool(tl.byline(line) or tl.date_line(line)[0] or tl.is_byline_word(line)
+                or tl.is_date_label(line) or tl.tag_line(line) or tl.is_tag_heading(line)
+                or tl.names_in(line) or line == ",")
