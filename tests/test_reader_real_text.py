@@ -36,11 +36,11 @@ def read_real(path: Path) -> tuple[Article, list[Decision], list[Problem]]:
 
 
 def test_enough_real_fixtures() -> None:
-    kinds = Counter(p.parent.name for p in CASES)
-    assert kinds["text"] >= 20, kinds
+    kinds = Counter(p.relative_to(REAL).parts[0] for p in CASES)
+    assert kinds["text"] >= 20 and kinds["markdown"] >= 20, kinds
 
 
-@pytest.mark.parametrize("expected", CASES, ids=lambda p: f"{p.parent.name}/{p.name[:-14]}")
+@pytest.mark.parametrize("expected", CASES, ids=lambda p: str(p.relative_to(REAL))[:-14])
 def test_fixture_matches_its_expectations(expected: Path) -> None:
     want = json.loads(expected.read_text(encoding="utf-8"))
     article, _, _ = read_real(fixture_file(expected))
@@ -141,3 +141,46 @@ def _is_metadata(line: str) -> bool:
     return bool(tl.byline(line) or tl.date_line(line)[0] or tl.is_byline_word(line)
                 or tl.is_date_label(line) or tl.tag_line(line) or tl.is_tag_heading(line)
                 or tl.names_in(line) or line == ",")
+
+
+def md_case(rel: str) -> tuple[Article, list[Decision], list[Problem]]:
+    return read_real(REAL / "markdown" / rel)
+
+
+def test_crlf_and_bom_front_matter_reads_like_lf() -> None:
+    lf, _, _ = md_case("jekyll/2017-03-02-jekyll-3-4-1-released.markdown")
+    crlf, _, problems = md_case("crlf/2017-03-02-jekyll-3-4-1-released.markdown")
+    assert (crlf.title, crlf.body, crlf.tags, crlf.authors, crlf.published) == (
+        lf.title, lf.body, lf.tags, lf.authors, lf.published)
+    assert not problems
+
+
+def test_toml_front_matter_and_the_date_in_its_path() -> None:
+    article, _, problems = md_case("rust/4-Years-Of-Rust.md")
+    assert article.title == "4 years of Rust"
+    assert article.authors == ("The Rust Core Team",)
+    assert article.published == datetime(2019, 5, 15)
+    assert not problems
+
+
+def test_jekyll_category_and_file_name_date() -> None:
+    article, _, _ = md_case("jekyll/2014-12-22-jekyll-2-5-3-released.markdown")
+    assert article.tags == ("release",)  # `category: release`
+    assert article.published == datetime(2014, 12, 22, 14, 3, 30)  # -0500 converted
+    article, _, _ = md_case("brew/2022-05-17-homebrew-security-audit.md")  # no date: key
+    assert article.published == datetime(2022, 5, 17)
+
+
+def test_body_is_the_text_a_reader_sees_and_links_go_to_meta() -> None:
+    article, decisions, _ = md_case("brew/2017-07-31-homebrew-1.3.0.md")
+    assert "](" not in article.body and "https://github.com/Homebrew" not in article.body
+    assert "brew install (and upgrade/reinstall) use the macOS sandbox" in article.body
+    urls = [link["url"] for link in article.meta["links"]]
+    assert "https://www.patreon.com/homebrew" in urls
+    article, decisions, _ = md_case("minimal-mistakes/2010-02-05-post-notice.md")
+    assert "{: .notice" not in article.body.replace("{: .notice}", "")  # code span kept
+    assert Counter({d.kind for d in decisions}) == Counter(
+        {"kramdown attribute lists removed", "template tags removed"})
+    article, _, _ = md_case("18f/2016-09-06-nicole-fenton-a-wordsmith-joins-government.md")
+    assert article.body.startswith("Nicole Fenton, content designer at 18F")
+    assert "<" not in article.body

@@ -1,96 +1,116 @@
-"""Markdown files, with or without YAML front matter.
+"""Markdown files, with or without front matter (YAML ``---`` or TOML ``+++``).
 
-The front matter is a record like a JSON object, so it goes through the same
-field map (``record_to_article``): one ``--map`` works for every structured
-format. The body is always the Markdown text itself (kept as written, minus the
-front matter), never a front-matter ``description``/``summary``, which stay in meta.
+The front matter is a record like a JSON object, so it goes through the same field
+map (``record_to_article``): one ``--map`` works for every structured format, with the
+static-site conventions added: Jekyll's singular ``category`` is a tag key, a
+``categories`` string is space-separated, and when the front matter has no date the
+date in a Jekyll file name (``2020-08-31-some-slug.md``) or in the front matter's
+``path``/``permalink``/``url``/``slug`` (``2014/12/12/...``) is used. CRLF line endings and a
+BOM are read like LF. Dates go through dates.py (``2020-08-31-20-02-06`` is a time,
+not an offset; placeholders rejected and counted).
 
-Invalid front matter does not cost the article: the file is read as plain
-Markdown after the block, the block's raw text is kept in ``meta["front_matter"]``,
-and a non-skipping Problem says where the YAML broke, so the user can fix it
-and still find the article meanwhile.
+The body is the text a reader of the rendered page sees (markdown_text.py): link text
+without URLs (the links are kept in ``meta["links"]``), no markup, no kramdown
+attribute lists, template tags or images. A front-matter ``description``/``summary``
+stays in meta. Invalid front matter does not cost the article (front_matter.py).
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Any
 
-from ..models import Article, Problem
+from ..dates import vetted
+from ..models import Article, Decision, Problem
 from .base import Source, read_text
-from .mapping import record_to_article
+from .front_matter import split_front_matter
+from .mapping import DEFAULT_FIELD_MAP, record_to_article
+from .markdown_text import to_text
 
-# Where the Markdown text is put in the record: not a key any front matter can have.
+# Where the text is put in the record: not a key any front matter can have.
 _CONTENT_KEY = "\0markdown"
-_BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 _ATX = re.compile(r"#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _SETEXT_RULE = re.compile(r"=+[ \t]*")
+_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[-_]|$)")
+_PATH_DATE = re.compile(r"(?<!\d)(\d{4})[/-](\d{2})[/-](\d{2})(?!\d)")
+_DATE_PATH_KEYS = ("path", "permalink", "url", "slug")
 
 
-def read(source: Source) -> Iterator[Article | Problem]:
-    """One Article per file (front matter fields + Markdown body), or a Problem if empty."""
+def read(source: Source) -> Iterator[Article | Problem | Decision]:
+    """One Article per file (front matter fields + the text of the Markdown), or a
+    skipped Problem if there is neither title nor text."""
     text, problems = read_text(source)
     yield from problems
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     front, content, warning = split_front_matter(text)
     if warning is not None:
         message, line = warning
         yield Problem(source.name, message, line=line, skipped=False)
-    record: dict[str, Any] = {**front, _CONTENT_KEY: content}
-    field_map = {**source.field_map, "body": (_CONTENT_KEY,)}
+    title_heading, content = take_heading(content) if not _has_title(front) else (None, content)
+    rendered = to_text(content)
+    for kind, count in rendered.removed.items():
+        yield Decision(source.name, kind, f"{count} in the Markdown")
+    record: dict[str, Any] = {**_static_site_keys(front), _CONTENT_KEY: rendered.text}
+    if title_heading:
+        record.setdefault("title", to_text(title_heading).text)
+    if rendered.links:
+        record["links"] = rendered.links
+    tag_keys = tuple(source.field_map.get("tags") or DEFAULT_FIELD_MAP["tags"])
+    field_map = {**source.field_map, "body": (_CONTENT_KEY,),
+                 "tags": tag_keys + (("category",) if "category" not in tag_keys else ())}
     result = record_to_article(record, field_map, default_id=source.name, path=source.name)
     if isinstance(result, str):
         yield Problem(source.name, "empty Markdown file: no title and no text")
         return
     yield from (Problem(source.name, w, skipped=False) for w in result.warnings)
+    yield from result.notes
     article = result.article
+    first, _, rest = article.body.partition("\n\n")
+    if article.title and first == article.title:  # the heading that repeats the title
+        article = replace(article, body=rest)
+    if article.published is None and not result.notes:
+        when, raw = _implied_date(source.name, front)
+        published, notes = vetted(when, raw, source.name)
+        yield from notes
+        if published is not None:
+            article = replace(article, published=published)
     if not article.title:
-        heading, rest = take_heading(article.body)
-        if heading:
-            article = replace(article, title=heading, body=rest)
+        yield Problem(source.name, "no title found: the article is indexed without one",
+                      skipped=False)
     yield article
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, tuple[str, int | None] | None]:
-    """(front matter, Markdown content, warning and its line) for a file's text.
+def _has_title(front: dict[str, Any]) -> bool:
+    return any(isinstance(front.get(k), str) and front[k].strip()
+               for k in ("title", "headline", "name"))
 
-    Front matter is a ``---`` line at the very top and the next ``---`` line. A block
-    that is YAML but not a mapping (prose between two horizontal rules) is content.
-    """
-    import frontmatter  # python-frontmatter: kept out of ``import searcher``'s cost
-    import yaml
 
-    stripped = text.lstrip()
-    if not stripped.startswith("---") or not _BOUNDARY.match(stripped):
-        return {}, text.strip(), None
-    parts = _BOUNDARY.split(stripped, 2)
-    if len(parts) < 3:
-        return {}, text.strip(), None
-    _, block, content = parts
-    try:
-        data = frontmatter.default_handlers.YAMLHandler().load(block)
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as e:
-        # ValueError: a timestamp-shaped value that is no date (2024-02-30).
-        first_line = text[: len(text) - len(stripped)].count("\n") + 1
-        mark = getattr(e, "problem_mark", None)
-        line = None if mark is None else first_line + mark.line
-        reason = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raw = block.strip("\n")
-        return {"front_matter": raw}, content.strip(), (
-            f"invalid YAML front matter ({reason}): read as plain Markdown, the front matter "
-            "is kept as text in meta; fix the YAML to get its fields", line)
-    if data is None:
-        return {}, content.strip(), None
-    if not isinstance(data, dict):
-        if isinstance(data, str):
-            return {}, text.strip(), None
-        return {"front_matter": block.strip("\n")}, content.strip(), (
-            "front matter is not a YAML mapping of field: value lines: read as plain "
-            "Markdown, the front matter is kept as text in meta", None)
-    return {str(k): _jsonable(v) for k, v in data.items()}, content.strip(), None
+def _static_site_keys(front: dict[str, Any]) -> dict[str, Any]:
+    """Jekyll's ``categories: news politics`` (a space-separated string) as a list."""
+    categories = front.get("categories")
+    if isinstance(categories, str) and not re.search(r"[,;]", categories):
+        return {**front, "categories": categories.split()}
+    return front
+
+
+def _implied_date(name: str, front: dict[str, Any]) -> tuple[datetime | None, str]:
+    """The date a static site gives a post without a ``date``: its file name's
+    (``2020-08-31-slug.md``), else one in its path/permalink/url/slug (``2014/12/12/x``)."""
+    stem = PurePosixPath(name).name
+    candidates = [(_FILE_DATE.match(stem), stem)]
+    candidates += [(_PATH_DATE.search(front[k]), front[k]) for k in _DATE_PATH_KEYS
+                   if isinstance(front.get(k), str)]
+    for match, raw in candidates:
+        if match:
+            try:
+                return datetime(*map(int, match.groups())), raw  # type: ignore[arg-type]
+            except ValueError:
+                continue
+    return None, ""
 
 
 def take_heading(content: str) -> tuple[str | None, str]:
@@ -109,14 +129,3 @@ def take_heading(content: str) -> tuple[str | None, str]:
     return None, content
 
 
-def _jsonable(value: Any) -> Any:
-    """YAML values as JSON-serialisable meta: dates as ISO text, binary as base64."""
-    if isinstance(value, date):  # datetime too
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    return value

@@ -1,0 +1,161 @@
+"""Markdown -> the text a reader of the rendered page sees (what is indexed and shown).
+
+markdown-it-py (a CommonMark parser, already installed with rich) does the parsing:
+hand-written regexes get nesting, code spans, reference links and HTML blocks wrong,
+a parser does not. On its token stream: link text is kept and the URL goes to
+``links``; images, raw HTML tags and comments go (an HTML block's text is kept);
+headings, list items, quotes, table rows and code blocks become lines of text.
+Before parsing, the syntax no Markdown renderer shows is removed: kramdown attribute
+lists (``{: .notice}``, ``{:refdef: style="..."}``), Liquid tags and outputs
+(``{% include x.html %}``, ``{{ site.baseurl }}``) and Hugo shortcodes (``{{< figure >}}``),
+except inside code, where they are what the reader sees.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_LINKS = 200
+# Syntax that renders to nothing: kramdown IAL/ALD, Liquid tags/outputs, Hugo shortcodes.
+_IAL = re.compile(r"\{:[^}\n]*\}")
+_TEMPLATE = re.compile(r"\{%-?.*?-?%\}|\{\{[<%]?.*?[>%]?\}\}", re.DOTALL)
+_TAG = re.compile(r"<!--.*?-->|<[A-Za-z/!][^>]*>", re.DOTALL)
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|h[1-6]|li|ul|ol|tr|table|blockquote|pre|section|"
+                        r"figure|figcaption|article|header|footer)\b[^>]*>", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@dataclass
+class Rendered:
+    """The reader-visible text, the links' targets, and what was removed (kind -> count)."""
+
+    text: str
+    links: list[dict[str, str]] = field(default_factory=list)
+    removed: dict[str, int] = field(default_factory=dict)
+
+
+def to_text(markdown: str) -> Rendered:
+    """The text of a Markdown document as its reader sees it (blocks separated by blank
+    lines). Never raises on any input."""
+    rendered = Rendered("")
+    source = _strip_invisible_syntax(markdown, rendered.removed)
+    rendered.text = _render(source, rendered, depth=0)
+    return rendered
+
+
+def _strip_invisible_syntax(markdown: str, removed: dict[str, int]) -> str:
+    """Remove IALs and template tags outside fenced code."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group(1)
+            out.append(line)
+            continue
+        pieces = _CODE_SPAN.split(line)  # odd pieces are `code`: kept as written
+        changed = False
+        for n in range(0, len(pieces), 2):
+            for pattern, kind in ((_IAL, "kramdown attribute lists removed"),
+                                  (_TEMPLATE, "template tags removed")):
+                pieces[n], count = pattern.subn("", pieces[n])
+                if count:
+                    changed = True
+                    removed[kind] = removed.get(kind, 0) + count
+        kept = "".join(pieces)
+        if not (changed and not kept.strip()):  # a line that was only a tag goes whole,
+            out.append(kept)  # or it would end an HTML block or open a paragraph
+    return "\n".join(out)
+
+
+def _render(source: str, rendered: Rendered, depth: int) -> str:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(source)
+    blocks: list[str] = []
+    list_lines: list[str] = []
+    table_rows: list[list[str]] = []
+    list_depth = quote_depth = 0
+    for token in tokens:
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            if list_depth == 0 and list_lines:
+                blocks.append("\n".join(list_lines))
+                list_lines = []
+        elif kind == "blockquote_open":
+            quote_depth += 1
+        elif kind == "blockquote_close":
+            quote_depth -= 1
+        elif kind == "tr_open":
+            table_rows.append([])
+        elif kind == "table_close":
+            blocks.append("\n".join(" | ".join(c for c in row if c) for row in table_rows))
+            table_rows = []
+        elif kind == "inline":
+            text = _inline(token.children or [], rendered).strip()
+            if table_rows:
+                table_rows[-1].append(text)
+            elif text and list_depth:
+                list_lines.append(text)
+            elif text:
+                blocks.append(text)
+        elif kind in ("fence", "code_block"):
+            code = token.content.strip("\n")
+            if code.strip():
+                (list_lines if list_depth else blocks).append(code)
+        elif kind == "html_block":
+            text = _html_text(token.content)
+            if text and depth < 1:
+                text = _render(text, rendered, depth + 1)  # kramdown's markdown="1" blocks
+            if text:
+                (list_lines if list_depth else blocks).append(text)
+    if list_lines:
+        blocks.append("\n".join(list_lines))
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _inline(children: list[Any], rendered: Rendered) -> str:
+    parts: list[str] = []
+    link_start: list[tuple[int, str]] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            parts.append(child.content)
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            parts.append("\n")
+        elif kind == "link_open":
+            link_start.append((len(parts), str(child.attrs.get("href") or "")))
+        elif kind == "link_close" and link_start:
+            start, href = link_start.pop()
+            text = "".join(parts[start:]).strip()
+            if href and not href.startswith("#") and len(rendered.links) < MAX_LINKS and all(
+                    link["url"] != href for link in rendered.links):
+                rendered.links.append({"text": text, "url": href})
+        elif kind == "image":
+            rendered.removed["images removed"] = rendered.removed.get("images removed", 0) + 1
+        elif kind == "html_inline" and child.content.startswith("<br"):
+            parts.append("\n")
+    text = "".join(parts)
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+def _html_text(block: str) -> str:
+    """The text inside an HTML block: tags and comments removed, entities decoded."""
+    text = _BLOCK_TAG.sub("\n", block)
+    text = html.unescape(_TAG.sub("", text))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
