@@ -20,7 +20,8 @@ from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .errors import SearcherError
 from .search import open_index
-from .storage import INDEX_ENV
+from .storage import INDEX_ENV, IndexDir
+from .storage import check as check_index
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -104,9 +105,8 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
         report = build_index(list(paths) or None, index=index, field_map=field_map,
                              rebuild=rebuild, progress=progress)
     if as_json:
-        data = render.to_jsonable(report)
-        data["changed"] = report.changed
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json_output.json_text({**json_output.to_jsonable(report),
+                                          "changed": report.changed}))
     elif not quiet:
         err.print(render.build_summary(report))
     if report.documents == 0:
@@ -233,3 +233,27 @@ def shell(index: Path | None, limit: int) -> None:
     with _errors(), open_index(index) as ix:
         status = run(ix, limit=limit)
     sys.exit(status)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def check(index: Path | None, as_json: bool) -> None:
+    """Read the whole index and say what is damaged (exit status 1 if anything is).
+
+    Reads every segment's postings, stored fields and columns, and compares the
+    articles in the index with the build's manifest, like SQLite's integrity_check."""
+    from .sanitize import one_line
+
+    report = check_index(IndexDir.at(index))
+    if as_json:
+        click.echo(json_output.json_text({**json_output.to_jsonable(report), "ok": report.ok}))
+    elif report.ok:
+        click.echo(f"ok: {report.index}: {report.documents:,} documents, "
+                   f"{report.segments:,} segment(s), {report.postings:,} postings read")
+    else:
+        for problem in report.problems:
+            click.echo(f"damaged: {one_line(problem)}")
+        click.echo(f"searcher: the index at {report.index} is damaged: run "
+                   f"`searcher build --rebuild --index {report.index}`", err=True)
+    sys.exit(0 if report.ok else 1)

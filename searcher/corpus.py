@@ -1,8 +1,14 @@
 """Which files a build reads: discovery under the given roots, reader choice, fingerprints.
 
 Hidden files and folders (``.git``, ``.DS_Store``) are skipped, as are files no
-reader handles (counted, so the summary can say so). A file's ``key`` is its
-absolute path: the same file built from another working directory is the same file.
+reader handles (counted, so the summary can say so) and index folders (the one being
+built, or any folder holding a searcher/Whoosh index). Symlinked folders are followed,
+each real folder once (a symlink loop is reported, not walked forever), and so are
+symlinked files, each real file once. Only regular files are read: a FIFO, a device
+(``/dev/zero``) or a socket is reported and never opened, so nothing can hang the build.
+A file name that is not valid UTF-8 is read under a name with the bad bytes replaced
+(reported). A file's ``key`` is its absolute path: the same file built from another
+working directory is the same file.
 """
 
 from __future__ import annotations
@@ -10,12 +16,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-from collections.abc import Sequence
+import re
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError
 from .formats import Reader, reader_for
+from .models import Problem
 
 DEFAULT_CORPUS = "corpus"
 CORPUS_ENV = "SEARCHER_CORPUS"
@@ -45,6 +54,7 @@ class Discovery:
     files: tuple[CorpusFile, ...]
     roots: tuple[str, ...]  # absolute keys of the roots: what "deleted" is scoped to
     ignored: int  # files with no reader
+    problems: tuple[Problem, ...] = ()  # files and folders left out, names repaired
 
 
 def is_within(key: str, root: str) -> bool:
@@ -52,41 +62,110 @@ def is_within(key: str, root: str) -> bool:
     return key == root or key.startswith(root.rstrip("/") + "/")
 
 
-def discover(paths: Sequence[Path]) -> Discovery:
-    """All readable files under ``paths`` (files or folders), sorted for determinism."""
+def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
+    """All readable files under ``paths`` (files or folders), sorted for determinism;
+    ``exclude`` (the index being built) is never read, even inside a corpus folder."""
     found: dict[str, CorpusFile] = {}
     roots: list[str] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[int, int], str] = {}  # real file -> the name it was found under
     ignored = 0
+    skip = _identity(exclude) if exclude is not None else None
     for given in paths:
         if not given.exists():
             raise CorpusError(f"{given}: no such file or folder")
         root = given.resolve()
         roots.append(root.as_posix())
-        if root.is_file():
-            candidates = [(root, root.name)]
+        if root.is_dir():
+            candidates: Iterator[tuple[Path, str]] = _walk(root, skip, problems)
         else:
-            candidates = [(p, p.relative_to(root).as_posix()) for p in _walk(root)]
-        for path, name in candidates:
+            candidates = iter([(root, root.name)])
+        for path, raw_name in candidates:
+            name = safe_name(raw_name)
             reader = reader_for(path)
             if reader is None:
                 ignored += 1
                 continue
             try:
                 st = path.stat()
-            except OSError:
-                st = None
+            except OSError as e:  # a broken symlink, a file gone meanwhile
+                problems.append(Problem(name, f"cannot read: {e.strerror or e}"))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                problems.append(Problem(name, f"not a regular file ({_kind(st.st_mode)}): "
+                                        "not read"))
+                continue
+            identity = (st.st_dev, st.st_ino)
+            if identity in seen and seen[identity] != name:
+                problems.append(Problem(name, f"the same file as {seen[identity]} (a link): "
+                                        "read once"))
+                continue
+            seen[identity] = name
+            if name != raw_name:
+                problems.append(Problem(name, "file name is not valid UTF-8: read under this "
+                                        "name (bad bytes replaced by \ufffd)", skipped=False))
             key = path.as_posix()
-            found.setdefault(key, CorpusFile(path, name, key, st.st_size if st else -1,
-                                             st.st_mtime_ns if st else -1, reader))
-    return Discovery(tuple(found[k] for k in sorted(found)), tuple(roots), ignored)
+            found.setdefault(key, CorpusFile(path, name, key, st.st_size, st.st_mtime_ns, reader))
+    return Discovery(tuple(found[k] for k in sorted(found)), tuple(roots), ignored,
+                     tuple(problems))
 
 
-def _walk(root: Path) -> list[Path]:
-    out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_name(name: str) -> str:
+    """``name`` with lone surrogates (undecodable bytes of a file name, as Python
+    represents them) replaced by U+FFFD, so it can be shown, stored and hashed."""
+    return _SURROGATE.sub("\ufffd", name)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _is_index(names: list[str]) -> bool:
+    """A searcher/Whoosh index folder (its TOC or manifest is there)."""
+    return any((n.startswith("_") and n.endswith(".toc")) or n.startswith("searcher-files-")
+               for n in names)
+
+
+def _walk(root: Path, skip: tuple[int, int] | None,
+          problems: list[Problem]) -> Iterator[tuple[Path, str]]:
+    """(path, name relative to root) of every non-hidden file, following symlinked
+    folders, each real folder once."""
+    visited: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        folder = Path(dirpath)
+        identity = _identity(folder)
+        if identity is None or identity == skip or _is_index(filenames):
+            dirnames[:] = []
+            continue
+        if identity in visited:
+            rel = folder.relative_to(root).as_posix()
+            problems.append(Problem(safe_name(rel), "a symlink to a folder already read "
+                                    "(a loop or a second path): not read again"))
+            dirnames[:] = []
+            continue
+        visited.add(identity)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        out.extend(Path(dirpath, f) for f in sorted(filenames) if not f.startswith("."))
-    return out
+        for f in sorted(filenames):
+            if not f.startswith("."):
+                path = folder / f
+                yield path, path.relative_to(root).as_posix()
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a folder" if stat.S_ISDIR(mode) else "not a file"
 
 
 def fingerprint(path: Path) -> str:

@@ -1,56 +1,49 @@
 """Build or update the index from a corpus: incremental, atomic, one writer at a time.
 
 A build takes the index's write lock first (a second build fails at once), then
-compares the corpus with the manifest (storage.py): unchanged files are not
-read, deleted files lose their articles, changed files are read and diffed
-record by record (by content hash), so editing one line of a large JSON Lines
-file re-indexes one article. Everything lands in a single Whoosh commit (the
-manifest of the new generation is written just before it), so a crash at any
-point leaves the index exactly as of the last commit. Nothing changed means no
-writer commit at all.
+compares the corpus with the manifest and applies the differences (update.py).
+Everything lands in a single Whoosh commit (the manifest of the new generation is
+written just before it), so a crash at any point leaves the index exactly as of the
+last commit; files a failed or killed build left behind are removed by the next
+build. Nothing changed means no writer commit at all. Segments whose share of
+deleted articles passes ``PURGE_SHARE`` are rewritten without them at the commit, so
+repeated edits do not grow the index without bound.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from whoosh.index import FileIndex
-from whoosh.writing import CLEAR
+from whoosh.reading import SegmentReader
+from whoosh.writing import CLEAR, MERGE_SMALL
 
 from . import schema
 from ._whoosh.parallel import ParallelWriter
 from ._whoosh.segment_writer import FastSegmentWriter
-from .corpus import (
-    CorpusFile,
-    Discovery,
-    default_corpus,
-    discover,
-    estimate_records,
-    fingerprint,
-    is_within,
-)
+from .corpus import default_corpus, discover
 from .errors import CorpusError, IndexIncompatibleError, SearcherError
-from .formats import FieldMap, Source, UnreadableFile, parse_field_map
-from .models import Article, BuildProgress, BuildReport, Decision, Problem
-from .storage import FileEntry, IndexDir, Manifest
-
-ProgressCallback = Callable[[BuildProgress], None]
+from .formats import FieldMap, parse_field_map
+from .formats.mapping import ARTICLE_FIELDS, field_keys
+from .models import BuildReport
+from .storage import IndexDir, Manifest
+from .update import MAX_ARTICLE_CHARS, ProgressCallback, Update, record_hash
 
 WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spilling to disk
-MAX_PROBLEMS_KEPT = 1000  # the report lists this many; counts stay exact
-PROGRESS_EVERY = 250  # records between progress callbacks
 # Builds reading at least this many records index in worker processes (_whoosh/parallel.py):
 # below it, starting workers costs more than it saves.
 PARALLEL_MIN_RECORDS = 2000
 MAX_WORKERS = 2
+PURGE_SHARE = 0.25  # a segment with more deleted articles than this is rewritten
 
 
 def build_index(
@@ -66,34 +59,43 @@ def build_index(
 
     ``field_map`` overrides how structured records map to article fields
     (``["body=short_description", "tags=topics,places"]``). ``rebuild`` starts
-    from an empty index. Raises IndexLockedError when another build holds the
-    index, CorpusError for a path that does not exist; bad files and records are
-    reported in the returned BuildReport, never raised.
+    from an empty index (and always works, even on a damaged one). Raises
+    IndexLockedError when another build holds the index, CorpusError for a path that
+    does not exist, IndexWriteError when the index folder cannot be written (the
+    previous index is then unchanged); bad files and records are reported in the
+    returned BuildReport, never raised.
     """
     started = time.perf_counter()
     roots = [Path(p) for p in paths] if paths else [default_corpus()]
     fmap = field_map if isinstance(field_map, Mapping) else parse_field_map(list(field_map or ()))
-    found = discover(roots)
     idx = IndexDir.at(index)
+    found = discover(roots, exclude=idx.path)
     # The write lock covers the whole build (planning included) so a second build fails
     # at once; the writer itself is only opened once there is something to write, so a
-    # no-change run leaves the index folder untouched.
+    # no-change run leaves the index untouched.
     with idx.write_lock():
         ix, old, rebuild = _open_for_build(idx, rebuild)
-        run = _Run(ix, old, fmap, progress)
+        run = Update(ix, old, fmap, reading_key(fmap), progress, _open_writer)
+        committed = False
         try:
-            run.apply(found)
-            if rebuild:
-                run.writer  # noqa: B018 (open it: a rebuild always commits, even if empty)
+            with idx.writing():
+                run.apply(found)
+                if rebuild:
+                    run.writer  # noqa: B018 (open it: a rebuild always commits, even if empty)
+                if run.has_writer:
+                    idx.save_manifest(run.writer.generation, run.new)
+                    run.writer.commit(mergetype=CLEAR if rebuild else _merge_policy,
+                                      optimize=False)
+                    committed = True
+                elif run.metadata_changed:  # same content, new mtimes: remember, no commit
+                    idx.save_manifest(ix.latest_generation(), run.new)
         except BaseException:
-            run.cancel()
+            if run.has_writer and not committed:
+                with contextlib.suppress(Exception):
+                    run.writer.cancel()
             raise
-        if run.has_writer:
-            idx.save_manifest(run.writer.generation, run.new)
-            run.writer.commit(mergetype=CLEAR if rebuild else None, optimize=False)
-        elif run.metadata_changed:  # e.g. same content, new mtimes: remember, no index write
-            idx.save_manifest(ix.latest_generation(), run.new)
-        idx.clean(ix)
+        finally:
+            idx.clean(ix)  # partial files of a failed build, orphans of a killed one
         documents = idx.open().doc_count()
 
     return BuildReport(
@@ -113,6 +115,8 @@ def build_index(
         elapsed_s=time.perf_counter() - started,
         rebuilt=rebuild,
         decisions=dict(run.decisions),
+        problem_kinds=dict(run.problem_kinds.most_common()),
+        kept=run.kept,
     )
 
 
@@ -146,182 +150,49 @@ def _open_writer(ix: FileIndex, records: int) -> Any:
     return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False)
 
 
-def record_hash(doc: dict[str, object]) -> str:
-    """Content hash of an article's document: equal hash, nothing to re-index."""
-    blob = json.dumps(doc, sort_keys=True, default=str, ensure_ascii=False)
+def _merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's MERGE_SMALL, after dropping segments with no live article and rewriting
+    those with more than PURGE_SHARE deleted (Lucene's TieredMergePolicy does the
+    same with deletesPctAllowed), so the index size stays bounded over edits."""
+    keep = []
+    for segment in segments:
+        if segment.doc_count() == 0:
+            continue
+        if segment.deleted_count() > PURGE_SHARE * segment.doc_count_all():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            try:
+                writer.add_reader(reader)
+            finally:
+                reader.close()
+        else:
+            keep.append(segment)
+    merged: list[Any] = MERGE_SMALL(writer, keep)
+    return merged
+
+
+def reading_key(field_map: FieldMap) -> str:
+    """How files are read: the reader code, the field map and the caps. A file indexed
+    another way is read again (changing ``--map`` or upgrading searcher re-reads)."""
+    plan = [(name, [k.lower() for k in field_keys(field_map, name)]) for name in ARTICLE_FIELDS]
+    blob = json.dumps([_code_version(), plan, MAX_ARTICLE_CHARS, schema.SCHEMA_VERSION])
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass
-class _Run:
-    """One build's work and counters against an open writer."""
-
-    ix: FileIndex
-    old: Manifest
-    field_map: FieldMap
-    progress: ProgressCallback | None
-    new: Manifest = field(init=False)
-    owners: dict[str, str] = field(init=False)
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    files_read: int = 0
-    files_unchanged: int = 0
-    files_deleted: int = 0
-    metadata_changed: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    decisions: Counter[str] = field(default_factory=Counter)
-    _records_done: int = 0
-    _records_total: int = 0
-    _files_done: int = 0
-    _files_total: int = 0
-    _writer: Any = None
-
-    def __post_init__(self) -> None:
-        self.new = Manifest(schema.SCHEMA_VERSION, dict(self.old.files))
-        self.owners = self.old.owners()
-
-    @property
-    def writer(self) -> Any:
-        """The index writer, opened on first use."""
-        if self._writer is None:
-            self._writer = _open_writer(self.ix, self._records_total)
-        return self._writer
-
-    @property
-    def has_writer(self) -> bool:
-        return self._writer is not None
-
-    def cancel(self) -> None:
-        """Drop everything this build wrote (the last commit stays as it was)."""
-        if self._writer is not None:
-            self._writer.cancel()
-
-    def report(self, problem: Problem) -> None:
-        if problem.skipped:
-            self.skipped += 1
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(problem)
-
-    def apply(self, found: Discovery) -> None:
-        present = {f.key for f in found.files}
-        for key, entry in sorted(self.old.files.items()):
-            if key not in present and any(is_within(key, r) for r in found.roots):
-                self._delete_file(key, entry)
-        to_read: list[tuple[CorpusFile, str]] = []
-        for f in found.files:
-            sha = self._changed_sha(f)
-            if sha is None:
-                self.files_unchanged += 1
-                self.unchanged += len(self.old.files[f.key].records)
-            elif sha:
-                to_read.append((f, sha))
-        self._files_total = len(to_read)
-        self._records_total = sum(estimate_records(f) for f, _ in to_read)
-        self._tick()
-        for f, sha in to_read:
-            self._read_file(f, sha)
-            self._files_done += 1
-            self._tick()
-
-    def _changed_sha(self, f: CorpusFile) -> str | None:
-        """None: unchanged; "": unreadable (reported); else the new fingerprint."""
-        entry = self.old.files.get(f.key)
-        if entry and entry.size == f.size and entry.mtime_ns == f.mtime_ns:
-            return None
-        try:
-            sha = fingerprint(f.path)
-        except OSError as e:
-            self.report(Problem(f.name, f"cannot read: {e.strerror or e}"))
-            return ""
-        if entry and entry.sha1 == sha:
-            self.new.files[f.key] = FileEntry(f.name, f.size, f.mtime_ns, sha, entry.records)
-            self.metadata_changed = True
-            return None
-        return sha
-
-    def _delete_file(self, key: str, entry: FileEntry) -> None:
-        for aid in entry.records:
-            if self.owners.get(aid) == key:
-                self.writer.delete_by_term(schema.ID, aid)
-                del self.owners[aid]
-                self.deleted += 1
-        del self.new.files[key]
-        self.files_deleted += 1
-
-    def _read_file(self, f: CorpusFile, sha: str) -> None:
-        old_records = self.old.files[f.key].records if f.key in self.old.files else {}
-        records: dict[str, str] = {}
-        complete = True
-        source = Source(f.path, f.name, self.field_map)
-        try:
-            for item in _read(f, source):
-                if isinstance(item, Problem):
-                    self.report(item)
-                    continue
-                if isinstance(item, Decision):
-                    self.decisions[item.kind] += 1
-                    continue
-                self._add(item, f, old_records, records)
-        except UnreadableFile as e:
-            complete = False
-            self.report(Problem(f.name, str(e)))
-        self.files_read += 1
-        self.metadata_changed = True
-        if complete:
-            for aid in old_records.keys() - records.keys():
-                if self.owners.get(aid) == f.key:
-                    self.writer.delete_by_term(schema.ID, aid)
-                    del self.owners[aid]
-                    self.deleted += 1
-        else:  # keep what we had: an unreadable file loses nothing already indexed
-            records = {**old_records, **records}
-        self.new.files[f.key] = FileEntry(f.name, f.size, f.mtime_ns, sha, records)
-
-    def _add(self, article: Article, f: CorpusFile, old_records: dict[str, str],
-             records: dict[str, str]) -> None:
-        aid = article.id
-        owner = self.owners.get(aid)
-        if aid in records or (owner is not None and owner != f.key):
-            where = "earlier in this file" if aid in records else f"in {self._name(owner)}"
-            self.report(Problem(article.path or f.name, f"duplicate id {aid!r} (already {where})"))
-            return
-        doc = schema.article_to_document(article)
-        digest = record_hash(doc)
-        records[aid] = digest
-        self._records_done += 1
-        if self._records_done % PROGRESS_EVERY == 0:
-            self._tick()
-        previous = old_records.get(aid)
-        if previous == digest and owner == f.key:
-            self.unchanged += 1
-            return
-        if owner == f.key:
-            self.writer.delete_by_term(schema.ID, aid)
-            self.updated += 1
-        else:
-            self.added += 1
-            self.owners[aid] = f.key
-        self.writer.add_document(**doc)
-
-    def _name(self, key: str | None) -> str:
-        entry = self.new.files.get(key or "") or self.old.files.get(key or "")
-        return entry.name if entry else str(key)
-
-    def _tick(self) -> None:
-        if self.progress is not None:
-            self.progress(BuildProgress(self._files_done, self._files_total,
-                                        self._records_done,
-                                        max(self._records_total, self._records_done)))
-
-
-def _read(f: CorpusFile, source: Source) -> Iterator[Article | Problem | Decision]:
+@functools.cache
+def _code_version() -> str:
+    """A hash of the source of everything that decides what a file becomes (readers,
+    dates, schema, the update rules); the package version where sources are absent."""
+    root = Path(__file__).parent
+    files = sorted(root.glob("formats/*.py")) + [root / n for n in (
+        "schema.py", "dates.py", "analysis.py", "sanitize.py", "update.py")]
+    h = hashlib.sha1()
     try:
-        yield from f.reader(source)
-    except OSError as e:
-        raise UnreadableFile(f"cannot read: {e.strerror or e}") from e
+        for path in files:
+            if path.exists():
+                h.update(path.read_bytes())
+    except OSError:
+        return importlib.metadata.version("searcher")
+    return h.hexdigest()[:16]
 
 
 __all__ = ["CorpusError", "ProgressCallback", "build_index", "record_hash"]

@@ -201,6 +201,10 @@ class BuildReport:
     rebuilt: bool = False
     decisions: dict[str, int] = field(default_factory=dict)
     """Reader decisions that dropped text or rejected a value, counted per kind."""
+    problem_kinds: dict[str, int] = field(default_factory=dict)
+    """Every problem of the build counted per kind (``problems`` lists the first 1,000)."""
+    kept: int = 0
+    """Articles kept at their last good version because their record is malformed now."""
 
     @property
     def changed(self) -> bool:

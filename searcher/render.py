@@ -81,6 +81,9 @@ def build_progress(console: Console, enabled: bool) -> Iterator[Callable[[BuildP
         yield update
 
 
+SUMMARY_PROBLEMS = 20  # problems listed after a build; the rest are counted per kind
+
+
 def build_summary(report: BuildReport) -> RenderableType:
     """The table printed after a build, plus the problems (one line each)."""
     if not report.changed and not report.rebuilt:
@@ -117,12 +120,18 @@ def build_summary(report: BuildReport) -> RenderableType:
             decisions.add_row("  " + one_line(kind), f"{count:,}")
         parts.append(decisions)
     if report.problems:
-        parts.append(Text(f"{len(report.problems)} problem(s):", style="yellow"))
-        for p in report.problems:
+        total = sum(report.problem_kinds.values()) or len(report.problems)
+        parts.append(Text(f"{total:,} problem(s):", style="yellow"))
+        for p in report.problems[:SUMMARY_PROBLEMS]:
             line = Text("  skipped " if p.skipped else "  warning ",
                         style="red" if p.skipped else "yellow")
             line.append(one_line(str(p)))
             parts.append(line)
+        if total > SUMMARY_PROBLEMS:
+            parts.append(Text(f"  ... {total - SUMMARY_PROBLEMS:,} more (all with --json); "
+                              "per kind:", style="yellow"))
+            for kind, count in report.problem_kinds.items():
+                parts.append(Text(f"  {count:>8,}  {clean_text(kind)}"))
     return Group(*parts)
 
 

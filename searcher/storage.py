@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.fields import SpellField
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, FileIndex, IndexVersionError
 
@@ -40,6 +43,8 @@ INDEX_ENV = "SEARCHER_INDEX"
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files are _MAIN_<gen>.toc, MAIN_<id>.seg
 MANIFEST_VERSION = 2
 _MANIFEST_PREFIX = "searcher-files-"
+_TOC = re.compile(rf"_{INDEX_NAME}_[0-9]+\.toc")
+_TOC_TEMP = re.compile(rf"_{INDEX_NAME}_[0-9]+\.toc\..+")
 
 
 def index_path(index: str | os.PathLike[str] | None = None) -> Path:
@@ -96,7 +101,7 @@ class IndexDir:
     def exists(self) -> bool:
         """Is there an index here (a TOC file, readable or not)?"""
         try:
-            return self.path.is_dir() and whoosh_index.exists_in(str(self.path))
+            return any(_TOC.fullmatch(p.name) for p in self.path.iterdir())
         except OSError:
             return False
 
@@ -118,10 +123,12 @@ class IndexDir:
         except (ImportError, AttributeError) as e:  # the pickled schema names a moved class
             raise IndexIncompatibleError(str(self.path), f"{type(e).__name__}: {e}") from e
         except Exception as e:  # truncated, emptied or overwritten TOC: any decoding error
-            raise self.damaged(f"its table of contents cannot be read: {describe(e)}") from e
+            # (Whoosh's own words can mislead: random bytes read as "created on a
+            # different architecture"), so only the exception's type is named.
+            raise self.damaged(f"its table of contents cannot be read: {type(e).__name__}") from e
         if set(stored.names()) != set(schema.build_schema().names()):
             raise IndexIncompatibleError(str(self.path), "it was built with a different schema")
-        with self.guard():
+        with self.guard("a segment cannot be read: "):
             ix.reader().close()  # opens every segment: a missing or truncated one shows here
         return ix
 
@@ -135,14 +142,14 @@ class IndexDir:
         return IndexDamagedError(str(self.path), reason)
 
     @contextlib.contextmanager
-    def guard(self) -> Iterator[None]:
+    def guard(self, context: str = "") -> Iterator[None]:
         """Turn a failure to read the index's files into IndexDamagedError."""
         try:
             yield
         except Exception as e:
             if isinstance(e, (IndexDamagedError, IndexNotFoundError, IndexIncompatibleError)):
                 raise
-            raise self.damaged(describe(e)) from e
+            raise self.damaged(context + describe(e)) from e
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -233,6 +240,101 @@ class IndexDir:
                     p.unlink()
                 elif p.name == f"{ix.indexname}.tmp" and p.is_dir():
                     shutil.rmtree(p, ignore_errors=True)
+                elif _TOC_TEMP.match(p.name):  # a TOC write that never finished
+                    p.unlink()
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``searcher check`` found: ``problems`` is empty when the index is sound."""
+
+    index: str
+    documents: int
+    segments: int
+    postings: int
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+MAX_CHECK_PROBLEMS = 50  # listed; the rest are counted in the last line
+
+
+def check(idx: IndexDir) -> CheckReport:
+    """Read everything (like SQLite's ``PRAGMA integrity_check``): the TOC, every
+    segment's postings, stored fields and columns, and compare the index's ids with
+    the manifest's. Never raises for damage: it is what the report lists."""
+    from .errors import SearcherError
+
+    problems: list[str] = []
+    try:
+        ix = idx.open()
+    except SearcherError as e:
+        reason = getattr(e, "reason", None) or str(e)
+        return CheckReport(str(idx.path), 0, 0, 0, (reason,))
+    live: Counter[str] = Counter()
+    postings = 0
+    reader = ix.reader()
+    leaves = reader.leaf_readers()
+    try:
+        for n, (leaf, _offset) in enumerate(leaves, start=1):
+            try:
+                postings += _check_segment(leaf, live)
+            except Exception as e:
+                problems.append(f"segment {n} of {len(leaves)}: {describe(e)}")
+    finally:
+        reader.close()
+    documents = sum(live.values())
+    problems.extend(f"article {aid!r} is indexed {count} times"
+                    for aid, count in live.items() if count > 1)
+    manifest = idx.manifest(ix.latest_generation())
+    if manifest is None:
+        if documents:
+            problems.append("no manifest for the current generation: the next build "
+                            "re-reads every file")
+    else:
+        listed = set(manifest.owners())
+        missing, extra = sorted(listed - live.keys()), sorted(live.keys() - listed)
+        if missing:
+            problems.append(f"{len(missing):,} article(s) in the manifest are not in the "
+                            f"index (first: {missing[0]!r})")
+        if extra:
+            problems.append(f"{len(extra):,} article(s) in the index are not in the "
+                            f"manifest (first: {extra[0]!r})")
+    if len(problems) > MAX_CHECK_PROBLEMS:
+        more = len(problems) - MAX_CHECK_PROBLEMS
+        problems = [*problems[:MAX_CHECK_PROBLEMS], f"... and {more:,} more"]
+    return CheckReport(str(idx.path), documents, len(leaves), postings, tuple(problems))
+
+
+def _check_segment(leaf: Any, live: Counter[str]) -> int:
+    """Read one segment whole; count its live ids into ``live``; return its postings."""
+    total = leaf.doc_count_all()
+    postings = 0
+    fields = schema.build_schema()
+    names = set(fields.names())
+    for fieldname in leaf.indexed_field_names():
+        # Spelling words (spell_*) are postings without documents.
+        ordered = fieldname in names and not isinstance(fields[fieldname], SpellField)
+        for term in leaf.lexicon(fieldname):
+            last = -1
+            for docnum in leaf.postings(fieldname, term).all_ids():
+                if ordered and not last < docnum < total:
+                    raise ValueError(f"postings of {fieldname}:{term!r} out of order or range")
+                last = docnum
+                postings += 1
+    for name in names:
+        if leaf.has_column(name):
+            column = leaf.column_reader(name, translate=False)
+            for docnum in range(total):
+                column[docnum]
+    for docnum in range(total):
+        stored = leaf.stored_fields(docnum)
+        if not leaf.is_deleted(docnum):
+            live[stored[schema.ID]] += 1
+    return postings
 
 
 def describe(error: BaseException) -> str:

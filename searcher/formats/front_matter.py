@@ -24,8 +24,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, tuple[str, int |
     such line. A block
     that is YAML but not a mapping (prose between two horizontal rules) is content.
     """
-    import frontmatter  # python-frontmatter: kept out of ``import searcher``'s cost
     import yaml
+
+    from . import safe_yaml
 
     stripped = text.lstrip()
     if stripped.startswith("+++"):
@@ -37,7 +38,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, tuple[str, int |
         return {}, text.strip(), None
     _, block, content = parts
     try:
-        data = frontmatter.default_handlers.YAMLHandler().load(block)
+        data = safe_yaml.load(block)  # bounded: an alias bomb is refused
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as e:
         # ValueError: a timestamp-shaped value that is no date (2024-02-30).
         first_line = text[: len(text) - len(stripped)].count("\n") + 1

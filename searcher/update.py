@@ -1,0 +1,362 @@
+"""One build's work: what changed in the corpus since the manifest, applied to the writer.
+
+Files are compared with the manifest (storage.py) by size and mtime, then content:
+unchanged files are not read; deleted files lose their articles; changed files are read
+and diffed record by record by content hash (the line a record sits on is not part of
+its hash, so deleting one line of a large JSON Lines file deletes one article and
+rewrites nothing else). A file is read again, changed or not, when the way it is read
+changed (reader code, ``--map``, caps) or when it had bad records last time (so the
+warnings repeat until the file is fixed).
+
+Nothing is lost silently: a line that is malformed now keeps the article it held
+before (the last good version) and is reported; an unreadable file keeps all its
+articles; an article whose id another file already holds is refused (reported) and
+remembered, and indexed in the same build when the file that held it lets it go. Any
+exception from one record or one file is reported as a problem naming it, and the
+build goes on; only operating-system errors while writing stop it (storage.py maps them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import FileIndex
+
+from . import schema
+from .corpus import CorpusFile, Discovery, estimate_records, fingerprint, is_within
+from .formats import FieldMap, Source, UnreadableFile, reader_for
+from .models import Article, BuildProgress, Decision, Problem
+from .storage import FileEntry, Manifest, describe
+
+ProgressCallback = Callable[[BuildProgress], None]
+
+MAX_PROBLEMS_KEPT = 1000  # the report lists this many; counts per kind stay exact
+PROGRESS_EVERY = 250  # records between progress callbacks
+MAX_ARTICLE_CHARS = 2_000_000  # article text indexed per article (the rest is cut, counted)
+MAX_TITLE_CHARS = 1_000
+CUT_KIND = f"article text cut at {MAX_ARTICLE_CHARS // 1_000_000} M characters"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_KIND_END = re.compile(r"[:(\"'0-9]|\bat\b|;")
+
+
+def record_hash(doc: dict[str, object]) -> str:
+    """Content hash of an article's document: equal hash, nothing to re-index."""
+    blob = json.dumps(doc, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def problem_kind(message: str) -> str:
+    """What a problem is about, without its particulars: ``invalid JSON``, ``duplicate id``."""
+    match = _KIND_END.search(message)
+    return (message[: match.start()] if match else message).strip(" ,.") or message[:40]
+
+
+@dataclass
+class Update:
+    """One build's changes against an open index; the writer opens on first write."""
+
+    ix: FileIndex
+    old: Manifest
+    field_map: FieldMap
+    reading: str  # how files are read this time (FileEntry.reading)
+    progress: ProgressCallback | None
+    open_writer: Callable[[FileIndex, int], Any]
+    new: Manifest = field(init=False)
+    owners: dict[str, str] = field(init=False)
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    kept: int = 0  # articles kept at their last good version (their line is bad now)
+    files_read: int = 0
+    files_unchanged: int = 0
+    files_deleted: int = 0
+    metadata_changed: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    problem_kinds: Counter[str] = field(default_factory=Counter)
+    decisions: Counter[str] = field(default_factory=Counter)
+    freed: set[str] = field(default_factory=set)  # ids whose owner let them go
+    _records_done: int = 0
+    _records_total: int = 0
+    _files_done: int = 0
+    _files_total: int = 0
+    _writer: Any = None
+
+    def __post_init__(self) -> None:
+        self.new = Manifest(schema.SCHEMA_VERSION, dict(self.old.files))
+        self.owners = self.old.owners()
+
+    @property
+    def writer(self) -> Any:
+        """The index writer, opened on first use (sized by the records to read)."""
+        if self._writer is None:
+            self._writer = self.open_writer(self.ix, self._records_total)
+        return self._writer
+
+    @property
+    def has_writer(self) -> bool:
+        return self._writer is not None
+
+    def report(self, problem: Problem) -> None:
+        if problem.skipped:
+            self.skipped += 1
+        self.problem_kinds[problem_kind(problem.message)] += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(problem)
+
+    # ---- the plan ----------------------------------------------------------------------
+
+    def apply(self, found: Discovery) -> None:
+        for problem in found.problems:
+            self.report(problem)
+        present = {f.key for f in found.files}
+        for key, entry in sorted(self.old.files.items()):
+            if key not in present and any(is_within(key, r) for r in found.roots):
+                self._delete_file(key, entry)
+        to_read: list[tuple[CorpusFile, str]] = []
+        for f in found.files:
+            sha = self._changed_sha(f)
+            if sha is None:
+                self.files_unchanged += 1
+                self.unchanged += len(self.old.files[f.key].records)
+            elif sha:
+                to_read.append((f, sha))
+        self._files_total = len(to_read)
+        self._records_total = sum(estimate_records(f) for f, _ in to_read)
+        self._tick()
+        for f, sha in to_read:
+            self._read_file(f, sha)
+            self._files_done += 1
+            self._tick()
+        self._claim_freed({f.key: f for f in found.files})
+
+    def _changed_sha(self, f: CorpusFile) -> str | None:
+        """None: nothing to read; "": unreadable (reported); else the new fingerprint."""
+        entry = self.old.files.get(f.key)
+        same_way = entry is not None and entry.reading == self.reading and not entry.troubled
+        if entry and same_way and entry.size == f.size and entry.mtime_ns == f.mtime_ns:
+            return None
+        try:
+            sha = fingerprint(f.path)
+        except OSError as e:
+            self.report(Problem(f.name, f"cannot read: {e.strerror or e}"))
+            return ""
+        if entry and same_way and entry.sha1 == sha:
+            entry = FileEntry(**{**vars(entry), "size": f.size, "mtime_ns": f.mtime_ns})
+            self.new.files[f.key] = entry
+            self.metadata_changed = True
+            return None
+        return sha
+
+    # ---- deleting ----------------------------------------------------------------------
+
+    def _delete(self, aid: str) -> None:
+        self.writer.delete_by_term(schema.ID, aid)
+        del self.owners[aid]
+        self.deleted += 1
+        self.freed.add(aid)
+
+    def _delete_file(self, key: str, entry: FileEntry) -> None:
+        for aid in entry.records:
+            if self.owners.get(aid) == key:
+                self._delete(aid)
+        del self.new.files[key]
+        self.files_deleted += 1
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def _articles(self, f: CorpusFile) -> Iterator[Article | Problem | Decision]:
+        """The reader's items; a failure of the reader ends the file with an
+        UnreadableFile naming the cause (a bug is reported as one, never raised)."""
+        items = _items(f, Source(f.path, f.name, self.field_map))
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except UnreadableFile:
+                raise
+            except OSError as e:
+                raise UnreadableFile(f"cannot read: {e.strerror or e}") from e
+            except Exception as e:  # a reader bug: report it, keep what the file had
+                raise UnreadableFile(f"reader failed ({describe(e)}): kept what was "
+                                     "indexed from this file before") from e
+            yield item
+
+    def _read_file(self, f: CorpusFile, sha: str) -> None:
+        prev = self.new.files.get(f.key)
+        prev_records = prev.records if prev else {}
+        prev_lines = prev.lines if prev else {}
+        entry = FileEntry(f.name, f.size, f.mtime_ns, sha, reading=self.reading)
+        bad_lines: set[int] = set()
+        complete = True
+        try:
+            for item in self._articles(f):
+                if isinstance(item, Problem):
+                    self.report(item)
+                    if item.skipped:
+                        entry.troubled = True
+                        if item.line is not None:
+                            bad_lines.add(item.line)
+                elif isinstance(item, Decision):
+                    self.decisions[item.kind] += 1
+                else:
+                    self._add_guarded(item, f, prev_records, entry)
+        except UnreadableFile as e:
+            complete = False
+            entry.troubled = True
+            self.report(Problem(f.name, str(e)))
+        self.files_read += 1
+        self.metadata_changed = True
+        for aid in prev_records.keys() - entry.records.keys():
+            if self.owners.get(aid) != f.key:
+                continue
+            line = prev_lines.get(aid)
+            if not complete or (line is not None and line in bad_lines):
+                entry.records[aid] = prev_records[aid]  # keep the last good version
+                if line is not None:
+                    entry.lines[aid] = line
+                self.kept += 1
+            else:
+                self._delete(aid)
+        self.new.files[f.key] = entry
+
+    def _add_guarded(self, article: Article, f: CorpusFile, prev_records: dict[str, str],
+                     entry: FileEntry) -> None:
+        """``_add``, with any failure of this one record reported, not raised (except
+        the operating system's: a full disk must stop the build)."""
+        try:
+            self._add(article, f, prev_records, entry)
+        except OSError:
+            raise
+        except Exception as e:
+            entry.troubled = True
+            where = article.path if article.path.startswith(f.name) else f.name
+            self.report(Problem(where, f"not indexed: {describe(e)}"))
+
+    def _add(self, article: Article, f: CorpusFile, prev_records: dict[str, str],
+             entry: FileEntry) -> None:
+        doc, line, digest = self._document(article, f)
+        aid = doc[schema.ID]
+        owner = self.owners.get(aid)
+        if aid in entry.records or (owner is not None and owner != f.key):
+            where = "earlier in this file" if aid in entry.records else f"in {self._name(owner)}"
+            if aid not in entry.records and aid not in entry.refused:
+                entry.refused.append(aid)
+            self.report(Problem(article.path or f.name, f"duplicate id {aid!r} (already {where})"))
+            return
+        entry.records[aid] = digest
+        if line is not None:
+            entry.lines[aid] = line
+        self._records_done += 1
+        if self._records_done % PROGRESS_EVERY == 0:
+            self._tick()
+        if prev_records.get(aid) == digest and owner == f.key:
+            self.unchanged += 1
+            return
+        if owner == f.key:
+            self.writer.delete_by_term(schema.ID, aid)
+            self.updated += 1
+        else:
+            self.added += 1
+            self.owners[aid] = f.key
+            self.freed.discard(aid)
+        self.writer.add_document(**doc)
+
+    def _document(self, article: Article, f: CorpusFile) -> tuple[dict[str, Any], int | None, str]:
+        """(Whoosh document, line the record came from, content hash).
+
+        The stored path is the file's name: a record of a multi-record file is found by
+        its id, and a line number stored with it would go stale (or force rewriting every
+        record below an edit). Text past the caps is cut, counted and reported; lone
+        surrogates (valid JSON, not valid text) become U+FFFD, reported."""
+        line = None
+        suffix = article.path[len(f.name):] if article.path.startswith(f.name) else ""
+        if suffix[:1] in (":", "#") and suffix[1:].isdigit():
+            line = int(suffix[1:]) if suffix[0] == ":" else None
+        where = article.path or f.name
+        if len(article.body) > MAX_ARTICLE_CHARS or len(article.title) > MAX_TITLE_CHARS:
+            article = self._cut(article, where)
+        doc = schema.article_to_document(article)
+        doc[schema.PATH] = f.name
+        try:
+            digest = record_hash(doc)
+        except UnicodeEncodeError:
+            doc = _scrub(doc)
+            digest = record_hash(doc)
+            self.report(Problem(where, "text holds lone surrogates (\\ud800-\\udfff), not "
+                                "valid Unicode: indexed with U+FFFD in their place",
+                                skipped=False))
+        return doc, line, digest
+
+    def _cut(self, article: Article, where: str) -> Article:
+        size = len(article.body)
+        if size > MAX_ARTICLE_CHARS:
+            self.decisions[CUT_KIND] += 1
+            self.report(Problem(where, f"article text is {size:,} characters: indexed the "
+                                f"first {MAX_ARTICLE_CHARS:,}", skipped=False))
+        return replace(article, title=article.title[:MAX_TITLE_CHARS],
+                       body=article.body[:MAX_ARTICLE_CHARS])
+
+    def _claim_freed(self, present: dict[str, CorpusFile]) -> None:
+        """Index the refused copies of ids whose owner let them go in this build."""
+        while self.freed:
+            freed, self.freed = self.freed, set()
+            for key, entry in sorted(self.new.files.items()):
+                wanted = {a for a in entry.refused if a in freed and a not in self.owners}
+                if wanted:
+                    self._claim(present.get(key) or _file_of(key, entry), entry, wanted)
+
+    def _claim(self, f: CorpusFile | None, entry: FileEntry, wanted: set[str]) -> None:
+        if f is None:
+            return
+        try:
+            for item in self._articles(f):
+                if isinstance(item, Article) and item.id in wanted:
+                    wanted.discard(item.id)
+                    self._add_guarded(item, f, {}, entry)
+        except UnreadableFile as e:
+            self.report(Problem(f.name, str(e)))
+        entry.refused = [a for a in entry.refused if a not in entry.records]
+
+    def _name(self, key: str | None) -> str:
+        entry = self.new.files.get(key or "") or self.old.files.get(key or "")
+        return entry.name if entry else str(key)
+
+    def _tick(self) -> None:
+        if self.progress is not None:
+            self.progress(BuildProgress(self._files_done, self._files_total,
+                                        self._records_done,
+                                        max(self._records_total, self._records_done)))
+
+
+def _items(f: CorpusFile, source: Source) -> Iterator[Article | Problem | Decision]:
+    yield from f.reader(source)  # a reader failing when called fails at the first next()
+
+
+def _file_of(key: str, entry: FileEntry) -> CorpusFile | None:
+    """A file indexed by an earlier build from another root, if it is still there."""
+    path = Path(key)
+    reader = reader_for(path)
+    if reader is None or not path.is_file():
+        return None
+    return CorpusFile(path, entry.name, key, entry.size, entry.mtime_ns, reader)
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(v) for v in value]
+    return value
