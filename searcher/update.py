@@ -251,6 +251,7 @@ class Update:
             where = "earlier in this file" if aid in entry.records else f"in {self._name(owner)}"
             if aid not in entry.records and aid not in entry.refused:
                 entry.refused.append(aid)
+            entry.troubled = True  # read (and reported) again until the duplicate is gone
             self.report(Problem(article.path or f.name, f"duplicate id {aid!r} (already {where})"))
             return
         entry.records[aid] = digest
