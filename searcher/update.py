@@ -27,8 +27,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from whoosh.index import FileIndex
-
 from . import schema
 from .corpus import CorpusFile, Discovery, estimate_records, fingerprint, is_within
 from .formats import FieldMap, Source, UnreadableFile, reader_for
@@ -62,12 +60,12 @@ def problem_kind(message: str) -> str:
 class Update:
     """One build's changes against an open index; the writer opens on first write."""
 
-    ix: FileIndex
+    ix: Any  # the open Whoosh index, handed to open_writer
     old: Manifest
     field_map: FieldMap
     reading: str  # how files are read this time (FileEntry.reading)
     progress: ProgressCallback | None
-    open_writer: Callable[[FileIndex, int], Any]
+    open_writer: Callable[[Any, int], Any]
     new: Manifest = field(init=False)
     owners: dict[str, str] = field(init=False)
     added: int = 0
