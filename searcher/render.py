@@ -131,7 +131,7 @@ def build_summary(report: BuildReport) -> RenderableType:
             parts.append(Text(f"  ... {total - SUMMARY_PROBLEMS:,} more (all with --json); "
                               "per kind:", style="yellow"))
             for kind, count in report.problem_kinds.items():
-                parts.append(Text(f"  {count:>8,}  {clean_text(kind)}"))
+                parts.append(Text(f"  {count:>8,}  {one_line(kind)}"))
     return Group(*parts)
 
 
