@@ -43,7 +43,8 @@ WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spil
 # below it, starting workers costs more than it saves.
 PARALLEL_MIN_RECORDS = 2000
 MAX_WORKERS = 2
-PURGE_SHARE = 0.25  # a segment with more deleted articles than this is rewritten
+PURGE_SHARE = 0.25  # a segment with more deleted articles than this is rewritten...
+PURGE_MIN_DOCS = 500  # ...if it is this big (Whoosh's MERGE_SMALL merges smaller ones)
 
 
 def build_index(
@@ -151,14 +152,16 @@ def _open_writer(ix: FileIndex, records: int) -> Any:
 
 
 def _merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh's MERGE_SMALL, after dropping segments with no live article and rewriting
-    those with more than PURGE_SHARE deleted (Lucene's TieredMergePolicy does the
+    """Whoosh's MERGE_SMALL, after dropping big segments with no live article and
+    rewriting those with more than PURGE_SHARE deleted (Lucene's TieredMergePolicy does the
     same with deletesPctAllowed), so the index size stays bounded over edits."""
     keep = []
     for segment in segments:
-        if segment.doc_count() == 0:
+        if segment.doc_count_all() < PURGE_MIN_DOCS:
+            keep.append(segment)
+        elif segment.doc_count() == 0:
             continue
-        if segment.deleted_count() > PURGE_SHARE * segment.doc_count_all():
+        elif segment.deleted_count() > PURGE_SHARE * segment.doc_count_all():
             reader = SegmentReader(writer.storage, writer.schema, segment)
             try:
                 writer.add_reader(reader)
