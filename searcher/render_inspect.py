@@ -26,9 +26,9 @@ def inspection_view(inspection: FileInspection) -> RenderableType:
     articles = len(inspection.articles)
     decided = sum(inspection.decisions.values())
     head = Text(clean(inspection.path), style="bold")
-    head.append(f"  ({inspection.reader} reader: {articles:,} article(s), "
-                f"{decided:,} decision(s), {len(inspection.problems):,} problem(s))", style=META)
-    parts: list[RenderableType] = [head]
+    summary = Text(f"{inspection.reader} reader: {articles:,} article(s), {decided:,} "
+                   f"decision(s), {len(inspection.problems):,} problem(s)", style=META)
+    parts: list[RenderableType] = [head, summary]
     for number, record in enumerate(inspection.records, start=1):
         parts.append(_record_view(number, record))
     if inspection.decisions:
@@ -87,14 +87,16 @@ def _fields(article: Article) -> RenderableType:
         table.add_row("   " + label, Text(clean(value)))
     if paragraphs:
         table.add_row("   first", Text(_excerpt(paragraphs[0])))
-    if len(paragraphs) > 1:
-        table.add_row("   last", Text(_excerpt(paragraphs[-1])))
+    if len(paragraphs) > 1:  # its end: where a lost ending shows
+        table.add_row("   last", Text(_excerpt(paragraphs[-1], from_end=True)))
     return table
 
 
-def _excerpt(paragraph: str) -> str:
+def _excerpt(paragraph: str, *, from_end: bool = False) -> str:
     text = clean(" ".join(paragraph.split()))
-    return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+    if len(text) <= EXCERPT:
+        return text
+    return "…" + text[-(EXCERPT - 1):].lstrip() if from_end else text[:EXCERPT - 1] + "…"
 
 
 def _counts(counts: dict[str, int]) -> RenderableType:
