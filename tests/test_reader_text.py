@@ -375,3 +375,28 @@ def test_implausible_dates_are_rejected(tmp_path: Path, line: str,
     assert article.published == expected
     rejected = [i for i in items if isinstance(i, Decision) and i.kind.startswith("date rej")]
     assert len(rejected) == (expected is None)
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("ByMalcolm Harris", ("Malcolm Harris",)),  # flattened pages glue By to the name
+    ("By Jason Tabrys • 12.29.14", ("Jason Tabrys",)),
+    ("By Andrew Ramsey, Melbourne Cricket Ground", ("Andrew Ramsey",)),  # a place after it
+    ("By Jane Doe, John Roe and Ann Lee", ("Jane Doe", "John Roe", "Ann Lee")),
+    ("BY SARAH BURGE", ("Sarah Burge",)),
+    ("By Saturday, the winds had dropped.", None),
+])
+def test_byline_shapes(line: str, names: tuple[str, ...] | None) -> None:
+    from searcher.formats.text_lines import byline
+    assert byline(line) == names
+
+
+@pytest.mark.parametrize("sentence", [
+    "Share prices fell 5% on Monday.",
+    "Like many on Twitter, he was angry.",
+    "Follow me, he said.",
+    "Donations to your local food bank are welcome, the mayor said.",
+    "Subscribers to the newsletter said the change was overdue.",
+])
+def test_prose_that_looks_like_a_prompt_is_kept(tmp_path: Path, sentence: str) -> None:
+    article = only_article(read_file(tmp_path, f"Markets\n\nStocks rose.\n\n{sentence}\n"))
+    assert article.body == f"Stocks rose.\n\n{sentence}"

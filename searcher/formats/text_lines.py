@@ -33,7 +33,7 @@ _NAV = re.compile(
     r"share (on|via) \w+( \w+)?|tweet( this)?|e-?mail|print|print photo|facebook|twitter|"
     r"linkedin|whatsapp|reddit|tumblr|pinterest|pin it|digg( this)?|stumble( ?upon)?|"
     r"instagram|youtube|rss|google\+?|flipboard|pocket|buffer|evernote|hn|permalink|"
-    r"reprints|recommend|link this|embed|save|save to|(\d+ )?shares?|comments?|"
+    r"reprints|recommend|link this|embed|save|save to|(\d+ )?shares?|comments?( \(?\d+\)?)?|"
     r"(load|read|show|see|view) more|continue reading|read (the )?full (story|article)|"
     r"skip to( main)? content|back to top|return to top|scroll to (continue|top)|"
     r"(sign up|subscribe)( now| today| here)?|follow( us)?( on .{1,30})?|"
@@ -41,7 +41,7 @@ _NAV = re.compile(
     r"(next|previous)( slide| article| story| post)?|enlarge|image \d+ of \d+|\d+ of \d+|"
     r"view full size image|watch( the)? video( \d+:\d+)?|slideshow( \(? ?\d+ images?)?|"
     r"\d+ min read|view/post comments|show comments|post a comment|"
-    r"loading( photo gallery| please wait)?|photo gallery|view author archive|"
+    r"loading(\W+photo gallery|\W+please wait)?|photo gallery|view author archive|"
     r"email the author|get author rss feed|suggest a correction|discuss|discussion")
 _END_OF_ARTICLE = re.compile(
     r"most (popular|read|viewed|shared)( this week| today| stories| now)?|"
@@ -57,9 +57,6 @@ _END_OF_ARTICLE = re.compile(
 _READER_PROMPT = re.compile(
     r"^(?:\W*)(?:"
     r"click here\b|tap here\b|"
-    r"(?:like|follow|find) (?:us|\S+(?: \S+){0,3}) on (?:facebook|twitter|instagram|x\b)|"
-    r"follow (?:us|me|him|her|them|@\w+|\S+(?: \S+){0,3} on (?:twitter|facebook|instagram))|"
-    r"(?:please )?(?:share|comment on|leave a comment|join the discussion)\b.{0,60}$|"
     r"(?:this )?article (?:was )?(?:posted|republished|reprinted) with permission\b|"
     r"(?:re)?printed with permission\b|republished with permission\b|"
     r"(?:this (?:article|story|post) )?(?:was )?originally (?:appeared|published|posted)\b|"
@@ -67,19 +64,30 @@ _READER_PROMPT = re.compile(
     r"(?:you must )?log ?in to comment|to post (?:a )?comments?\b|"
     r"comments are (?:closed|encouraged|moderated)\b|"
     r"(?:get|receive) (?:our|the) .{0,60}(?:newsletter|email|updates|alerts)\b|"
-    r"we use cookies\b|this (?:site|website) uses cookies\b|by (?:using|continuing)\b.{0,60}"
+    r"we(?:'re| are)? (?:use|using) cookies\b|this (?:site|website) uses cookies\b|"
+    r"by (?:using|continuing)\b.{0,60}"
     r"cookies\b)", re.IGNORECASE)
+# Social prompts: only whole short lines (a sentence "Like many on Twitter, ..." is prose).
+_SOCIAL_PROMPT = re.compile(
+    r"^(?:\W*)(?:(?:like|follow|find|join) (?:us|me|him|her|them|@\w+|"
+    r"(?-i:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3})) "
+    r"on (?:facebook|twitter|instagram|x|linkedin|youtube|tiktok)\b|follow @\w+|"
+    r"(?:please )?share (?:this|on|via|your thoughts)\b|comment on this\b|"
+    r"leave a comment\b|join the (?:discussion|conversation)\b)", re.IGNORECASE)
+SOCIAL_PROMPT_MAX_WORDS = 25
 _NEWSLETTER = re.compile(
     r"(?:\bsign(?:ing)? ?up\b|\bsubscrib\w*|\bnewsletters?\b|\binbox\b).{0,200}"
     r"(?:\bnewsletters?\b|\binbox\b|\bemail\b|\bthank you\b|\bupdates\b|\balerts\b|"
     r"\bsubscribe\b|\bsign(?:ing)? ?up\b)|"
     r"thank you for (?:signing up|subscribing)|^(?:invalid )?e-?mail(?: address)?\s*\*?:?$|"
+    r"thanks for (?:signing up|subscribing)|"
     r"^(?:newsletter signup|see our privacy notice|we have more newsletters)",
     re.IGNORECASE)
 _DONATION = re.compile(
-    r"\b(?:donat(?:e|ing|ion)|patreon|paypal|subscribestar|chip in|tip jar|"
-    r"support (?:us|our (?:work|journalism|reporting|mission))|become a (?:patron|member))\b",
-    re.IGNORECASE)
+    r"\b(?:please (?:consider )?(?:donating|making a donation|supporting (?:us|our))|"
+    r"donate (?:now|today|here)|(?:support|help) (?:us|our (?:work|journalism|reporting|"
+    r"mission|site))|become a (?:patron|member|supporter)|patreon|paypal|subscribestar|"
+    r"chip in|tip jar|make a (?:tax-deductible )?donation)\b", re.IGNORECASE)
 _YOU = re.compile(r"\b(?:you|your|please|our|us|here|free)\b", re.IGNORECASE)
 _LEGAL = re.compile(
     r"may not be (?:published|reproduced|redistributed|copied)|subject to copyright|"
@@ -121,8 +129,8 @@ _ROLE_WORDS = {"writer", "staff", "reporter", "correspondent", "editor", "contri
 _ORG_WORDS = {"group", "media", "news", "press", "times", "post", "daily", "herald", "journal",
               "gazette", "tribune", "network", "associated", "inc", "inc.", "llc", "magazine",
               "online", "agency", "service", "bureau", "desk", "staff", "reuters"}
-_BYLINE = re.compile(r"^(?:by|words by|written by|story by)\s*:?\s+(?P<names>.+)$",
-                     re.IGNORECASE)
+_BYLINE = re.compile(r"^(?:by|words by|written by|story by)(?:\s*:?\s+|(?-i:(?=[A-Z][a-z])))"
+                     r"(?P<names>.+)$", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"^(?:[—–―]|-{1,2})\s*(?:by\s+)?(?P<names>[^—–-].*)$", re.IGNORECASE)
 _DATE_LABEL = re.compile(
     r"^(?P<label>published|posted|date|dated|first published|updated|last updated|modified)"
@@ -172,7 +180,8 @@ def furniture(line: str) -> str | None:
         return None
     if _NEWSLETTER.search(line) and (words <= 8 or _YOU.search(line)):
         return NEWSLETTER
-    if _READER_PROMPT.search(line):
+    if _READER_PROMPT.search(line) or (
+            words <= SOCIAL_PROMPT_MAX_WORDS and _SOCIAL_PROMPT.search(line)):
         return BOILERPLATE
     if _DONATION.search(line) and _YOU.search(line):
         return BOILERPLATE
@@ -245,9 +254,11 @@ def is_credit(line: str) -> bool:
 def names_in(text: str) -> tuple[str, ...] | None:
     """People named in a byline's text (``Jane Doe and John Roe``, ``JOHN DOE, Staff
     Writer``, ``Jane Doe | jdoe@paper.com``), or None if it is not a list of names."""
-    text = re.split(r"\s+\|\s+|\s+/\s+|\S+@\S+", text, maxsplit=1)[0]
+    text = re.split(r"\s+[|/•·]\s+|\S+@\S+", text, maxsplit=1)[0]
     text = DATE_SHAPE.split(text, maxsplit=1)[0].strip(" ,;|")
     names: list[str] = []
+    if "," in text and not re.search(r"\s(?:and|&)\s", text):
+        text = text.split(",")[0]  # "Jane Doe, Washington": a place or role after the name
     for raw in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text):
         parts = raw.split()
         if parts and (parts[-1].casefold() in _ROLE_WORDS or parts[0] == "The"
