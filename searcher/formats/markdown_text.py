@@ -25,6 +25,11 @@ _TEMPLATE = re.compile(r"\{%-?.*?-?%\}|\{\{[<%]?.*?[>%]?\}\}", re.DOTALL)
 _TAG = re.compile(r"<!--.*?-->|<[A-Za-z/!][^>]*>", re.DOTALL)
 _BLOCK_TAG = re.compile(r"</?(?:p|div|br|h[1-6]|li|ul|ol|tr|table|blockquote|pre|section|"
                         r"figure|figcaption|article|header|footer)\b[^>]*>", re.IGNORECASE)
+_GONE = "\x00"  # marks where syntax was removed (NUL never reaches a reader: decode refuses it)
+_STRAY_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|center|cite|code|div|em|figcaption|figure|font|h[1-6]|"
+    r"hr|i|iframe|img|li|ol|p|small|span|strong|sub|sup|table|td|th|tr|u|ul|video)\b[^<>]{0,300}>",
+    re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+[^`]*`+)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -48,33 +53,47 @@ def to_text(markdown: str) -> Rendered:
 
 
 def _strip_invisible_syntax(markdown: str, removed: dict[str, int]) -> str:
-    """Remove IALs and template tags outside fenced code."""
+    """Remove IALs and template tags (which may span lines) outside fenced code; a line
+    that held only such syntax goes whole (a blank line would end an HTML block)."""
     out: list[str] = []
+    chunk: list[str] = []
     fence: str | None = None
     for line in markdown.split("\n"):
         m = _FENCE.match(line)
         if fence is not None:
+            out.append(line)
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
                 fence = None
-            out.append(line)
             continue
         if m:
+            out.extend(_strip_chunk(chunk, removed))
+            chunk = []
             fence = m.group(1)
             out.append(line)
             continue
-        pieces = _CODE_SPAN.split(line)  # odd pieces are `code`: kept as written
-        changed = False
-        for n in range(0, len(pieces), 2):
-            for pattern, kind in ((_IAL, "kramdown attribute lists removed"),
-                                  (_TEMPLATE, "template tags removed")):
-                pieces[n], count = pattern.subn("", pieces[n])
-                if count:
-                    changed = True
-                    removed[kind] = removed.get(kind, 0) + count
-        kept = "".join(pieces)
-        if not (changed and not kept.strip()):  # a line that was only a tag goes whole,
-            out.append(kept)  # or it would end an HTML block or open a paragraph
+        chunk.append(line)
+    out.extend(_strip_chunk(chunk, removed))
     return "\n".join(out)
+
+
+def _strip_chunk(lines: list[str], removed: dict[str, int]) -> list[str]:
+    if not lines:
+        return []
+    pieces = _CODE_SPAN.split("\n".join(lines))  # odd pieces are `code`: kept as written
+    for n in range(0, len(pieces), 2):
+        for pattern, kind in ((_IAL, "kramdown attribute lists removed"),
+                              (_TEMPLATE, "template tags removed")):
+            pieces[n], count = pattern.subn(_GONE, pieces[n])
+            if count:
+                removed[kind] = removed.get(kind, 0) + count
+    kept = []
+    for line in "".join(pieces).split("\n"):
+        if _GONE in line:
+            line = line.replace(_GONE, "")
+            if not line.strip():
+                continue
+        kept.append(line)
+    return kept
 
 
 def _render(source: str, rendered: Rendered, depth: int) -> str:
@@ -131,7 +150,9 @@ def _inline(children: list[Any], rendered: Rendered) -> str:
     link_start: list[tuple[int, str]] = []
     for child in children:
         kind = child.type
-        if kind in ("text", "code_inline"):
+        if kind == "text":  # a tag markdown-it left as text (a broken quote) goes too
+            parts.append(_STRAY_TAG.sub("", child.content))
+        elif kind == "code_inline":
             parts.append(child.content)
         elif kind == "softbreak":
             parts.append(" ")
