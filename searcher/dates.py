@@ -106,7 +106,9 @@ class AmbiguousDate(ValueError):
 
 def naive_utc(moment: datetime) -> datetime:
     """``moment`` as naive UTC: aware values converted, naive ones taken as UTC."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if moment.tzinfo is None:
+        return moment  # the common case, without a copy (this is on the build's hot path)
+    if moment.utcoffset() is None:
         return moment.replace(tzinfo=None)
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
@@ -230,8 +232,8 @@ def _parse_text(text: str) -> datetime | None:
     if text[10:11] in ("-", "_") and (m := _DASHED_TIME.fullmatch(text)):
         parts = [int(p) for p in m.groups(default="0")]
         return datetime(*parts)  # type: ignore[arg-type]
-    if text[:1] in "-0123456789" and _EPOCH_TEXT.fullmatch(text):  # before compact ISO
-        return _from_epoch(float(text) if "." in text else int(text))
+    if text[4:5] != "-" and len(text) >= 9 and _EPOCH_TEXT.fullmatch(text):  # before
+        return _from_epoch(float(text) if "." in text else int(text))  # compact ISO
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
