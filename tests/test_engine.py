@@ -252,3 +252,26 @@ def test_one_shot_json_search_loads_no_terminal_library(small: Path) -> None:
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
     assert json.loads(out.strip().splitlines()[0])["total"] > 0
+
+
+def test_explain_breaks_a_score_into_its_clauses_and_terms(small: Path) -> None:
+    from searcher.engine.explain import explain
+
+    with open_index(small) as ix:
+        view = ix._engine()
+        q = parse_query("oil prices", view.searcher.reader()).query
+        m = Executor(view).run(q)
+        assert m.score is not None
+        doc = int(np.argmax(m.score))
+        tree = explain(view, q, doc)
+        assert tree["matched"] and tree["score"] == pytest.approx(float(m.score[doc]))
+        assert tree["score"] == pytest.approx(sum(c["score"] for c in tree["children"]))
+
+        def leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
+            if node.get("term"):
+                return [node]
+            return [x for c in node.get("children", ()) for x in leaves(c)]
+
+        parts = leaves(tree)
+        assert parts and all(p["term"]["score"] == pytest.approx(p["score"]) for p in parts)
+        assert all(p["term"]["idf"] > 0 and p["term"]["k1"] > 0 for p in parts)

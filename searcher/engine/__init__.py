@@ -8,5 +8,6 @@ The Whoosh index stays the store; this package answers queries from it:
 - ``execute``: a Whoosh query tree -> matching documents and their scores;
 - ``phrases``: phrase and proximity checks on positions, for candidates only;
 - ``topk``: the best k by score or by a date column, ties by document number;
-- ``facets``: keyword counts and the date histogram over a match set.
+- ``facets``: keyword counts and the date histogram over a match set;
+- ``explain``: one document's score split into its clauses and BM25 parts.
 """

@@ -53,7 +53,6 @@ class Executor:
         self.view = view
         self.scored = scored
         self._leaves: dict[Any, Match] = {}
-        self.scorers: list[TermScorer] = []  # every term scored, for explanations
 
     def run(self, q: Any) -> Match:
         kind = type(q)
@@ -121,7 +120,6 @@ class Executor:
         tf = weights.astype(np.float64)
         if scorer is None:  # Whoosh scores an unscorable field by its weight
             return tf * boost  # type: ignore[no-any-return]
-        self.scorers.append(scorer)
         lengths = self.view.lengths(fieldname)
         dl = LENGTH_OF_BYTE[lengths[ids]] if lengths is not None else np.ones(len(ids))
         return scorer.scores(tf, dl)
