@@ -215,16 +215,17 @@ class Index:
         else:
             best = top_by_key(docs, column[docs], want, descending=descending)
         first = (page - 1) * limit
+        highlight = parsed.terms + keyword_phrases(parsed.terms)  # once, not per hit
         return tuple(
             self._hit(s, int(docs[i]), None if column is not None else float(scores[docs[i]]),
-                      first + n + 1, parsed, snippets)
+                      first + n + 1, parsed, snippets, highlight)
             for n, i in enumerate(best[first:first + limit]))
 
     def _hit(self, s: Searcher, docnum: int, score: float | None, rank: int,
-             parsed: ParsedQuery, with_snippets: bool) -> Hit:
+             parsed: ParsedQuery, with_snippets: bool, terms: tuple[QueryTerm, ...]) -> Hit:
+        """One result; ``terms`` are what to highlight (the query's and keyword phrases)."""
         stored = s.stored_fields(docnum)
         article = schema.document_to_article(stored)
-        terms = parsed.terms + keyword_phrases(parsed.terms)  # what to highlight
         return Hit(
             id=article.id,
             title=article.title,
