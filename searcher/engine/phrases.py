@@ -55,16 +55,26 @@ def matching(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArr
 
 def _phrase(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArray
             ) -> IntArray:
+    """Keys (candidate, position - offset in the phrase) are sorted and unique per word
+    (candidates ascend, positions ascend within one), so the words' key sets are
+    intersected with binary searches, rarest word first."""
     stride = np.int64(1 << 32)
-    keys: IntArray | None = None
+    per_word = []
     for i, word in enumerate(words):
         owner, pos = _gather(view, fieldname, word, docs)
-        k = np.unique(owner * stride + (pos - i + len(words)))
-        keys = k if keys is None else np.intersect1d(keys, k, assume_unique=True)
+        per_word.append(owner * stride + (pos - i + len(words)))
+    per_word.sort(key=len)
+    keys = per_word[0]
+    for other in per_word[1:]:
         if not len(keys):
-            return docs[:0]
-    assert keys is not None
-    found: IntArray = docs[np.unique(keys // stride)]
+            break
+        at = np.minimum(np.searchsorted(other, keys), len(other) - 1)
+        keys = keys[other[at] == keys]
+    owners = keys // stride
+    if not len(owners):
+        return docs[:0]
+    first = np.concatenate(([True], owners[1:] != owners[:-1]))
+    found: IntArray = docs[owners[first]]
     return found
 
 
