@@ -474,3 +474,31 @@ def test_many_bad_records_are_summarised_on_the_terminal(tmp_path: Path) -> None
     _, data, _ = run_build(str(root), "--index", str(tmp_path / "ix2"))
     assert len(data["problems"]) == 100  # type: ignore[arg-type]
     assert data["problem_kinds"] == {"invalid JSON": 60, "not a JSON object but an array": 40}
+
+
+def test_disk_full_in_the_worker_processes_is_one_line_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build of 2,000+ records writes its segments in worker processes (forked: they
+    inherit the failing write)."""
+    root = tmp_path / "c"
+    write_jsonl(root / "w.jsonl", [{"id": "w0", "title": "t", "body": "b"}])
+    index = tmp_path / "ix"
+    run_build(str(root), "--index", str(index))
+    before_files = index_files(index)
+    write_jsonl(root / "big.jsonl", [{"id": f"b{i}", "title": f"t{i}", "body": "words " * 20}
+                                     for i in range(2500)])
+    parent, real_write = os.getpid(), StructFile.write
+
+    def full_in_workers(self: StructFile, data: bytes) -> Any:
+        if os.getpid() != parent:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(self, data)
+
+    monkeypatch.setattr(StructFile, "write", full_in_workers)
+    result = CliRunner().invoke(main, ["build", str(root), "--index", str(index)])
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"searcher: cannot write the index at {index} (No space "
+                                    "left on device)")
+    assert ids(index) == {"w0"}
+    assert index_files(index) == before_files

@@ -77,16 +77,21 @@ class ParallelWriter:
                 _put(self._jobs, None, self._workers)
             segments: list[tuple[int, Any]] = []
             errors: list[str] = []
+            os_error: OSError | None = None
             done = 0
             for _ in self._workers:
                 wid, segment, count, error = _get(self._results, self._workers)
-                if error:
+                if isinstance(error, tuple):  # the OS refused a write (disk full...)
+                    os_error = OSError(*error)
+                elif error:
                     errors.append(error)
                 elif segment is not None:
                     segments.append((wid, segment))
                     done += count
             for p in self._workers:
                 p.join()
+            if os_error is not None:
+                raise os_error
             if errors:
                 raise RuntimeError("an index worker failed:\n" + "\n".join(errors))
             if done != self._sent:
@@ -161,6 +166,7 @@ def _worker(ix_dir: str, indexname: str, limitmb: int, jobs: Any, results: Any,
     _die_with_parent(parent_pid)
     _drop_inherited_lock(f"{indexname}_WRITELOCK")
     writer = None
+    finished = False  # the parent's end-of-jobs sentinel was received
     try:
         ix = whoosh_index.open_dir(ix_dir, indexname=indexname)
         writer = FastSegmentWriter(ix, _lk=False, limitmb=limitmb)
@@ -170,6 +176,7 @@ def _worker(ix_dir: str, indexname: str, limitmb: int, jobs: Any, results: Any,
             except queue.Empty:
                 continue
             if batch is None:
+                finished = True
                 break
             for doc in batch:
                 writer.add_document(**doc)
@@ -180,11 +187,19 @@ def _worker(ix_dir: str, indexname: str, limitmb: int, jobs: Any, results: Any,
             writer._close_segment()
             segment = None
         results.put((wid, segment, count, None))
-    except BaseException:  # report everything; the parent decides
+    except BaseException as e:  # report everything; the parent decides
         if writer is not None:
             with contextlib.suppress(Exception):
                 writer.pool.cleanup()
-        results.put((wid, None, 0, traceback.format_exc()))
+        error: Any = traceback.format_exc()
+        if isinstance(e, OSError) and e.errno is not None:
+            error = (e.errno, e.strerror or str(e))
+        # Keep taking (and dropping) jobs until the parent's sentinel, so that the
+        # parent never blocks on a full queue; it reads the error once it is done.
+        while not finished and not isinstance(e, (KeyboardInterrupt, SystemExit)):
+            with contextlib.suppress(queue.Empty):
+                finished = jobs.get(timeout=1.0) is None
+        results.put((wid, None, 0, error))
 
 
 def _alive_or_raise(workers: list[Any]) -> None:
