@@ -4,6 +4,7 @@ never leaves the index unreadable, and keeps the index what a fresh rebuild woul
 from __future__ import annotations
 
 import errno
+import gzip
 import json
 import os
 import random
@@ -17,6 +18,7 @@ from whoosh.filedb.structfile import StructFile
 
 from searcher import formats, schema
 from searcher.cli import main
+from searcher.formats import base
 from searcher.storage import IndexDir
 from searcher.storage import check as check_index
 from searcher.update import CUT_KIND, MAX_ARTICLE_CHARS
@@ -502,3 +504,26 @@ def test_disk_full_in_the_worker_processes_is_one_line_too(
                                     "left on device)")
     assert ids(index) == {"w0"}
     assert index_files(index) == before_files
+
+
+def test_files_and_lines_past_the_size_caps_are_reported_not_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(base, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(base, "MAX_LINE_BYTES", 5_000)
+    root = tmp_path / "c"
+    root.mkdir()
+    with gzip.open(root / "bomb.txt.gz", "wb") as f:  # 30 bytes compressed, 1 MB inflated
+        f.write(b"Title\n\n" + b"a" * 1_000_000)
+    (root / "small.txt").write_text("Small one\n\nA small body.\n")
+    long_line = json.dumps({"id": "long", "title": "t", "body": "x" * 20_000})
+    (root / "w.jsonl").write_text(json.dumps({"id": "w1", "title": "t", "body": "b"}) + "\n"
+                                  + long_line + "\n"
+                                  + json.dumps({"id": "w3", "title": "t", "body": "b"}) + "\n")
+    code, data, _ = run_build(str(root), "--index", str(tmp_path / "ix"))
+    assert code == 0
+    assert ids(tmp_path / "ix") == {"small.txt", "w1", "w3"}
+    problems = {(p["path"], p["line"]): p["message"] for p in data["problems"]}  # type: ignore[attr-defined]
+    assert problems == {
+        ("bomb.txt.gz", None): "larger than 0 MB, the limit for a file read whole: not read "
+                               "(split it, or use JSON Lines)",
+        ("w.jsonl", 2): "line longer than 0 MB: skipped"}

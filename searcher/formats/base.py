@@ -13,6 +13,7 @@ import gzip
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..models import Article, Decision, Problem
 
@@ -37,15 +38,37 @@ class UnreadableFile(Exception):
     """The whole file is skipped; the message says why in a few words."""
 
 
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a file read whole (not JSON Lines), gunzipped
+MAX_LINE_BYTES = 64 * 1024 * 1024  # one line of a JSON Lines file
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped if its name ends in .gz."""
+    """The file's bytes, gunzipped if its name ends in .gz; UnreadableFile past
+    MAX_FILE_BYTES (a gzip bomb or a huge file never fills the memory)."""
     try:
-        if path.suffix == ".gz":
-            with gzip.open(path, "rb") as f:
-                return f.read()
-        return path.read_bytes()
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rb") as f:
+            data: bytes = f.read(MAX_FILE_BYTES + 1)
     except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
         raise UnreadableFile(f"cannot read: {getattr(e, 'strerror', None) or e}") from e
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile(f"larger than {MAX_FILE_BYTES >> 20} MB, the limit for a file "
+                             "read whole: not read (split it, or use JSON Lines)")
+    return data
+
+
+def _capped_lines(f: Any) -> Iterator[bytes | None]:
+    """The file's lines; None for a line longer than MAX_LINE_BYTES (skipped unread)."""
+    while True:
+        raw = f.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield raw
 
 
 def decode(data: bytes, source: Source) -> tuple[str, list[Problem]]:
@@ -82,7 +105,12 @@ def iter_lines(source: Source) -> Iterator[tuple[int, str, list[Problem]]]:
     opener = gzip.open if source.path.suffix == ".gz" else open
     try:
         with opener(source.path, "rb") as f:
-            for number, raw in enumerate(f, start=1):
+            for number, raw in enumerate(_capped_lines(f), start=1):
+                if raw is None:
+                    yield number, "", [Problem(source.name, f"line longer than "
+                                               f"{MAX_LINE_BYTES >> 20} MB: skipped",
+                                               line=number)]
+                    continue
                 if b"\x00" in raw:
                     if number == 1:
                         raise UnreadableFile("binary file (contains NUL bytes)")
