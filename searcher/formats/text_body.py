@@ -11,7 +11,10 @@ from . import text_lines as tl
 from .text_page import Page, is_meta, next_nonblank
 
 POLL_MAX_LINES = 15  # a poll block ends ("Completing this poll...") within this many lines
-LINK_RUN_MIN = 3  # this many short non-sentence lines in a row are a list of links
+LINK_RUN_MIN = 3
+RESUME_MAX_LINKS = 12  # a links box inside an article has at most this many lines
+RESUME_MIN_WORDS = 12  # this many short non-sentence lines in a row are a list of links
+_PAPER_CAPS = re.compile(r"[A-Z][A-Z.&'-]+(?: [A-Z][A-Z.&'-]+)+")  # ASSOCIATED PRESS
 _REPORTING = re.compile(r"^\(?(?:reporting|writing|additional reporting)\s+by\b", re.IGNORECASE)
 
 
@@ -101,22 +104,25 @@ def read_body(page: Page, lines: list[str], start: int) -> None:
 
 
 def _resumes(lines: list[str], i: int) -> int | None:
-    """Where the article resumes after a links heading at i-1: within three short lines,
-    two prose lines in a row (a box of related links set inside the article); else None."""
+    """Where the article resumes after a links heading at i-1: after at most
+    RESUME_MAX_LINKS short lines, two long prose lines in a row (a box of related links
+    set inside the article); else None (the heading ends the article)."""
     short = 0
     j = next_nonblank(lines, i)
     while j < len(lines):
         line = lines[j]
         nxt = next_nonblank(lines, j + 1)
-        if tl.is_prose(line) and not is_meta(line):
-            if nxt < len(lines) and tl.is_prose(lines[nxt]) and not is_meta(lines[nxt]):
-                return j
-            return None
+        if _long_prose(line):
+            return j if nxt < len(lines) and _long_prose(lines[nxt]) else None
         short += 1
-        if short > 3 or tl.is_copyright_line(line):
+        if short > RESUME_MAX_LINKS or tl.is_copyright_line(line) or tl.ends_article(line):
             return None
         j = nxt
     return None
+
+
+def _long_prose(line: str) -> bool:
+    return tl.is_prose(line) and len(line.split()) >= RESUME_MIN_WORDS and not is_meta(line)
 
 
 def _read_trailing_metadata(page: Page, lines: list[str], i: int) -> None:
@@ -162,21 +168,26 @@ def _cut(page: Page, lines: list[str], index: int) -> None:
 
 
 def drop_link_runs(page: Page) -> None:
-    """Remove runs of LINK_RUN_MIN+ short non-sentence lines (blank lines between allowed)."""
+    """Remove runs of LINK_RUN_MIN+ lines that read like other pages' headlines (blank
+    lines between allowed), unless the run follows a line ending in ':' (a list the
+    article introduces)."""
     kept: list[tuple[int, str]] = []
     run: list[tuple[int, str]] = []
 
     def settle() -> None:
-        if len([r for r in run if r[0] >= 0]) >= LINK_RUN_MIN:
-            for index, line in run:
-                if index >= 0:
-                    page.drop(tl.RELATED, index, line)
+        lines = [r for r in run if r[0] >= 0]
+        headlines = sum(len(line.split()) >= 3 for _, line in lines)  # not a list of names
+        before = next((line for index, line in reversed(kept) if index >= 0), "")
+        if headlines >= LINK_RUN_MIN and not before.endswith(":"):
+            for index, line in lines:
+                page.drop(tl.RELATED, index, line)
+            kept.extend(r for r in run if r[0] < 0)
         else:
             kept.extend(run)
         run.clear()
 
     for item in page.kept:
-        if item[0] < 0 or tl.is_headline_like(item[1]):
+        if item[0] < 0 or tl.is_link_text(item[1]):
             run.append(item)
         else:
             settle()
@@ -196,9 +207,9 @@ def read_sign_off(page: Page) -> None:
         if names:
             page.authors = page.authors or names
         elif len(real) >= 2 and tl.is_headline_like(line) and len(line.split()) <= 5 and (
-                tl.sign_off(page.kept[real[-2]][1]) or line.isupper()):
+                tl.sign_off(page.kept[real[-2]][1]) or _PAPER_CAPS.fullmatch(line)):
             page.early_holder = page.early_holder or line.title()
-        elif _REPORTING.match(line) or (line.isupper() and len(line.split()) <= 4):
+        elif _REPORTING.match(line) or (_PAPER_CAPS.fullmatch(line) and len(line.split()) <= 4):
             break
         else:
             return

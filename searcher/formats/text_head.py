@@ -11,6 +11,14 @@ from . import text_lines as tl
 from .text_page import Page, is_meta, next_nonblank
 
 DECK_MIN_WORDS = 5
+_MONTH_OR_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+                            r"nov|dec)[a-z]*\b", re.IGNORECASE)
+_NEWS_WORDS = {"news", "times", "post", "daily", "herald", "journal", "press", "tribune",
+               "gazette", "magazine", "blog", "online", "network", "media", "tv", "radio",
+               "wire", "today", "express", "mail", "guardian", "telegraph", "independent",
+               "observer", "weekly", "insider", "monitor", "chronicle", "reporter", "sun",
+               "mirror", "standard", "examiner", "register", "bulletin", "dispatch", "courier",
+               "inquirer", "times-picayune", "newsweek", "review", "report", "channel"}
 _SITE_SUFFIX = re.compile(r"^(?P<head>.{12,}?)\s+(?P<sep>\||-|–|—|::|·|•)\s+(?P<site>[^|]{2,40})$")
 
 
@@ -38,22 +46,31 @@ def read_title(page: Page, lines: list[str]) -> int:
                     and not title.endswith((*".!?:;", "”", '"')) and not second.endswith(".")
                     and len(title) + len(second) < tl.TITLE_MAX_CHARS):
                 title, end = f"{title} {second}", end + 1  # a headline broken over two lines
-            page.title = _without_site_name(page, i, title)
+            page.title = _without_site_name(page, i, title, lines)
             return end
     return len(lines)
 
 
-def _without_site_name(page: Page, index: int, title: str) -> str:
+def _without_site_name(page: Page, index: int, title: str, lines: list[str]) -> str:
+    """The title without a trailing site name. After ``|`` any short tail is one; after
+    a dash (``Title - An Introduction`` is common) only a tail that looks like a
+    publication (a domain, a news word, an acronym) or that the page repeats in a
+    short line (its footer, a sign-off). Never a date."""
     m = _SITE_SUFFIX.match(title)
     if not m:
         return title
     site, head = m["site"].strip(), m["head"].strip()
     words = site.split()
-    if site.endswith(tuple(".!?")) or len(head.split()) < 3:
+    if site.endswith(tuple(".!?")) or len(head.split()) < 3 or len(words) > 5 or (
+            DATE_SHAPE.search(site) or _MONTH_OR_YEAR.search(site)):
         return title
-    if (m["sep"] == "|" and len(words) <= 5) or (len(words) <= 4 and all(
-            w[:1].isupper() or w[:1].isdigit() for w in words)) or re.search(
-            r"\w\.(?:com|org|net|co\.uk|news)\b", site):
+    domain = re.search(r"\w\.(?:com|org|net|co\.uk|news|ca|au|in)\b", site, re.IGNORECASE)
+    looks_like_site = bool(domain) or bool(_NEWS_WORDS & {w.casefold() for w in words}) or (
+        len(words) == 1 and site.isupper() and 2 <= len(site) <= 6)
+    repeated = any(site in line and len(line.split()) <= 12 and line != lines[index]
+                   for line in lines if line)
+    if m["sep"] == "|" or looks_like_site or (repeated and all(
+            w[:1].isupper() or w[:1].isdigit() for w in words)):
         page.drop("site name dropped from title", index, m["sep"] + " " + site)
         return head
     return title
@@ -65,8 +82,11 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
     first_prose = _first_prose(lines, start)
     if first_prose is None:
         return start
-    explicit_byline = any(tl.byline(line) or tl.is_byline_word(line)
-                          for line in lines[start:first_prose] if line)
+    zone = [line for line in lines[start:first_prose] if line]
+    if zone and not any(is_meta(line) or tl.is_byline_word(line) or tl.is_date_label(line)
+                        for line in zone):
+        return start  # nothing page-like before the prose: those lines are the article's
+    explicit_byline = any(tl.byline(line) or tl.is_byline_word(line) for line in zone)
     deck_kept = False
     i = start
     while i < first_prose:

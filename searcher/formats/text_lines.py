@@ -53,7 +53,8 @@ _END_OF_ARTICLE = re.compile(
     r"sponsored (content|stories|links)|what to read next|up next|read next|recent posts|"
     r"(\d+ )?comments?|top picks|also on the web|from around the web|suggested for you|"
     r"don'?t miss( this)?|join the conversation|conversations|post navigation|"
-    r"comments powered by disqus|powered by livefyre|explore further|related content")
+    r"comments powered by disqus|powered by livefyre|explore further|related content|"
+    r"related topics")
 _READER_PROMPT = re.compile(
     r"^(?:\W*)(?:"
     r"click here\b|tap here\b|"
@@ -84,10 +85,11 @@ _NEWSLETTER = re.compile(
     r"^(?:newsletter signup|see our privacy notice|we have more newsletters)",
     re.IGNORECASE)
 _DONATION = re.compile(
-    r"\b(?:please (?:consider )?(?:donating|making a donation|supporting (?:us|our))|"
-    r"donate (?:now|today|here)|(?:support|help) (?:us|our (?:work|journalism|reporting|"
-    r"mission|site))|become a (?:patron|member|supporter)|patreon|paypal|subscribestar|"
-    r"chip in|tip jar|make a (?:tax-deductible )?donation)\b", re.IGNORECASE)
+    r"\b(?:please (?:consider )?(?:donating|making a donation)|donate (?:now|today|here)|"
+    r"become a (?:patron|paying member|supporter)|patreon|paypal|subscribestar|chip in|"
+    r"tip jar|make a (?:tax-deductible )?donation)\b|"
+    r"\bsupport (?:us|our (?:work|journalism|reporting|mission|site))\b"
+    r"(?=.*(?:donat|contribut|subscri|member|patreon|paypal|[$€£]))", re.IGNORECASE)
 _YOU = re.compile(r"\b(?:you|your|please|our|us|here|free)\b", re.IGNORECASE)
 _LEGAL = re.compile(
     r"may not be (?:published|reproduced|redistributed|copied)|subject to copyright|"
@@ -118,9 +120,12 @@ _CREDIT_PREFIX = re.compile(
     re.IGNORECASE)
 _CREDIT_WORDS = {"Images", "Image", "Photo", "Photos", "Photography", "Pictures", "AP", "AFP",
                  "EPA", "Reuters", "Getty", "Shutterstock", "iStock", "Alamy", "Bloomberg",
-                 "Xinhua", "Pool", "Handout", "Wire", "REUTERS", "Shutterstock.com"}
+                 "Xinhua", "REUTERS", "Shutterstock.com"}
 _CREDIT_GLUE = {"via", "by", "for", "of", "the", "and", "file", "staff", "photo", "photos",
                 "image", "images", "handout", "pool", "courtesy"}
+_CREDIT_HINT = re.compile(r"\b(?:photo|file|credit|image|courtesy|pictures?)\b", re.IGNORECASE)
+_NAME_SLASH = re.compile(r"[A-Z][\w.'-]*(?:/[A-Z][\w.'-]*)+")
+_CODEISH = re.compile(r"[{}();=<>`\[\]\\]|::|https?://|\w\.\w+\(|^\W*[-*+] ")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 NAME_PARTICLES = {"de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "al"}
 _ROLE_WORDS = {"writer", "staff", "reporter", "correspondent", "editor", "contributor",
@@ -239,7 +244,9 @@ def is_credit(line: str) -> bool:
     if (_CREDIT_PREFIX.match(line) and len(words) <= 30) or _CAPTION_CREDIT.search(line):
         return True
     if line.startswith("(") and line.endswith(")") and len(words) <= 8 \
-            and not any(c in line[1:-1] for c in "().!?"):
+            and not any(c in line[1:-1] for c in "().!?") and (
+                _CREDIT_HINT.search(line) or all(w[:1].isupper() or w.casefold() in _CREDIT_GLUE
+                                                 for w in line[1:-1].split())):
         return True  # "(The Associated Press)", "(Oregonian file photo)"
     if len(words) > 12 or len(line) > 120 or line.endswith((".", "!", "?", ";", ",")):
         return False
@@ -247,8 +254,8 @@ def is_credit(line: str) -> bool:
     if not all(w.casefold() in _CREDIT_GLUE or not any(c.isalpha() for c in w)
                or any(c.isupper() for c in w) for w in bare):
         return False
-    return bool(_CREDIT_WORDS & {p for w in bare for p in w.split("/")}) or bool(
-        re.search(r"\w/\w", line))
+    return bool(_CREDIT_WORDS & {p for w in bare for p in w.split("/")}) or (
+        len(bare) >= 2 and any(_NAME_SLASH.fullmatch(w) for w in bare))  # "AP Photo/Evan Vucci"
 
 
 def names_in(text: str) -> tuple[str, ...] | None:
@@ -357,3 +364,11 @@ def is_prose(line: str) -> bool:
 def is_headline_like(line: str) -> bool:
     """A short line that does not end like a sentence: a link, heading or label."""
     return not is_prose(line) and len(line.split()) <= 20
+
+
+def is_link_text(line: str) -> bool:
+    """A line that can be another page's headline in a list of links: short, no sentence
+    end, starting with a capital, digit or quote, and no code or URL in it (lists of
+    commits, code and addresses are article text)."""
+    return (is_headline_like(line) and not _CODEISH.search(line)
+            and (line[:1].isupper() or line[:1].isdigit() or line[:1] in "\"'“‘«»›"))
