@@ -322,7 +322,7 @@ def _allowed(view: IndexView, filt: Any, mask: Any) -> Any:
             found &= ex.run(filt).mask
         if mask is not None:
             found &= ~ex.run(mask).mask
-        if len(view.memo) > 256:  # bounded: a long session with many filters
+        if len(view.memo) > 64:  # bounded: a long session with many filters (1 MB each at 1M)
             view.memo.clear()
         view.memo[key] = found
     return found

@@ -275,3 +275,16 @@ def test_explain_breaks_a_score_into_its_clauses_and_terms(small: Path) -> None:
         parts = leaves(tree)
         assert parts and all(p["term"]["score"] == pytest.approx(p["score"]) for p in parts)
         assert all(p["term"]["idf"] > 0 and p["term"]["k1"] > 0 for p in parts)
+
+
+def test_only_recurring_leaves_are_kept_during_a_query(small: Path) -> None:
+    """Memory per query stays bounded: a wide OR (an expansion) keeps no leaf arrays;
+    the all-words clause's words are computed once and shared."""
+    with open_index(small) as ix:
+        view = ix._engine()
+        wide = wq.Or([wq.Term("body", t) for t in ("oil", "prices", "crude", "gas", "gold")])
+        ex = Executor(view)
+        assert ex.run(wide).total > 0 and not ex._leaves
+        ex = Executor(view)
+        ex.run(parse_query("oil prices", view.searcher.reader()).query)
+        assert len(ex._leaves) == 4  # two words in title and body, each used twice

@@ -53,11 +53,17 @@ class Executor:
         self.view = view
         self.scored = scored
         self._leaves: dict[Any, Match] = {}
+        self._repeated: set[Any] | None = None
 
     def run(self, q: Any) -> Match:
+        if self._repeated is None:  # the first (outermost) call: which leaves recur
+            seen: set[Any] = set()
+            self._repeated = set()
+            for key in _leaf_keys(q):
+                (self._repeated if key in seen else seen).add(key)
         kind = type(q)
         if kind is wq.Term:
-            return self._memo(("term", q.fieldname, q.text, q.boost), lambda: self._term(q))
+            return self._memo(_term_key(q), lambda: self._term(q))
         if kind is wq.Or or kind is wq.And:
             return self._compound(q, kind is wq.And)
         if kind is wq.AndNot:
@@ -87,9 +93,14 @@ class Executor:
     # ---------------------------------------------------------------- helpers
 
     def _memo(self, key: Any, compute: Any) -> Match:
+        """A leaf's result, kept for the query only if the leaf recurs in it (the
+        all-words clause repeats every word): one leaf's arrays are ~9 bytes per
+        document, so a 64-word expansion must not hold all of them at once."""
         found = self._leaves.get(key)
         if found is None:
-            found = self._leaves[key] = compute()
+            found = compute()
+            if self._repeated is not None and key in self._repeated:
+                self._leaves[key] = found
         return found
 
     def _empty(self) -> Match:
@@ -197,15 +208,21 @@ class Executor:
             return self._empty()
         if len(subs) == 1:  # Whoosh drops the boost of a one-clause group
             return self.run(subs[0])
-        parts = [self.run(s) for s in subs]
-        reduce = np.logical_and if intersect else np.logical_or
-        mask = reduce.reduce([p.mask for p in parts])
-        if not self.scored:
+        # One child at a time into the accumulators: peak memory does not grow with
+        # the number of clauses.
+        mask = np.zeros(self.view.n, np.bool_) if not intersect else self.view.live.copy()
+        score = np.zeros(self.view.n) if self.scored else None
+        for sub in subs:
+            part = self.run(sub)
+            if intersect:
+                mask &= part.mask
+            else:
+                mask |= part.mask
+            if score is not None:
+                assert part.score is not None
+                score += part.score
+        if score is None:
             return Match(mask, None)
-        score = np.zeros(self.view.n)
-        for p in parts:
-            assert p.score is not None
-            score += p.score
         if intersect:
             score[~mask] = 0.0
         if q.boost != 1.0:
@@ -226,6 +243,26 @@ class Executor:
             m.next()
         mask &= view.live
         return Match(mask, score)
+
+
+def _term_key(q: Any) -> tuple[Any, ...]:
+    return ("term", q.fieldname, q.text, q.boost)
+
+
+def _leaf_keys(q: Any) -> list[Any]:
+    """The memo keys of the query's term leaves, one per occurrence."""
+    kind = type(q)
+    if kind is wq.Term:
+        return [_term_key(q)]
+    if kind is wq.Phrase:
+        return [_term_key(wq.Term(q.fieldname, w)) for w in q.words]
+    if kind is SpanNear2:
+        return [k for sub in q.qs for k in _leaf_keys(sub)]
+    if kind in (wq.And, wq.Or):
+        return [k for sub in q.subqueries for k in _leaf_keys(sub)]
+    if kind in (wq.AndNot, wq.AndMaybe):
+        return _leaf_keys(q.a) + _leaf_keys(q.b)
+    return []
 
 
 def _as_long(value: Any) -> int | None:
