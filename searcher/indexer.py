@@ -97,7 +97,7 @@ def build_index(
             raise
         finally:
             idx.clean(ix)  # partial files of a failed build, orphans of a killed one
-        documents = idx.open().doc_count()
+        documents = ix.doc_count()  # of the newest commit (Whoosh reads its TOC again)
 
     return BuildReport(
         index=str(idx.path),

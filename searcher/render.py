@@ -101,6 +101,7 @@ def build_summary(report: BuildReport) -> RenderableType:
         ("deleted", f"{report.deleted:,}"),
         ("unchanged", f"{report.unchanged:,}"),
         ("skipped (errors)", f"{report.skipped:,}"),
+        *([("kept (record malformed now)", f"{report.kept:,}")] if report.kept else []),
         ("documents in index", f"{report.documents:,}"),
         ("files read / unchanged / deleted", f"{report.files_read:,} / "
          f"{report.files_unchanged:,} / {report.files_deleted:,}"),

@@ -92,7 +92,7 @@ def single_copy_ids(corpus: dict[str, Any]) -> set[str]:
     return {aid for aid, n in seen.items() if n == 1}
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(states=st.lists(state, min_size=2, max_size=3))
 def test_incremental_builds_hold_what_a_rebuild_holds(tmp_path_factory: Any,
