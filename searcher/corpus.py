@@ -138,7 +138,13 @@ def _walk(root: Path, skip: tuple[int, int] | None,
     """(path, name relative to root) of every non-hidden file, following symlinked
     folders, each real folder once."""
     visited: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename or root)
+        rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+        problems.append(Problem(safe_name(rel), f"cannot read folder: {error.strerror or error}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
         folder = Path(dirpath)
         identity = _identity(folder)
         if identity is None or identity == skip or _is_index(filenames):

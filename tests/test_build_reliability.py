@@ -527,3 +527,22 @@ def test_files_and_lines_past_the_size_caps_are_reported_not_read(
         ("bomb.txt.gz", None): "larger than 0 MB, the limit for a file read whole: not read "
                                "(split it, or use JSON Lines)",
         ("w.jsonl", 2): "line longer than 0 MB: skipped"}
+
+
+def test_a_folder_that_cannot_be_read_is_reported(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "c"
+    write_jsonl(root / "ok" / "w.jsonl", [{"id": "w1", "title": "t", "body": "b"}])
+    (root / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if str(path).endswith("locked"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, data, _ = run_build(str(root), "--index", str(tmp_path / "ix"))
+    assert code == 0 and data["documents"] == 1
+    assert {"path": "locked", "line": None, "skipped": True,
+            "message": "cannot read folder: Permission denied"} in data["problems"]  # type: ignore[operator]
