@@ -156,6 +156,9 @@ class Executor:
         view = self.view
         if q.fieldname in (None, "", "*"):
             return self._constant(view.live.copy(), q.boost)
+        lengths = view.lengths(q.fieldname) if q.fieldname in view.schema else None
+        if lengths is not None:  # a document has terms in the field iff its length is > 0
+            return self._constant(lengths != 0, q.boost)
         mask = np.zeros(view.n, np.bool_)
         if q.fieldname in view.schema:
             reader = view.searcher.reader()
