@@ -440,3 +440,15 @@ def test_build_summary_counts_decisions_per_kind(tmp_path: Path) -> None:
     assert decisions["author text trimmed"] >= 1
     text = runner.invoke(main, ["build", str(corpus), "--index", str(tmp_path / "ix2")])
     assert "reader decisions" in text.output and "truncation marker removed" in text.output
+
+
+@pytest.mark.parametrize("last", [
+    "The company will send a newsletter to customers next week.",
+    "He said he would subscribe to the plan only if it passed.",
+    "Subscribers can read the full report on Monday.",
+])
+def test_an_article_sentence_that_mentions_furniture_words_stays(last: str) -> None:
+    from searcher.formats.html_body import drop_trailing_furniture
+
+    assert drop_trailing_furniture(f"First paragraph.\n{last}", set()) == (
+        f"First paragraph.\n{last}", [])

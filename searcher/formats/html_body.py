@@ -39,7 +39,8 @@ _FURNITURE_LINE = re.compile(
     r"|read (?:this|more|the full)|watch)\b.{0,150}"
     r"|(?:(?:facebook|twitter|instagram|youtube|linkedin|whatsapp|pinterest|koo|app|email"
     r"|print|share)\s*)+"
-    r"|.{0,150}\b(?:newsletter|promotional content|inbox)\b.{0,150})$",
+    r"|(?:get|join|receive|you (?:may|will|can)|want|don't miss|never miss)\b.{0,120}"
+    r"\b(?:newsletter|promotional content|inbox)\b.{0,120})$",
     re.IGNORECASE)
 
 
