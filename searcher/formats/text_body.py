@@ -18,34 +18,25 @@ _PAPER_CAPS = re.compile(r"[A-Z][A-Z.&'-]+(?: [A-Z][A-Z.&'-]+)+")  # ASSOCIATED 
 _REPORTING = re.compile(r"^\(?(?:reporting|writing|additional reporting)\s+by\b", re.IGNORECASE)
 
 
-def _prose_after(lines: list[str]) -> list[bool]:
-    """For each line: whether a prose line (not furniture) comes later in the page."""
-    flags = [False] * len(lines)
-    seen = False
-    for j in range(len(lines) - 1, -1, -1):
-        flags[j] = seen
-        line = lines[j]
+def _prose_follows(lines: list[str], i: int) -> bool:
+    """Whether a prose line (not furniture) comes after line i (scans to the first one)."""
+    for line in lines[i + 1:]:
         if line and tl.is_prose(line) and not tl.furniture(line) \
                 and not tl.is_copyright_line(line):
-            seen = True
-    return flags
+            return True
+    return False
 
 
-def _only_furniture_after(lines: list[str]) -> list[bool]:
-    """For each line: whether only blank lines, navigation and the end of the article follow."""
-    flags = [True] * len(lines)
-    for j in range(len(lines) - 2, -1, -1):
-        line = lines[j + 1]
+def _only_furniture_follows(lines: list[str], i: int) -> bool:
+    """Whether only blank lines and navigation follow line i up to the end of the article."""
+    for line in lines[i + 1:]:
         if not line or (tl.is_boilerplate(line) and not tl.ends_article(line)):
-            flags[j] = flags[j + 1]
-        else:
-            flags[j] = tl.ends_article(line)
-    return flags
+            continue
+        return tl.ends_article(line)
+    return True
 
 
 def read_body(page: Page, lines: list[str], start: int) -> None:
-    prose_after = _prose_after(lines)
-    last = _only_furniture_after(lines)
     in_poll = poll_ended = False
     after_read_more = False
     i = start
@@ -67,7 +58,7 @@ def read_body(page: Page, lines: list[str], start: int) -> None:
             page.drop(tl.POLL, i - 1, line)
             continue
         if tl.is_copyright_line(line):
-            if started and not prose_after[i - 1]:
+            if started and not _prose_follows(lines, i - 1):
                 page.footer_holder = tl.copyright_holder(line)
                 _cut(page, lines, i - 1)
                 return
@@ -85,7 +76,7 @@ def read_body(page: Page, lines: list[str], start: int) -> None:
             i = resume
             continue
         tag = tl.tag_line(line)
-        if tag and (not tag[1] or last[i - 1]):
+        if tag and (not tag[1] or _only_furniture_follows(lines, i - 1)):
             page.tag_texts.append(tag[0])
             continue
         if tl.is_tag_heading(line):

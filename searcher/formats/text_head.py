@@ -133,14 +133,21 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
 def _first_prose(lines: list[str], start: int) -> int | None:
     """Where the body starts: the first prose line with no byline or date line between it
     and the next prose line (a caption or deck above the byline is not the body), else
-    the first prose line, else None."""
-    candidates = [i for i in range(start, len(lines)) if lines[i]
-                  and tl.is_prose(lines[i]) and not is_meta(lines[i])]
-    for n, i in enumerate(candidates):
-        stop = candidates[n + 1] if n + 1 < len(candidates) else len(lines)
-        if not any(_is_header_meta(line) for line in lines[i + 1:stop] if line):
-            return i
-    return candidates[0] if candidates else None
+    the first prose line, else None. Scans only as far as it must."""
+    first: int | None = None
+    current: int | None = None  # the candidate being checked
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if not line:
+            continue
+        if tl.is_prose(line) and not is_meta(line):
+            if current is not None:
+                return current  # no byline or date between it and this prose line
+            current = i
+            first = i if first is None else first
+        elif current is not None and _is_header_meta(line):
+            current = None  # a caption or deck above the byline
+    return current if current is not None else first
 
 
 def _is_header_meta(line: str) -> bool:

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from ..dates import DATE_SHAPE, parse_prose_date
 
 TITLE_MAX_CHARS = 300
+# Each line is classified by several passes (header, body, footer flags): remember the
+# answers for the lines of one page, so a page costs one classification per line.
+CACHE_LINES = 8192
 TAG_LINE_MAX_WORDS = 60
 PROMPT_MAX_WORDS = 40  # a reader-addressed prompt longer than this is prose, kept
 
@@ -158,6 +162,7 @@ def _normalise(line: str) -> str:
     return line.casefold().strip(" \t:»›>→←….!*-–—|•·[]()+").strip()
 
 
+@lru_cache(maxsize=CACHE_LINES)
 def is_boilerplate(line: str) -> bool:
     """Whether a whole line is page furniture (navigation or a links-section heading)."""
     norm = _normalise(line)
@@ -169,6 +174,7 @@ def ends_article(line: str) -> bool:
     return bool(_END_OF_ARTICLE.fullmatch(_normalise(line))) or is_copyright_line(line)
 
 
+@lru_cache(maxsize=CACHE_LINES)
 def furniture(line: str) -> str | None:
     """The Decision kind if this whole line is page furniture addressed to the reader."""
     words = len(line.split())
@@ -177,7 +183,7 @@ def furniture(line: str) -> str | None:
     bare = _URL.sub(" ", line).split()
     if len(bare) < words and (not bare or is_boilerplate(" ".join(bare))):
         return BOILERPLATE  # a URL alone, "Permalink https://..."
-    if words >= 4 and sum(map(is_boilerplate, line.split())) >= 0.75 * words:
+    if 4 <= words <= 15 and sum(map(is_boilerplate, line.split())) >= 0.75 * words:
         return BOILERPLATE  # "Send Facebook Twitter Whatsapp ..."
     if _LEGAL.search(line) and words <= 80:
         return BOILERPLATE
@@ -208,6 +214,7 @@ def poll_end(line: str) -> bool:
     return bool(_POLL_END.search(line))
 
 
+@lru_cache(maxsize=CACHE_LINES)
 def is_copyright_line(line: str) -> bool:
     """``© Holder``, ``Copyright|(c) 2023 Holder``, or a short line saying All rights reserved."""
     m = _COPYRIGHT.match(line)
@@ -237,6 +244,7 @@ def copyright_holder(line: str) -> str:
     return rest.strip()
 
 
+@lru_cache(maxsize=CACHE_LINES)
 def is_credit(line: str) -> bool:
     """A photo credit or image caption stamp: ``Getty Images``, ``Credit: NASA``,
     ``(AP Photo/Evan Vucci)``, ``Photographer: Mark Elias/Bloomberg``, ``© AFP ...``."""
@@ -258,6 +266,7 @@ def is_credit(line: str) -> bool:
         len(bare) >= 2 and any(_NAME_SLASH.fullmatch(w) for w in bare))  # "AP Photo/Evan Vucci"
 
 
+@lru_cache(maxsize=CACHE_LINES)
 def names_in(text: str) -> tuple[str, ...] | None:
     """People named in a byline's text (``Jane Doe and John Roe``, ``JOHN DOE, Staff
     Writer``, ``Jane Doe | jdoe@paper.com``), or None if it is not a list of names."""
@@ -279,6 +288,7 @@ def names_in(text: str) -> tuple[str, ...] | None:
     return tuple(names) or None
 
 
+@lru_cache(maxsize=CACHE_LINES)
 def byline(line: str) -> tuple[str, ...] | None:
     """Authors from ``By Jane Doe and John Roe`` (a date or role after them is ignored)."""
     m = _BYLINE.match(line)
@@ -301,6 +311,7 @@ def is_byline_word(line: str) -> bool:
     return line.casefold().rstrip(":") in {"by", "words by", "written by"}
 
 
+@lru_cache(maxsize=CACHE_LINES)
 def date_line(line: str) -> tuple[bool, datetime | None]:
     """(is a date line, the publication date it gives if any). ``Updated ...`` stamps
     are date lines that give no publication date; a stamp after the date is ignored."""
@@ -332,6 +343,7 @@ def is_author_label(line: str) -> bool:
     return bool(re.fullmatch(r"(?:author|authors|written by|byline)\s*:?", line, re.IGNORECASE))
 
 
+@lru_cache(maxsize=CACHE_LINES)
 def tag_line(line: str) -> tuple[str, bool] | None:
     """(tag text, needs a colon-less position check) if the line is a tag line."""
     m = _TAG_LABEL.match(line)
