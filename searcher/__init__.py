@@ -20,6 +20,7 @@ from .errors import (
     IndexIncompatibleError,
     IndexLockedError,
     IndexNotFoundError,
+    InvalidArgumentError,
     QuerySyntaxError,
     SearcherError,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexStats",
+    "InvalidArgumentError",
     "Problem",
     "QuerySyntaxError",
     "SearchResults",

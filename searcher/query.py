@@ -64,16 +64,22 @@ Leniency (one rule per case; each repair adds a sentence to ``notes``)
 - Errors (``QuerySyntaxError`` with a 0-based position and a hint): unbalanced
   parentheses with AND/OR, two binary operators in a row, a bad date or date
   range, a range on a non-date field, nesting deeper than :data:`MAX_DEPTH`.
-- Queries longer than :data:`MAX_LEAVES` words search the first ones only.
+- Bounded cost (each cap that bites adds a note): a query longer than
+  :data:`MAX_QUERY_CHARS` characters is an error; only the first :data:`MAX_LEAVES`
+  words, :data:`MAX_EXPANDED_LEAVES` wildcard/fuzzy words (up to
+  :data:`EXPANSION_LIMIT` index words each) and :data:`MAX_PHRASE_LEAVES` phrases
+  (later ones: all their words) are searched; a clause repeated is searched once;
+  expansion itself is bounded (``expansion.py``).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from whoosh import query as wq
@@ -81,6 +87,14 @@ from whoosh.support.charset import accent_map
 
 from .engine.scoring import ALL_WORDS_BOOST, ALL_WORDS_MAX_CLAUSES
 from .errors import InvalidArgumentError, QuerySyntaxError
+from .expansion import (
+    MAX_FUZZY_WORD_LENGTH,
+    MAX_PATTERN_STARS,
+    Matches,
+    match_fuzzy,
+    match_pattern,
+    star_count,
+)
 from .models import QueryTerm
 from .query_dates import DATE_HINT, DATE_TRIM, TICK, date_span, small_int, utc
 from .sanitize import blank_for_query
@@ -111,6 +125,13 @@ MAX_FUZZY_DISTANCE = 2
 MAX_PROXIMITY = 1000
 MAX_LEAVES = 1024
 MAX_DEPTH = 40
+MAX_QUERY_CHARS = 10_000
+"""A longer query is an error: no one types it, and every part of it costs time."""
+MAX_EXPANDED_LEAVES = 8
+"""Wildcard and fuzzy words expanded per query (each reaches up to EXPANSION_LIMIT
+words); later ones are left out with a note."""
+MAX_PHRASE_LEAVES = 64
+"""Phrases checked word by word per query; later ones are searched as all their words."""
 
 FIELD_NAMES: dict[str, str] = {
     "title": TITLE, "body": BODY, "tag": TAGS, "tags": TAGS, "author": AUTHORS,
@@ -348,6 +369,9 @@ class _Parser:
         self.i = 0
         self.depth = 0
         self.leaves = 0
+        self.expanded = 0  # wildcard/fuzzy leaves expanded
+        self.left_out: list[str] = []  # wildcard/fuzzy leaves past MAX_EXPANDED_LEAVES
+        self.phrases = 0
         self.scope = _DEFAULT_SCOPE
 
     def error(self, message: str, pos: int, hint: str = "") -> QuerySyntaxError:
@@ -503,7 +527,9 @@ class _Parser:
         core = raw.rstrip("?.,;:!")
         if "*" in core or "?" in core:
             if not core.strip("*?"):
-                everything = wq.Every() if scope.kind == "text" else wq.Every(scope.fields[0])
+                # id:* is every article (each has an id): no walk over every id term
+                everything = wq.Every() if scope.kind in ("text", "id") \
+                    else wq.Every(scope.fields[0])
                 return _Leaf(everything, filter=filt)
             return self.pattern_leaf(core, raw, label)
         return self.value_leaf(raw, label, filt)
@@ -523,6 +549,17 @@ class _Parser:
         words = tuple(w for w, _s, _e in _TEXT.terms(raw))
         if not words:
             return _Leaf(None)
+        if len(words) > 1:
+            self.phrases += 1
+            if self.phrases > MAX_PHRASE_LEAVES:
+                if self.phrases == MAX_PHRASE_LEAVES + 1:
+                    self.notes.append(f"The query has many phrases: after the first "
+                                      f"{MAX_PHRASE_LEAVES}, each was searched as all of "
+                                      "its words, in any order.")
+                return _Leaf(_or([_and([wq.Term(f, w) for w in words])
+                                  for f in self.scope.fields]),
+                             tuple(QueryTerm(f, "term", label, (w,))
+                                   for f in self.scope.fields for w in words))
         queries, terms = [], []
         for f in self.scope.fields:
             if len(words) == 1:
@@ -552,6 +589,11 @@ class _Parser:
             self.notes.append(f"Fuzzy matching works on single words, so {raw} was searched "
                               "as written.")
             return self.value_leaf(base, label, False)
+        if len(word) > MAX_FUZZY_WORD_LENGTH:
+            self.notes.append(f"Fuzzy matching works on words of at most "
+                              f"{MAX_FUZZY_WORD_LENGTH} characters, so {raw[:40]}… was "
+                              "searched as written.")
+            return self.value_leaf(base, label, scope.kind != "text")
         if not dist_text or "." in dist_text:
             dist = 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
         else:
@@ -561,12 +603,10 @@ class _Parser:
                                   f"so {raw} was searched with {MAX_FUZZY_DISTANCE}.")
                 dist = MAX_FUZZY_DISTANCE
 
-        def matches(lexfield: str) -> Iterator[tuple[str, int]]:
-            for w in self.reader.terms_within(lexfield, word, dist, prefix=FUZZY_PREFIX_LENGTH):
-                w = w.decode("utf-8") if isinstance(w, bytes) else w
-                yield w, self.reader.doc_frequency(lexfield, w)
+        def matches(lexfield: str) -> Matches:
+            return match_fuzzy(self.reader, lexfield, word, dist, FUZZY_PREFIX_LENGTH)
 
-        return self.expanded_leaf("fuzzy", matches, label)
+        return self.expanded_leaf("fuzzy", matches, label, raw)
 
     def pattern_leaf(self, core: str, raw: str, label: str) -> _Leaf:
         scope = self.scope
@@ -583,52 +623,64 @@ class _Parser:
                 return _Leaf(wq.NullQuery)
             return _Leaf(_and(queries) if queries else None,
                          tuple(t for leaf in leaves for t in leaf.terms))
+        pattern = re.sub(r"\*+", "*", pattern)
+        if star_count(pattern) > MAX_PATTERN_STARS:
+            self.notes.append(f"A wildcard word may hold at most {MAX_PATTERN_STARS} *, so "
+                              f"{raw[:40]} was left out.")
+            return _Leaf(None, filter=scope.kind != "text")
         literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
         is_prefix = pattern == literal + "*"
-        regex = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
-                                   for ch in pattern), re.S)
 
-        def matches(lexfield: str) -> Iterator[tuple[str, int]]:
-            from_bytes = self.reader.schema[lexfield].from_bytes
-            for btext, info in self.reader.iter_prefix(lexfield, literal):
-                w = from_bytes(btext)
-                if is_prefix or regex.fullmatch(w):
-                    yield w, info.doc_frequency()
+        def matches(lexfield: str) -> Matches:
+            return match_pattern(self.reader, lexfield, pattern)
 
-        return self.expanded_leaf("prefix" if is_prefix else "wildcard", matches, label)
+        return self.expanded_leaf("prefix" if is_prefix else "wildcard", matches, label, raw)
 
-    def expanded_leaf(self, kind: str, matches: Callable[[str], Iterator[tuple[str, int]]],
-                      label: str) -> _Leaf:
+    def expanded_leaf(self, kind: str, matches: Callable[[str], Matches], label: str,
+                      raw: str) -> _Leaf:
         """ORs the index terms a pattern/fuzzy word reaches, most frequent first.
 
         Text fields are expanded against their unstemmed spelling words and each
         word is then stemmed: Whoosh's own fuzzy/prefix queries on a stemmed field
-        compare the user's word with stems (WHOOSH-NOTES 3)."""
+        compare the user's word with stems (WHOOSH-NOTES 3). Only the first
+        MAX_EXPANDED_LEAVES of a query are expanded."""
         scope, reader = self.scope, self.reader
+        filt = scope.kind != "text"
+        self.expanded += 1
+        if self.expanded > MAX_EXPANDED_LEAVES:
+            self.left_out.append(raw)
+            return _Leaf(None, filter=filt)
         counts: dict[str, int] = {}
+        total = 0
         for f in scope.fields:
             lexfield = f
             if scope.kind == "text" and SPELLING_PREFIX + f in reader.schema:
                 lexfield = SPELLING_PREFIX + f
             if lexfield not in reader.schema:
                 continue
-            for w, df in matches(lexfield):
-                if scope.kind == "text":
-                    stems = [s for s, _a, _b in _TEXT.terms(w)]
-                    if len(stems) != 1:
-                        continue
-                    w = stems[0]
+            found = matches(lexfield)
+            total = max(total, found.total)
+            for w, df in found.words:
                 counts[w] = counts.get(w, 0) + df
-        filt = scope.kind != "text"
         if not counts:
             self.notes.append(f"No word in the index matches {label}.")
             return _Leaf(wq.NullQuery, filter=filt)
-        ranked = sorted(counts, key=lambda w: (-counts[w], w))
-        if len(ranked) > EXPANSION_LIMIT:
-            self.notes.append(f"{label} matches {len(ranked):,} words; only the "
-                              f"{EXPANSION_LIMIT} most frequent were searched.")
-            ranked = ranked[:EXPANSION_LIMIT]
-        words = tuple(ranked)
+        # Most frequent words first; for text, their stems until EXPANSION_LIMIT differ.
+        chosen: dict[str, None] = {}
+        for w in sorted(counts, key=lambda w: (-counts[w], w)):
+            term = _stem_one(w) if scope.kind == "text" else w
+            if term:
+                chosen[term] = None
+                if len(chosen) == EXPANSION_LIMIT:
+                    break
+        if not chosen:
+            self.notes.append(f"No word in the index matches {label}.")
+            return _Leaf(wq.NullQuery, filter=filt)
+        if (len(chosen) == EXPANSION_LIMIT and total > EXPANSION_LIMIT) \
+                or total > len(counts):
+            self.notes.append(f"{label} matches {total:,} words; only the "
+                              f"{len(chosen)} most frequent were searched.")
+        words = tuple(chosen)
         queries = [_or([wq.Term(f, w) for w in words]) for f in scope.fields]
         terms = tuple(QueryTerm(f, kind, label, words) for f in scope.fields)
         return _Leaf(_or(queries), terms, filt)
@@ -698,6 +750,13 @@ class _Parser:
             self.notes.append(f"The date range {label} is empty.")
             return wq.NullQuery
         return wq.DateRange(PUBLISHED, start, end, endexcl=end is not None)
+
+
+@lru_cache(maxsize=100_000)
+def _stem_one(word: str) -> str | None:
+    """The index term of one unstemmed index word (None if the analyzer splits or drops it)."""
+    stems = [s for s, _a, _b in _TEXT.terms(word)]
+    return stems[0] if len(stems) == 1 else None
 
 
 def _fold(word: str) -> str:
@@ -789,12 +848,12 @@ def _compile_group(group: _Group) -> Query | None:
             filters.append(c)
         else:
             shoulds.append(c)
-    must = [q for q in map(_compile, filters) if q is not None]
-    needed = [q for q in map(_compile, required) if q is not None]
-    must += needed
+    must = _unique(q for q in map(_compile, filters) if q is not None)
+    needed = _unique(q for q in map(_compile, required) if q is not None)
+    must = _unique([*must, *needed])
     if any(q is wq.NullQuery for q in must):
         return wq.NullQuery
-    optional = [q for q in map(_compile, shoulds) if q is not None]
+    optional = _unique(q for q in map(_compile, shoulds) if q is not None)
     live = [q for q in optional if q is not wq.NullQuery]
     if optional and not live:
         return wq.NullQuery
@@ -806,6 +865,12 @@ def _compile_group(group: _Group) -> Query | None:
     elif must:
         base = _and(must)
     return _exclude(base, excluded)
+
+
+def _unique(queries: Iterable[Query]) -> list[Query]:
+    """``queries`` without repeats (``oil oil oil`` searches oil once; Whoosh queries
+    compare and hash by value), in order."""
+    return list(dict.fromkeys(queries))
 
 
 def _default_operator(queries: list[Query]) -> Query:
@@ -842,6 +907,9 @@ def parse_query(text: str, reader: IndexReader, *, now: datetime | None = None) 
     words; ``now`` (naive UTC, default the current time) anchors relative dates.
     Raises :class:`QuerySyntaxError` for queries whose meaning cannot be guessed.
     """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"the query is {len(text):,} characters long", query=text[:80],
+                               hint=f"queries may have at most {MAX_QUERY_CHARS:,}")
     norm = blank_for_query(text)
     if norm.strip() in ("", "*"):
         return ParsedQuery(wq.Every(), True, ())
@@ -849,6 +917,11 @@ def parse_query(text: str, reader: IndexReader, *, now: datetime | None = None) 
     tree = parser.group()
     query = _compile(tree)
     notes = parser.notes
+    if parser.left_out:
+        shown = ", ".join(w[:40] for w in parser.left_out[:5])
+        more = f" and {len(parser.left_out) - 5:,} more" if len(parser.left_out) > 5 else ""
+        notes.append(f"Only the first {MAX_EXPANDED_LEAVES} wildcard and fuzzy words were "
+                     f"expanded; {shown}{more} were left out.")
     if query is None:
         notes.append("There is nothing to search for: the query has only stop words or "
                      "punctuation.")

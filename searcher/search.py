@@ -197,10 +197,14 @@ class Index:
         total = int(np.count_nonzero(found))
         facet_counts = engine_facets.compute_facets(view, found) if facets else None
         suggestion = None
-        if total < SUGGEST_BELOW and not parsed.match_all:
-            within = None if allowed is None else set(np.flatnonzero(allowed).tolist())
-            if within is None or within:
-                suggestion = suggest_query(query, s, within, None, better_than=total)
+        if total < SUGGEST_BELOW and not parsed.match_all \
+                and (allowed is None or allowed.any()):
+
+            def count(q: Any) -> int:
+                mask = Executor(view, scored=False).run(q).mask
+                return int(np.count_nonzero(mask if allowed is None else mask & allowed))
+
+            suggestion = suggest_query(query, s, count, better_than=total)
         return SearchResults(query=query, total=total, hits=hits, page=page, limit=limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000,
                              facets=facet_counts, suggestion=suggestion, notes=parsed.notes)

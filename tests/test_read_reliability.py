@@ -230,3 +230,66 @@ def test_a_long_span_is_bucketed_by_year_in_the_timeline(hostile_index: Path) ->
     assert facets.date_unit == "year"
     assert (facets.dates[0].value, facets.dates[0].count) == ("1850", 1)
     assert (facets.dates[-1].value, facets.dates[-1].count) == ("1987", 1)
+
+
+# ---- long articles (item 15, display side) ------------------------------------------------
+
+def test_a_long_one_paragraph_article_is_drawn_in_bounded_pieces() -> None:
+    from searcher.models import Span
+    from searcher.render import CHUNK, HIGHLIGHT, long_text
+
+    body = "crude oil prices " * 5_000 + "\nsecond paragraph oil"
+    spans = [Span(i, i + 3) for i in range(6, len(body) - 21, 17)] + [Span(len(body) - 3,
+                                                                          len(body))]
+    texts = long_text(body, spans)
+    assert all(len(t.plain) <= CHUNK for t in texts)
+    assert len(texts) > len(body) // CHUNK  # cut, not one Text rich wraps in n^2 time
+    assert "".join(t.plain for t in texts[:-1]) == body.split("\n")[0]
+    marked = [t.plain[sp.start:sp.end] for t in texts for sp in t.spans
+              if sp.style == HIGHLIGHT]
+    assert set(marked) == {"oil"} and len(marked) == len(spans)
+
+
+def test_highlights_and_snippets_read_a_bounded_head_of_huge_texts() -> None:
+    from searcher.highlight import MAX_ANALYZED_CHARS, highlight_spans
+    from searcher.models import QueryTerm
+    from searcher.passages import make_snippets
+
+    text = "filler words here " * (MAX_ANALYZED_CHARS // 18 + 10) + "needle"
+    oil = (QueryTerm("body", "term", "needle", ("needl",)),)
+    assert highlight_spans(text, oil, field="body") == ()  # past the analysed head
+    near = "needle " + text
+    assert highlight_spans(near, oil, field="body")[0] == (0, 6)
+    assert make_snippets(near, oil, field="body")[0].highlights
+
+
+# ---- queries starting with "-" --------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["-wheat", "missile"], "1-1 of 1 results"),
+    (["-drone", "missile"], "no results"),  # the seed mentions drones
+    (["-missile", "scud"], "no results"),
+    (["-n", "1", "-wheat", "scud"], "1-1 of 1 results"),
+    (["-n1", "scud", "-wheat"], "1-1 of 1 results"),
+    (["--limit=1", "-p", "1", "scud"], "1-1 of 1 results"),
+    (["--", "-wheat", "scud"], "1-1 of 1 results"),
+])
+def test_a_query_may_start_with_minus(seed_index: Path, args: list[str], expected: str) -> None:
+    status, out, err = cli("search", "--index", str(seed_index), *args)
+    assert status == 0, err
+    assert out.strip().endswith(expected) or expected in out
+
+
+def test_options_after_minus_words_still_apply(seed_index: Path) -> None:
+    status, out, _ = cli("search", "-wheat", "missile", "--json", "--index", str(seed_index))
+    assert status == 0
+    assert json.loads(out)["query"] == "-wheat missile"
+
+
+def test_json_error_messages_say_at_once(tmp_path: Path) -> None:
+    bad, good = '{"id": "1", "title": "x\x01y"}', '{"id": "2", "title": "ok"}'
+    (tmp_path / "a.jsonl").write_text(f"{bad}\n{good}\n", encoding="utf-8")
+    report = build_index([tmp_path / "a.jsonl"], index=tmp_path / "index")
+    messages = [p.message for p in report.problems]
+    assert any("Invalid control character at column" in m for m in messages), messages
+    assert not any("at at" in m for m in messages)

@@ -278,6 +278,31 @@ def test_errors_are_one_line_and_the_prompt_stays(prompt: Callable[..., Prompt],
     assert p.finish() == 0
 
 
+def test_ctrl_c_during_a_query_cancels_it_and_keeps_the_session(
+        prompt: Callable[..., Prompt], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while a query runs raises KeyboardInterrupt in the main thread wherever the
+    search is; here the search raises it, as a slow query interrupted would."""
+    p = prompt()
+    p.send(":filter tag:Mike Pompeo\r")
+    p.wait_out("(1 articles)")
+    search = Index.search
+
+    def interrupted(self: Index, query: str = "", **options: object) -> object:
+        if query == "slow":
+            raise KeyboardInterrupt
+        return search(self, query, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Index, "search", interrupted)
+    p.send("slow\r")
+    p.wait_out("cancelled (Ctrl-C)")
+    assert p.thread.is_alive() and p.shell.filters.tags == ("Mike Pompeo",)
+    assert p.shell.query is None  # the cancelled query left the state as it was
+    p.send("scud\r")
+    p.wait_out("1-1 of 1 results")
+    assert list(p.session.history.load_history_strings())[:2] == ["scud", "slow"]
+    assert p.finish() == 0
+
+
 def test_paging_and_similar_errors(prompt: Callable[..., Prompt]) -> None:
     p = prompt()
     p.send("scud\r:more\r:prev\r:open 2\r:similar 1\r:more\r:help\r")

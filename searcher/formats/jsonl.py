@@ -127,7 +127,8 @@ def _json_error(error: ValueError, line: str) -> str:
     """The decoder's reason and the column in the line (not past its newline)."""
     if isinstance(error, json.JSONDecodeError):
         column = min(error.pos, len(line.rstrip("\r\n"))) + 1
-        return f"{error.msg} at column {column}"
+        # some messages end in " at" ("Invalid control character at"): no "at at"
+        return f"{error.msg.removesuffix(' at')} at column {column}"
     return str(error)
 
 

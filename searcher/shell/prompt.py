@@ -38,6 +38,7 @@ from .lexer import QueryLexer
 from .session import Shell
 
 STATE_ENV = "XDG_STATE_HOME"
+CANCELLED = "cancelled (Ctrl-C): the session is as it was"
 HINT = ("Type a query (missile strike, tag:\"Mike Pompeo\", date:2020-10), Tab to complete, "
         ":help for commands, Ctrl-D to leave.")
 
@@ -120,8 +121,9 @@ def make_session(shell: Shell, *, input: Input | None = None, output: Output | N
 
 
 def prompt_loop(shell: Shell, session: PromptSession[str]) -> int:
-    """Read and run lines until Ctrl-D or :quit (exit status 0). Ctrl-C clears the line;
-    an error is one red line and the prompt stays."""
+    """Read and run lines until Ctrl-D or :quit (exit status 0). Ctrl-C clears the line,
+    or cancels the query running (the session's filters, results and history stay as
+    they were); an error is one red line and the prompt stays."""
     shell.print(render.index_header(shell.index.stats(top_tags=0)))
     shell.print(render.meta_line(HINT))
     while True:
@@ -136,6 +138,8 @@ def prompt_loop(shell: Shell, session: PromptSession[str]) -> int:
                 return 0
         except SearcherError as e:
             shell.print(render.error_line(describe(e)))
+        except KeyboardInterrupt:
+            shell.print(render.meta_line(CANCELLED))
 
 
 def run_prompt(index: Index, *, console: Console | None = None, input: Input | None = None,
