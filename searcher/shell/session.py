@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 
 from .. import render
 from ..arguments import DEFAULT_LIMIT
@@ -104,11 +104,12 @@ class Shell:
         if self.similar_of is not None:
             self.print(render.meta_line(
                 f"articles like: {self.similar_of.title or self.similar_of.id}"))
-        self.print(render.results_view(results))
+        parts: list[RenderableType] = [render.results_view(results)]
         shown = results.page * results.limit
         if self.interactive and shown < results.total:
-            self.print(render.meta_line(f":more for {shown + 1}-"
-                                        f"{min(shown + results.limit, results.total)}"))
+            parts.append(render.meta_line(f":more for {shown + 1}-"
+                                          f"{min(shown + results.limit, results.total)}"))
+        self.print(Group(*parts))  # one write: the hint never lags behind the results
 
     def hit(self, arg: str, usage: str) -> Hit:
         """The result numbered ``arg`` on screen."""
