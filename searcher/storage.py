@@ -41,7 +41,7 @@ from .errors import (
 DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHER_INDEX"
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files are _MAIN_<gen>.toc, MAIN_<id>.seg
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 _MANIFEST_PREFIX = "searcher-files-"
 _TOC = re.compile(rf"_{INDEX_NAME}_[0-9]+\.toc")
 _TOC_TEMP = re.compile(rf"_{INDEX_NAME}_[0-9]+\.toc\..+")
@@ -61,8 +61,11 @@ class FileEntry:
     malformed now keeps the article it held; ``refused``: ids this file also holds
     that another file owned (duplicates), read again when that owner goes away;
     ``reading``: how the file was read (reader code, field map, caps): when it differs,
-    the file is read again; ``troubled``: the file had bad records, so it is read
-    (and warned about) again at every build until it is fixed."""
+    the file is read again; ``problems`` and ``kept``: what reading it reported and how
+    many articles it kept at their last good version, reported again by every build
+    while the file stays as it is (the same bytes read the same way give the same
+    problems); ``troubled``: the read did not complete (perhaps a passing cause), so
+    the file is read again at the next build."""
 
     name: str
     size: int
@@ -72,6 +75,8 @@ class FileEntry:
     lines: dict[str, int] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
     reading: str = ""
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    kept: int = 0
     troubled: bool = False
 
 

@@ -36,6 +36,7 @@ from .storage import FileEntry, Manifest, describe
 ProgressCallback = Callable[[BuildProgress], None]
 
 MAX_PROBLEMS_KEPT = 1000  # the report lists this many; counts per kind stay exact
+MAX_PROBLEMS_PER_FILE = 200  # remembered in the manifest to report again (counts too)
 PROGRESS_EVERY = 250  # records between progress callbacks
 MAX_ARTICLE_CHARS = 2_000_000  # article text indexed per article (the rest is cut, counted)
 MAX_TITLE_CHARS = 1_000
@@ -87,6 +88,7 @@ class Update:
     _files_done: int = 0
     _files_total: int = 0
     _writer: Any = None
+    _reading_entry: FileEntry | None = None  # the file being read: its problems are kept
 
     def __post_init__(self) -> None:
         self.new = Manifest(schema.SCHEMA_VERSION, dict(self.old.files))
@@ -103,12 +105,25 @@ class Update:
     def has_writer(self) -> bool:
         return self._writer is not None
 
-    def report(self, problem: Problem) -> None:
+    def report(self, problem: Problem, aid: str | None = None) -> None:
         if problem.skipped:
             self.skipped += 1
         self.problem_kinds[problem_kind(problem.message)] += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
             self.problems.append(problem)
+        entry = self._reading_entry
+        if entry is not None and len(entry.problems) < MAX_PROBLEMS_PER_FILE:
+            entry.problems.append({"path": problem.path, "message": problem.message,
+                                   "line": problem.line, "skipped": problem.skipped,
+                                   "aid": aid})
+
+    def _report_again(self, entry: FileEntry) -> None:
+        """An unchanged file's problems, as its last read reported them (a duplicate
+        id no longer refused, because this build indexed it, is not repeated)."""
+        for p in entry.problems:
+            if p.get("aid") is None or p["aid"] in entry.refused:
+                self.report(Problem(p["path"], p["message"], p["line"], p["skipped"]))
+        self.kept += entry.kept
 
     # ---- the plan ----------------------------------------------------------------------
 
@@ -120,11 +135,13 @@ class Update:
             if key not in present and any(is_within(key, r) for r in found.roots):
                 self._delete_file(key, entry)
         to_read: list[tuple[CorpusFile, str]] = []
+        unchanged: list[str] = []
         for f in found.files:
             sha = self._changed_sha(f)
             if sha is None:
                 self.files_unchanged += 1
                 self.unchanged += len(self.old.files[f.key].records)
+                unchanged.append(f.key)
             elif sha:
                 to_read.append((f, sha))
         self._files_total = len(to_read)
@@ -135,6 +152,8 @@ class Update:
             self._files_done += 1
             self._tick()
         self._claim_freed({f.key: f for f in found.files})
+        for key in unchanged:
+            self._report_again(self.new.files[key])
 
     def _changed_sha(self, f: CorpusFile) -> str | None:
         """None: nothing to read; "": unreadable (reported); else the new fingerprint."""
@@ -196,14 +215,13 @@ class Update:
         entry = FileEntry(f.name, f.size, f.mtime_ns, sha, reading=self.reading)
         bad_lines: set[int] = set()
         complete = True
+        self._reading_entry = entry
         try:
             for item in self._articles(f):
                 if isinstance(item, Problem):
                     self.report(item)
-                    if item.skipped:
-                        entry.troubled = True
-                        if item.line is not None:
-                            bad_lines.add(item.line)
+                    if item.skipped and item.line is not None:
+                        bad_lines.add(item.line)
                 elif isinstance(item, Decision):
                     self.decisions[item.kind] += 1
                 else:
@@ -212,6 +230,8 @@ class Update:
             complete = False
             entry.troubled = True
             self.report(Problem(f.name, str(e)))
+        finally:
+            self._reading_entry = None
         self.files_read += 1
         self.metadata_changed = True
         for aid in prev_records.keys() - entry.records.keys():
@@ -222,6 +242,7 @@ class Update:
                 entry.records[aid] = prev_records[aid]  # keep the last good version
                 if line is not None:
                     entry.lines[aid] = line
+                entry.kept += 1
                 self.kept += 1
             else:
                 self._delete(aid)
@@ -236,7 +257,6 @@ class Update:
         except OSError:
             raise
         except Exception as e:
-            entry.troubled = True
             where = article.path if article.path.startswith(f.name) else f.name
             self.report(Problem(where, f"not indexed: {describe(e)}"))
 
@@ -249,8 +269,8 @@ class Update:
             where = "earlier in this file" if aid in entry.records else f"in {self._name(owner)}"
             if aid not in entry.records and aid not in entry.refused:
                 entry.refused.append(aid)
-            entry.troubled = True  # read (and reported) again until the duplicate is gone
-            self.report(Problem(article.path or f.name, f"duplicate id {aid!r} (already {where})"))
+            self.report(Problem(article.path or f.name, f"duplicate id {aid!r} (already {where})"),
+                        aid=None if aid in entry.records else aid)
             return
         entry.records[aid] = digest
         if line is not None:
