@@ -293,3 +293,12 @@ def test_json_error_messages_say_at_once(tmp_path: Path) -> None:
     messages = [p.message for p in report.problems]
     assert any("Invalid control character at column" in m for m in messages), messages
     assert not any("at at" in m for m in messages)
+
+
+@pytest.mark.parametrize("args", [["search", "missile"], ["search", "--facets", "*"],
+                                  ["stats"], ["show", "000_a92b5885473cdf19.txt"]])
+def test_piped_output_has_no_trailing_spaces(seed_index: Path, args: list[str]) -> None:
+    status, out, _ = cli(args[0], "--index", str(seed_index), *args[1:])
+    assert status == 0
+    assert out.strip()
+    assert [line for line in out.splitlines() if line != line.rstrip()] == []
