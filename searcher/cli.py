@@ -19,9 +19,9 @@ import click
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .errors import SearcherError
+from .integrity import check as check_index
 from .search import open_index
 from .storage import INDEX_ENV, IndexDir
-from .storage import check as check_index
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

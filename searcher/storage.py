@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.fields import SpellField
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, FileIndex, IndexVersionError
 
@@ -247,99 +245,6 @@ class IndexDir:
                     shutil.rmtree(p, ignore_errors=True)
                 elif _TOC_TEMP.match(p.name):  # a TOC write that never finished
                     p.unlink()
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """What ``searcher check`` found: ``problems`` is empty when the index is sound."""
-
-    index: str
-    documents: int
-    segments: int
-    postings: int
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-MAX_CHECK_PROBLEMS = 50  # listed; the rest are counted in the last line
-
-
-def check(idx: IndexDir) -> CheckReport:
-    """Read everything (like SQLite's ``PRAGMA integrity_check``): the TOC, every
-    segment's postings, stored fields and columns, and compare the index's ids with
-    the manifest's. Never raises for damage: it is what the report lists."""
-    from .errors import SearcherError
-
-    problems: list[str] = []
-    try:
-        ix = idx.open()
-    except SearcherError as e:
-        reason = getattr(e, "reason", None) or str(e)
-        return CheckReport(str(idx.path), 0, 0, 0, (reason,))
-    live: Counter[str] = Counter()
-    postings = 0
-    reader = ix.reader()
-    leaves = reader.leaf_readers()
-    try:
-        for n, (leaf, _offset) in enumerate(leaves, start=1):
-            try:
-                postings += _check_segment(leaf, live)
-            except Exception as e:
-                problems.append(f"segment {n} of {len(leaves)}: {describe(e)}")
-    finally:
-        reader.close()
-    documents = sum(live.values())
-    problems.extend(f"article {aid!r} is indexed {count} times"
-                    for aid, count in live.items() if count > 1)
-    manifest = idx.manifest(ix.latest_generation())
-    if manifest is None:
-        if documents:
-            problems.append("no manifest for the current generation: the next build "
-                            "re-reads every file")
-    else:
-        listed = set(manifest.owners())
-        missing, extra = sorted(listed - live.keys()), sorted(live.keys() - listed)
-        if missing:
-            problems.append(f"{len(missing):,} article(s) in the manifest are not in the "
-                            f"index (first: {missing[0]!r})")
-        if extra:
-            problems.append(f"{len(extra):,} article(s) in the index are not in the "
-                            f"manifest (first: {extra[0]!r})")
-    if len(problems) > MAX_CHECK_PROBLEMS:
-        more = len(problems) - MAX_CHECK_PROBLEMS
-        problems = [*problems[:MAX_CHECK_PROBLEMS], f"... and {more:,} more"]
-    return CheckReport(str(idx.path), documents, len(leaves), postings, tuple(problems))
-
-
-def _check_segment(leaf: Any, live: Counter[str]) -> int:
-    """Read one segment whole; count its live ids into ``live``; return its postings."""
-    total = leaf.doc_count_all()
-    postings = 0
-    fields = schema.build_schema()
-    names = set(fields.names())
-    for fieldname in leaf.indexed_field_names():
-        # Spelling words (spell_*) are postings without documents.
-        ordered = fieldname in names and not isinstance(fields[fieldname], SpellField)
-        for term in leaf.lexicon(fieldname):
-            last = -1
-            for docnum in leaf.postings(fieldname, term).all_ids():
-                if ordered and not last < docnum < total:
-                    raise ValueError(f"postings of {fieldname}:{term!r} out of order or range")
-                last = docnum
-                postings += 1
-    for name in names:
-        if leaf.has_column(name):
-            column = leaf.column_reader(name, translate=False)
-            for docnum in range(total):
-                column[docnum]
-    for docnum in range(total):
-        stored = leaf.stored_fields(docnum)
-        if not leaf.is_deleted(docnum):
-            live[stored[schema.ID]] += 1
-    return postings
 
 
 def describe(error: BaseException) -> str:

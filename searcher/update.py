@@ -14,6 +14,9 @@ articles; an article whose id another file already holds is refused (reported) a
 remembered, and indexed in the same build when the file that held it lets it go. Any
 exception from one record or one file is reported as a problem naming it, and the
 build goes on; only operating-system errors while writing stop it (storage.py maps them).
+
+(Past 300 lines on purpose: these rules are one concept, the corpus diffed against its
+manifest, and they interact: keeping, refusing and claiming ids must be read together.)
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from whoosh.filedb.structfile import StructFile
 from searcher import formats, schema
 from searcher.cli import main
 from searcher.formats import base
+from searcher.integrity import check as check_index
 from searcher.storage import IndexDir
-from searcher.storage import check as check_index
 from searcher.update import CUT_KIND, MAX_ARTICLE_CHARS
 
 
