@@ -77,17 +77,10 @@ def shipped() -> Config:
     """The defaults the code ships now, read from where they are defined."""
     import importlib
 
-    s = importlib.import_module("searcher.schema")
-    search = importlib.import_module("searcher.search")
-    return Config(stop="nltk", shape="sum", idf="whoosh",
-                  title=s.TITLE_BOOST / s.BODY_BOOST, k1=search.BM25_K1, b=search.BM25_B,
-                  b_title=search.BM25_B, all_boost=_all_words_boost(), all_max=6)
-
-
-def _all_words_boost() -> float:
-    import importlib
-
-    return float(importlib.import_module("searcher.query").ALL_WORDS_BOOST)
+    sc = importlib.import_module("searcher.engine.scoring")
+    return Config(stop="nltk", shape="bm25f", idf="lucene", title=sc.weight_for("title"),
+                  k1=sc.K1, b=sc.B, b_title=sc.b_for("title"), all_boost=sc.ALL_WORDS_BOOST,
+                  all_max=sc.ALL_WORDS_MAX_CLAUSES)
 
 
 def analyze(text: str, stops: frozenset[str]) -> list[str]:

@@ -29,7 +29,7 @@ from whoosh.util.times import datetime_to_long
 
 from .models import Article
 
-SCHEMA_VERSION = 2  # 2: ENGLISH_STOP_WORDS, TITLE_BOOST 0.5
+SCHEMA_VERSION = 3  # 2: ENGLISH_STOP_WORDS, TITLE_BOOST 0.5; 3: no index-time field boosts
 
 # Field names. Other modules import these constants instead of spelling strings.
 ID = "id"
@@ -56,12 +56,9 @@ KEYWORD_FIELDS = (TAGS, AUTHORS, SOURCE)
 # (spelling=True): the base for did-you-mean, fuzzy and wildcard expansion.
 SPELLING_PREFIX = "spell_"
 
-# Whoosh scores each field with BM25 and sums them, so a headline word already counts
-# twice (title and body); at 0.5 a word in the headline and body scores about 1.6
-# times a word only in the body. Higher weights let short titles swamp the body
-# (bench/eval.py: 2.0 -> 0.5 is +0.025 nDCG@10 on CISI, +0.005 on Cranfield).
-TITLE_BOOST = 0.5
-BODY_BOOST = 1.0
+# Field weights are the ranker's (engine/scoring.py FIELD_WEIGHT), applied at query
+# time: nothing is folded into the postings at index time (Whoosh's field_boost
+# would multiply every stored term frequency), so weights change without a rebuild.
 
 # Words never indexed or searched: NLTK's English list (what natural-language
 # questions are made of: "what", "how", "were", "their"...), the contraction
@@ -249,10 +246,10 @@ def build_schema() -> fields.Schema:
     keyword = keyword_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=text, stored=True, field_boost=TITLE_BOOST,
-                          spelling=True, spelling_prefix=SPELLING_PREFIX),
-        body=fields.TEXT(analyzer=text, stored=True, field_boost=BODY_BOOST,
-                         spelling=True, spelling_prefix=SPELLING_PREFIX),
+        title=fields.TEXT(analyzer=text, stored=True, spelling=True,
+                          spelling_prefix=SPELLING_PREFIX),
+        body=fields.TEXT(analyzer=text, stored=True, spelling=True,
+                         spelling_prefix=SPELLING_PREFIX),
         tags=fields.TEXT(analyzer=keyword, phrase=False),
         authors=fields.TEXT(analyzer=keyword, phrase=False),
         source=fields.TEXT(analyzer=keyword, phrase=False),

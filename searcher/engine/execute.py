@@ -26,10 +26,11 @@ from whoosh.util.times import datetime_to_long
 
 from .._whoosh.postings import LENGTH_OF_BYTE
 from . import phrases
-from .scoring import CONSTANT_SCORE, TermScorer
+from .scoring import CONSTANT_SCORE, FieldStats, TermScorer
 from .view import IndexView
 
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -135,6 +136,67 @@ class Executor:
         dl = LENGTH_OF_BYTE[lengths[ids]] if lengths is not None else np.ones(len(ids))
         return scorer.scores(tf, dl)
 
+    def word_parts(self, terms: list[Any], boost: float = 1.0
+                   ) -> tuple[TermScorer, IntArray, list[FloatArray], list[FloatArray]] | None:
+        """One word over several fields: its BM25F scorer, the documents that have it
+        in any of them (sorted), and per field their tf and length (0 tf: absent)."""
+        view = self.view
+        text = terms[0].text
+        found = [(t.fieldname, p) for t in terms
+                 if (p := view.term(t.fieldname, text)) is not None]
+        if not found:
+            return None
+        ids = np.unique(np.concatenate([p.ids for _f, p in found]))
+        scorer = TermScorer.for_fields(
+            str(text), [FieldStats.of(f, view.n, view.total_length(f)) for f, _p in found],
+            len(ids), view.n, boost)
+        tfs, lengths = [], []
+        for f, p in found:
+            tf = np.zeros(len(ids))
+            tf[np.searchsorted(ids, p.ids)] = p.weights
+            tfs.append(tf)
+            stored = view.lengths(f)
+            lengths.append(LENGTH_OF_BYTE[stored[ids]] if stored is not None
+                           else np.ones(len(ids)))
+        return scorer, ids, tfs, lengths
+
+    def _word(self, terms: list[Any], boost: float) -> Match:
+        """One word over several fields (a default-search word): BM25F, the fields'
+        weighted, length-normalised frequencies saturated together (scoring.py)."""
+        view = self.view
+        mask = np.zeros(view.n, np.bool_)
+        parts = self.word_parts(terms, boost)
+        if parts is None:
+            return Match(mask, np.zeros(view.n) if self.scored else None)
+        scorer, ids, tfs, lengths = parts
+        mask[ids] = True
+        mask &= view.live
+        if not self.scored:
+            return Match(mask, None)
+        self.scorers.append(scorer)
+        score = np.zeros(view.n)
+        score[ids] = scorer.scores_fields(tfs, lengths)
+        score[~view.live] = 0.0
+        return Match(mask, score)
+
+    def _phrase(self, phrases: list[Any], boost: float) -> Match:
+        """One phrase over several fields (a hyphenated word of the default search):
+        the documents where it occurs in any of them, scored as its words are (each
+        word's BM25F over the fields, summed)."""
+        matcher = Executor(self.view, scored=False)
+        mask = np.logical_or.reduce([matcher.run(p).mask for p in phrases])
+        if not self.scored:
+            return Match(mask, None)
+        fields = [p.fieldname for p in phrases]
+        score = np.zeros(self.view.n)
+        for word in phrases[0].words:
+            w = self._memo(("word", word, tuple(fields), 1.0, 1.0),
+                           lambda word=word: self._word(
+                               [wq.Term(f, word) for f in fields], 1.0))
+            assert w.score is not None
+            score += w.score
+        return Match(mask, np.where(mask, score * boost, 0.0))
+
     def _term(self, q: Any) -> Match:
         view = self.view
         postings = view.term(q.fieldname, q.text)
@@ -211,6 +273,10 @@ class Executor:
             return self._empty()
         if len(subs) == 1:  # Whoosh drops the boost of a one-clause group
             return self.run(subs[0])
+        if not intersect and one_word(subs, self.view.schema):
+            return self._memo(_word_key(q), lambda: self._word(subs, subs[0].boost * q.boost))
+        if not intersect and one_phrase(subs, self.view.schema):
+            return self._phrase(subs, subs[0].boost * q.boost)
         # One child at a time into the accumulators: peak memory does not grow with
         # the number of clauses.
         mask = np.zeros(self.view.n, np.bool_) if not intersect else self.view.live.copy()
@@ -252,6 +318,17 @@ def _term_key(q: Any) -> tuple[Any, ...]:
     return ("term", q.fieldname, q.text, q.boost)
 
 
+def _word_key(q: Any) -> tuple[Any, ...] | None:
+    """The memo key of an OR of one word over several fields (None if it is not one)."""
+    subs = q.subqueries
+    if len(subs) < 2 or not all(type(t) is wq.Term for t in subs):
+        return None
+    first = subs[0]
+    if not all(t.text == first.text and t.boost == first.boost for t in subs):
+        return None
+    return ("word", first.text, tuple(t.fieldname for t in subs), first.boost, q.boost)
+
+
 def _leaf_keys(q: Any) -> list[Any]:
     """The memo keys of the query's term leaves, one per occurrence."""
     kind = type(q)
@@ -261,11 +338,35 @@ def _leaf_keys(q: Any) -> list[Any]:
         return [_term_key(wq.Term(q.fieldname, w)) for w in q.words]
     if kind is SpanNear2:
         return [k for sub in q.qs for k in _leaf_keys(sub)]
+    if kind is wq.Or and _word_key(q) is not None:  # one word over several fields
+        return [_word_key(q)]
+    if kind is wq.Or and q.subqueries and all(type(p) is wq.Phrase for p in q.subqueries):
+        fields = tuple(p.fieldname for p in q.subqueries)
+        return [("word", w, fields, 1.0, 1.0) for w in q.subqueries[0].words]
     if kind in (wq.And, wq.Or):
         return [k for sub in q.subqueries for k in _leaf_keys(sub)]
     if kind in (wq.AndNot, wq.AndMaybe):
         return _leaf_keys(q.a) + _leaf_keys(q.b)
     return []
+
+
+def one_word(subs: list[Any], schema: Any) -> bool:
+    """An OR of the same word in different BM25-scored fields, equally boosted."""
+    first = subs[0]
+    return (all(type(t) is wq.Term for t in subs)
+            and len({t.fieldname for t in subs}) == len(subs)
+            and all(t.text == first.text and t.boost == first.boost for t in subs)
+            and all(t.fieldname in schema and schema[t.fieldname].scorable for t in subs))
+
+
+def one_phrase(subs: list[Any], schema: Any) -> bool:
+    """An OR of the same phrase in different BM25-scored fields, equally boosted."""
+    first = subs[0]
+    return (all(type(p) is wq.Phrase for p in subs)
+            and len({p.fieldname for p in subs}) == len(subs)
+            and all(p.words == first.words and p.slop == first.slop
+                    and p.boost == first.boost for p in subs)
+            and all(p.fieldname in schema and schema[p.fieldname].scorable for p in subs))
 
 
 def _as_long(value: Any) -> int | None:
