@@ -252,6 +252,24 @@ def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None
 
 
 @main.command()
+@click.argument("article_id")
+@click.argument("query")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+def explain(article_id: str, query: str, index: Path | None, as_json: bool) -> None:
+    """Why ARTICLE_ID scores what it does for QUERY: each clause's score, and each
+    word's BM25F parts (idf, tf, length, weight per field; K1, boost)."""
+    with _errors(), open_index(index) as ix:
+        explanation = ix.explain(article_id, query)
+    if as_json:
+        click.echo(json_output.json_text(explanation))
+    else:
+        from . import render
+
+        _print(render.explanation_view(explanation))
+
+
+@main.command()
 @index_option
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT,
               show_default=True, help="Hits per page.")

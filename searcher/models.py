@@ -232,3 +232,22 @@ class ArticleView:
     article: Article
     title_highlights: tuple[Span, ...] = ()
     body_highlights: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why an article scored what it did under one clause of a query (``searcher
+    explain``): the clause, its score for the article, the numbers the score is
+    made of (``details``: idf, tf, length, boost...), and its sub-clauses.
+
+    A clause that combines sub-clauses (OR, AND, a phrase's words) scores the sum
+    of its children's scores times its ``boost`` detail; a word over several
+    fields is BM25F: its children are the fields, whose ``score`` is their share of
+    the word's combined frequency (``pseudo_tf``), which is saturated once.
+    """
+
+    clause: str
+    score: float
+    matched: bool
+    details: tuple[tuple[str, float], ...] = ()
+    children: tuple[Explanation, ...] = ()

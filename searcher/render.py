@@ -35,6 +35,7 @@ from .models import (
     ArticleView,
     BuildProgress,
     BuildReport,
+    Explanation,
     FacetCount,
     Facets,
     Hit,
@@ -357,6 +358,29 @@ def long_text(text: str, spans: Sequence[Span]) -> list[Text]:
             k += 1
         out.append(line)
     return out
+
+
+def explanation_view(e: Explanation) -> RenderableType:
+    """An explain tree: each clause with its score, the numbers it is made of, and
+    its sub-clauses; clauses that did not match are dimmed."""
+    from rich.tree import Tree
+
+    def label(node: Explanation) -> Text:
+        text = Text(f"{node.score:.4f}  ", style="bold" if node.matched else META)
+        text.append(one_line(node.clause), style="" if node.matched else META)
+        if not node.matched:
+            text.append("  (no match)", style=META)
+        if node.details:
+            text.append("  " + "  ".join(f"{k} {v:g}" for k, v in node.details), style=META)
+        return text
+
+    def grow(tree: Tree, node: Explanation) -> None:
+        for child in node.children:
+            grow(tree.add(label(child)), child)
+
+    root = Tree(label(e))
+    grow(root, e)
+    return root
 
 
 # ---- the interactive prompt (shell.py) ---------------------------------------------------

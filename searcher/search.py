@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +26,7 @@ from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, DateArg
 from .engine import facets as engine_facets
 from .engine.cache import DEFAULT_CACHE_BYTES
 from .engine.execute import Executor
+from .engine.explanation import explain_query
 from .engine.scoring import K1 as BM25_K1
 from .engine.scoring import B as BM25_B
 from .engine.topk import top_by_key, top_by_score
@@ -37,7 +39,16 @@ from .highlight import (
     surface_words,
     why_matched,
 )
-from .models import Article, ArticleView, FacetCount, Hit, IndexStats, QueryTerm, SearchResults
+from .models import (
+    Article,
+    ArticleView,
+    Explanation,
+    FacetCount,
+    Hit,
+    IndexStats,
+    QueryTerm,
+    SearchResults,
+)
 from .passages import make_snippets
 from .query import ParsedQuery, build_filter, parse_query
 from .sanitize import unescape_controls
@@ -119,6 +130,19 @@ class Index:
         if stored is None:
             raise ArticleNotFoundError(article_id)
         return schema.document_to_article(stored)
+
+    def explain(self, article_id: str, query: str) -> Explanation:
+        """Why ``article_id`` scores what it does for ``query`` (``searcher explain``):
+        each clause's score for it, the BM25F parts of every word (idf, each field's
+        tf, length and weight, K1, boost), the clauses that did not match. The root's
+        score is the article's score in ``search(query)``; a combining clause's is the
+        sum of its children's (times its boost)."""
+        article = self.get(article_id)  # ArticleNotFoundError, escaped ids
+        s = self._current()
+        docnum = s.document_number(**{schema.ID: article.id})
+        parsed = parse_query(arguments.text("query", query), s.reader())
+        root = explain_query(Executor(self._engine()), parsed.query, docnum)
+        return replace(root, clause=query)
 
     def show(self, article_id: str, query: str = "") -> ArticleView:
         """The full article, with ``query``'s terms located in its title and body
