@@ -173,7 +173,6 @@ class Executor:
         mask &= view.live
         if not self.scored:
             return Match(mask, None)
-        self.scorers.append(scorer)
         score = np.zeros(view.n)
         score[ids] = scorer.scores_fields(tfs, lengths)
         score[~view.live] = 0.0
