@@ -26,7 +26,7 @@ from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, DateArg
 from .engine import facets as engine_facets
 from .engine.cache import DEFAULT_CACHE_BYTES
 from .engine.execute import Executor
-from .engine.explanation import explain_query
+from .engine.explain import explain_query
 from .engine.scoring import K1 as BM25_K1
 from .engine.scoring import B as BM25_B
 from .engine.topk import top_by_key, top_by_score

@@ -255,7 +255,7 @@ def test_one_shot_json_search_loads_no_terminal_library(small: Path) -> None:
 
 
 def test_explain_breaks_a_score_into_its_clauses_and_terms(small: Path) -> None:
-    from searcher.engine.explain import explain
+    from searcher.engine.explain import explain_query
 
     with open_index(small) as ix:
         view = ix._engine()
@@ -263,18 +263,13 @@ def test_explain_breaks_a_score_into_its_clauses_and_terms(small: Path) -> None:
         m = Executor(view).run(q)
         assert m.score is not None
         doc = int(np.argmax(m.score))
-        tree = explain(view, q, doc)
-        assert tree["matched"] and tree["score"] == pytest.approx(float(m.score[doc]))
-        assert tree["score"] == pytest.approx(sum(c["score"] for c in tree["children"]))
-
-        def leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
-            if node.get("term"):
-                return [node]
-            return [x for c in node.get("children", ()) for x in leaves(c)]
-
-        parts = leaves(tree)
-        assert parts and all(p["term"]["score"] == pytest.approx(p["score"]) for p in parts)
-        assert all(p["term"]["idf"] > 0 and p["term"]["k1"] > 0 for p in parts)
+        tree = explain_query(Executor(view), q, doc)
+        assert tree.matched and tree.score == pytest.approx(float(m.score[doc]))
+        assert tree.score == pytest.approx(sum(c.score for c in tree.children))
+        words = [c for c in tree.children if c.matched]
+        assert words and all(dict(w.details)["idf"] > 0 and dict(w.details)["k1"] > 0
+                             for w in words)
+        assert all({f.clause for f in w.children} == {"title", "body"} for w in words)
 
 
 def test_only_recurring_leaves_are_kept_during_a_query(small: Path) -> None:
@@ -287,4 +282,4 @@ def test_only_recurring_leaves_are_kept_during_a_query(small: Path) -> None:
         assert ex.run(wide).total > 0 and not ex._leaves
         ex = Executor(view)
         ex.run(parse_query("oil prices", view.searcher.reader()).query)
-        assert len(ex._leaves) == 4  # two words in title and body, each used twice
+        assert len(ex._leaves) == 2  # two words (each over title+body), each used twice

@@ -9,5 +9,5 @@ The Whoosh index stays the store; this package answers queries from it:
 - ``phrases``: phrase and proximity checks on positions, for candidates only;
 - ``topk``: the best k by score or by a date column, ties by document number;
 - ``facets``: keyword counts and the date histogram over a match set;
-- ``explain``: one document's score split into its clauses and BM25 parts.
+- ``explain``: one document's score as a tree of clauses, each word's BM25F parts.
 """

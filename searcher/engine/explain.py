@@ -1,53 +1,112 @@
-"""Why one document scored what it did: the query tree with each clause's share.
+"""Why one article scored what it did for a query: the library side of ``searcher
+explain`` (Lucene's, Elasticsearch's and tantivy's ``explain``), as a tree of
+:class:`models.Explanation`.
 
-The base for an ``explain`` command (not built yet): the same executor computes
-every node (array results are memoised per query, so this costs about one query),
-and each term leaf reports the BM25 parts from :class:`scoring.TermScorer`: idf, tf,
-field length, average length, B, K1 and boost.
+The query is parsed as ``search`` parses it and run by the same executor
+(engine/execute.py); each clause is then evaluated for the one article, so every
+number shown is the one the ranking used: a word's BM25F parts (idf, each field's
+tf, length, average length, B and weight, K1, boost), an OR's or AND's sum of the
+clauses that matched. The root's score is the article's search score.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 
 from .._whoosh.postings import LENGTH_OF_BYTE
-from .execute import Executor
-from .view import IndexView
+from ..models import Explanation
+from .execute import Executor, one_phrase, one_word
 
 
-def explain(view: IndexView, q: Any, docnum: int) -> dict[str, Any]:
-    """{"query", "matched", "score", "children" | "term"} for ``docnum`` under ``q``."""
-    return _node(Executor(view), q, docnum)
-
-
-def _node(ex: Executor, q: Any, docnum: int) -> dict[str, Any]:
+def explain_query(ex: Executor, q: Any, docnum: int) -> Explanation:
+    """``q``'s explanation for document ``docnum`` (of the executor's view)."""
     m = ex.run(q)
-    out: dict[str, Any] = {"query": str(q), "matched": bool(m.mask[docnum]),
-                           "score": float(m.score[docnum]) if m.score is not None else 0.0}
-    if type(q) is wq.Term:
-        out["term"] = _term_parts(ex, q, docnum)
-    elif type(q) in (wq.And, wq.Or):
-        out["children"] = [_node(ex, sub, docnum) for sub in q.subqueries]
-    elif type(q) in (wq.AndNot, wq.AndMaybe):
-        out["children"] = [_node(ex, q.a, docnum), _node(ex, q.b, docnum)]
-    elif type(q) is wq.Phrase:
-        out["children"] = [_node(ex, wq.Term(q.fieldname, w), docnum) for w in q.words]
-    return out
+    matched = bool(m.mask[docnum])
+    score = float(m.score[docnum]) if m.score is not None and matched else 0.0
+    kind = type(q)
+    subs = list(getattr(q, "subqueries", ()) or ())
+    if kind in (wq.Or, wq.And) and len(subs) == 1:  # a one-clause group is its clause
+        return explain_query(ex, subs[0], docnum)
+    if kind is wq.Or and one_word(subs, ex.view.schema):
+        return _word(ex, subs, subs[0].boost * q.boost, docnum, score, matched)
+    if kind is wq.Or and one_phrase(subs, ex.view.schema):
+        fields = [p.fieldname for p in subs]
+        words = tuple(_word(ex, [wq.Term(f, w) for f in fields], 1.0, docnum)
+                      for w in subs[0].words)
+        boost = subs[0].boost * q.boost
+        return Explanation(_label(q), score, matched, (("boost", boost),) if boost != 1 else (),
+                           words if matched else ())
+    if kind is wq.Term:
+        return _term(ex, q, docnum, score, matched)
+    children: list[Any] = []
+    if kind in (wq.Or, wq.And):
+        children = subs
+    elif kind is wq.AndMaybe:
+        children = [q.a, q.b]
+    elif kind is wq.AndNot:
+        children = [q.a]
+    elif kind is wq.Phrase:
+        children = [wq.Term(q.fieldname, w) for w in q.words]
+    explained = tuple(explain_query(ex, c, docnum) for c in children) if matched else ()
+    boost = float(getattr(q, "boost", 1.0))
+    return Explanation(_label(q), score, matched, (("boost", boost),) if boost != 1 else (),
+                       explained)
 
 
-def _term_parts(ex: Executor, q: Any, docnum: int) -> dict[str, float] | None:
+def _label(q: Any) -> str:
+    kind = type(q)
+    if kind is wq.Or and q.subqueries and all(type(s) is wq.Phrase for s in q.subqueries):
+        p = q.subqueries[0]
+        return f'"{" ".join(p.words)}" in {"+".join(s.fieldname for s in q.subqueries)}'
+    if kind is wq.Or:
+        return "any of"
+    if kind is wq.And:
+        return "all of"
+    if kind is wq.AndMaybe:
+        return "required, and ranked by"
+    if kind is wq.AndNot:
+        return "excluding matches of " + str(q.b)
+    return str(q)
+
+
+def _word(ex: Executor, terms: list[Any], boost: float, docnum: int,
+          score: float | None = None, matched: bool | None = None) -> Explanation:
+    fields = "+".join(t.fieldname for t in terms)
+    label = f"{terms[0].text} in {fields}"
+    parts = ex.word_parts(terms, boost)
+    if parts is None:
+        return Explanation(label, 0.0, False)
+    scorer, ids, tfs, lengths = parts
+    i = int(np.searchsorted(ids, docnum))
+    if i >= len(ids) or ids[i] != docnum or not ex.view.live[docnum]:
+        return Explanation(label, 0.0, False)
+    total, per_field = scorer.explain_fields([float(t[i]) for t in tfs],
+                                          [float(dl[i]) for dl in lengths])
+    children = tuple(
+        Explanation(f.field, share, tf > 0, (("tf", tf), ("weight", f.weight),
+                                            ("length", dl), ("avg length", f.avg_length),
+                                            ("b", f.b)))
+        for f, tf, dl, share in per_field)
+    return Explanation(label, total if score is None else score,
+                       True if matched is None else matched,
+                       (("idf", scorer.idf), ("pseudo tf", sum(c.score for c in children)),
+                        ("k1", scorer.k1), ("boost", scorer.boost)), children)
+
+
+def _term(ex: Executor, q: Any, docnum: int, score: float, matched: bool) -> Explanation:
+    label = str(q)
+    if not matched:
+        return Explanation(label, 0.0, False)
     postings = ex.view.term(q.fieldname, q.text)
-    if postings is None:
-        return None
-    i = int(postings.ids.searchsorted(docnum))
-    if i >= len(postings.ids) or postings.ids[i] != docnum:
-        return None
-    tf = float(postings.weights[i])
-    scorer = ex.scorer(q.fieldname, q.text, q.boost, postings.doc_frequency)
-    if scorer is None:
-        return {"score": tf * q.boost, "tf": tf, "boost": q.boost}
+    scorer = ex.scorer(q.fieldname, q.text, q.boost)
+    if postings is None or scorer is None:
+        return Explanation(label, score, matched, (("boost", float(q.boost)),))
+    i = int(np.searchsorted(postings.ids, docnum))
     lengths = ex.view.lengths(q.fieldname)
     dl = float(LENGTH_OF_BYTE[lengths[docnum]]) if lengths is not None else 1.0
-    return scorer.explain(tf, dl)
+    parts = scorer.explain(float(postings.weights[i]), dl)
+    return Explanation(label, score, matched, tuple(
+        (k.replace("_", " "), float(v)) for k, v in parts.items() if k != "score"))
