@@ -16,8 +16,8 @@ The language (Lucene/Elasticsearch habits carry over)
 - ``AND``/``&&``, ``OR``/``||``, ``NOT``/``!``/``-word``, ``+word``, ``( )``.
   Operators are uppercase (``and``/``or`` are words). AND binds tighter than OR.
 - Words side by side use the default operator: articles with any of the words
-  match, and for up to :data:`ALL_WORDS_MAX_CLAUSES` words an extra clause
-  boosted by :data:`ALL_WORDS_BOOST` ranks articles with all of them first.
+  match, ranked by BM25F (engine/scoring.py: more of the words, rarer words and
+  words in the title rank higher; an all-words clause, off by default).
   ``+word`` must match (the other words then only rank).
 - Exclusion applies to its group (the enclosing parentheses or the whole query),
   as in Lucene: ``a NOT b``, ``a -b c``, ``a OR NOT b`` and ``a NOT b OR c`` never
@@ -880,7 +880,7 @@ def _default_operator(queries: list[Query]) -> Query:
     words = [q for q in queries if not (isinstance(q, wq.Every) and q.fieldname is None)]
     if len(words) < len(queries):  # `*` beside words: everything, ranked by the words
         return wq.AndMaybe(wq.Every(), _default_operator(words)) if words else wq.Every()
-    if len(queries) > ALL_WORDS_MAX_CLAUSES:
+    if len(queries) > ALL_WORDS_MAX_CLAUSES or not ALL_WORDS_BOOST:
         return wq.Or(queries)
     return wq.Or([*queries, _and(queries, boost=ALL_WORDS_BOOST)])
 
