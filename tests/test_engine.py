@@ -269,17 +269,18 @@ def test_explain_breaks_a_score_into_its_clauses_and_terms(small: Path) -> None:
         words = [c for c in tree.children if c.matched]
         assert words and all(dict(w.details)["idf"] > 0 and dict(w.details)["k1"] > 0
                              for w in words)
-        assert all({f.clause for f in w.children} == {"title", "body"} for w in words)
+        assert all(w.children and {f.clause for f in w.children} <= {"title", "body"}
+                   for w in words)  # the fields that have the word
 
 
 def test_only_recurring_leaves_are_kept_during_a_query(small: Path) -> None:
     """Memory per query stays bounded: a wide OR (an expansion) keeps no leaf arrays;
-    the all-words clause's words are computed once and shared."""
+    a word that recurs in the query is computed once and shared."""
     with open_index(small) as ix:
         view = ix._engine()
         wide = wq.Or([wq.Term("body", t) for t in ("oil", "prices", "crude", "gas", "gold")])
         ex = Executor(view)
         assert ex.run(wide).total > 0 and not ex._leaves
         ex = Executor(view)
-        ex.run(parse_query("oil prices", view.searcher.reader()).query)
-        assert len(ex._leaves) == 2  # two words (each over title+body), each used twice
+        ex.run(parse_query("oil prices oil", view.searcher.reader()).query)
+        assert len(ex._leaves) == 1  # "oil" over title+body, used twice
