@@ -282,5 +282,7 @@ def test_only_recurring_leaves_are_kept_during_a_query(small: Path) -> None:
         ex = Executor(view)
         assert ex.run(wide).total > 0 and not ex._leaves
         ex = Executor(view)
-        ex.run(parse_query("oil prices oil", view.searcher.reader()).query)
+        oil = wq.Or([wq.Term("title", "oil"), wq.Term("body", "oil")])
+        price = wq.Or([wq.Term("title", "price"), wq.Term("body", "price")])
+        ex.run(wq.Or([oil, wq.And([oil, price])]))
         assert len(ex._leaves) == 1  # "oil" over title+body, used twice
