@@ -95,3 +95,16 @@ def test_cli_explain(reuters_index: Path) -> None:
     assert json.loads(as_json.output)["score"] == pytest.approx(hit.score)
     missing = runner.invoke(main, ["explain", "nope", "oil", "--index", str(reuters_index)])
     assert missing.exit_code != 0 and "Traceback" not in missing.output
+
+
+def test_a_repeated_word_counts_as_often_as_it_is_repeated(reuters_index: Path) -> None:
+    # Searched once (bounded cost), weighted by its count (query term frequency).
+    with open_index(reuters_index) as ix:
+        once = ix.search("cocoa", limit=5, snippets=False).hits
+        thrice = ix.search("cocoa Cocoa cocoa", limit=5, snippets=False).hits
+        assert [h.id for h in thrice] == [h.id for h in once]
+        assert all(b.score == pytest.approx(3 * a.score) for a, b in zip(once, thrice, strict=True))
+        hit = ix.search("cocoa prices cocoa", limit=1, snippets=False).hits[0]
+        e = ix.explain(hit.id, "cocoa prices cocoa")
+        cocoa = next(c for c in e.children if c.clause.startswith("cocoa"))
+        assert dict(cocoa.details)["boost"] == 2.0
