@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 from searcher import build_index, open_index
 from searcher.cli import main
 
-from .conftest import REPO, REUTERS, REUTERS_MAP, SEED, needs_shared
+from .conftest import REPO, REUTERS, REUTERS_MAP, SEED, needs_shared, write_jsonl
 
 ARTICLE = ("{title}\n\n{body}\n\nTags {tags}\n\n"
            "Copyright 2024 Example News Inc. All rights reserved.\n")
@@ -27,10 +27,6 @@ ARTICLE = ("{title}\n\n{body}\n\nTags {tags}\n\n"
 def write_article(path: Path, title: str, body: str, tags: str = "World") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(ARTICLE.format(title=title, body=body, tags=tags), encoding="utf-8")
-
-
-def write_jsonl(path: Path, records: list[dict[str, object]]) -> None:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
 def ids(index: Path) -> set[str]:
@@ -253,21 +249,32 @@ def _big_jsonl(path: Path, n: int) -> None:
                     + "\n")
 
 
-@pytest.mark.parametrize("delay", [0.8, 2.0])
-def test_kill_9_mid_build_leaves_last_commit(tmp_path: Path, delay: float) -> None:
+# The child prints each progress callback's record count: the test kills it once it has read
+# that many records (a readiness signal, not a sleep), early and deep into the build.
+KILL_CHILD = ("import sys; from searcher import build_index; "
+              "build_index([sys.argv[1]], index=sys.argv[2], "
+              "progress=lambda p: print(p.records_done, flush=True))")
+
+
+@pytest.mark.parametrize("records_read", [250, 5_000])
+def test_kill_9_mid_build_leaves_last_commit(tmp_path: Path, records_read: int) -> None:
     index = tmp_path / "ix"
     build_index([REPO / "corpus"], index=index)
     big = tmp_path / "big.jsonl.gz"
     _big_jsonl(big, 30_000)
-    proc = subprocess.Popen([sys.executable, "-m", "searcher", "build", str(big),
-                             "--index", str(index), "--quiet"], cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
+    proc = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(big), str(index)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:  # blocks until the child reports progress (or exits)
+        if int(line) >= records_read:
+            break
     with open_index(index) as ix:  # searching during the build sees the last commit
         assert len(ix) == 1
     assert proc.poll() is None, "the build finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()
     with open_index(index) as ix:
         assert len(ix) == 1
         assert ix.get(SEED.name).title.startswith("Azerbaijan accuses Armenia")

@@ -23,6 +23,8 @@ from searcher.integrity import check as check_index
 from searcher.storage import IndexDir
 from searcher.update import CUT_KIND, MAX_ARTICLE_CHARS
 
+from .conftest import write_jsonl
+
 
 def run_build(*args: str) -> tuple[int, dict[str, object], str]:
     result = CliRunner().invoke(main, ["build", "--json", *args])
@@ -38,11 +40,6 @@ def test_nothing_indexable_names_the_corpus_from_the_environment(
     code, _, err = run_build("--index", str(tmp_path / "ix"))
     assert code == 1
     assert f"no articles could be indexed from {root}" in err
-
-
-def write_jsonl(path: Path, records: list[dict[str, object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
 def ids(index: Path) -> set[str]:

@@ -23,7 +23,7 @@ from searcher.engine.execute import Executor
 from searcher.engine.topk import top_by_key, top_by_score
 from searcher.query import build_filter, parse_query
 
-from .conftest import REPO, REUTERS
+from .conftest import REPO, REUTERS, write_jsonl
 from .whoosh_oracle import oracle_searcher, ranked, whoosh_scores
 
 HAND_QUERIES = [
@@ -68,11 +68,6 @@ def test_engine_equals_whoosh_bm25f_on_the_bench_mix(reuters_index: Path) -> Non
 
 
 # --------------------------------------------------------------------------- small indexes
-
-def write_jsonl(path: Path, records: list[dict[str, object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-
 
 BODIES = [
     "oil prices rose as crude oil output fell",

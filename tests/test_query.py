@@ -27,7 +27,8 @@ from searcher.query import (
 )
 from searcher.schema import article_to_document, build_schema
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_a92b5885473cdf19.txt"
+from .conftest import SEED
+
 NOW = datetime(2020, 11, 4, 12, 0)  # a Wednesday: "this week" starts Monday 2020-11-02
 
 

@@ -14,9 +14,10 @@ from searcher.formats.base import Source, UnreadableFile
 from searcher.formats.text import is_boilerplate, is_copyright_line, read, split_tags
 from searcher.models import Article, Decision, Problem
 
-SEED_NAME = "000_a92b5885473cdf19.txt"
-SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / SEED_NAME
-REPO_SEED = Path(__file__).resolve().parents[1] / "corpus" / SEED_NAME
+from .conftest import SEED, SHARED
+
+SEED_NAME = SEED.name
+SHARED_SEED = SHARED / "seed" / SEED.name
 
 SEED_BODY = "\n\n".join([
     "Azerbaijan on Saturday accused Armenia of launching ballistic missile strikes on two "
@@ -67,7 +68,7 @@ def only_article(items: list[object]) -> Article:
     return items[0]
 
 
-@pytest.mark.parametrize("path", [SHARED_SEED, REPO_SEED], ids=["shared", "corpus"])
+@pytest.mark.parametrize("path", [SHARED_SEED, SEED], ids=["shared", "corpus"])
 def test_seed_article_fields(path: Path) -> None:
     if not path.exists():
         pytest.skip(f"{path} not present")

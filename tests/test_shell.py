@@ -34,15 +34,10 @@ from searcher.shell.filters import FILTERS, Filters, ShellError, parse_filters
 from searcher.shell.lexer import ERROR, FIELD, OPERATOR, PAREN, PHRASE, quote_value, tokens
 from searcher.shell.prompt import history_path, make_session, open_history, prompt_loop
 
-from .conftest import REPO
+from .conftest import REPO, write_jsonl
 
 SEED_TITLE = "Azerbaijan accuses Armenia of missile strike that killed at least 13"
 EVIL_TITLE = "Launch [red]x[/red] \x1b[2J alarm \x07 ring"
-
-
-def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -39,15 +39,10 @@ def phrase(words: str, slop: int = 1, field: str = "body") -> QueryTerm:
                      tuple(t for t, _, _ in ANALYZER.terms(words)), slop)
 
 
-def Proximity(field: str, kind: str, label: str, terms: tuple[str, ...],
-              slop: int) -> QueryTerm:
-    """A proximity leaf (``"a b"~3``), which query.py matches with SpanNear2(ordered=False)."""
-    return QueryTerm(field, kind, label, terms, slop, ordered=False)
-
-
 def near(words: str, slop: int, field: str = "body") -> QueryTerm:
-    return Proximity(field, "phrase", f'"{words}"~{slop - 1}',
-                     tuple(t for t, _, _ in ANALYZER.terms(words)), slop)
+    """A proximity leaf (``"a b"~3``), which query.py matches with SpanNear2(ordered=False)."""
+    return QueryTerm(field, "phrase", f'"{words}"~{slop - 1}',
+                     tuple(t for t, _, _ in ANALYZER.terms(words)), slop, ordered=False)
 
 
 def marked(text: str, spans: tuple[tuple[int, int], ...]) -> list[str]:
@@ -349,8 +344,9 @@ def leaves_for(text: str) -> st.SearchStrategy[QueryTerm]:
         st.builds(lambda kind, words: QueryTerm("body", kind, "q", tuple(words)),
                   st.sampled_from(["term", "prefix", "wildcard", "fuzzy"]),
                   st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True)),
-        st.builds(lambda cls, words, slop: cls("body", "phrase", "q", tuple(words), slop),
-                  st.sampled_from([QueryTerm, Proximity]),
+        st.builds(lambda ordered, words, slop: QueryTerm("body", "phrase", "q", tuple(words),
+                                                         slop, ordered=ordered),
+                  st.sampled_from([True, False]),  # a phrase or a proximity ("a b"~n)
                   st.lists(st.sampled_from(pool), min_size=2, max_size=3), st.integers(1, 3)),
         st.builds(lambda words: QueryTerm("title", "term", "q", tuple(words)),
                   st.lists(st.sampled_from(pool), min_size=1, max_size=2)),
@@ -358,10 +354,10 @@ def leaves_for(text: str) -> st.SearchStrategy[QueryTerm]:
     if len(found) >= 2:
         # Words ``step`` apart, with a slop of step - 1 (a near miss), step or step + 1.
         options += 2 * [st.builds(
-            lambda cls, i, n, step, backwards, miss: cls(
+            lambda ordered, i, n, step, backwards, miss: QueryTerm(
                 "body", "phrase", "q", tuple(found[i:i + n * step:step][::-1 if backwards else 1]),
-                max(1, step + miss)),
-            st.sampled_from([QueryTerm, Proximity]), st.integers(0, len(found) - 2),
+                max(1, step + miss), ordered=ordered),
+            st.sampled_from([True, False]), st.integers(0, len(found) - 2),
             st.integers(2, 3), st.integers(1, 3), st.booleans(), st.sampled_from([-1, 0, 1]))]
     return st.one_of(*options)
 
