@@ -176,17 +176,6 @@ def test_nothing_indexable_exits_nonzero(tmp_path: Path) -> None:
     assert "no articles could be indexed" in err
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["does-not-exist"], "does-not-exist: no such file or folder"),
-    (["--map", "nonsense"], "--map"),
-])
-def test_build_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
-    result = CliRunner().invoke(main, ["build", "--index", str(tmp_path / "ix"), *args])
-    assert result.exit_code == 1
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_second_build_fails_at_once_while_one_holds_the_lock(corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "ix"
     build_index([corpus], index=index)
@@ -225,12 +214,6 @@ def test_stats_text_and_json(corpus: Path, tmp_path: Path) -> None:
     assert data["last_build"]
     text = CliRunner().invoke(main, ["stats", "--index", str(index)])
     assert "documents" in text.stdout and "World" in text.stdout
-
-
-def test_stats_without_index_says_how_to_build(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["stats", "--index", str(tmp_path / "none")])
-    assert result.exit_code == 1
-    assert "searcher build" in result.stderr
 
 
 def test_import_searcher_loads_no_ui_libraries() -> None:

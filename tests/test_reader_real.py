@@ -404,19 +404,6 @@ def test_inspect_never_puts_page_text_into_markup(tmp_path: Path) -> None:
     assert "[bold red]The[/bold red]" in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["{tmp}/missing.html"], "missing.html: no such file"),
-    (["{tmp}/notes.pdf"], "notes.pdf: not a format searcher reads"),
-    (["--map", "oops", "{tmp}/x.json"], "is not FIELD=KEY"),
-])
-def test_inspect_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
-    (tmp_path / "x.json").write_text("{}", encoding="utf-8")
-    result = CliRunner().invoke(main, ["inspect", *(a.format(tmp=tmp_path) for a in args)])
-    assert result.exit_code != 0
-    assert message in result.output and "Traceback" not in result.output
-
-
 def test_inspect_map_reads_like_build(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     path.write_text('{"headline": "Tide gauges", "short_description": "Sea level rose."}\n',

@@ -253,7 +253,7 @@ def test_read_jsonl_reads_good_lines_and_reports_bad_ones(tmp_path: Path, name: 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.binary(max_size=40) | st.builds(lambda v: json.dumps(v).encode(), JSON_VALUE),
                 max_size=6))
-def test_read_jsonl_survives_any_lines(tmp_path: Path, lines: list[bytes]) -> None:
+def test_read_jsonl_never_raises_on_any_lines(tmp_path: Path, lines: list[bytes]) -> None:
     path = tmp_path / "fuzz.jsonl"
     path.write_bytes(b"\n".join(line.replace(b"\x00", b"") for line in lines))
     for item in jsonl.read_jsonl(source(path)):
@@ -364,7 +364,7 @@ def test_markdown_invalid_yaml_is_read_as_plain_markdown_with_a_warning(tmp_path
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"),
                max_size=80).map(lambda body: "---\n" + body))
-def test_markdown_survives_any_text(tmp_path: Path, text: str) -> None:
+def test_markdown_front_matter_never_raises(tmp_path: Path, text: str) -> None:
     for item in read_md(tmp_path, text):
         assert isinstance(item, (Article, Problem))
         if isinstance(item, Article):

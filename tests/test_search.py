@@ -242,27 +242,11 @@ def test_cli_no_results_says_so_with_suggestion(seed_index: Path) -> None:
     assert "did you mean: pompeo" in out
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["search", "(missile AND"], 2, "bad query:"),
-    (["search", 'title:"missile'], 0, ""),
-    (["search", "nosuchfield:x AND date:[2020-13-01 TO 2020-12-01]"], 2, "bad query:"),
-    (["search", "missile", "--since", "not a date"], 2, "searcher: since: "),
-    (["stats", "--top", "-5"], 2, "--top"),
-    (["search", "missile", "--sort", "sideways"], 2, "Invalid value"),
-    (["show", "no-such-id"], 1, "no article with id 'no-such-id'"),
-])
-def test_cli_error_exit_codes(seed_index: Path, args: list[str], code: int,
-                              message: str) -> None:
-    result = CliRunner().invoke(main, [args[0], "--index", str(seed_index), *args[1:]])
-    assert result.exit_code == code, result.output
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_cli_missing_index_says_how_to_build(tmp_path: Path) -> None:
-    code, _, err = cli("search", "--index", str(tmp_path / "none"), "x")
-    assert code == 1
-    assert "searcher build" in err
+def test_cli_unclosed_quote_is_not_an_error(seed_index: Path) -> None:
+    """Bad input on every surface is test_cli's; an unclosed quote is forgiven."""
+    code, _, err = cli("search", "--index", str(seed_index), 'title:"missile')
+    assert code == 0
+    assert "Traceback" not in err
 
 
 def test_cli_show_highlights_query(seed_index: Path) -> None:
