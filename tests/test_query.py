@@ -603,13 +603,15 @@ def _total(index: Any, text: str) -> None:
     assert all(isinstance(t, QueryTerm) and t.terms for t in parsed.terms)
 
 
-@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 1,000 examples each (10x hypothesis's default): test_query_fuzz runs 10,000 more, fixed,
+# against the whole Reuters index.
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_STRUCTURED)
 def test_any_query_syntax_soup_parses_or_raises_a_syntax_error(index: Any, text: str) -> None:
     _total(index, text)
 
 
-@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_ARBITRARY)
 def test_any_string_parses_or_raises_a_syntax_error(index: Any, text: str) -> None:
     _total(index, text)
