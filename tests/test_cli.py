@@ -32,6 +32,13 @@ CASES: dict[str, list[tuple[list[str], int, str]]] = {
         (["show", "--index", "{index}", "no-such-id"], 1, "no article with id 'no-such-id'"),
         (["show", "--index", "{none}", "x"], 1, "searcher build"),
     ],
+    "explain": [
+        (["explain", "--index", "{index}", "no-such-id", "missile"], 1,
+         "no article with id 'no-such-id'"),
+        (["explain", "--index", "{index}", "000_a92b5885473cdf19.txt", "(missile AND"], 2,
+         "bad query:"),
+        (["explain", "--index", "{none}", "x", "missile"], 1, "searcher build"),
+    ],
     "stats": [
         (["stats", "--index", "{index}", "--top", "-5"], 2, "--top"),
         (["stats", "--index", "{none}"], 1, "searcher build"),
