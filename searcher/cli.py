@@ -295,7 +295,8 @@ def check(index: Path | None, as_json: bool) -> None:
     articles in the index with the build's manifest, like SQLite's integrity_check."""
     from .sanitize import one_line
 
-    report = check_index(IndexDir.at(index))
+    with _errors():
+        report = check_index(IndexDir.at(index))
     if as_json:
         click.echo(json_output.json_text({**json_output.to_jsonable(report), "ok": report.ok}))
     elif report.ok:

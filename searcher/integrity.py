@@ -16,7 +16,7 @@ from typing import Any
 from whoosh.fields import SpellField
 
 from . import schema
-from .errors import SearcherError
+from .errors import IndexNotFoundError, SearcherError
 from .storage import IndexDir, describe
 
 
@@ -45,6 +45,8 @@ def check(idx: IndexDir) -> CheckReport:
     problems: list[str] = []
     try:
         ix = idx.open()
+    except IndexNotFoundError:
+        raise  # nothing to check: "no index at ...", as every other command says
     except SearcherError as e:
         reason = getattr(e, "reason", None) or str(e)
         return CheckReport(str(idx.path), 0, 0, 0, (reason,))

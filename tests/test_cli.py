@@ -54,7 +54,7 @@ CASES: dict[str, list[tuple[list[str], int, str]]] = {
         (["inspect", "--map", "oops", "{tmp}/x.json"], 1, "is not FIELD=KEY"),
     ],
     "check": [
-        (["check", "--index", "{none}"], 1, "searcher build --rebuild"),
+        (["check", "--index", "{none}"], 1, "no index at"),
     ],
 }
 SHELL_SCRIPT = ":bogus\n"  # piped into every shell case (ignored when there is no index)

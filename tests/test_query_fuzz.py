@@ -36,7 +36,7 @@ def reuters(reuters_index: Path):  # type: ignore[no-untyped-def]
 
 # 2,000 fixed examples here (the slowest test of the suite at 10,000); bench/fuzz.py runs
 # 10,000 generated queries through the whole search path and times them.
-@settings(max_examples=2_000, derandomize=True, deadline=None, database=None,
+@settings(max_examples=10_000, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(queries)
 def test_crash_only_any_query_parses_against_reuters_or_says_why(reuters, text: str) -> None:  # type: ignore[no-untyped-def]
