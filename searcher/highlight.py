@@ -128,7 +128,7 @@ def find_matches(tok: Tokens, leaves: list[QueryTerm], strict_phrase: bool) -> l
         if qt.kind == "phrase" and strict_phrase and len(words) > 1:
             if not rank:  # Whoosh positions: index among the words the analyzer keeps
                 rank = list(accumulate(map(int, map(bool, terms))))
-            # Proximity leaves ("a b"~3) match in any order (query.py): a QueryTerm
+            # Proximity leaves ("a b"~3) match in any order (query/bind.py): a QueryTerm
             # field ``ordered`` says so; models without it are read as ordered.
             ordered = qt.ordered
             found = _phrase_occurrences(terms, rank, words, max(1, qt.slop), ordered)

@@ -40,7 +40,7 @@ def phrase(words: str, slop: int = 1, field: str = "body") -> QueryTerm:
 
 
 def near(words: str, slop: int, field: str = "body") -> QueryTerm:
-    """A proximity leaf (``"a b"~3``), which query.py matches with SpanNear2(ordered=False)."""
+    """A proximity leaf (``"a b"~3``), which query/bind.py builds as SpanNear2(ordered=False)."""
     return QueryTerm(field, "phrase", f'"{words}"~{slop - 1}',
                      tuple(t for t, _, _ in ANALYZER.terms(words)), slop, ordered=False)
 

@@ -1,6 +1,6 @@
 """Syntax highlighting for the prompt line, and how to quote a value in the query language.
 
-A deliberately light tokenizer, not the parser (query.py owns the language): it
+A deliberately light tokenizer, not the parser (the query package owns the language): it
 only has to colour what the user is typing, on every keystroke, and never fail.
 It marks operators, ``field:`` names, phrases, ranges and wildcards, and flags what
 will surprise the user as an error: a quote or ``[`` left open, a parenthesis

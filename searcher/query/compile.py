@@ -1,0 +1,166 @@
+"""A syntax tree with bound leaves -> the Whoosh query tree.
+
+Lucene's group semantics: exclusions apply to their whole group, tag/author/
+source/date/id clauses beside words restrict instead of widening, ``+word``
+makes the other words rank only, a repeated clause is searched once (a repeated
+optional one weighted by its count), and words side by side use the default
+operator (any word; an all-words clause when ``ALL_WORDS_BOOST`` is set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from whoosh import query as wq
+
+from ..engine.scoring import ALL_WORDS_BOOST, ALL_WORDS_MAX_CLAUSES
+from ..models import QueryTerm
+from .parser import And, Group, Leaf, Node, Not, Or, Required
+
+Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
+
+
+def any_of(queries: Sequence[Query]) -> Query:
+    return queries[0] if len(queries) == 1 else wq.Or(list(queries))
+
+
+def all_of(queries: Sequence[Query], boost: float = 1.0) -> Query:
+    """And without match-everything members: Whoosh's And.normalize() turns an And
+    holding Every() into Every(), which would silently drop the other clauses."""
+    kept = [q for q in queries if not (isinstance(q, wq.Every) and q.fieldname is None)]
+    kept = kept or list(queries[:1])
+    if len(kept) == 1:
+        return kept[0] if boost == 1.0 else kept[0].with_boost(kept[0].boost * boost)
+    return wq.And(kept, boost=boost)
+
+
+def _is_filter(node: Node) -> bool:
+    if isinstance(node, Leaf):
+        return node.filter
+    if isinstance(node, Required):
+        return _is_filter(node.child)
+    if isinstance(node, Not):
+        return False
+    kids = node.clauses if isinstance(node, Group) else node.children
+    positive = [k for k in kids if not isinstance(k, Not)]
+    return bool(positive) and all(_is_filter(k) for k in positive)
+
+
+def compile_tree(node: Node) -> Query | None:
+    """Whoosh query for a node; None when it holds nothing searchable (ignored)."""
+    if isinstance(node, Leaf):
+        return node.query
+    if isinstance(node, Required):
+        return compile_tree(node.child)
+    if isinstance(node, Group):
+        return _compile_group(node)
+    if isinstance(node, Not):
+        return _exclude(None, [node.child])
+    positive = [c for c in node.children if not isinstance(c, Not)]
+    negative = [c.child for c in node.children if isinstance(c, Not)]
+    if isinstance(node, And):
+        qs = [q for q in map(compile_tree, positive) if q is not None]
+        if any(q is wq.NullQuery for q in qs):
+            return wq.NullQuery
+        return _exclude(all_of(qs) if qs else None, negative)
+    # An OR outside a group's clause list (not reachable from the parser): plain logic.
+    alts = [q for q in map(compile_tree, positive) if q is not None]
+    alts += [q for q in (_exclude(None, [n]) for n in negative) if q is not None]
+    alts = [q for q in alts if q is not wq.NullQuery]
+    return any_of(alts) if alts else wq.NullQuery
+
+
+def _exclude(base: Query | None, negative: list[Node]) -> Query | None:
+    """``base`` minus the negative nodes; negations alone mean every other article."""
+    excluded = [q for q in map(compile_tree, negative) if q is not None]
+    if base is None:
+        if not excluded:
+            return None
+        base = wq.Every()
+    live = [q for q in excluded if q is not wq.NullQuery]
+    if not live or base is wq.NullQuery:
+        return base
+    return wq.AndNot(base, any_of(live))
+
+
+def _compile_group(group: Group) -> Query | None:
+    filters: list[Node] = []
+    required: list[Node] = []
+    shoulds: list[Node] = []
+    excluded: list[Node] = []
+    for c in group.clauses:
+        if isinstance(c, Not):
+            excluded.append(c.child)
+        elif isinstance(c, Or):  # exclusions under an OR apply to the whole group
+            excluded += [k.child for k in c.children if isinstance(k, Not)]
+            alts: list[Node] = [k for k in c.children if not isinstance(k, Not)]
+            if alts:
+                (filters if _is_filter(c) else shoulds).append(
+                    alts[0] if len(alts) == 1 else Or(alts))
+        elif isinstance(c, Required):
+            required.append(c.child)
+        elif _is_filter(c):
+            filters.append(c)
+        else:
+            shoulds.append(c)
+    must = _unique(q for q in map(compile_tree, filters) if q is not None)
+    needed = _unique(q for q in map(compile_tree, required) if q is not None)
+    must = _unique([*must, *needed])
+    if any(q is wq.NullQuery for q in must):
+        return wq.NullQuery
+    optional = _counted(q for q in map(compile_tree, shoulds) if q is not None)
+    live = [q for q in optional if q is not wq.NullQuery]
+    if optional and not live:
+        return wq.NullQuery
+    base: Query | None = None
+    if needed and live:  # Lucene: beside a +clause the other words only rank
+        base = wq.AndMaybe(all_of(must), _default_operator(live))
+    elif live:
+        base = all_of([*must, _default_operator(live)])
+    elif must:
+        base = all_of(must)
+    return _exclude(base, excluded)
+
+
+def _counted(queries: Iterable[Query]) -> list[Query]:
+    """Optional clauses searched once each, a repeated one weighted by its count: the
+    score is what the repeats summed to (a word a long question repeats is a word it
+    is about: without the count CISI lost 0.08 nDCG@10, bench/eval.py), at the cost
+    of one clause."""
+    counts: dict[Query, int] = {}
+    for q in queries:
+        counts[q] = counts.get(q, 0) + 1
+    return [q if n == 1 or q is wq.NullQuery else q.with_boost(q.boost * n)
+            for q, n in counts.items()]
+
+
+def _unique(queries: Iterable[Query]) -> list[Query]:
+    """``queries`` without repeats (``oil oil oil`` searches oil once; Whoosh queries
+    compare and hash by value), in order."""
+    return list(dict.fromkeys(queries))
+
+
+def _default_operator(queries: list[Query]) -> Query:
+    """Any word matches; for short queries an extra AND clause ranks all-words articles first."""
+    if len(queries) == 1:
+        return queries[0]
+    words = [q for q in queries if not (isinstance(q, wq.Every) and q.fieldname is None)]
+    if len(words) < len(queries):  # `*` beside words: everything, ranked by the words
+        return wq.AndMaybe(wq.Every(), _default_operator(words)) if words else wq.Every()
+    if len(queries) > ALL_WORDS_MAX_CLAUSES or not ALL_WORDS_BOOST:
+        return wq.Or(queries)
+    return wq.Or([*queries, all_of(queries, boost=ALL_WORDS_BOOST)])
+
+
+def positive_terms(node: Node, positive: bool, out: list[QueryTerm]) -> None:
+    if isinstance(node, Leaf):
+        if positive:
+            out.extend(node.terms)
+    elif isinstance(node, Not):
+        positive_terms(node.child, not positive, out)
+    elif isinstance(node, Required):
+        positive_terms(node.child, positive, out)
+    else:
+        for k in node.clauses if isinstance(node, Group) else node.children:
+            positive_terms(k, positive, out)

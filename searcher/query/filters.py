@@ -1,0 +1,93 @@
+"""Filter options (``--tag``, ``--since``, ``--author`` ...) -> a Whoosh filter and mask.
+
+They are not part of the query text, so a bad value is an
+:class:`InvalidArgumentError` naming the option; dates accept every form
+``date:`` does (``dates.py``) and include their whole unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from whoosh import query as wq
+
+from ..errors import InvalidArgumentError, QuerySyntaxError
+from ..sanitize import blank_for_query
+from ..schema import AUTHORS, PUBLISHED, SOURCE, TAGS, normalize_keyword
+from .compile import all_of, any_of
+from .dates import DATE_HINT, DATE_TRIM, TICK, date_span, utc
+
+Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
+
+
+def build_filter(*, tags: Sequence[str] = (), any_tags: Sequence[str] = (),
+                 exclude_tags: Sequence[str] = (),
+                 since: str | date | datetime | None = None,
+                 until: str | date | datetime | None = None,
+                 author: str | None = None, source: str | None = None,
+                 now: datetime | None = None) -> tuple[Query | None, Query | None]:
+    """``(filter, mask)`` for ``searcher.search(filter=..., mask=...)``.
+
+    ``tags`` must all be present, one of ``any_tags`` must be, none of
+    ``exclude_tags`` may be (the mask). ``since``/``until`` include their whole
+    unit: a string is parsed by :func:`parse_date_bound` (``--until 2020-10`` keeps
+    October 31 at 18:00), a date is a whole day, a datetime an exact inclusive moment.
+    """
+    parts: list[Query] = [wq.Term(TAGS, v) for v in _keywords(tags)]
+    any_values = _keywords(any_tags)
+    if any_values:
+        parts.append(any_of([wq.Term(TAGS, v) for v in any_values]))
+    for fieldname, value in ((AUTHORS, author), (SOURCE, source)):
+        folded = _keywords([value] if value else [])
+        if folded:
+            parts.append(wq.Term(fieldname, folded[0]))
+    start = _bound("since", since, end=False, now=now)
+    stop = _bound("until", until, end=True, now=now)
+    if start is not None or stop is not None:
+        parts.append(wq.DateRange(PUBLISHED, start, stop))
+    excluded = _keywords(exclude_tags)
+    mask = any_of([wq.Term(TAGS, v) for v in excluded]) if excluded else None
+    return (all_of(parts) if parts else None), mask
+
+
+def parse_date_bound(text: str, *, end: bool, now: datetime | None = None) -> datetime:
+    """A ``--since``/``--until`` value as an inclusive bound: the first moment of
+    the unit (``end=False``) or its last microsecond (``end=True``), so
+    ``--until 2020-10-31`` keeps an article published that day at 18:00.
+    Accepts every form ``date:`` accepts except comparisons and ranges."""
+    value = blank_for_query(text)
+    lead = len(value) - len(value.lstrip(DATE_TRIM))
+    value = value.strip(DATE_TRIM)
+    if not value or value == "*":
+        raise QuerySyntaxError("a date is missing", query=text, position=0, hint=DATE_HINT)
+    start, stop, instant = date_span(value, lead, text, utc(now))
+    if instant:
+        assert start is not None  # a moment is never open
+        return start
+    if end:
+        return datetime.max if stop is None else stop - TICK
+    return datetime.min if start is None else start
+
+
+def _keywords(values: Sequence[str]) -> list[str]:
+    return [v for v in (normalize_keyword(x) for x in values) if v]
+
+
+def _bound(name: str, value: str | date | datetime | None, *, end: bool,
+           now: datetime | None) -> datetime | None:
+    """A since/until argument as an inclusive bound; a string that is no date is an
+    InvalidArgumentError naming the argument (it is not part of the query)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return utc(value)
+    if isinstance(value, date):
+        day = datetime(value.year, value.month, value.day)
+        return day + timedelta(days=1) - TICK if end else day
+    try:
+        return parse_date_bound(value, end=end, now=now)
+    except QuerySyntaxError as e:
+        raise InvalidArgumentError(f"{name}: {e.reason} (write a date such as 2020-10-01, "
+                                   "2020-10, today, \"last week\" or now-7d)") from None
