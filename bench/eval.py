@@ -23,7 +23,9 @@ out on purpose: it is the held-out check. Usage, from the repository root, with
 the bench extra installed (``pip install -e '.[bench]'``)::
 
     python bench/eval.py [--collections cranfield,cisi,...] [--no-loco]
-                         [--engines ours,fts5,bm25s,whoosh] [--eval-dir DIR]
+                         [--engines ours,ours+rm3,fts5,bm25s,whoosh] [--eval-dir DIR]
+
+``ours+rm3`` is the same search with ``expand=True`` (RM3 query expansion).
 
 Prints the tables, then one line of JSON with every number.
 """
@@ -55,7 +57,7 @@ from judged import (
 import searcher
 from searcher.errors import QuerySyntaxError
 
-ENGINES = ("ours", "fts5", "bm25s", "whoosh")
+ENGINES = ("ours", "ours+rm3", "fts5", "bm25s", "whoosh")
 
 
 @dataclass
@@ -80,14 +82,16 @@ def build_ours(coll: Collection, workdir: Path) -> Path:
     return index
 
 
-def search_ours(index: Path, queries: Mapping[str, str]) -> tuple[Run, list[str]]:
-    """The default search path, untouched: natural-language text as typed."""
+def search_ours(index: Path, queries: Mapping[str, str], expand: bool = False
+                ) -> tuple[Run, list[str]]:
+    """The default search path, untouched: natural-language text as typed
+    (``expand``: with RM3 query expansion, ``search(..., expand=True)``)."""
     run: Run = {}
     failed: list[str] = []
     with searcher.open_index(index) as ix:
         for qid, text in queries.items():
             try:
-                results = ix.search(text, limit=DEPTH, snippets=False)
+                results = ix.search(text, limit=DEPTH, snippets=False, expand=expand)
             except QuerySyntaxError as e:  # natural text should never raise: a bug
                 print(f"ours: query {qid} raised {e!r}: {text!r}", file=sys.stderr)
                 failed.append(qid)
@@ -96,12 +100,17 @@ def search_ours(index: Path, queries: Mapping[str, str]) -> tuple[Run, list[str]
     return run, failed
 
 
-def run_ours(coll: Collection, workdir: Path) -> EngineResult:
+def run_ours(coll: Collection, workdir: Path, expand: bool = False) -> EngineResult:
     t0 = time.perf_counter()
     index = build_ours(coll, workdir)
     t1 = time.perf_counter()
-    run, failed = search_ours(index, coll.queries)
+    run, failed = search_ours(index, coll.queries, expand)
     return EngineResult(run, t1 - t0, time.perf_counter() - t1, failed)
+
+
+def run_ours_rm3(coll: Collection, workdir: Path) -> EngineResult:
+    """Ours with ``expand=True`` (RM3 pseudo-relevance feedback)."""
+    return run_ours(coll, workdir, expand=True)
 
 
 def run_baseline(name: str) -> Callable[[Collection, Path], EngineResult]:
@@ -123,7 +132,7 @@ def run_baseline(name: str) -> Callable[[Collection, Path], EngineResult]:
 
 
 ENGINE_RUNNERS: dict[str, Callable[[Collection, Path], EngineResult]] = {
-    "ours": run_ours, **{name: run_baseline(name) for name in BASELINES},
+    "ours": run_ours, "ours+rm3": run_ours_rm3, **{name: run_baseline(name) for name in BASELINES},
 }
 
 
@@ -161,7 +170,7 @@ def summarize(results: dict[str, dict[str, dict[str, float]]],
                            for c, r in results.items()},
     }
     if "ours" in engines:
-        for other in (e for e in engines if e != "ours"):
+        for other in (e for e in engines if not e.startswith("ours")):
             summary[f"beats_{other}"] = all(r["ours"][metrics[0]] >= r[other][metrics[0]]
                                             for r in results.values())
     return summary

@@ -215,17 +215,20 @@ class QueryCommand(click.Command):
 @click.option("--page", "-p", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--facets", is_flag=True,
               help="Count tags, authors, sources and dates of all matches.")
+@click.option("--expand", is_flag=True,
+              help="Re-rank with words from the best matches (RM3 feedback).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
 def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
            any_tags: tuple[str, ...], exclude_tags: tuple[str, ...], since: str | None,
            until: str | None, author: str | None, source: str | None, sort: str, limit: int,
-           page: int, facets: bool, as_json: bool) -> None:
+           page: int, facets: bool, expand: bool, as_json: bool) -> None:
     """Search the index. QUERY uses the query language in README.md (`*` or nothing with
     filters: every article)."""
     with _errors(), open_index(index) as ix:
         results = ix.search(" ".join(query), tags=tags, any_tags=any_tags,
                             exclude_tags=exclude_tags, since=since, until=until, author=author,
-                            source=source, sort=sort, limit=limit, page=page, facets=facets)
+                            source=source, sort=sort, limit=limit, page=page, facets=facets,
+                            expand=expand)
     if as_json:
         click.echo(json_output.json_text(results))
     else:

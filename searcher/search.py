@@ -27,6 +27,7 @@ from .engine import facets as engine_facets
 from .engine.cache import DEFAULT_CACHE_BYTES
 from .engine.execute import Executor
 from .engine.explain import explain_query
+from .engine.feedback import expand as feedback_expand
 from .engine.scoring import K1 as BM25_K1
 from .engine.scoring import B as BM25_B
 from .engine.topk import top_by_key, top_by_score
@@ -184,6 +185,7 @@ class Index:
         page: int = 1,
         facets: bool = False,
         snippets: bool = True,
+        expand: bool = False,
         now: datetime | None = None,
     ) -> SearchResults:
         """Run ``query`` (the query language in README.md) with filters kept out of the score.
@@ -195,6 +197,9 @@ class Index:
         ``tags``/``any_tags``/``exclude_tags`` take one string or a list (None: none).
         ``snippets=False`` skips reading the bodies (``matched`` then covers the title
         and the tag/author/source values only).
+        ``expand=True`` re-ranks the matches with words from the best of them (RM3
+        pseudo-relevance feedback, engine/feedback.py; relevance order only): the
+        matches and ``total`` stay the query's, a note names the words added.
         Raises QuerySyntaxError for a query it cannot read, InvalidArgumentError for
         a wrong argument (type, range, a ``since``/``until`` that is not a date).
         """
@@ -216,7 +221,12 @@ class Index:
         # (no column: nothing in the index is dated, every key ties: rank by relevance)
         matched = Executor(view, scored=column is None).run(parsed.query)
         found = matched.mask if allowed is None else matched.mask & allowed
-        hits = self._page(s, found, matched.score, column, sort == "newest", page, limit,
+        notes = parsed.notes
+        scores = matched.score
+        if expand and scores is not None and not parsed.match_all:
+            scores, note = _expanded(view, found, scores, parsed)
+            notes += (note,) if note else ()
+        hits = self._page(s, found, scores, column, sort == "newest", page, limit,
                           parsed, snippets)
         total = int(np.count_nonzero(found))
         facet_counts = engine_facets.compute_facets(view, found) if facets else None
@@ -231,7 +241,7 @@ class Index:
             suggestion = suggest_query(query, s, count, better_than=total)
         return SearchResults(query=query, total=total, hits=hits, page=page, limit=limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000,
-                             facets=facet_counts, suggestion=suggestion, notes=parsed.notes)
+                             facets=facet_counts, suggestion=suggestion, notes=notes)
 
     def _page(self, s: Searcher, found: Any, scores: Any, column: Any, descending: bool,
               page: int, limit: int, parsed: ParsedQuery, snippets: bool) -> tuple[Hit, ...]:
@@ -334,6 +344,19 @@ class Index:
             index_bytes=self._dir.size_bytes(),
             last_build=built.built_at if built else None,
         )
+
+
+def _expanded(view: IndexView, found: Any, scores: Any, parsed: ParsedQuery
+              ) -> tuple[Any, str]:
+    """The scores re-ranked by RM3 feedback, and the note that says with which words
+    (unchanged, no note, when there is nothing to expand with)."""
+    query_terms = {t for term in parsed.terms for t in term.terms}
+    added = feedback_expand(Executor(view), found, scores, query_terms, len(parsed.terms))
+    if added is None:
+        return scores, ""
+    words = surface_words(added.text, [t for t, _w in added.terms])
+    return scores + added.score, "Expanded with: " + ", ".join(
+        words[t] for t, _w in added.terms) + "."
 
 
 def _allowed(view: IndexView, filt: Any, mask: Any) -> Any:
