@@ -348,15 +348,16 @@ class Index:
 
 def _expanded(view: IndexView, found: Any, scores: Any, parsed: ParsedQuery
               ) -> tuple[Any, str]:
-    """The scores re-ranked by RM3 feedback, and the note that says with which words
-    (unchanged, no note, when there is nothing to expand with)."""
-    query_terms = {t for term in parsed.terms for t in term.terms}
-    added = feedback_expand(Executor(view), found, scores, query_terms, len(parsed.terms))
+    """The scores re-ranked by RM3 feedback, and the note that names the words it
+    added to the query's (unchanged, no note, when there is nothing to expand with)."""
+    added = feedback_expand(Executor(view), found, scores, len(parsed.terms))
     if added is None:
         return scores, ""
-    words = surface_words(added.text, [t for t, _w in added.terms])
-    return scores + added.score, "Expanded with: " + ", ".join(
-        words[t] for t, _w in added.terms) + "."
+    query_terms = {t for term in parsed.terms for t in term.terms}
+    new = [t for t, _w in added.terms if t not in query_terms]
+    words = surface_words(added.text, new)
+    note = "Expanded with: " + ", ".join(words[t] for t in new) + "." if new else ""
+    return scores + added.score, note
 
 
 def _allowed(view: IndexView, filt: Any, mask: Any) -> Any:

@@ -77,3 +77,15 @@ def test_cli_expand_flag(reuters_index: Path) -> None:
     assert a["total"] == b["total"]
     assert any(n.startswith("Expanded with: ") for n in b["notes"])
     assert not any(n.startswith("Expanded with: ") for n in a["notes"])
+
+
+def test_shell_expand_command(reuters_index: Path) -> None:
+    script = "coffee quota\n:expand on\n:expand maybe\n:expand off\n"
+    result = CliRunner().invoke(main, ["shell", "--index", str(reuters_index), "-n", "3"],
+                                input=script, env={"COLUMNS": "100", "NO_COLOR": None})
+    assert result.exit_code == 1  # piped mode: a line failed (the bad :expand)
+    assert result.stderr == "searcher: line 3: usage: :expand on|off\n"
+    runs = result.stdout.split("expand: ")
+    assert len(runs) == 3  # the first query, then a rerun after each valid :expand
+    assert "Expanded with: " not in runs[0] and "Expanded with: " not in runs[2]
+    assert "Expanded with: " in runs[1]

@@ -94,6 +94,14 @@ def _sort(shell: Shell, args: str) -> None:
     shell.rerun()
 
 
+def _expand(shell: Shell, args: str) -> None:
+    if args.lower() not in ("on", "off"):
+        raise ShellError("usage: :expand on|off")
+    shell.expand = args.lower() == "on"
+    shell.print(render.meta_line(f"expand: {args.lower()}"))
+    shell.rerun()
+
+
 def _json(shell: Shell, _args: str) -> None:
     if shell.results is None:
         raise ShellError("no results yet: type a query first")
@@ -139,6 +147,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("filters", ":filters", "show the sticky filters", _filters),
     Command("clear", ":clear [NAME]", "remove all sticky filters (or those named)", _clear),
     Command("sort", ":sort ORDER", "relevance, newest or oldest", _sort),
+    Command("expand", ":expand on|off", "re-rank queries with words from their best "
+            "matches (RM3)", _expand),
     Command("json", ":json", "the results on screen as JSON", _json),
     Command("help", ":help", "this list", _help),
     Command("quit", ":quit", "leave (Ctrl-D too)", _quit, ("q", "exit")),

@@ -35,6 +35,7 @@ class Shell:
     page_out: Callable[[RenderableType], None] | None = None  # :open's pager
     filters: Filters = field(default_factory=Filters)
     sort: str = "relevance"
+    expand: bool = False  # :expand on: RM3 query expansion (Index.search(expand=True))
     query: str | None = None  # the last query run (None before the first)
     results: SearchResults | None = None  # what is on screen
     similar_of: Hit | None = None  # the results are :similar to this hit
@@ -46,6 +47,8 @@ class Shell:
         parts = self.filters.describe()
         if self.sort != "relevance":
             parts.append(f"sort:{self.sort}")
+        if self.expand:
+            parts.append("expand")
         return " ".join(parts)
 
     def hits(self) -> Sequence[Hit]:
@@ -89,7 +92,8 @@ class Shell:
 
     def search(self, query: str, page: int) -> None:
         results = self.index.search(query, page=page, limit=self.limit, sort=self.sort,
-                                    facets=page == 1, **self.filters.kwargs())
+                                    facets=page == 1, expand=self.expand,
+                                    **self.filters.kwargs())
         self.query, self.results, self.similar_of = query, results, None
         self.show(results)
 
