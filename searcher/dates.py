@@ -162,13 +162,8 @@ def parse_prose_date(text: str) -> datetime | None:
         return None
     try:
         text = _SHORT_YEAR.sub(_full_year, text)
-        numeric = _NUMERIC.search(text)
-        if numeric:
-            order = _numeric_order(numeric)
-            if order is None:
-                return None
-            text = text[:numeric.start()] + order + text[numeric.end():]
-        return _dateutil(text, fuzzy=True)
+        iso = _numeric_as_iso(text)
+        return None if iso is None else _dateutil(iso, fuzzy=True)
     except (ValueError, OverflowError, TypeError, AttributeError, RecursionError):
         return None
 
@@ -247,13 +242,18 @@ def _parse_text(text: str) -> datetime | None:
         if month_number is not None:
             return datetime(int(year), month_number, int(day), int(hour), int(minute),
                             int(second), int((fraction or "0").ljust(6, "0")))
+    iso = _numeric_as_iso(text)
+    return None if iso is None else _dateutil(iso, fuzzy=False)
+
+
+def _numeric_as_iso(text: str) -> str | None:
+    """``text`` with its first ``D/M/YYYY`` or ``M/D/YYYY`` date rewritten as ISO;
+    None if that date is ambiguous (text without one is returned as it is)."""
     numeric = _NUMERIC.search(text)
-    if numeric:
-        order = _numeric_order(numeric)
-        if order is None:
-            return None
-        text = text[:numeric.start()] + order + text[numeric.end():]
-    return _dateutil(text, fuzzy=False)
+    if not numeric:
+        return text
+    order = _numeric_order(numeric)
+    return None if order is None else text[:numeric.start()] + order + text[numeric.end():]
 
 
 def _numeric_order(m: re.Match[str]) -> str | None:
