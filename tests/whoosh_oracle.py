@@ -18,7 +18,10 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 
+# The same clause shapes as the engine (which word ORs form one BM25F clause); only the
+# scoring formula is written out again here.
 from searcher.engine import scoring
+from searcher.engine.execute import one_phrase, one_word
 
 
 def oracle_searcher(index_path: Any) -> Any:
@@ -147,10 +150,10 @@ class Reference:
                 return self.score(subs[0], d)
             if d not in self.matches(q):
                 return 0.0
-            if kind is wq.Or and _one_word(subs, self.ws.schema):
+            if kind is wq.Or and one_word(subs, self.ws.schema):
                 return self.bm25f(subs[0].text, [t.fieldname for t in subs], d,
                                   subs[0].boost * q.boost)
-            if kind is wq.Or and _one_phrase(subs, self.ws.schema):
+            if kind is wq.Or and one_phrase(subs, self.ws.schema):
                 fields = [p.fieldname for p in subs]
                 return sum(self.bm25f(w, fields, d, subs[0].boost * q.boost)
                            for w in subs[0].words)
@@ -175,22 +178,6 @@ class Reference:
         m.skip_to(d)
         return float(m.score()) if m.is_active() and m.id() == d else 0.0
 
-
-def _one_word(subs: list[Any], schema: Any) -> bool:
-    first = subs[0]
-    return (all(type(t) is wq.Term for t in subs)
-            and len({t.fieldname for t in subs}) == len(subs)
-            and all(t.text == first.text and t.boost == first.boost for t in subs)
-            and all(t.fieldname in schema and schema[t.fieldname].scorable for t in subs))
-
-
-def _one_phrase(subs: list[Any], schema: Any) -> bool:
-    first = subs[0]
-    return (all(type(p) is wq.Phrase for p in subs)
-            and len({p.fieldname for p in subs}) == len(subs)
-            and all(p.words == first.words and p.slop == first.slop
-                    and p.boost == first.boost for p in subs)
-            and all(p.fieldname in schema and schema[p.fieldname].scorable for p in subs))
 
 
 def whoosh_scores(ws: Any, q: Any, filt: Any = None, mask: Any = None) -> dict[int, float]:
