@@ -40,9 +40,11 @@ __all__ = [
     "Tokens",
     "analyze",
     "find_matches",
+    "head_of",
     "highlight_spans",
     "keyword_phrases",
     "leaves_of",
+    "locate",
     "matched_terms",
     "merge_spans",
     "surface_words",
@@ -87,11 +89,12 @@ def analyze(text: str, same_length: bool = False) -> Tokens:
     """The words of ``clean_text(text)``, or of ``blank_controls(text)`` for offsets
     into ``text`` itself (the same thing unless ``text`` holds control characters).
     Only the first :data:`MAX_ANALYZED_CHARS` characters (cut at a space) are read."""
-    head = _head(text)
+    head = head_of(text)
     return _analyze_cached(head, same_length and not is_clean(head))
 
 
-def _head(text: str) -> str:
+def head_of(text: str) -> str:
+    """The part of ``text`` that is analysed: its first MAX_ANALYZED_CHARS characters."""
     if len(text) <= MAX_ANALYZED_CHARS:
         return text
     cut = text.rfind(" ", MAX_ANALYZED_CHARS - 200, MAX_ANALYZED_CHARS)
@@ -105,6 +108,91 @@ def _analyze_cached(text: str, same_length: bool) -> Tokens:
     parts = _SPLIT_WORDS.split(text)
     terms = list(map(_WORD_TERMS.__getitem__, parts[1::2]))
     return Tokens(text, terms, list(accumulate(map(len, parts))))
+
+
+# --- word spotting ----------------------------------------------------------
+
+# Most queries look for a few words in a text of hundreds. Rather than analysing
+# every word, ``_spot`` lets one C-level regex scan find the words that can be
+# one of them and analyses only those. A word can only stem to ``t`` if it starts
+# with t's first len(t) - _STEM_REWRITE letters: Snowball English rewrites at most
+# the last two letters of what it keeps (``dying`` -> ``die``, ``happy`` ->
+# ``happi``; tests/test_snippets.py checks this on every word of the shared
+# corpora), so three is a margin. Only for text whose words are ASCII (accent
+# folding and Unicode case rules then play no part) and leaves without strict
+# phrases (those need every word's position): anything else is analysed in full.
+_STEM_REWRITE = 3
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
+_WORD_AT = re.compile(r"\w+(?:\.\w+)*")
+
+
+@lru_cache(maxsize=256)
+def _spotter(terms: frozenset[str]) -> re.Pattern[str]:
+    """A regex finding, in lowercased text, every word start from which a word may
+    analyse to one of ``terms``. Each branch is a literal first letter, then the
+    word-start test (not after a letter, nor after a letter and a dot), then the
+    rest of the prefix: Python's regex engine then only stops at those letters,
+    several times faster than IGNORECASE or a leading assertion."""
+    branches = sorted({t[:max(1, len(t) - _STEM_REWRITE)] for t in terms})
+    return re.compile("|".join(
+        re.escape(p[0]) + r"(?<![a-z0-9_].)(?<![a-z0-9_]\..)" + re.escape(p[1:])
+        for p in branches))
+
+
+def _spottable(text: str, singles: dict[str, int]) -> bool:
+    return (bool(singles) and all(t.isascii() for t in singles)
+            and (text.isascii() or not _NON_ASCII_WORD_CHAR.search(text)))
+
+
+def _spot(text: str, singles: dict[str, int]) -> list[Match]:
+    """The words of ``text`` whose index term is in ``singles`` (term -> leaf bits).
+
+    The spotter runs over ``text.lower()``: the same offsets, as the text's word
+    characters are ASCII and lowercasing keeps every other character one character
+    (tests/test_spotting.py checks all of Unicode)."""
+    hits: list[Match] = []
+    word_at, word_terms = _WORD_AT.match, _WORD_TERMS
+    for m in _spotter(frozenset(singles)).finditer(text.lower()):
+        word = word_at(text, m.start())
+        assert word is not None  # a term starts with a letter or digit
+        bits = singles.get(word_terms[word.group()])
+        if bits:
+            hits.append((m.start(), word.end(), bits))
+    return hits
+
+
+def locate(text: str, leaves: list[QueryTerm], strict_phrase: bool = True, *,
+           same_length: bool = False) -> tuple[str, list[Match]]:
+    """``find_matches`` over ``analyze(text, same_length)``: the text the offsets
+    refer to and the matches, spotted without analysing every word when that gives
+    the same answer (see ``_spot``)."""
+    head = head_of(text)
+    return _locate_cached(head, tuple(leaves), strict_phrase, same_length and not is_clean(head))
+
+
+@lru_cache(maxsize=32)
+def _locate_cached(head: str, leaves: tuple[QueryTerm, ...], strict_phrase: bool,
+                   same_length: bool) -> tuple[str, list[Match]]:
+    """Cached because a results page asks for snippets and matched terms of the same text."""
+    singles = _single_words(leaves) if not (strict_phrase and _has_phrase(leaves)) else {}
+    if _spottable(head, singles):
+        clean = blank_controls(head) if same_length else clean_text(head)
+        return clean, _spot(clean, singles)
+    tok = _analyze_cached(head, same_length)
+    return tok.text, find_matches(tok, list(leaves), strict_phrase)
+
+
+def _has_phrase(leaves: Sequence[QueryTerm]) -> bool:
+    return any(qt.kind == "phrase" and sum(map(bool, qt.terms)) > 1 for qt in leaves)
+
+
+def _single_words(leaves: Sequence[QueryTerm]) -> dict[str, int]:
+    singles: dict[str, int] = {}
+    for i, qt in enumerate(leaves):
+        for w in qt.terms:
+            if w:
+                singles[w] = singles.get(w, 0) | (1 << i)
+    return singles
 
 
 # --- matching -------------------------------------------------------------
@@ -241,7 +329,7 @@ def highlight_spans(text: str, terms: Sequence[QueryTerm], *, field: str = "titl
     leaves = leaves_of(terms, field)
     if not leaves or not text:
         return ()
-    hits = find_matches(analyze(text, same_length=True), leaves, strict_phrase)
+    _text, hits = locate(text, leaves, strict_phrase, same_length=True)
     return tuple(merge_spans((s, e) for s, e, _ in hits))
 
 
@@ -251,7 +339,7 @@ def matched_terms(text: str, terms: Sequence[QueryTerm], *, field: str) -> tuple
     if not leaves or not text:
         return ()
     found = 0
-    for _, _, bits in find_matches(analyze(text), leaves, strict_phrase=True):
+    for _, _, bits in locate(text, leaves)[1]:
         found |= bits
     return tuple(qt for i, qt in enumerate(leaves) if found >> i & 1)
 

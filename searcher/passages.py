@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from .highlight import Match, analyze, find_matches, leaves_of, merge_spans
+from .highlight import Match, head_of, leaves_of, locate, merge_spans
 from .models import QueryTerm, Snippet, Span
 from .sanitize import clean_text
 
@@ -65,13 +65,11 @@ def make_snippets(text: str, terms: Sequence[QueryTerm], *, field: str = "body",
     """
     if size < 1:
         raise ValueError(f"snippet size must be positive, not {size}")
-    tok = analyze(text)
-    text = tok.text
+    leaves = leaves_of(terms, field)
+    text, hits = locate(text, leaves, strict_phrase) if leaves else (clean_text(head_of(text)), [])
     first = _NON_SPACE.search(text)
     if first is None or max_snippets < 1:
         return ()
-    leaves = leaves_of(terms, field)
-    hits = find_matches(tok, leaves, strict_phrase) if leaves else []
     if not hits:
         return (_snippet(text, first.start(), _cut(text, first.start(), first.start() + size), []),)
     windows = _candidates(text, hits, _sentence_starts(text, first.start(), hits, size), size)
