@@ -146,14 +146,17 @@ class Executor:
                  if (p := view.term(t.fieldname, text)) is not None]
         if not found:
             return None
-        ids = np.unique(np.concatenate([p.ids for _f, p in found]))
+        ids = _union([p.ids for _f, p in found])
         scorer = TermScorer.for_fields(
             str(text), [FieldStats.of(f, view.n, view.total_length(f)) for f, _p in found],
             len(ids), view.n, boost)
         tfs, lengths = [], []
         for f, p in found:
-            tf = np.zeros(len(ids))
-            tf[np.searchsorted(ids, p.ids)] = p.weights
+            if len(p.ids) == len(ids):  # the field has every document: no scatter
+                tf = p.weights.astype(np.float64)
+            else:
+                tf = np.zeros(len(ids))
+                tf[np.searchsorted(ids, p.ids)] = p.weights
             tfs.append(tf)
             stored = view.lengths(f)
             lengths.append(LENGTH_OF_BYTE[stored[ids]] if stored is not None
@@ -311,6 +314,22 @@ class Executor:
             m.next()
         mask &= view.live
         return Match(mask, score)
+
+
+def _union(sorted_ids: list[IntArray]) -> IntArray:
+    """The sorted union of sorted, duplicate-free id arrays. A word's title postings
+    are nearly always a subset of its body postings, so only the ids a longer array
+    lacks are merged in (a stable sort of two sorted runs is a merge)."""
+    ids = max(sorted_ids, key=len)
+    for other in sorted_ids:
+        if other is ids or not len(other):
+            continue
+        at = np.searchsorted(ids, other)
+        present = at < len(ids)
+        present[present] = ids[at[present]] == other[present]
+        if not present.all():
+            ids = np.sort(np.concatenate([ids, other[~present]]), kind="stable")
+    return ids
 
 
 def _term_key(q: Any) -> tuple[Any, ...]:
