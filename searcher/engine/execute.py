@@ -316,7 +316,7 @@ class Executor:
         return Match(mask, score)
 
 
-def _union(sorted_ids: list[IntArray]) -> IntArray:
+def _union(sorted_ids: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
     """The sorted union of sorted, duplicate-free id arrays. A word's title postings
     are nearly always a subset of its body postings, so only the ids a longer array
     lacks are merged in (a stable sort of two sorted runs is a merge)."""
