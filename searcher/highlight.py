@@ -126,17 +126,40 @@ _NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
 _WORD_AT = re.compile(r"\w+(?:\.\w+)*")
 
 
+# ASCII letters lowercased, digits, "_" and "." kept, every other byte a space: in
+# this form a word starts after a space, or after a dot that follows no letter.
+_SPOT_BYTES = bytes(
+    (c | 0x20 if chr(c).isalpha() else c) if c < 128 and (chr(c).isalnum() or c in b"_.")
+    else 0x20 for c in range(256))
+
+
 @lru_cache(maxsize=256)
-def _spotter(terms: frozenset[str]) -> re.Pattern[str]:
-    """A regex finding, in lowercased text, every word start from which a word may
-    analyse to one of ``terms``. Each branch is a literal first letter, then the
-    word-start test (not after a letter, nor after a letter and a dot), then the
-    rest of the prefix: Python's regex engine then only stops at those letters,
-    several times faster than IGNORECASE or a leading assertion."""
-    branches = sorted({t[:max(1, len(t) - _STEM_REWRITE)] for t in terms})
-    return re.compile("|".join(
-        re.escape(p[0]) + r"(?<![a-z0-9_].)(?<![a-z0-9_]\..)" + re.escape(p[1:])
-        for p in branches))
+def _prefixes(terms: frozenset[str]) -> tuple[bytes, ...]:
+    return tuple(sorted({t[:max(1, len(t) - _STEM_REWRITE)].encode() for t in terms}))
+
+
+def _word_starts(text: str, prefixes: tuple[bytes, ...]) -> list[int]:
+    """Sorted offsets where a word beginning with one of ``prefixes`` starts (ASCII
+    case-insensitively). ``bytes.find`` on a translated copy: no regex to compile
+    per query, and each scan is C (non-ASCII characters become one "?" byte each,
+    so offsets are unchanged)."""
+    buf = text.encode("ascii", "replace").translate(_SPOT_BYTES)
+    found: set[int] = set()
+    for p in prefixes:
+        if buf.startswith(p):
+            found.add(0)
+        needle = b" " + p
+        i = buf.find(needle)
+        while i >= 0:
+            found.add(i + 1)
+            i = buf.find(needle, i + 1)
+        needle = b"." + p
+        i = buf.find(needle)
+        while i >= 0:
+            if i == 0 or buf[i - 1] in b" .":  # not "U.S" (one word)
+                found.add(i + 1)
+            i = buf.find(needle, i + 1)
+    return sorted(found)
 
 
 def _spottable(text: str, singles: dict[str, int]) -> bool:
@@ -147,17 +170,15 @@ def _spottable(text: str, singles: dict[str, int]) -> bool:
 def _spot(text: str, singles: dict[str, int]) -> list[Match]:
     """The words of ``text`` whose index term is in ``singles`` (term -> leaf bits).
 
-    The spotter runs over ``text.lower()``: the same offsets, as the text's word
-    characters are ASCII and lowercasing keeps every other character one character
-    (tests/test_spotting.py checks all of Unicode)."""
+    Only called for text whose word characters are all ASCII (``_spottable``)."""
     hits: list[Match] = []
     word_at, word_terms = _WORD_AT.match, _WORD_TERMS
-    for m in _spotter(frozenset(singles)).finditer(text.lower()):
-        word = word_at(text, m.start())
+    for start in _word_starts(text, _prefixes(frozenset(singles))):
+        word = word_at(text, start)
         assert word is not None  # a term starts with a letter or digit
         bits = singles.get(word_terms[word.group()])
         if bits:
-            hits.append((m.start(), word.end(), bits))
+            hits.append((start, word.end(), bits))
     return hits
 
 
@@ -202,7 +223,13 @@ Match = tuple[int, int, int]  # start char, end char, bit set of the leaves it m
 
 def leaves_of(terms: Sequence[QueryTerm], field: str) -> list[QueryTerm]:
     """The distinct leaves of ``field`` that have something to look for, in query order."""
-    return list(dict.fromkeys(qt for qt in terms if qt.field == field and any(qt.terms)))
+    return list(_leaves_of(tuple(terms), field))
+
+
+@lru_cache(maxsize=64)
+def _leaves_of(terms: tuple[QueryTerm, ...], field: str) -> tuple[QueryTerm, ...]:
+    """Cached: every hit of a results page asks for the same query's leaves, per field."""
+    return tuple(dict.fromkeys(qt for qt in terms if qt.field == field and any(qt.terms)))
 
 
 def find_matches(tok: Tokens, leaves: list[QueryTerm], strict_phrase: bool) -> list[Match]:

@@ -91,25 +91,32 @@ def make_snippets(text: str, terms: Sequence[QueryTerm], *, field: str = "body",
 def _sentence_starts(text: str, first: int, hits: list[Match], size: int) -> list[int]:
     """Sorted sentence and paragraph starts from ``first`` on, looked for only in the
     ``size`` characters before each hit (the only ones a window can start from)."""
-    starts = [first]
-    n = len(text)
+    # The stretches to read: [hit start - size, hit start] for each hit, joined where
+    # they touch (hits close together are read in one go).
+    stretches: list[list[int]] = []
     done = first
     for hs, _, _ in hits:
         lo = max(done, hs - size)
-        if lo >= hs:
-            continue
+        if lo < hs:
+            if stretches and stretches[-1][1] == lo:
+                stretches[-1][1] = hs
+            else:
+                stretches.append([lo, hs])
+        done = max(done, hs)
+    starts = [first]
+    n = len(text)
+    for lo, hi in stretches:
         found: set[int] = set()
         # A few characters back, so that a break straddling ``lo`` is still seen whole.
-        for m in _PARAGRAPH_END.finditer(text, max(first, lo - 8), hs):
+        for m in _PARAGRAPH_END.finditer(text, max(first, lo - 8), hi):
             found.add(m.end())
-        for m in _SENTENCE_END.finditer(text, max(first, lo - 8), hs):
+        for m in _SENTENCE_END.finditer(text, max(first, lo - 8), hi):
             at = m.end()
             if at < n and (text[at].isupper() or text[at].isdigit() or text[at] in _OPENERS) \
                     and not (text[m.start()] == "."
                              and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start())):
                 found.add(at)
         starts.extend(sorted(p for p in found if p > starts[-1] and p < n))
-        done = hs
     return starts
 
 
@@ -185,30 +192,17 @@ def _cut(text: str, start: int, limit: int) -> int:
 def _snippet(text: str, start: int, end: int, hits: list[Match]) -> Snippet:
     """``text[start:end]`` with whitespace runs collapsed, and the hits' spans moved along."""
     piece = text[start:end]
+    collapsed = _WS_TO_COLLAPSE.sub(" ", piece)
     if not hits:
-        return Snippet(_WS_TO_COLLAPSE.sub(" ", piece))
+        return Snippet(collapsed)
     spans = merge_spans((s - start, e - start) for s, e, _ in hits)
-    runs = list(_WS_TO_COLLAPSE.finditer(piece))
-    if not runs:
-        return Snippet(piece, tuple(spans))
-    parts: list[str] = []
-    after: list[int] = []  # end of each collapsed run
-    removed: list[int] = []  # characters removed up to and including that run
-    last = total = 0
-    for m in runs:
-        a, z = m.span()
-        parts += (piece[last:a], " ")
-        total += z - a - 1
-        after.append(z)
-        removed.append(total)
-        last = z
-    parts.append(piece[last:])
-
-    def moved(p: int) -> int:
-        i = bisect_right(after, p)
-        return p - removed[i - 1] if i else p
-
-    return Snippet("".join(parts), tuple(Span(moved(s), moved(e)) for s, e in spans))
+    if len(collapsed) == len(piece):
+        return Snippet(collapsed, tuple(spans))
+    # A span starts and ends at a word's edge, so its place in the collapsed text is
+    # the length of the collapsed text before it.
+    return Snippet(collapsed, tuple(
+        Span(len(_WS_TO_COLLAPSE.sub(" ", piece[:s])), len(_WS_TO_COLLAPSE.sub(" ", piece[:e])))
+        for s, e in spans))
 
 
 # --- renderers ------------------------------------------------------------
