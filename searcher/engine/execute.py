@@ -173,12 +173,12 @@ class Executor:
             return Match(mask, np.zeros(view.n) if self.scored else None)
         scorer, ids, tfs, lengths = parts
         mask[ids] = True
-        mask &= view.live
+        mask[view.dead] = False
         if not self.scored:
             return Match(mask, None)
         score = np.zeros(view.n)
         score[ids] = scorer.scores_fields(tfs, lengths)
-        score[~view.live] = 0.0
+        score[view.dead] = 0.0
         return Match(mask, score)
 
     def _phrase(self, phrases: list[Any], boost: float) -> Match:
@@ -207,13 +207,13 @@ class Executor:
             return Match(mask, np.zeros(view.n) if self.scored else None)
         ids = postings.ids
         mask[ids] = True
-        mask &= view.live
+        mask[view.dead] = False
         if not self.scored:
             return Match(mask, None)
         score = np.zeros(view.n)
         score[ids] = self.term_scores(q.fieldname, q.text, ids, postings.weights, q.boost,
                                       postings.doc_frequency)
-        score[~view.live] = 0.0
+        score[view.dead] = 0.0
         return Match(mask, score)
 
     def _every(self, q: Any) -> Match:

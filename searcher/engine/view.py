@@ -76,6 +76,7 @@ class IndexView:
     segments: list[tuple[Any, int]] = field(init=False)
     n: int = field(init=False)
     live: BoolArray = field(init=False)
+    dead: IntArray = field(init=False)
     key: tuple[tuple[str, int], ...] = field(init=False)
     _lengths: dict[str, npt.NDArray[np.uint8] | None] = field(init=False, default_factory=dict)
     _columns: dict[str, npt.NDArray[np.uint64] | None] = field(init=False, default_factory=dict)
@@ -88,6 +89,9 @@ class IndexView:
         self.n = sum(wp.doc_count_all(r) for r, _o in self.segments)
         self.live = (np.concatenate([wp.live_mask(r) for r, _o in self.segments])
                      if self.segments else np.zeros(0, dtype=np.bool_))
+        # Deleted documents by number: clearing them from a match costs what they
+        # number (usually none), not a pass over every document.
+        self.dead = np.flatnonzero(~self.live)
         self.schema = self.searcher.schema
         self._segkeys = tuple(k for k, _d in self.key)
 
