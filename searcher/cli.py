@@ -8,6 +8,7 @@ query errors.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 # rich (render.py), the build side (indexer, readers) and prompt_toolkit are imported
-# by the commands that use them: a one-shot `searcher search --json` loads none of them.
+# by the commands that use them: a one-shot `searcher search`, with --json or to a pipe,
+# loads none of them.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,6 +50,18 @@ def _print(renderable: RenderableType) -> None:
         console.print(renderable)
     else:
         console.file.write(render.plain_text(console, renderable))
+
+
+def _plain_stdout() -> bool:
+    """True when rich would not call stdout a terminal either: not a tty, and neither
+    TTY_COMPATIBLE nor FORCE_COLOR set (with those set, rich decides). Then output is
+    plain text built without importing rich (render_plain.py)."""
+    if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+        return False
+    try:
+        return not sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return True
 
 
 def _stderr() -> Console:
@@ -231,6 +245,10 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
                             expand=expand)
     if as_json:
         click.echo(json_output.json_text(results))
+    elif _plain_stdout():
+        from .render_plain import results_text
+
+        sys.stdout.write(results_text(results))
     else:
         from . import render
 

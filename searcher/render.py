@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from typing import IO, Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -43,6 +42,15 @@ from .models import (
     SearchResults,
     Snippet,
     Span,
+)
+from .render_plain import (
+    TITLE_MAX,
+    day,
+    facet_values_text,
+    matched_text,
+    meta_text,
+    sparkline,
+    total_text,
 )
 from .sanitize import blank_controls, blank_line_breaks, escape_controls, one_line
 
@@ -137,11 +145,6 @@ def build_summary(report: BuildReport) -> RenderableType:
     return Group(*parts)
 
 
-def day(moment: datetime) -> str:
-    """``0001-01-01``: ``%Y`` drops the leading zeros of years before 1000 on Linux."""
-    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
-
-
 def dates_covered(stats: IndexStats) -> str:
     """``2020-10-01 to 2020-10-31 (3 undated)``: what dates an index covers."""
     span = "none dated"
@@ -173,8 +176,6 @@ def stats_view(stats: IndexStats) -> RenderableType:
 HIGHLIGHT = "bold yellow"
 TITLE = "bold"
 META = "dim"
-SPARK = " ▁▂▃▄▅▆▇█"
-TITLE_MAX = 160
 
 
 def highlighted(text: str, spans: Sequence[Span], style: str = "",
@@ -202,19 +203,7 @@ def snippet_text(snippet: Snippet) -> Text:
 
 
 def hit_meta(hit: Hit) -> Text:
-    parts = []
-    if hit.published:
-        parts.append(day(hit.published))
-    if hit.source:
-        parts.append(hit.source)
-    if hit.authors:
-        parts.append(", ".join(hit.authors))
-    if hit.tags:
-        parts.append("tags: " + ", ".join(hit.tags[:8]) + (" …" if len(hit.tags) > 8 else ""))
-    if hit.score is not None:
-        parts.append(f"score {hit.score:.2f}")
-    parts.append(f"id {escape_controls(hit.id)}")
-    return Text(one_line(" · ".join(parts)), style=META)
+    return Text(meta_text(hit), style=META)
 
 
 class Indented:
@@ -241,23 +230,8 @@ def hit_view(hit: Hit) -> RenderableType:
     body: list[RenderableType] = [hit_meta(hit)]
     body.extend(snippet_text(snip) for snip in hit.snippets)
     if hit.matched:
-        body.append(Text("matched: " + one_line("; ".join(hit.matched)), style="italic dim"))
+        body.append(Text(matched_text(hit), style="italic dim"))
     return Group(head, Indented(Group(*body), 5))
-
-
-SPARK_MAX = 60  # a timeline wider than this sums neighbouring buckets
-
-
-def sparkline(counts: list[int]) -> str:
-    """One bar per bucket; more than SPARK_MAX buckets (a year-1 date beside 1987 makes
-    1,987 years) are summed in equal runs so the line stays one screen line."""
-    if len(counts) > SPARK_MAX:
-        step = -(-len(counts) // SPARK_MAX)
-        counts = [sum(counts[i:i + step]) for i in range(0, len(counts), step)]
-    top = max(counts) if counts else 0
-    if not top:
-        return ""
-    return "".join(SPARK[0 if c == 0 else max(1, round(c / top * 8))] for c in counts)
 
 
 def facets_view(facets: Facets) -> RenderableType:
@@ -268,12 +242,10 @@ def facets_view(facets: Facets) -> RenderableType:
         line.append(sparkline([fc.count for fc in facets.dates]), style="cyan")
         line.append(f" {facets.dates[-1].value}")
         lines.append(line)
-    for label, values in (("tags", facets.tags), ("authors", facets.authors),
-                          ("sources", facets.sources)):
-        if values:
-            line = Text(f"{label}: ", style=META)
-            line.append(one_line(", ".join(f"{fc.value} ({fc.count:,})" for fc in values)))
-            lines.append(line)
+    for label, values in facet_values_text(facets):
+        line = Text(f"{label}: ", style=META)
+        line.append(values)
+        lines.append(line)
     return Group(*lines)
 
 
@@ -294,11 +266,7 @@ def results_view(results: SearchResults) -> RenderableType:
     if results.facets is not None:
         parts.append(facets_view(results.facets))
     if results.total:
-        first = (results.page - 1) * results.limit + 1
-        last = first + len(results.hits) - 1
-        shown = f"{first}-{last} of " if results.hits else f"page {results.page} of "
-        parts.append(Text(f"{shown}{results.total:,} results ({results.elapsed_ms:.0f} ms)",
-                          style=META))
+        parts.append(Text(total_text(results), style=META))
     return Group(*parts)
 
 

@@ -9,6 +9,7 @@ front ends, so the library (``import searcher``) loads none of them.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 # What `import searcher` must not load (the one-shot CLI and the library stay light).
 NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit")
+# What a one-shot `searcher search` printing to a pipe or as JSON must not load.
+NOT_IN_ONE_SHOT = ("rich", "prompt_toolkit", "searcher.indexer", "searcher.render")
 
 
 def _module_name(path: Path) -> str:
@@ -79,3 +82,18 @@ def test_import_searcher_loads_no_user_interface_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("flags", [[], ["--json"]], ids=["pipe", "json"])
+def test_one_shot_search_to_a_pipe_loads_no_terminal_library(seed_index: Path,
+                                                             flags: list[str]) -> None:
+    """rich only draws for a terminal: piped and JSON results are built without it."""
+    code = ("import sys\nfrom searcher.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {NOT_IN_ONE_SHOT!r} if m in sys.modules), file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run([sys.executable, "-c", code, "search", *flags, "--index",
+                           str(seed_index), "missile"], capture_output=True, text=True,
+                          env=env, check=True)
+    assert "missile" in done.stdout.lower()
+    assert done.stderr.strip().splitlines()[-1] == "[]"

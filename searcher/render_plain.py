@@ -1,0 +1,268 @@
+"""Search results as plain text for pipes and files, without rich.
+
+``searcher search ... | grep`` prints the same lines a terminal shows, without styles.
+Drawing them through rich costs a one-shot run about 30 ms (importing rich, then
+laying out Text objects), a tenth of the whole command (issue 10), so this module
+builds the lines with string operations: the words of each line, wrapped by rich's
+rule (a word goes to the next line when it does not fit; a word longer than a whole
+line is cut), each line without trailing spaces. render.py draws the same layout with
+styles for terminals; tests/test_render_plain.py checks both give the same text.
+
+Widths are terminal cells: East Asian wide and fullwidth characters take two,
+combining marks and other zero-width characters none (rich's tables agree on these;
+on emoji sequences joined by U+200D or U+FE0F the two may differ by a cell).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from itertools import pairwise
+
+from .models import Facets, Hit, SearchResults
+from .sanitize import blank_controls, blank_line_breaks, one_line
+
+INDENT = 5  # a hit's meta line, snippets and reasons sit under its title
+TITLE_MAX = 160  # cells of a title; a longer one ends with "…"
+SPARK = " ▁▂▃▄▅▆▇█"
+SPARK_MAX = 60  # a timeline wider than this sums neighbouring buckets
+TAGS_SHOWN = 8  # tags on a hit's meta line
+DEFAULT_WIDTH = 80  # when neither COLUMNS nor a terminal says
+
+_WORD = re.compile(r"\s*\S+\s*")  # a word with the spaces around it (rich's rule)
+_ASCII_PRINTABLE = re.compile(r"[ -~]*")
+_ZERO_WIDTH = frozenset(("Mn", "Me", "Mc", "Cf", "Zl", "Zp"))
+# Format characters that show as a sign before a number: one cell.
+_PREFIX_MARKS = frozenset("\xad\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+                          "\U000110bd\U000110cd")
+
+
+def output_width() -> int:
+    """The width rich would use for stdout: ``COLUMNS``, else the size of whichever of
+    stdin, stdout, stderr is a terminal (so ``searcher search x | less`` wraps at the
+    terminal's width), else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns):
+        return int(columns)
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (OSError, ValueError):
+            continue
+        return width or DEFAULT_WIDTH
+    return DEFAULT_WIDTH
+
+
+def char_width(char: str) -> int:
+    """Terminal cells of one character, by the rules rich's tables follow: 0 for
+    controls, combining marks, format characters (but the soft hyphen and the marks
+    that prefix a number), line/paragraph separators, Hangul medial and final jamo and
+    emoji skin-tone modifiers; 2 for East Asian wide and fullwidth; else 1."""
+    if char < "\u0300":
+        return 0 if char < " " or "\x7f" <= char < "\xa0" else 1
+    category = unicodedata.category(char)
+    if category == "Cn":  # unassigned in this Python's Unicode tables
+        return 1
+    if ((category in _ZERO_WIDTH and char not in _PREFIX_MARKS)
+            or "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff"
+            or char in "\u3164\uffa0" or "\U0001f3fb" <= char <= "\U0001f3ff"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    if _ASCII_PRINTABLE.fullmatch(text):
+        return len(text)
+    return sum(map(char_width, text))
+
+
+def _cells(text: str) -> list[tuple[int, int]]:
+    """(start, width) of each character group: a zero-width character joins the one
+    before it, so nothing cuts a letter from its accent."""
+    groups: list[tuple[int, int]] = []
+    for i, char in enumerate(text):
+        width = char_width(char)
+        if width == 0 and groups:
+            continue
+        groups.append((i, width))
+    return groups
+
+
+def crop(text: str, width: int) -> str:
+    """The first ``width`` cells of ``text``; a wide character cut in two becomes a space."""
+    if _ASCII_PRINTABLE.fullmatch(text):
+        return text[:width]
+    used = 0
+    for start, w in _cells(text):
+        if used + w > width:
+            return text[:start] + (" " if used < width else "")
+        used += w
+    return text
+
+
+def _fold(word: str, width: int) -> list[str]:
+    """A word longer than a line, cut into pieces of at most ``width`` cells."""
+    if _ASCII_PRINTABLE.fullmatch(word):
+        return [word[i:i + width] for i in range(0, len(word), width)]
+    pieces: list[str] = []
+    line_start = used = 0
+    for start, w in _cells(word):
+        if used + w > width:
+            pieces.append(word[line_start:start])
+            line_start, used = start, 0
+        used += w
+    if used:
+        pieces.append(word[line_start:])
+    return pieces
+
+
+def _expand_tabs(line: str, size: int = 8) -> str:
+    """Each tab as a space, then spaces to the next multiple of ``size`` cells (rich)."""
+    parts = line.split("\t")
+    out: list[str] = []
+    position = 0
+    for part in parts[:-1]:
+        position += cell_width(part) + 1
+        pad = -position % size
+        out.append(part + " " * (1 + pad))
+        position += pad
+    out.append(parts[-1])
+    return "".join(out)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as the lines rich wraps it into at ``width`` cells (overflow "fold"),
+    each without trailing spaces."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if "\t" in line:
+            line = _expand_tabs(line)
+        breaks: list[int] = []
+        used = 0
+        for match in _WORD.finditer(line):
+            start, word = match.start(), match.group()
+            length = cell_width(word.rstrip())
+            if width - used >= length:
+                used += cell_width(word)
+            elif length > width:
+                pieces = _fold(word, width)
+                for k, piece in enumerate(pieces):
+                    if start:
+                        breaks.append(start)
+                    if k == len(pieces) - 1:
+                        used = cell_width(piece)
+                    else:
+                        start += len(piece)
+            elif used and start:
+                breaks.append(start)
+                used = cell_width(word)
+        edges = [0, *breaks, len(line)]
+        lines.extend(crop(line[a:b], width).rstrip() for a, b in pairwise(edges))
+    return lines
+
+
+def day(moment: datetime) -> str:
+    """``0001-01-01``: ``%Y`` drops the leading zeros of years before 1000 on Linux."""
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+
+
+def sparkline(counts: Sequence[int]) -> str:
+    """One bar per bucket; more than SPARK_MAX buckets (a year-1 date beside 1987 makes
+    1,987 years) are summed in equal runs so the line stays one screen line."""
+    if len(counts) > SPARK_MAX:
+        step = -(-len(counts) // SPARK_MAX)
+        counts = [sum(counts[i:i + step]) for i in range(0, len(counts), step)]
+    top = max(counts) if counts else 0
+    if not top:
+        return ""
+    return "".join(SPARK[0 if c == 0 else max(1, round(c / top * 8))] for c in counts)
+
+
+def title_text(title: str) -> str:
+    """A hit's title on one line, cut to TITLE_MAX cells with "…" (spans still index it)."""
+    safe = blank_line_breaks(blank_controls(title))
+    if len(safe) > TITLE_MAX and cell_width(safe) > TITLE_MAX:
+        width = TITLE_MAX - 1
+        return crop(safe, width) + "…"
+    return safe
+
+
+def meta_text(hit: Hit) -> str:
+    """Date · source · authors · tags · score · id: the line under a hit's title."""
+    from .sanitize import escape_controls
+
+    parts = []
+    if hit.published:
+        parts.append(day(hit.published))
+    if hit.source:
+        parts.append(hit.source)
+    if hit.authors:
+        parts.append(", ".join(hit.authors))
+    if hit.tags:
+        parts.append("tags: " + ", ".join(hit.tags[:TAGS_SHOWN])
+                     + (" …" if len(hit.tags) > TAGS_SHOWN else ""))
+    if hit.score is not None:
+        parts.append(f"score {hit.score:.2f}")
+    parts.append(f"id {escape_controls(hit.id)}")
+    return one_line(" · ".join(parts))
+
+
+def matched_text(hit: Hit) -> str:
+    return "matched: " + one_line("; ".join(hit.matched))
+
+
+def facet_values_text(facets: Facets) -> list[tuple[str, str]]:
+    """(label, values) of each non-empty tag/author/source facet."""
+    return [(label, one_line(", ".join(f"{fc.value} ({fc.count:,})" for fc in values)))
+            for label, values in (("tags", facets.tags), ("authors", facets.authors),
+                                  ("sources", facets.sources)) if values]
+
+
+def total_text(results: SearchResults) -> str:
+    """``1-10 of 1,234 results (12 ms)`` (empty when nothing matched)."""
+    if not results.total:
+        return ""
+    first = (results.page - 1) * results.limit + 1
+    last = first + len(results.hits) - 1
+    shown = f"{first}-{last} of " if results.hits else f"page {results.page} of "
+    return f"{shown}{results.total:,} results ({results.elapsed_ms:.0f} ms)"
+
+
+def _hit_lines(hit: Hit, width: int) -> Iterable[str]:
+    yield from wrap(f"{hit.rank:>3}. " + title_text(hit.title or "(untitled)"), width)
+    body = [meta_text(hit)]
+    body.extend(f"… {blank_controls(s.text)} …" for s in hit.snippets)
+    if hit.matched:
+        body.append(matched_text(hit))
+    inner = max(width - INDENT, 10)  # under 15 columns the indented lines are cropped
+    for text in body:
+        for line in wrap(text, inner):
+            yield crop(" " * INDENT + line, width).rstrip()
+    yield ""
+
+
+def results_text(results: SearchResults, width: int | None = None) -> str:
+    """A page of results as render.results_view draws it, as plain lines."""
+    width = output_width() if width is None else width
+    lines: list[str] = []
+    for hit in results.hits:
+        lines.extend(_hit_lines(hit, width))
+    texts = ["note: " + one_line(note) for note in results.notes]
+    if results.total == 0:
+        texts.append("no results")
+    if results.suggestion:
+        texts.append("did you mean: " + one_line(results.suggestion))
+    if results.facets is not None:
+        f = results.facets
+        if f.dates:
+            texts.append(f"timeline ({f.date_unit}) {f.dates[0].value} "
+                         f"{sparkline([fc.count for fc in f.dates])} {f.dates[-1].value}")
+        texts.extend(f"{label}: {values}" for label, values in facet_values_text(f))
+    if results.total:
+        texts.append(total_text(results))
+    for text in texts:
+        lines.extend(wrap(text, width))
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,109 @@
+"""Piped search results (render_plain.py, no rich) are the text rich prints for them.
+
+The terminal path draws results with rich (render.results_view); a pipe gets the same
+lines built with string operations. The property test renders random pages both ways
+at random widths: titles and snippets with long words, wide (CJK) characters,
+combining accents, tabs, line breaks and control characters."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searcher import render, render_plain
+from searcher.cli import main
+from searcher.models import FacetCount, Facets, Hit, SearchResults, Snippet, Span
+
+# Characters whose width Python's tables and rich's agree on (emoji joined by U+200D or
+# U+FE0F are measured differently by the two, as render_plain's docstring says).
+ALPHABET = st.sampled_from([
+    *"abcdefghij KLMNO 0123456789 .,;:-'\"()[]/…·", "  ", "   ", *"éüßñøÆ", *"日本語の記事中文",
+    "e\u0301", "\u200b", "\t", "\n", "\x1b[2J", "\x07",
+])
+TEXT = st.lists(ALPHABET, max_size=60).map("".join)
+LONG_WORD = st.integers(1, 200).map(lambda n: "x" * n)
+WORDS = st.lists(st.one_of(TEXT, LONG_WORD, st.just("日" * 50)), max_size=5).map(" ".join)
+SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=3).map(
+    lambda pairs: tuple(Span(min(p), max(p)) for p in pairs))
+
+
+@st.composite
+def hits(draw: st.DrawFn, rank: int) -> Hit:
+    return Hit(
+        id=draw(st.sampled_from(["12", "a\x1bb", "path/file.txt:3"])),
+        title=draw(st.one_of(WORDS, st.just("T" * 170), st.just("題" * 90))),
+        published=draw(st.one_of(st.none(), st.just(datetime(987, 3, 6)))),
+        tags=tuple(draw(st.lists(st.sampled_from(["crude", "usa", "日本"]), max_size=10))),
+        authors=tuple(draw(st.lists(TEXT, max_size=2))),
+        source=draw(TEXT),
+        url="",
+        path="",
+        score=draw(st.one_of(st.none(), st.floats(0, 100))),
+        rank=rank,
+        title_highlights=draw(SPANS),
+        snippets=tuple(Snippet(t, draw(SPANS)) for t in draw(st.lists(WORDS, max_size=3))),
+        matched=tuple(draw(st.lists(TEXT, max_size=3))),
+    )
+
+
+@st.composite
+def pages(draw: st.DrawFn) -> SearchResults:
+    n = draw(st.integers(0, 3))
+    counts = st.lists(st.integers(0, 50), min_size=1, max_size=80)
+    facets = draw(st.one_of(st.none(), st.builds(
+        Facets,
+        tags=st.lists(st.builds(FacetCount, TEXT, st.integers(0, 10**6)), max_size=12).map(tuple),
+        dates=counts.map(lambda c: tuple(FacetCount(f"1987-{i:02d}", k) for i, k in enumerate(c))),
+    )))
+    return SearchResults(
+        query="q", total=draw(st.integers(n, 10**7)) if n else draw(st.sampled_from([0, 7])),
+        hits=tuple(draw(hits(k + 1)) for k in range(n)), page=draw(st.integers(1, 3)),
+        limit=10, elapsed_ms=draw(st.floats(0, 1e4)), facets=facets,
+        suggestion=draw(st.one_of(st.none(), TEXT)), notes=tuple(draw(st.lists(TEXT, max_size=2))),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(pages(), st.integers(15, 130))
+def test_plain_results_are_what_rich_prints(results: SearchResults, width: int) -> None:
+    """From 15 columns up: below that rich crops the indented lines at its segments'
+    edges, where a zero-width character may fall on either side."""
+    expected = render.plain_text(render.plain_console(width=width), render.results_view(results))
+    assert render_plain.results_text(results, width) == expected
+
+
+@given(st.text(max_size=40), st.integers(1, 50))
+def test_crop_and_fold_keep_within_the_width(text: str, width: int) -> None:
+    for line in render_plain.wrap(render.blank_controls(text), width):
+        assert render_plain.cell_width(line) <= width
+
+
+def test_piped_search_is_plain_text_and_the_terminal_gets_rich(seed_index: Path) -> None:
+    """CliRunner's stdout is not a terminal: the plain path; FORCE_COLOR makes rich
+    draw it (with styles); the words are the same."""
+    args = ["search", "--index", str(seed_index), "missile"]
+    plain = CliRunner().invoke(main, args, env={"COLUMNS": "70"})
+    styled = CliRunner().invoke(main, args, env={"COLUMNS": "70", "FORCE_COLOR": "1"})
+    assert plain.exit_code == styled.exit_code == 0
+    assert "\x1b[" not in plain.output and "\x1b[" in styled.output
+    assert max(len(line) for line in plain.output.splitlines()) <= 70
+    assert "missile" in plain.output.lower()
+
+
+def test_output_width_follows_columns() -> None:
+    code = "from searcher.render_plain import output_width; print(output_width())"
+    env = {**os.environ, "COLUMNS": "123"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL, check=True).stdout
+    assert out.strip() == "123"
+    env.pop("COLUMNS")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL, check=True).stdout
+    assert out.strip() == "80"  # no terminal on any of stdin, stdout, stderr
