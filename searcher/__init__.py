@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# First: imports Whoosh without what a search never uses (_whoosh/lean_imports.py).
+from . import _whoosh  # noqa: F401
 from .errors import (
     ArticleNotFoundError,
     CorpusError,

@@ -30,7 +30,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 # What `import searcher` must not load (the one-shot CLI and the library stay light).
 NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit")
 # What a one-shot `searcher search` printing to a pipe or as JSON must not load.
-NOT_IN_ONE_SHOT = ("rich", "prompt_toolkit", "searcher.indexer", "searcher.render")
+NOT_IN_ONE_SHOT = ("rich", "prompt_toolkit", "searcher.indexer", "searcher.render", "asyncio",
+                   "urllib.request")
 
 
 def _module_name(path: Path) -> str:
