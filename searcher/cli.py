@@ -20,7 +20,6 @@ import click
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .errors import SearcherError
-from .integrity import check as check_index
 from .search import open_index
 from .storage import INDEX_ENV, IndexDir
 
@@ -314,6 +313,7 @@ def check(index: Path | None, as_json: bool) -> None:
 
     Reads every segment's postings, stored fields and columns, and compares the
     articles in the index with the build's manifest, like SQLite's integrity_check."""
+    from .integrity import check as check_index
     from .sanitize import one_line
 
     with _errors():
