@@ -92,13 +92,14 @@ def _sentence_starts(text: str, first: int, hits: list[Match], size: int) -> lis
     """Sorted sentence and paragraph starts from ``first`` on, looked for only in the
     ``size`` characters before each hit (the only ones a window can start from)."""
     # The stretches to read: [hit start - size, hit start] for each hit, joined where
-    # they touch (hits close together are read in one go).
+    # less than ``size`` apart (fewer, longer scans; a start found in a gap is more
+    # than ``size`` before the next hit, so no window starts from it).
     stretches: list[list[int]] = []
     done = first
     for hs, _, _ in hits:
         lo = max(done, hs - size)
         if lo < hs:
-            if stretches and stretches[-1][1] == lo:
+            if stretches and lo - stretches[-1][1] < size:
                 stretches[-1][1] = hs
             else:
                 stretches.append([lo, hs])
@@ -198,11 +199,15 @@ def _snippet(text: str, start: int, end: int, hits: list[Match]) -> Snippet:
     spans = merge_spans((s - start, e - start) for s, e, _ in hits)
     if len(collapsed) == len(piece):
         return Snippet(collapsed, tuple(spans))
-    # A span starts and ends at a word's edge, so its place in the collapsed text is
-    # the length of the collapsed text before it.
-    return Snippet(collapsed, tuple(
-        Span(len(_WS_TO_COLLAPSE.sub(" ", piece[:s])), len(_WS_TO_COLLAPSE.sub(" ", piece[:e])))
-        for s, e in spans))
+    # A span starts and ends at a word's edge, never inside a whitespace run, so its
+    # place in the collapsed text is the collapsed length of the text before it.
+    moved: list[int] = []
+    at = done = 0
+    for edge in (p for span in spans for p in span):
+        at += len(_WS_TO_COLLAPSE.sub(" ", piece[done:edge]))
+        moved.append(at)
+        done = edge
+    return Snippet(collapsed, tuple(Span(*moved[i:i + 2]) for i in range(0, len(moved), 2)))
 
 
 # --- renderers ------------------------------------------------------------

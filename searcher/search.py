@@ -226,7 +226,7 @@ class Index:
         if expand and scores is not None and not parsed.match_all:
             scores, note = _expanded(view, found, scores, parsed)
             notes += (note,) if note else ()
-        hits = self._page(s, found, scores, column, sort == "newest", page, limit,
+        hits = self._page(view, found, scores, column, sort == "newest", page, limit,
                           parsed, snippets)
         total = int(np.count_nonzero(found))
         facet_counts = engine_facets.compute_facets(view, found) if facets else None
@@ -243,7 +243,7 @@ class Index:
                              elapsed_ms=(time.perf_counter() - started) * 1000,
                              facets=facet_counts, suggestion=suggestion, notes=notes)
 
-    def _page(self, s: Searcher, found: Any, scores: Any, column: Any, descending: bool,
+    def _page(self, view: IndexView, found: Any, scores: Any, column: Any, descending: bool,
               page: int, limit: int, parsed: ParsedQuery, snippets: bool) -> tuple[Hit, ...]:
         """The hits of ``page``: by score (``column`` None) or by the date column."""
         docs = np.flatnonzero(found)
@@ -255,15 +255,14 @@ class Index:
         first = (page - 1) * limit
         highlight = parsed.terms + keyword_phrases(parsed.terms)  # once, not per hit
         return tuple(
-            self._hit(s, int(docs[i]), None if column is not None else float(scores[docs[i]]),
+            self._hit(view, int(docs[i]), None if column is not None else float(scores[docs[i]]),
                       first + n + 1, parsed, snippets, highlight)
             for n, i in enumerate(best[first:first + limit]))
 
-    def _hit(self, s: Searcher, docnum: int, score: float | None, rank: int,
+    def _hit(self, view: IndexView, docnum: int, score: float | None, rank: int,
              parsed: ParsedQuery, with_snippets: bool, terms: tuple[QueryTerm, ...]) -> Hit:
         """One result; ``terms`` are what to highlight (the query's and keyword phrases)."""
-        stored = s.stored_fields(docnum)
-        article = schema.document_to_article(stored)
+        article = schema.document_to_article(view.stored(docnum))
         return Hit(
             id=article.id,
             title=article.title,
@@ -321,7 +320,7 @@ class Index:
             # so "matched" says which of them each hit shares.
             terms = tuple(QueryTerm(schema.BODY, "term", words[t], (t,)) for t, _w in chosen)
             parsed = ParsedQuery(query=q, match_all=False, terms=terms)
-            hits = self._page(view.searcher, found, matched.score, None, False, args.page,
+            hits = self._page(view, found, matched.score, None, False, args.page,
                               args.limit, parsed, True)
         return SearchResults(query=f"similar:{article.id}", total=total, hits=hits,
                              page=args.page, limit=args.limit,

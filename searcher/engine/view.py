@@ -95,6 +95,10 @@ class IndexView:
         self.schema = self.searcher.schema
         self._segkeys = tuple(k for k, _d in self.key)
 
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """The stored fields of a document."""
+        return wp.stored_fields(self.segments, docnum)
+
     @property
     def live_count(self) -> int:
         return int(self.searcher.doc_count())
