@@ -113,11 +113,11 @@ def _analyze_cached(text: str, same_length: bool) -> Tokens:
 # --- word spotting ----------------------------------------------------------
 
 # Most queries look for a few words in a text of hundreds. Rather than analysing
-# every word, ``_spot`` lets one C-level regex scan find the words that can be
-# one of them and analyses only those. A word can only stem to ``t`` if it starts
+# every word, ``_spot`` lets C-level scans (``bytes.find``) find the words that can
+# be one of them and analyses only those. A word can only stem to ``t`` if it starts
 # with t's first len(t) - _STEM_REWRITE letters: Snowball English rewrites at most
 # the last two letters of what it keeps (``dying`` -> ``die``, ``happy`` ->
-# ``happi``; tests/test_snippets.py checks this on every word of the shared
+# ``happi``; tests/test_spotting.py checks this on every word of the shared
 # corpora), so three is a margin. Only for text whose words are ASCII (accent
 # folding and Unicode case rules then play no part) and leaves without strict
 # phrases (those need every word's position): anything else is analysed in full.
