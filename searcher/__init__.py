@@ -5,12 +5,16 @@
     >>> with searcher.open_index("index") as ix:
     ...     results = ix.search("missile AND ganja")
 
-Importing this package loads the engine only: never click, rich or prompt_toolkit.
+Importing this package loads Whoosh and the result types; the engine (numpy) loads on
+first use of ``open_index``, ``search`` or ``Index``, the build side on first use of
+``build_index``; never click, rich or prompt_toolkit.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 # First: imports Whoosh without what a search never uses (_whoosh/lean_imports.py).
@@ -39,16 +43,33 @@ from .models import (
     SearchResults,
     Snippet,
 )
-from .search import Index, open_index, search
 
 if TYPE_CHECKING:
     from .indexer import build_index
+    from .search import Index, open_index, search
 
 __version__ = "0.1.0"
 
-# The build side (readers, trafilatura...) loads on first use: `searcher search` and a
-# program that only searches never import it.
-_LAZY = {"build_index": "indexer"}
+# Loaded on first use: the build side (readers, trafilatura...), which `searcher search`
+# and a program that only searches never import, and the engine (numpy), so that the
+# command line decides how numpy starts before it loads (cli.py: _one_blas_thread).
+_LAZY = {"build_index": "indexer", "Index": "search", "open_index": "search",
+         "search": "search"}
+
+
+class _Package(types.ModuleType):
+    """This package's module type: ``searcher.search`` stays the function. Importing
+    the submodule ``searcher.search`` (from anywhere, first) makes the import system set
+    the package's ``search`` attribute to that module; that one assignment is dropped,
+    as it was overwritten when this package imported the function eagerly."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "search" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

@@ -20,11 +20,12 @@ import click
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .errors import SearcherError
-from .search import open_index
 from .storage import INDEX_ENV, IndexDir
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+    from .search import Index
 
 # rich (render.py), the build side (indexer, readers) and prompt_toolkit are imported
 # by the commands that use them: a one-shot `searcher search`, with --json or to a pipe,
@@ -86,10 +87,29 @@ def index_option(f: F) -> F:
         help="Index folder (default: index/).")(f)
 
 
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def _one_blas_thread() -> None:
+    """numpy's OpenBLAS starts a pool of threads when it loads (about 55 ms of a one-shot
+    command here, on 2 cores) for matrix products, which searcher never computes: unless
+    the user set a thread count, the command loads it with one thread. Runs before any
+    command imports the engine (``_open_index``); build workers inherit the setting."""
+    if "numpy" not in sys.modules and not any(v in os.environ for v in BLAS_THREADS):
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+
+def _open_index(index: Path | None) -> Index:
+    from .search import open_index  # the engine, and numpy: after _one_blas_thread
+
+    return open_index(index)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="searcher")
 def main() -> None:
     """Full-text search for collections of news articles."""
+    _one_blas_thread()
 
 
 @main.command()
@@ -167,7 +187,7 @@ def inspect(files: tuple[Path, ...], field_map: tuple[str, ...], as_json: bool) 
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
 def stats(index: Path | None, top: int, as_json: bool) -> None:
     """Documents, date range, top tags, index size and last build."""
-    with _errors(), open_index(index) as ix:
+    with _errors(), _open_index(index) as ix:
         result = ix.stats(top_tags=top)
     if as_json:
         click.echo(json_output.json_text(result))
@@ -237,7 +257,7 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
            page: int, facets: bool, expand: bool, as_json: bool) -> None:
     """Search the index. QUERY uses the query language in README.md (`*` or nothing with
     filters: every article)."""
-    with _errors(), open_index(index) as ix:
+    with _errors(), _open_index(index) as ix:
         results = ix.search(" ".join(query), tags=tags, any_tags=any_tags,
                             exclude_tags=exclude_tags, since=since, until=until, author=author,
                             source=source, sort=sort, limit=limit, page=page, facets=facets,
@@ -261,7 +281,7 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
 @click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
 def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None:
     """Show the whole article ARTICLE_ID (ids are shown in search results)."""
-    with _errors(), open_index(index) as ix:
+    with _errors(), _open_index(index) as ix:
         view = ix.show(article_id, query)
     if as_json:
         click.echo(json_output.json_text(view))
@@ -279,7 +299,7 @@ def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None
 def explain(article_id: str, query: str, index: Path | None, as_json: bool) -> None:
     """Why ARTICLE_ID scores what it does for QUERY: each clause's score, and each
     word's BM25F parts (idf, tf, length, weight per field; K1, boost)."""
-    with _errors(), open_index(index) as ix:
+    with _errors(), _open_index(index) as ix:
         explanation = ix.explain(article_id, query)
     if as_json:
         click.echo(json_output.json_text(explanation))
@@ -300,7 +320,7 @@ def shell(index: Path | None, limit: int) -> None:
     results (exit status 1 if a line failed)."""
     from .shell import run  # prompt_toolkit loads only for this command
 
-    with _errors(), open_index(index) as ix:
+    with _errors(), _open_index(index) as ix:
         status = run(ix, limit=limit)
     sys.exit(status)
 

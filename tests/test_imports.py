@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from searcher.cli import BLAS_THREADS
+
 PACKAGE = Path(__file__).resolve().parents[1] / "searcher"
 
 # Third-party package -> the modules (dotted, under searcher/; a package name covers
@@ -98,3 +100,42 @@ def test_one_shot_search_to_a_pipe_loads_no_terminal_library(seed_index: Path,
                           env=env, check=True)
     assert "missile" in done.stdout.lower()
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_package_loads_the_engine_on_first_use() -> None:
+    """`import searcher.cli` loads no numpy (the command decides how it starts), and
+    ``searcher.search`` is the function however the submodule of that name was imported."""
+    out = run_python(
+        "import sys, searcher.cli\n"
+        "print('numpy' in sys.modules)\n"
+        "import searcher.search\n"
+        "from searcher.search import Index\n"
+        "import searcher\n"
+        "from searcher import open_index, search\n"
+        "print(searcher.search is search is sys.modules['searcher.search'].search,"
+        " searcher.Index is Index, callable(open_index), 'numpy' in sys.modules)")
+    assert out.splitlines() == ["False", "True True True True"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize(("env", "threads"), [({}, "1 1"), ({"OPENBLAS_NUM_THREADS": "2"}, "2 2"),
+                                              ({"OMP_NUM_THREADS": "2"}, "None 2")])
+def test_a_command_starts_numpy_without_a_thread_pool(seed_index: Path, env: dict[str, str],
+                                                      threads: str) -> None:
+    """OpenBLAS's thread pool costs a one-shot command ~55 ms and the engine does no
+    matrix products: one thread (the main one) unless the user set a count."""
+    code = ("import os, sys\nfrom searcher.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(os.environ.get('OPENBLAS_NUM_THREADS'), len(os.listdir('/proc/self/task')),"
+            " file=sys.stderr)")
+    clean = {k: v for k, v in os.environ.items() if k not in BLAS_THREADS}
+    done = subprocess.run([sys.executable, "-c", code, "search", "--json", "--index",
+                           str(seed_index), "missile"], capture_output=True, text=True,
+                          env={**clean, **env}, check=True)
+    assert '"total"' in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == threads
+
+
+def run_python(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
