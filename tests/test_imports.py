@@ -33,7 +33,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit")
 # What a one-shot `searcher search` printing to a pipe or as JSON must not load.
 NOT_IN_ONE_SHOT = ("rich", "prompt_toolkit", "searcher.indexer", "searcher.render", "asyncio",
-                   "urllib.request")
+                   "urllib.request", "dateutil.relativedelta", "zoneinfo")
 
 
 def _module_name(path: Path) -> str:

@@ -10,11 +10,9 @@ query date and an article date compare on the same clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from dateutil.relativedelta import relativedelta
 from whoosh import query as wq
 
 from ..dates import naive_utc, now_utc
@@ -22,6 +20,8 @@ from ..errors import QuerySyntaxError
 from ..schema import PUBLISHED
 
 if TYPE_CHECKING:
+    from dateutil.relativedelta import relativedelta
+
     from .lexer import Token
 
 Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
@@ -36,11 +36,19 @@ _ABSOLUTE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[t ](\d{1,2})(?::(\
 _NOW = re.compile(r"now(?:\s*([+-])\s*(\d+)\s*([hdwmy]))?", re.I)
 _LAST_N = re.compile(r"(?:last|past)\s+(\d+)\s+(hour|day|week|month|year)s?", re.I)
 _CALENDAR = re.compile(r"(this|last)\s+(week|month|year)", re.I)
-_UNITS: dict[str, Callable[[int], timedelta | relativedelta]] = {
-    "h": lambda n: timedelta(hours=n), "d": lambda n: timedelta(days=n),
-    "w": lambda n: timedelta(weeks=n), "m": lambda n: relativedelta(months=n),
-    "y": lambda n: relativedelta(years=n),
-}
+_UNITS = {"h": "hours", "d": "days", "w": "weeks", "m": "months", "y": "years"}
+
+
+def _delta(unit: str, n: int) -> timedelta | relativedelta:
+    """``n`` hours, days or weeks, or calendar months or years (dateutil, imported here:
+    only a query with dates needs it)."""
+    from dateutil.relativedelta import relativedelta
+
+    if unit == "m":
+        return relativedelta(months=n)
+    if unit == "y":
+        return relativedelta(years=n)
+    return timedelta(**{_UNITS[unit]: n})
 
 
 def small_int(digits: str, cap: int) -> int:
@@ -76,7 +84,7 @@ def date_span(value: str, pos: int, query: str,
             p = parts + [1, 1, 0, 0, 0][len(parts) - 1:]
             start = datetime(p[0], p[1], p[2], p[3], p[4], p[5])
             units: list[timedelta | relativedelta] = [
-                relativedelta(years=1), relativedelta(months=1), timedelta(days=1),
+                _delta("y", 1), _delta("m", 1), timedelta(days=1),
                 timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1)]
             unit = units[len(parts) - 1]
             return start, _shift(start, unit), False
@@ -89,20 +97,20 @@ def date_span(value: str, pos: int, query: str,
                 first = midnight - timedelta(days=now.weekday())
                 step: timedelta | relativedelta = timedelta(days=7)
             elif m.group(2) == "month":
-                first, step = midnight.replace(day=1), relativedelta(months=1)
+                first, step = midnight.replace(day=1), _delta("m", 1)
             else:
-                first, step = midnight.replace(month=1, day=1), relativedelta(years=1)
+                first, step = midnight.replace(month=1, day=1), _delta("y", 1)
             if back:
                 return _shift(first, -step), first, False
             return first, _shift(first, step), False
         if m := _LAST_N.fullmatch(low):
-            delta = _UNITS[m.group(2)[0]](small_int(m.group(1), 10**9))
+            delta = _delta(m.group(2)[0], small_int(m.group(1), 10**9))
             start_n = now - delta
             return start_n, now + TICK, False
         if m := _NOW.fullmatch(low):
             moment = now
             if m.group(1):
-                delta = _UNITS[m.group(3)](small_int(m.group(2), 10**9))
+                delta = _delta(m.group(3), small_int(m.group(2), 10**9))
                 moment = now + delta if m.group(1) == "+" else now - delta
             return moment, moment + TICK, True
     except (ValueError, OverflowError) as exc:
