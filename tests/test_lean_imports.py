@@ -94,7 +94,7 @@ def test_nothing_changes_when_imported_before_searcher(first: str) -> None:
 
 def test_a_reader_uses_its_cached_property(seed_index: Path) -> None:
     """Whoosh's own cached property (SegmentReader.deleted_docs_set) through a Whoosh
-    matcher: asyncio is imported then, for real."""
+    matcher: it works, and asyncio is not needed to tell it is no coroutine."""
     out = run(
         "import sys, searcher\n"
         "from whoosh.index import open_dir\n"
@@ -103,4 +103,28 @@ def test_a_reader_uses_its_cached_property(seed_index: Path) -> None:
         "    word = next(iter(r.lexicon('body'))).decode()\n"
         "    print(sum(1 for _ in r.postings('body', word).all_ids()) > 0,"
         " 'asyncio' in sys.modules)")
-    assert out == "True True"
+    assert out == "True False"
+
+
+def test_iscoroutinefunction_answers_as_asyncio_does() -> None:
+    import asyncio
+    import functools
+    from unittest.mock import AsyncMock, MagicMock
+
+    from searcher._whoosh.lean_imports import _iscoroutinefunction
+
+    async def coroutine() -> None:
+        pass
+
+    def marked() -> None:
+        pass
+
+    def mismarked() -> None:
+        pass
+
+    marked._is_coroutine = getattr(asyncio.coroutines, "_is_coroutine", None)  # type: ignore[attr-defined]
+    mismarked._is_coroutine = object()  # type: ignore[attr-defined]
+    callables = [len, lambda: 1, coroutine, functools.partial(coroutine), marked, mismarked,
+                 AsyncMock(), MagicMock(), object(), None, staticmethod(coroutine)]
+    for f in callables:
+        assert _iscoroutinefunction(f) == asyncio.iscoroutinefunction(f), f

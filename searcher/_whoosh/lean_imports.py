@@ -15,7 +15,8 @@ bodies run, in this thread only, their ``import urllib.request`` / ``import asyn
 ``from whoosh.lang.morph_en import variations`` get a stand-in instead of the package:
 attributes read from the stand-in come from the real package, imported then. So
 ``whoosh.compat.urlretrieve`` downloads as before (it imports urllib.request on its
-first call), ``cached_property`` asks asyncio when it first needs to, and
+first call), ``cached_property`` asks asyncio only about a callable asyncio marked
+(:func:`_iscoroutinefunction`), and
 ``sys.modules`` is never touched: any later ``import asyncio`` or
 ``import urllib.request`` anywhere in the process (other threads included, at any
 time) gets the real, complete package. A package already imported, or an importer
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import inspect
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -40,6 +42,25 @@ DEFERRED: dict[str, tuple[str, tuple[str, ...]]] = {
     "cached_property": ("asyncio", ()),
     "whoosh.compat": ("urllib.request", ("urlretrieve",)),
     "whoosh.query.terms": ("whoosh.lang.morph_en", ("variations",)),
+}
+
+
+def _iscoroutinefunction(func: Any) -> bool:
+    """``asyncio.iscoroutinefunction(func)`` without importing asyncio when the answer
+    cannot depend on it: asyncio answers ``inspect.iscoroutinefunction(func)``, or True
+    for a callable carrying its private ``_is_coroutine`` mark (asyncio's own wrappers,
+    AsyncMock), which only such callables have. So Whoosh reading its cached
+    properties (``searcher show``, ``explain``) needs no asyncio either."""
+    if inspect.iscoroutinefunction(func):
+        return True
+    if not hasattr(func, "_is_coroutine"):
+        return False
+    return bool(importlib.import_module("asyncio").iscoroutinefunction(func))
+
+
+# Functions a stand-in answers itself, exactly, without importing their package.
+ANSWERED: dict[tuple[str, str], Callable[..., Any]] = {
+    ("asyncio", "iscoroutinefunction"): _iscoroutinefunction,
 }
 
 
@@ -55,7 +76,7 @@ def _imported_on_call(package: str, name: str) -> Callable[..., Any]:
 class _StandIn:
     """What ``import package`` returns inside one importer's body: any attribute comes
     from the real package (imported then), except the functions the importer takes at
-    import time, which are wrappers that import it when called."""
+    import time, which are wrappers that import it when called, and those in ANSWERED."""
 
     def __init__(self, package: str, functions: Sequence[str]) -> None:
         self._package = package
@@ -64,6 +85,9 @@ class _StandIn:
     def __getattr__(self, name: str) -> Any:
         if name in self._functions:
             return self._functions[name]
+        answered = ANSWERED.get((self._package, name))
+        if answered is not None:
+            return answered
         return getattr(importlib.import_module(self._package), name)
 
     def __repr__(self) -> str:
