@@ -285,6 +285,10 @@ def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None
         view = ix.show(article_id, query)
     if as_json:
         click.echo(json_output.json_text(view))
+    elif _plain_stdout():
+        from .render_plain import article_text
+
+        sys.stdout.write(article_text(view))
     else:
         from . import render
 

@@ -43,8 +43,11 @@ from .models import (
     Snippet,
     Span,
 )
+from .render_plain import CHUNK as CHUNK  # re-exported: the size long_text cuts at
 from .render_plain import (
     TITLE_MAX,
+    article_meta_text,
+    body_pieces,
     day,
     facet_values_text,
     matched_text,
@@ -52,7 +55,7 @@ from .render_plain import (
     sparkline,
     total_text,
 )
-from .sanitize import blank_controls, blank_line_breaks, escape_controls, one_line
+from .sanitize import blank_controls, blank_line_breaks, one_line
 
 
 def human_bytes(n: int) -> str:
@@ -272,15 +275,9 @@ def results_view(results: SearchResults) -> RenderableType:
 
 def article_view(view: ArticleView) -> RenderableType:
     a = view.article
-    meta = [f"id {escape_controls(a.id)}"]
-    if a.published:
-        meta.append(f"{day(a.published)} {a.published:%H:%M}")
-    for value in (a.source, ", ".join(a.authors), a.url, a.path if a.path != a.id else ""):
-        if value:
-            meta.append(value)
     parts: list[RenderableType] = [
         highlighted(a.title or "(untitled)", view.title_highlights, TITLE, single_line=True),
-        Text(one_line(" · ".join(meta)), style=META),
+        Text(article_meta_text(a), style=META),
     ]
     if a.tags:
         parts.append(Text("tags: " + one_line(", ".join(a.tags)), style=META))
@@ -289,28 +286,11 @@ def article_view(view: ArticleView) -> RenderableType:
     return Group(*parts)
 
 
-CHUNK = 8_000
-"""Characters per Text when a long article is drawn: rich wraps one Text in time
-quadratic in its length (a 4 MB one-paragraph article took 11 s), so the body is cut
-into lines, and lines longer than this at a space."""
-
-
 def long_text(text: str, spans: Sequence[Span]) -> list[Text]:
     """``highlighted(text, spans)`` as one Text per line (per CHUNK of a longer line),
     so drawing costs time linear in the length."""
     safe = blank_controls(text)
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    while start <= len(safe):
-        end = safe.find("\n", start)
-        end = len(safe) if end < 0 else end
-        while end - start > CHUNK:
-            cut = safe.rfind(" ", start + CHUNK // 2, start + CHUNK)
-            cut = start + CHUNK if cut < 0 else cut + 1
-            pieces.append((start, cut))
-            start = cut
-        pieces.append((start, end))
-        start = end + 1
+    pieces = body_pieces(safe)
     out: list[Text] = []
     ordered = sorted(spans)
     first = 0

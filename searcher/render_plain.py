@@ -1,6 +1,7 @@
-"""Search results as plain text for pipes and files, without rich.
+"""Search results and articles as plain text for pipes and files, without rich.
 
-``searcher search ... | grep`` prints the same lines a terminal shows, without styles.
+``searcher search ... | grep`` (and ``searcher show``) prints the same lines a terminal
+shows, without styles.
 Drawing them through rich costs a one-shot run about 30 ms (importing rich, then
 laying out Text objects), a tenth of the whole command (issue 10), so this module
 builds the lines with string operations: the words of each line, wrapped by rich's
@@ -22,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import pairwise
 
-from .models import Facets, Hit, SearchResults
-from .sanitize import blank_controls, blank_line_breaks, one_line
+from .models import Article, ArticleView, Facets, Hit, SearchResults
+from .sanitize import blank_controls, blank_line_breaks, escape_controls, one_line
 
 INDENT = 5  # a hit's meta line, snippets and reasons sit under its title
 TITLE_MAX = 160  # cells of a title; a longer one ends with "…"
@@ -31,6 +32,10 @@ SPARK = " ▁▂▃▄▅▆▇█"
 SPARK_MAX = 60  # a timeline wider than this sums neighbouring buckets
 TAGS_SHOWN = 8  # tags on a hit's meta line
 DEFAULT_WIDTH = 80  # when neither COLUMNS nor a terminal says
+CHUNK = 8_000
+"""Characters per piece when a long article is drawn: rich wraps one Text in time
+quadratic in its length (a 4 MB one-paragraph article took 11 s), so the body is cut
+into lines, and lines longer than this at a space (render.long_text, body_pieces)."""
 
 _WORD = re.compile(r"\s*\S+\s*")  # a word with the spaces around it (rich's rule)
 _ASCII_PRINTABLE = re.compile(r"[ -~]*")
@@ -192,8 +197,6 @@ def title_text(title: str) -> str:
 
 def meta_text(hit: Hit) -> str:
     """Date · source · authors · tags · score · id: the line under a hit's title."""
-    from .sanitize import escape_controls
-
     parts = []
     if hit.published:
         parts.append(day(hit.published))
@@ -242,6 +245,48 @@ def _hit_lines(hit: Hit, width: int) -> Iterable[str]:
         for line in wrap(text, inner):
             yield crop(" " * INDENT + line, width).rstrip()
     yield ""
+
+
+def body_pieces(safe: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line of ``safe`` (newlines left out), lines longer than
+    CHUNK cut after a space in their second half (or at CHUNK when there is none)."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while start <= len(safe):
+        end = safe.find("\n", start)
+        end = len(safe) if end < 0 else end
+        while end - start > CHUNK:
+            cut = safe.rfind(" ", start + CHUNK // 2, start + CHUNK)
+            cut = start + CHUNK if cut < 0 else cut + 1
+            pieces.append((start, cut))
+            start = cut
+        pieces.append((start, end))
+        start = end + 1
+    return pieces
+
+
+def article_meta_text(a: Article) -> str:
+    """Id · date and time · source · authors · url · path: the line under a title."""
+    meta = [f"id {escape_controls(a.id)}"]
+    if a.published:
+        meta.append(f"{day(a.published)} {a.published:%H:%M}")
+    for value in (a.source, ", ".join(a.authors), a.url, a.path if a.path != a.id else ""):
+        if value:
+            meta.append(value)
+    return one_line(" · ".join(meta))
+
+
+def article_text(view: ArticleView, width: int | None = None) -> str:
+    """A whole article as render.article_view draws it, as plain lines."""
+    width = output_width() if width is None else width
+    a = view.article
+    texts = [blank_line_breaks(blank_controls(a.title or "(untitled)")), article_meta_text(a)]
+    if a.tags:
+        texts.append("tags: " + one_line(", ".join(a.tags)))
+    texts.append("")
+    safe = blank_controls(a.body)
+    texts.extend(safe[lo:hi] for lo, hi in body_pieces(safe))
+    return "".join(line + "\n" for text in texts for line in wrap(text, width))
 
 
 def results_text(results: SearchResults, width: int | None = None) -> str:

@@ -31,7 +31,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 # What `import searcher` must not load (the one-shot CLI and the library stay light).
 NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit")
-# What a one-shot `searcher search` printing to a pipe or as JSON must not load.
+# What a one-shot `searcher search` or `show` printing to a pipe or as JSON must not load.
 NOT_IN_ONE_SHOT = ("rich", "prompt_toolkit", "searcher.indexer", "searcher.render", "asyncio",
                    "urllib.request", "dateutil.relativedelta", "zoneinfo")
 
@@ -87,17 +87,23 @@ def test_import_searcher_loads_no_user_interface_library() -> None:
     assert out.strip() == "[]"
 
 
-@pytest.mark.parametrize("flags", [[], ["--json"]], ids=["pipe", "json"])
-def test_one_shot_search_to_a_pipe_loads_no_terminal_library(seed_index: Path,
-                                                             flags: list[str]) -> None:
-    """rich only draws for a terminal: piped and JSON results are built without it."""
+@pytest.mark.parametrize("args", [["search", "missile"], ["search", "--json", "missile"],
+                                  ["show", "-q", "missile"], ["show", "--json"]],
+                         ids=["search", "search-json", "show", "show-json"])
+def test_one_shot_commands_to_a_pipe_load_no_terminal_library(seed_index: Path,
+                                                              args: list[str]) -> None:
+    """rich only draws for a terminal: piped and JSON output is built without it."""
+    if args[0] == "show":
+        from searcher import open_index
+
+        with open_index(seed_index) as ix:
+            args = [*args, ix.search("missile").hits[0].id]
     code = ("import sys\nfrom searcher.cli import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             f"print(sorted(m for m in {NOT_IN_ONE_SHOT!r} if m in sys.modules), file=sys.stderr)")
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
-    done = subprocess.run([sys.executable, "-c", code, "search", *flags, "--index",
-                           str(seed_index), "missile"], capture_output=True, text=True,
-                          env=env, check=True)
+    done = subprocess.run([sys.executable, "-c", code, args[0], "--index", str(seed_index),
+                           *args[1:]], capture_output=True, text=True, env=env, check=True)
     assert "missile" in done.stdout.lower()
     assert done.stderr.strip().splitlines()[-1] == "[]"
 

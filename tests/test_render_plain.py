@@ -1,4 +1,5 @@
-"""Piped search results (render_plain.py, no rich) are the text rich prints for them.
+"""Piped search results and articles (render_plain.py, no rich) are the text rich
+prints for them.
 
 The terminal path draws results with rich (render.results_view); a pipe gets the same
 lines built with string operations. The property test renders random pages both ways
@@ -13,13 +14,23 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searcher import render, render_plain
 from searcher.cli import main
-from searcher.models import FacetCount, Facets, Hit, SearchResults, Snippet, Span
+from searcher.models import (
+    Article,
+    ArticleView,
+    FacetCount,
+    Facets,
+    Hit,
+    SearchResults,
+    Snippet,
+    Span,
+)
 
 # Characters whose width Python's tables and rich's agree on (emoji joined by U+200D or
 # U+FE0F are measured differently by the two, as render_plain's docstring says).
@@ -79,16 +90,46 @@ def test_plain_results_are_what_rich_prints(results: SearchResults, width: int) 
     assert render_plain.results_text(results, width) == expected
 
 
+@st.composite
+def articles(draw: st.DrawFn) -> ArticleView:
+    paragraphs = draw(st.lists(st.one_of(WORDS, TEXT), max_size=6))
+    if draw(st.booleans()):  # a line longer than a CHUNK, cut where it has a space
+        paragraphs.append(("word " * 1700) + "x" * 9000)
+    article = Article(
+        id=draw(st.sampled_from(["12", "a\x1bb", "path/file.txt:3"])), title=draw(WORDS),
+        body="\n".join(paragraphs), tags=tuple(draw(st.lists(TEXT, max_size=4))),
+        authors=tuple(draw(st.lists(TEXT, max_size=2))),
+        published=draw(st.one_of(st.none(), st.just(datetime(1987, 3, 6, 9, 5)))),
+        source=draw(TEXT), url=draw(st.sampled_from(["", "https://example.com/a"])),
+        path=draw(st.sampled_from(["", "12", "corpus/a.txt"])))
+    return ArticleView(article, draw(SPANS), draw(SPANS))
+
+
+@settings(max_examples=60, deadline=None)
+@given(articles(), st.integers(1, 130))
+def test_plain_articles_are_what_rich_prints(view: ArticleView, width: int) -> None:
+    expected = render.plain_text(render.plain_console(width=width), render.article_view(view))
+    assert render_plain.article_text(view, width) == expected
+
+
 @given(st.text(max_size=40), st.integers(1, 50))
 def test_crop_and_fold_keep_within_the_width(text: str, width: int) -> None:
     for line in render_plain.wrap(render.blank_controls(text), width):
         assert render_plain.cell_width(line) <= width
 
 
-def test_piped_search_is_plain_text_and_the_terminal_gets_rich(seed_index: Path) -> None:
+@pytest.mark.parametrize("command", [["search", "missile"], ["show", "-q", "missile"]],
+                         ids=["search", "show"])
+def test_piped_output_is_plain_text_and_the_terminal_gets_rich(seed_index: Path,
+                                                               command: list[str]) -> None:
     """CliRunner's stdout is not a terminal: the plain path; FORCE_COLOR makes rich
     draw it (with styles); the words are the same."""
-    args = ["search", "--index", str(seed_index), "missile"]
+    if command[0] == "show":
+        from searcher import open_index
+
+        with open_index(seed_index) as ix:
+            command = ["show", ix.search("missile").hits[0].id, *command[1:]]
+    args = [command[0], "--index", str(seed_index), *command[1:]]
     plain = CliRunner().invoke(main, args, env={"COLUMNS": "70"})
     styled = CliRunner().invoke(main, args, env={"COLUMNS": "70", "FORCE_COLOR": "1"})
     assert plain.exit_code == styled.exit_code == 0
