@@ -33,15 +33,19 @@ _SPACE = re.compile(r"\s")
 _NON_SPACE = re.compile(r"\S")
 _WS_TO_COLLAPSE = re.compile(r"\s\s+|[^\S ]")
 _WORD_EDGE = re.compile(r"(?<=\w)(?=\W)|(?<=\W)(?=\w)")
-# A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace; a
-# paragraph at a blank line or an indented new line (Reuters' layout). Two
-# patterns because each alone is several times faster than their alternation.
-_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+")
-_PARAGRAPH_END = re.compile(r"\n(?:[ \t]*\n|[ \t])\s*")
+# A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace and a
+# capital, digit or opening quote/bracket, but not at the dot of an initial or a
+# title ("J. Smith", "Mr. Smith"); a paragraph at a blank line or an indented new
+# line (Reuters' layout). Two patterns because each alone is several times faster
+# than their alternation. The lookbehinds follow the dot, so they are only tried
+# at dots; a non-ASCII next character is checked in Python (str.isupper).
 _OPENERS = "\"'“‘«([¿¡"
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|No|vs))\Z"
-)
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "Gen", "Sen", "Rep", "Gov",
+                  "Lt", "Col", "Capt", "Sgt", "No", "vs")
+_SENTENCE_END = re.compile(
+    r"(?:[!?]|\.(?<!\b[A-Z]\.)" + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + ")"
+    r"[\"'”’»)\]]*\s+(?=[A-Z0-9" + re.escape(_OPENERS) + r"]|[^\x00-\x7f])")
+_PARAGRAPH_END = re.compile(r"\n(?:[ \t]*\n|[ \t])\s*")
 _MAX_WORD_SCAN = 64  # how far to look for whitespace around a cut before cutting at a letter edge
 
 
@@ -111,11 +115,11 @@ def _sentence_starts(text: str, first: int, hits: list[Match], size: int) -> lis
         # A few characters back, so that a break straddling ``lo`` is still seen whole.
         for m in _PARAGRAPH_END.finditer(text, max(first, lo - 8), hi):
             found.add(m.end())
-        for m in _SENTENCE_END.finditer(text, max(first, lo - 8), hi):
+        # (one character past ``hi``: the pattern looks at the letter after a break)
+        for m in _SENTENCE_END.finditer(text, max(first, lo - 8), hi + 1):
             at = m.end()
-            if at < n and (text[at].isupper() or text[at].isdigit() or text[at] in _OPENERS) \
-                    and not (text[m.start()] == "."
-                             and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start())):
+            c = text[at]
+            if c.isascii() or c.isupper() or c.isdigit() or c in _OPENERS:
                 found.add(at)
         starts.extend(sorted(p for p in found if p > starts[-1] and p < n))
     return starts
