@@ -31,7 +31,6 @@ __all__ = ["make_snippets", "to_html", "to_plain"]
 
 _SPACE = re.compile(r"\s")
 _NON_SPACE = re.compile(r"\S")
-_WS_TO_COLLAPSE = re.compile(r"\s\s+|[^\S ]")
 _WORD_EDGE = re.compile(r"(?<=\w)(?=\W)|(?<=\W)(?=\w)")
 # A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace and a
 # capital, digit or opening quote/bracket, but not at the dot of an initial or a
@@ -197,7 +196,7 @@ def _cut(text: str, start: int, limit: int) -> int:
 def _snippet(text: str, start: int, end: int, hits: list[Match]) -> Snippet:
     """``text[start:end]`` with whitespace runs collapsed, and the hits' spans moved along."""
     piece = text[start:end]
-    collapsed = _WS_TO_COLLAPSE.sub(" ", piece)
+    collapsed = _collapse(piece)
     if not hits:
         return Snippet(collapsed)
     spans = merge_spans((s - start, e - start) for s, e, _ in hits)
@@ -208,10 +207,19 @@ def _snippet(text: str, start: int, end: int, hits: list[Match]) -> Snippet:
     moved: list[int] = []
     at = done = 0
     for edge in (p for span in spans for p in span):
-        at += len(_WS_TO_COLLAPSE.sub(" ", piece[done:edge]))
+        at += len(_collapse(piece[done:edge]))
         moved.append(at)
         done = edge
     return Snippet(collapsed, tuple(Span(*moved[i:i + 2]) for i in range(0, len(moved), 2)))
+
+
+def _collapse(piece: str) -> str:
+    """``piece`` with each whitespace run one space (``str.split`` knows the same
+    whitespace as the regex's ``\\s``, and is several times faster)."""
+    if not piece or piece.isspace():
+        return " " if piece else ""
+    inner = " ".join(piece.split())
+    return (" " if piece[0].isspace() else "") + inner + (" " if piece[-1].isspace() else "")
 
 
 # --- renderers ------------------------------------------------------------
