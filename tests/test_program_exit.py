@@ -1,7 +1,7 @@
 """The `searcher` program run as a process (python -m searcher, as the console script
-does): the same output and exit status as through click's runner, and a command that
-writes nothing ends with its objects frozen (cli._Program: gc.freeze skips the last
-garbage collections at exit), while build does not."""
+does): the same output and exit status as through click's runner; a one-query command
+runs without the cyclic collector and a command that writes nothing ends with its
+objects frozen (cli._Program), while check keeps the collector and build both."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from .conftest import REPO
 
 # Runs the program as `python -m searcher` does, then says whether objects were frozen.
 WRAPPER = ("import atexit, gc, runpy, sys\n"
-           "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+           "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0,"
+           " 'collecting', gc.isenabled(), file=sys.stderr))\n"
            "sys.argv[0] = 'searcher'\n"
            "runpy.run_module('searcher', run_name='__main__', alter_sys=True)\n")
 
@@ -44,10 +45,14 @@ def test_the_process_prints_and_exits_as_the_command_does(seed_index: Path,
     done = program(*argv)
     assert done.returncode == expected.exit_code
     assert blur(done.stdout) == blur(expected.stdout)
-    assert done.stderr.splitlines()[-1] == "frozen True"
+    assert done.stderr.splitlines()[-1] == "frozen True collecting False"
 
 
-def test_a_command_that_writes_is_not_frozen(tmp_path: Path) -> None:
+def test_check_keeps_the_collector_and_build_is_left_alone(seed_index: Path,
+                                                          tmp_path: Path) -> None:
+    done = program("check", "--index", str(seed_index))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "frozen True collecting True"
     done = program("build", "--quiet", "--index", str(tmp_path / "index"), str(REPO / "corpus"))
     assert done.returncode == 0, done.stderr
-    assert done.stderr.splitlines()[-1] == "frozen False"
+    assert done.stderr.splitlines()[-1] == "frozen False collecting True"
