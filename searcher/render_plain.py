@@ -1,173 +1,31 @@
 """Search results and articles as plain text for pipes and files, without rich.
 
 ``searcher search ... | grep`` (and ``searcher show``) prints the same lines a terminal
-shows, without styles.
-Drawing them through rich costs a one-shot run about 30 ms (importing rich, then
-laying out Text objects), a tenth of the whole command (issue 10), so this module
-builds the lines with string operations: the words of each line, wrapped by rich's
-rule (a word goes to the next line when it does not fit; a word longer than a whole
-line is cut), each line without trailing spaces. render.py draws the same layout with
-styles for terminals; tests/test_render_plain.py checks both give the same text.
-
-Widths are terminal cells: East Asian wide and fullwidth characters take two,
-combining marks and other zero-width characters none (rich's tables agree on these;
-on emoji sequences joined by U+200D or U+FE0F the two may differ by a cell).
+shows, without styles. Drawing them through rich costs a one-shot run about 30 ms
+(importing rich, then laying out Text objects; issue 10), so this module builds the
+lines with string operations, wrapped as rich wraps them (wrap.py). render.py draws the
+same layout with styles for terminals, from the same strings (meta lines, totals,
+facet values); tests/test_render_plain.py checks both give the same text.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from itertools import pairwise
 
 from .models import Article, ArticleView, Facets, Hit, SearchResults
 from .sanitize import blank_controls, blank_line_breaks, escape_controls, one_line
+from .wrap import cell_width, crop, output_width, wrap
 
 INDENT = 5  # a hit's meta line, snippets and reasons sit under its title
 TITLE_MAX = 160  # cells of a title; a longer one ends with "…"
 SPARK = " ▁▂▃▄▅▆▇█"
 SPARK_MAX = 60  # a timeline wider than this sums neighbouring buckets
 TAGS_SHOWN = 8  # tags on a hit's meta line
-DEFAULT_WIDTH = 80  # when neither COLUMNS nor a terminal says
 CHUNK = 8_000
 """Characters per piece when a long article is drawn: rich wraps one Text in time
 quadratic in its length (a 4 MB one-paragraph article took 11 s), so the body is cut
 into lines, and lines longer than this at a space (render.long_text, body_pieces)."""
-
-_WORD = re.compile(r"\s*\S+\s*")  # a word with the spaces around it (rich's rule)
-_ASCII_PRINTABLE = re.compile(r"[ -~]*")
-_ZERO_WIDTH = frozenset(("Mn", "Me", "Mc", "Cf", "Zl", "Zp"))
-# Format characters that show as a sign before a number: one cell.
-_PREFIX_MARKS = frozenset("\xad\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
-                          "\U000110bd\U000110cd")
-
-
-def output_width() -> int:
-    """The width rich would use for stdout: ``COLUMNS``, else the size of whichever of
-    stdin, stdout, stderr is a terminal (so ``searcher search x | less`` wraps at the
-    terminal's width), else 80."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns):
-        return int(columns)
-    for fd in (0, 1, 2):
-        try:
-            width = os.get_terminal_size(fd).columns
-        except (OSError, ValueError):
-            continue
-        return width or DEFAULT_WIDTH
-    return DEFAULT_WIDTH
-
-
-def char_width(char: str) -> int:
-    """Terminal cells of one character, by the rules rich's tables follow: 0 for
-    controls, combining marks, format characters (but the soft hyphen and the marks
-    that prefix a number), line/paragraph separators, Hangul medial and final jamo and
-    emoji skin-tone modifiers; 2 for East Asian wide and fullwidth; else 1."""
-    if char < "\u0300":
-        return 0 if char < " " or "\x7f" <= char < "\xa0" else 1
-    category = unicodedata.category(char)
-    if category == "Cn":  # unassigned in this Python's Unicode tables
-        return 1
-    if ((category in _ZERO_WIDTH and char not in _PREFIX_MARKS)
-            or "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff"
-            or char in "\u3164\uffa0" or "\U0001f3fb" <= char <= "\U0001f3ff"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def cell_width(text: str) -> int:
-    if _ASCII_PRINTABLE.fullmatch(text):
-        return len(text)
-    return sum(map(char_width, text))
-
-
-def _cells(text: str) -> list[tuple[int, int]]:
-    """(start, width) of each character group: a zero-width character joins the one
-    before it, so nothing cuts a letter from its accent."""
-    groups: list[tuple[int, int]] = []
-    for i, char in enumerate(text):
-        width = char_width(char)
-        if width == 0 and groups:
-            continue
-        groups.append((i, width))
-    return groups
-
-
-def crop(text: str, width: int) -> str:
-    """The first ``width`` cells of ``text``; a wide character cut in two becomes a space."""
-    if _ASCII_PRINTABLE.fullmatch(text):
-        return text[:width]
-    used = 0
-    for start, w in _cells(text):
-        if used + w > width:
-            return text[:start] + (" " if used < width else "")
-        used += w
-    return text
-
-
-def _fold(word: str, width: int) -> list[str]:
-    """A word longer than a line, cut into pieces of at most ``width`` cells."""
-    if _ASCII_PRINTABLE.fullmatch(word):
-        return [word[i:i + width] for i in range(0, len(word), width)]
-    pieces: list[str] = []
-    line_start = used = 0
-    for start, w in _cells(word):
-        if used + w > width:
-            pieces.append(word[line_start:start])
-            line_start, used = start, 0
-        used += w
-    if used:
-        pieces.append(word[line_start:])
-    return pieces
-
-
-def _expand_tabs(line: str, size: int = 8) -> str:
-    """Each tab as a space, then spaces to the next multiple of ``size`` cells (rich)."""
-    parts = line.split("\t")
-    out: list[str] = []
-    position = 0
-    for part in parts[:-1]:
-        position += cell_width(part) + 1
-        pad = -position % size
-        out.append(part + " " * (1 + pad))
-        position += pad
-    out.append(parts[-1])
-    return "".join(out)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """``text`` as the lines rich wraps it into at ``width`` cells (overflow "fold"),
-    each without trailing spaces."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if "\t" in line:
-            line = _expand_tabs(line)
-        breaks: list[int] = []
-        used = 0
-        for match in _WORD.finditer(line):
-            start, word = match.start(), match.group()
-            length = cell_width(word.rstrip())
-            if width - used >= length:
-                used += cell_width(word)
-            elif length > width:
-                pieces = _fold(word, width)
-                for k, piece in enumerate(pieces):
-                    if start:
-                        breaks.append(start)
-                    if k == len(pieces) - 1:
-                        used = cell_width(piece)
-                    else:
-                        start += len(piece)
-            elif used and start:
-                breaks.append(start)
-                used = cell_width(word)
-        edges = [0, *breaks, len(line)]
-        lines.extend(crop(line[a:b], width).rstrip() for a, b in pairwise(edges))
-    return lines
-
 
 def day(moment: datetime) -> str:
     """``0001-01-01``: ``%Y`` drops the leading zeros of years before 1000 on Linux."""

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searcher import render, render_plain
+from searcher import render, render_plain, wrap
 from searcher.cli import main
 from searcher.models import (
     Article,
@@ -33,7 +33,7 @@ from searcher.models import (
 )
 
 # Characters whose width Python's tables and rich's agree on (emoji joined by U+200D or
-# U+FE0F are measured differently by the two, as render_plain's docstring says).
+# U+FE0F are measured differently by the two, as wrap.py's docstring says).
 ALPHABET = st.sampled_from([
     *"abcdefghij KLMNO 0123456789 .,;:-'\"()[]/…·", "  ", "   ", *"éüßñøÆ", *"日本語の記事中文",
     "e\u0301", "\u200b", "\t", "\n", "\x1b[2J", "\x07",
@@ -112,10 +112,31 @@ def test_plain_articles_are_what_rich_prints(view: ArticleView, width: int) -> N
     assert render_plain.article_text(view, width) == expected
 
 
+# Blocks whose widths have been stable across Unicode versions: Latin, Greek, Cyrillic,
+# Hebrew, Arabic, Devanagari, Thai, combining marks, punctuation, box drawing, CJK,
+# kana, Hangul syllables, fullwidth forms.
+BLOCKS = [(0x20, 0x24F), (0x300, 0x36F), (0x370, 0x52F), (0x590, 0x6FF), (0x900, 0x97F),
+          (0xE00, 0xE7F), (0x2000, 0x206F), (0x2500, 0x257F), (0x3000, 0x30FF),
+          (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xFF00, 0xFFEF)]
+
+
+def test_character_widths_are_rich_s() -> None:
+    """For every assigned character of those blocks (unassigned ones are Python's
+    Unicode version's business)."""
+    import unicodedata
+
+    from rich.cells import get_character_cell_size
+
+    wrong = [hex(cp) for lo, hi in BLOCKS for cp in range(lo, hi + 1)
+             if unicodedata.category(chr(cp)) != "Cn"
+             and wrap.char_width(chr(cp)) != get_character_cell_size(chr(cp))]
+    assert not wrong
+
+
 @given(st.text(max_size=40), st.integers(1, 50))
 def test_crop_and_fold_keep_within_the_width(text: str, width: int) -> None:
-    for line in render_plain.wrap(render.blank_controls(text), width):
-        assert render_plain.cell_width(line) <= width
+    for line in wrap.wrap(render.blank_controls(text), width):
+        assert wrap.cell_width(line) <= width
 
 
 @pytest.mark.parametrize("command", [["search", "missile"], ["show", "-q", "missile"]],
@@ -139,7 +160,7 @@ def test_piped_output_is_plain_text_and_the_terminal_gets_rich(seed_index: Path,
 
 
 def test_output_width_follows_columns() -> None:
-    code = "from searcher.render_plain import output_width; print(output_width())"
+    code = "from searcher.wrap import output_width; print(output_width())"
     env = {**os.environ, "COLUMNS": "123"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          stdin=subprocess.DEVNULL, check=True).stdout
