@@ -13,13 +13,15 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from searcher import build_index, open_index
 from searcher._whoosh import postings as wp
 from searcher.engine.cache import ByteLRU
-from searcher.engine.execute import Executor
+from searcher.engine.execute import Executor, _union
 from searcher.engine.topk import top_by_key, top_by_score
 from searcher.query import build_filter, parse_query
 
@@ -188,6 +190,17 @@ def test_executor_equals_whoosh_on_a_small_index(small: Path, text: str) -> None
         assert {int(d): pytest.approx(m.score[d], rel=1e-9)
                 for d in np.flatnonzero(m.mask)} == oracle
         assert Executor(view, scored=False).run(q).total == len(oracle)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 80)).map(sorted), min_size=1, max_size=3),
+       st.sampled_from([np.int32, np.int64]))
+def test_union_of_a_words_fields_and_their_places(lists: list[list[int]], dtype: Any) -> None:
+    arrays = [np.array(ids, dtype=dtype) for ids in lists]
+    ids, places = _union(arrays)
+    assert list(ids) == sorted(set().union(*lists))
+    for array, at in zip(arrays, places, strict=True):
+        assert list(ids if at is None else ids[at]) == list(array)
 
 
 def test_byte_lru_evicts_the_least_recently_used() -> None:

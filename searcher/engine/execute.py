@@ -146,17 +146,17 @@ class Executor:
                  if (p := view.term(t.fieldname, text)) is not None]
         if not found:
             return None
-        ids = _union([p.ids for _f, p in found])
+        ids, places = _union([p.ids for _f, p in found])
         scorer = TermScorer.for_fields(
             str(text), [FieldStats.of(f, view.n, view.total_length(f)) for f, _p in found],
             len(ids), view.n, boost)
         tfs, lengths = [], []
-        for f, p in found:
-            if len(p.ids) == len(ids):  # the field has every document: no scatter
+        for (f, p), at in zip(found, places, strict=True):
+            if at is None:  # the field has every document: no scatter
                 tf = p.weights.astype(np.float64)
             else:
                 tf = np.zeros(len(ids))
-                tf[np.searchsorted(ids, p.ids)] = p.weights
+                tf[at] = p.weights
             tfs.append(tf)
             stored = view.lengths(f)
             lengths.append(LENGTH_OF_BYTE[stored[ids]] if stored is not None
@@ -372,20 +372,38 @@ class Executor:
         return Match(mask, score)
 
 
-def _union(sorted_ids: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
-    """The sorted union of sorted, duplicate-free id arrays. A word's title postings
-    are nearly always a subset of its body postings, so only the ids a longer array
-    lacks are merged in (a stable sort of two sorted runs is a merge)."""
-    ids = max(sorted_ids, key=len)
-    for other in sorted_ids:
-        if other is ids or not len(other):
-            continue
-        at = np.searchsorted(ids, other)
-        present = at < len(ids)
-        present[present] = ids[at[present]] == other[present]
-        if not present.all():
-            ids = np.sort(np.concatenate([ids, other[~present]]), kind="stable")
-    return ids
+def _union(sorted_ids: list[npt.NDArray[Any]]
+           ) -> tuple[npt.NDArray[Any], list[npt.NDArray[Any] | None]]:
+    """The sorted union of sorted, duplicate-free id arrays, and where each array's
+    ids are in it (None: the union is that array). Two arrays (a word in title and
+    body) are merged by rank, without sorting: an id's place in the union is its
+    place in its own array plus the number of the other array's new ids before it."""
+    if len(sorted_ids) == 1:
+        return sorted_ids[0], [None]
+    if len(sorted_ids) != 2:
+        ids = np.unique(np.concatenate(sorted_ids))
+        return ids, [None if len(a) == len(ids) else np.searchsorted(ids, a)
+                     for a in sorted_ids]
+    first, second = sorted_ids
+    swap = len(second) > len(first)
+    big, small = (second, first) if swap else (first, second)
+    at = np.searchsorted(big, small)
+    present = at < len(big)
+    present[present] = big[at[present]] == small[present]
+    if present.all():  # the usual case: the title's documents all have the word in the body
+        places: list[npt.NDArray[Any] | None] = [None, at]
+        return big, places[::-1] if swap else places
+    new = small[~present]
+    big_at = np.arange(len(big)) + np.searchsorted(new, big)
+    new_at = at[~present] + np.arange(len(new))
+    ids = np.empty(len(big) + len(new), dtype=np.result_type(big, new))
+    ids[big_at] = big
+    ids[new_at] = new
+    small_at = np.empty(len(small), dtype=np.int64)
+    small_at[present] = big_at[at[present]]
+    small_at[~present] = new_at
+    places = [big_at, small_at]
+    return ids, places[::-1] if swap else places
 
 
 def _term_key(q: Any) -> tuple[Any, ...]:
