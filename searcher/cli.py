@@ -7,7 +7,6 @@ query errors.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -21,6 +20,7 @@ import click
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .errors import SearcherError
+from .program import one_blas_thread, one_shot
 from .storage import INDEX_ENV, IndexDir
 
 if TYPE_CHECKING:
@@ -88,62 +88,29 @@ def index_option(f: F) -> F:
         help="Index folder (default: index/).")(f)
 
 
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
-
-
-def _one_blas_thread() -> None:
-    """numpy's OpenBLAS starts a pool of threads when it loads (about 55 ms of a one-shot
-    command here, on 2 cores) for matrix products, which searcher never computes: unless
-    the user set a thread count, the command loads it with one thread. Runs before any
-    command imports the engine (``_open_index``); build workers inherit the setting."""
-    if "numpy" not in sys.modules and not any(v in os.environ for v in BLAS_THREADS):
-        os.environ["OPENBLAS_NUM_THREADS"] = "1"
-
-
 def _open_index(index: Path | None) -> Index:
-    from .search import open_index  # the engine, and numpy: after _one_blas_thread
+    from .search import open_index  # the engine, and numpy: after one_blas_thread
 
     return open_index(index)
 
 
-READ_ONLY = frozenset({"search", "show", "stats", "explain", "check", "inspect"})
-ONE_QUERY = frozenset({"search", "show", "stats", "explain"})
-
-
 class _Program(click.Group):
-    """The ``searcher`` group. Run on the process's own command line (the console
-    script, ``python -m searcher``: no ``args``), it spares one-shot commands Python's
-    cyclic garbage collector, which frees nothing there:
-
-    - a command that answers one query (ONE_QUERY) runs with the collector off: it
-      would walk the objects Whoosh, numpy and the engine create on import ~30 times
-      (~5 ms); the garbage of one query is small (peak RSS of a 50x search unchanged);
-    - a command that writes nothing (READ_ONLY) marks the objects left permanent
-      (``gc.freeze``) as it ends: the last collections at exit would walk them all
-      only for the process to free them anyway (~20 ms).
-
-    Output, exit status and atexit handlers are as before. Commands that write (build,
-    the shell's history) are left alone, so anything of theirs that only a collection
-    would close still is; check and inspect, which read whole indexes and files, keep
-    the collector on."""
+    """The ``searcher`` group: run on the process's own command line (the console
+    script, ``python -m searcher``: no ``args``), its command runs under
+    ``program.one_shot`` (the garbage collector spared); called with ``args`` (click's
+    test runner, a Python caller), nothing changes."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         own_command_line = not args and kwargs.get("args") is None
-        command = sys.argv[1] if own_command_line and len(sys.argv) > 1 else None
-        if command in ONE_QUERY:
-            gc.disable()
-        try:
+        with one_shot(sys.argv[1] if own_command_line and len(sys.argv) > 1 else None):
             return super().main(*args, **kwargs)
-        finally:
-            if command in READ_ONLY:
-                gc.freeze()
 
 
 @click.group(cls=_Program, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="searcher")
 def main() -> None:
     """Full-text search for collections of news articles."""
-    _one_blas_thread()
+    one_blas_thread()
 
 
 @main.command()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher.cli import BLAS_THREADS
+from searcher.program import BLAS_THREADS
 
 PACKAGE = Path(__file__).resolve().parents[1] / "searcher"
 

@@ -1,7 +1,7 @@
 """The `searcher` program run as a process (python -m searcher, as the console script
 does): the same output and exit status as through click's runner; a one-query command
 runs without the cyclic collector and a command that writes nothing ends with its
-objects frozen (cli._Program), while check keeps the collector and build both."""
+objects frozen (program.one_shot), while check keeps the collector and build both."""
 
 from __future__ import annotations
 

@@ -1,0 +1,58 @@
+"""How the ``searcher`` program starts and ends: what a one-shot command need not pay.
+
+A one-shot ``searcher search`` is mostly interpreter, imports and exit, not the query
+(issue 10: <= 150 ms at 1x). Besides importing only what it uses (cli.py, render_plain,
+_whoosh/lean_imports), the program avoids two costs that are not searcher's at all:
+numpy's BLAS thread pool, and Python's cyclic garbage collector walking the objects
+imports create, during the command and at exit. Both are process-wide, so both apply
+only to the program itself, never to a Python caller importing searcher.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def one_blas_thread() -> None:
+    """numpy's OpenBLAS starts a pool of threads when it loads (about 55 ms of a one-shot
+    command here, on 2 cores) for matrix products, which searcher never computes: unless
+    the user set a thread count, the command loads it with one thread. Runs before any
+    command imports the engine (cli._open_index); build workers inherit the setting."""
+    if "numpy" not in sys.modules and not any(v in os.environ for v in BLAS_THREADS):
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+
+READ_ONLY = frozenset({"search", "show", "stats", "explain", "check", "inspect"})
+ONE_QUERY = frozenset({"search", "show", "stats", "explain"})
+
+
+@contextmanager
+def one_shot(command: str | None) -> Iterator[None]:
+    """Run ``command`` (the program's subcommand, None for anything else) sparing it
+    Python's cyclic garbage collector, which frees nothing in a one-shot command:
+
+    - a command that answers one query (ONE_QUERY) runs with the collector off: it
+      would walk the objects Whoosh, numpy and the engine create on import ~30 times
+      (~5 ms); the garbage of one query is small (peak RSS of a 50x search unchanged);
+    - a command that writes nothing (READ_ONLY) marks the objects left permanent
+      (``gc.freeze``) as it ends: the last collections at exit would walk them all
+      only for the process to free them anyway (~20 ms).
+
+    Output, exit status and atexit handlers are as before. Commands that write (build,
+    the shell's history) are left alone, so anything of theirs that only a collection
+    would close still is; check and inspect, which read whole indexes and files, keep
+    the collector on. cli.py runs a command this way only on the process's own
+    command line."""
+    if command in ONE_QUERY:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if command in READ_ONLY:
+            gc.freeze()
