@@ -190,14 +190,25 @@ class Executor:
         if not self.scored:
             return Match(mask, None)
         fields = [p.fieldname for p in phrases]
-        score = np.zeros(self.view.n)
+        docs = np.flatnonzero(mask)  # few, and each has every word in some field
+        total = np.zeros(len(docs))
         for word in phrases[0].words:
-            w = self._memo(("word", word, tuple(fields), 1.0, 1.0),
-                           lambda word=word: self._word(
-                               [wq.Term(f, word) for f in fields], 1.0))
-            assert w.score is not None
-            score += w.score
-        return Match(mask, np.where(mask, score * boost, 0.0))
+            key = ("word", word, tuple(fields), 1.0, 1.0)
+            terms = [wq.Term(f, word) for f in fields]
+            if self._repeated is not None and key in self._repeated:
+                w = self._memo(key, lambda terms=terms: self._word(terms, 1.0))
+                assert w.score is not None
+                total += w.score[docs]
+                continue
+            parts = self.word_parts(terms)
+            if parts is None:  # pragma: no cover - a matched phrase has its words
+                continue
+            scorer, ids, tfs, lengths = parts
+            at = np.searchsorted(ids, docs)
+            total += scorer.scores_fields([tf[at] for tf in tfs], [ln[at] for ln in lengths])
+        score = np.zeros(self.view.n)
+        score[docs] = total * boost
+        return Match(mask, score)
 
     def _term(self, q: Any) -> Match:
         view = self.view
@@ -248,11 +259,18 @@ class Executor:
               mindist: int = 1) -> Match:
         """Words in order next to each other (a phrase), or within ``slop`` positions."""
         view = self.view
-        parts = [self.run(wq.Term(t.fieldname, t.text, boost=t.boost)) for t in terms]
-        if any(view.term(t.fieldname, t.text) is None for t in terms):
-            return self._empty()
-        candidates = np.logical_and.reduce([p.mask for p in parts])
-        docs = np.flatnonzero(candidates)
+        if not self.scored:  # the candidates by intersecting the words' postings
+            postings = [view.term(t.fieldname, t.text) for t in terms]
+            if any(p is None for p in postings):
+                return self._empty()
+            docs = _intersect([p.ids for p in postings if p is not None])
+            docs = docs[view.live[docs]]
+            parts: list[Match] = []
+        else:
+            parts = [self.run(wq.Term(t.fieldname, t.text, boost=t.boost)) for t in terms]
+            if any(view.term(t.fieldname, t.text) is None for t in terms):
+                return self._empty()
+            docs = np.flatnonzero(np.logical_and.reduce([p.mask for p in parts]))
         found = phrases.matching(view, terms[0].fieldname, [t.text for t in terms], docs,
                                  slop=slop, ordered=ordered, mindist=mindist)
         mask = np.zeros(view.n, np.bool_)
@@ -370,6 +388,21 @@ class Executor:
             m.next()
         mask &= view.live
         return Match(mask, score)
+
+
+def _intersect(sorted_ids: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    """The ids in every one of these sorted arrays, shortest first: each step costs
+    a binary search per id still in, not a pass over every document."""
+    arrays = sorted(sorted_ids, key=len)
+    found = arrays[0]
+    for other in arrays[1:]:
+        if not len(found):
+            break
+        at = np.searchsorted(other, found)
+        keep = at < len(other)
+        keep[keep] = other[at[keep]] == found[keep]
+        found = found[keep]
+    return found
 
 
 def _union(sorted_ids: list[npt.NDArray[Any]]
