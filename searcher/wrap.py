@@ -22,7 +22,9 @@ from itertools import pairwise
 DEFAULT_WIDTH = 80  # when neither COLUMNS nor a terminal says
 
 _WORD = re.compile(r"\s*\S+\s*")  # a word with the spaces around it (rich's rule)
-_ASCII_PRINTABLE = re.compile(r"[ -~]*")
+# Text made only of characters one cell wide and never zero (Latin, Greek, Cyrillic,
+# punctuation such as "…" and "·", box drawing): measured and cut by its length.
+_NARROW = re.compile("[ -~\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u2500-\u25fc]*")
 _ZERO_WIDTH = frozenset(("Mn", "Me", "Mc", "Cf", "Zl", "Zp"))
 # Format characters that show as a sign before a number: one cell.
 _PREFIX_MARKS = frozenset("\xad\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
@@ -64,7 +66,7 @@ def char_width(char: str) -> int:
 
 
 def cell_width(text: str) -> int:
-    if _ASCII_PRINTABLE.fullmatch(text):
+    if _NARROW.fullmatch(text):
         return len(text)
     return sum(map(char_width, text))
 
@@ -83,7 +85,7 @@ def _cells(text: str) -> list[tuple[int, int]]:
 
 def crop(text: str, width: int) -> str:
     """The first ``width`` cells of ``text``; a wide character cut in two becomes a space."""
-    if _ASCII_PRINTABLE.fullmatch(text):
+    if _NARROW.fullmatch(text):
         return text[:width]
     used = 0
     for start, w in _cells(text):
@@ -95,7 +97,7 @@ def crop(text: str, width: int) -> str:
 
 def _fold(word: str, width: int) -> list[str]:
     """A word longer than a line, cut into pieces of at most ``width`` cells."""
-    if _ASCII_PRINTABLE.fullmatch(word):
+    if _NARROW.fullmatch(word):
         return [word[i:i + width] for i in range(0, len(word), width)]
     pieces: list[str] = []
     line_start = used = 0

@@ -133,6 +133,12 @@ def test_character_widths_are_rich_s() -> None:
     assert not wrong
 
 
+def test_the_narrow_fast_path_holds_only_one_cell_characters() -> None:
+    narrow = [chr(cp) for cp in range(0x20, 0x3000) if wrap._NARROW.fullmatch(chr(cp))]
+    assert len(narrow) > 1000
+    assert all(wrap.char_width(c) == 1 for c in narrow)
+
+
 @given(st.text(max_size=40), st.integers(1, 50))
 def test_crop_and_fold_keep_within_the_width(text: str, width: int) -> None:
     for line in wrap.wrap(render.blank_controls(text), width):
