@@ -8,20 +8,22 @@ commit at each call.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from . import arguments, schema
+from ._whoosh.postings import SegmentDataError
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, DateArg
 from .engine import facets as engine_facets
 from .engine.cache import DEFAULT_CACHE_BYTES
@@ -63,6 +65,25 @@ SIMILAR_CANDIDATES = 40
 SIMILAR_TERMS = 15
 SIMILAR_MAX_DF = 0.02
 SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _reports_damage(method: Callable[Concatenate[Index, _P], _R]
+                    ) -> Callable[Concatenate[Index, _P], _R]:
+    """Segment bytes that do not decode mid-query (a damaged file the open did not
+    touch) are IndexDamagedError, one line naming the index and the repair."""
+
+    def wrapper(self: Index, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except SegmentDataError as e:
+            raise self._dir.damaged(str(e)) from e
+
+    functools.update_wrapper(wrapper, method)  # name, docstring, signature for help()
+    return wrapper
 
 
 class Index:
@@ -117,6 +138,7 @@ class Index:
     def __len__(self) -> int:
         return int(self._current().doc_count())
 
+    @_reports_damage
     def get(self, article_id: str) -> Article:
         """The full article with this id (ArticleNotFoundError if there is none).
 
@@ -132,6 +154,7 @@ class Index:
             raise ArticleNotFoundError(article_id)
         return schema.document_to_article(stored)
 
+    @_reports_damage
     def explain(self, article_id: str, query: str) -> Explanation:
         """Why ``article_id`` scores what it does for ``query`` (``searcher explain``):
         each clause's score for it, the BM25F parts of every word (idf, each field's
@@ -145,6 +168,7 @@ class Index:
         root = explain_query(Executor(self._engine()), parsed.query, docnum)
         return replace(root, clause=query)
 
+    @_reports_damage
     def show(self, article_id: str, query: str = "") -> ArticleView:
         """The full article, with ``query``'s terms located in its title and body
         (the body's first ``highlight.MAX_ANALYZED_CHARS`` characters)."""
@@ -159,6 +183,7 @@ class Index:
             highlight_spans(article.body, terms, field=schema.BODY),
         )
 
+    @_reports_damage
     def keyword_values(self, field: str, prefix: str = "") -> list[FacetCount]:
         """Every value of a keyword field (tags, authors, source) starting with ``prefix``
         (case-insensitive), with its number of live articles, most used first."""
@@ -169,6 +194,7 @@ class Index:
         return [FacetCount(engine_facets.display_value(view, field, t), n)
                 for t, n in engine_facets.keyword_counts(view, field, prefix=folded_prefix)]
 
+    @_reports_damage
     def search(
         self,
         query: str = "",
@@ -280,6 +306,7 @@ class Index:
             matched=why_matched(article, parsed.terms, body=with_snippets),
         )
 
+    @_reports_damage
     def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
                 tags: str | Sequence[str] | None = (), any_tags: str | Sequence[str] | None = (),
                 exclude_tags: str | Sequence[str] | None = (), since: DateArg = None,
@@ -326,6 +353,7 @@ class Index:
                              page=args.page, limit=args.limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000)
 
+    @_reports_damage
     def stats(self, top_tags: int = DEFAULT_TOP_TAGS) -> IndexStats:
         """Documents, date range, the most used tags, size and when it was built."""
         top_tags = arguments.count("top_tags", top_tags, 0)

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from whoosh import index as whoosh_index
 from whoosh.filedb.structfile import StructFile
 
-from searcher import formats, schema
+from searcher import formats, open_index, schema
 from searcher.cli import main
+from searcher.errors import IndexDamagedError
 from searcher.formats import base
 from searcher.integrity import check as check_index
 from searcher.storage import IndexDir
@@ -237,6 +238,37 @@ def test_damaged_index_gives_one_line_and_rebuild_repairs_it(tmp_path: Path, how
     assert data["documents"] == 30
     checked = runner.invoke(main, ["check", "--index", str(index)])
     assert checked.exit_code == 0 and checked.stdout.startswith("ok: ")
+
+
+def test_a_posting_list_damaged_inside_a_segment_gives_one_line_mid_query(tmp_path: Path) -> None:
+    """Damage the open does not see (bytes inside one term's postings) is found by the
+    query that reads them: the same one-line message, from the library and the CLI."""
+    root = tmp_path / "c"
+    write_jsonl(root / "w.jsonl", [{"id": f"w{i}", "title": f"Report {i}",
+                                    "body": "Crude oil prices rose. " * (1 + i % 5)}
+                                   for i in range(300)])
+    index = tmp_path / "ix"
+    run_build(str(root), "--index", str(index))
+    ix = whoosh_index.open_dir(str(index))
+    with ix.reader() as reader:
+        [(segment_reader, _offset)] = reader.leaf_readers()
+        segment = segment_reader._segment
+        compound = segment_reader._storage.a  # the .seg file (OverlayStorage(compound, dir))
+        sub_file, _length = compound.range(segment.make_filename(".pst"))
+        start = segment_reader._terms.term_info("body", b"oil").extent()[0]
+    seg_file = index / segment.make_filename(".seg")
+    data = bytearray(seg_file.read_bytes())
+    for i in range(sub_file + start + 8, sub_file + start + 60):  # the first block's info
+        data[i] ^= 0x5A
+    seg_file.write_bytes(bytes(data))
+    with open_index(index) as opened, pytest.raises(IndexDamagedError) as caught:
+        opened.search("oil")
+    assert "the postings of body:'oil' cannot be read" in str(caught.value)
+    result = CliRunner().invoke(main, ["search", "oil", "--index", str(index)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"searcher: the index at {index} is damaged (the postings")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert CliRunner().invoke(main, ["search", "report", "--index", str(index)]).exit_code == 0
 
 
 def test_check_finds_articles_missing_from_the_manifest(tmp_path: Path) -> None:

@@ -13,13 +13,15 @@ These are private codec internals of whoosh-reloaded 2.7.5 (``check_version``).
 
 from __future__ import annotations
 
+import functools
 import io
 import pickle
 import struct
 import zlib
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +48,14 @@ BoolArray = npt.NDArray[np.bool_]
 # decoded length: the same table, as an array.
 LENGTH_OF_BYTE: FloatArray = np.array([byte_to_length(b) for b in range(256)],
                                       dtype=np.float64)
+_T = TypeVar("_T")
+
+
+class SegmentDataError(Exception):
+    """Bytes of a segment that do not decode (a damaged file): the caller names the
+    index and says how to repair it."""
+
+
 _BLOCK_LENGTH = struct.Struct("!i")  # whoosh.filedb.structfile's int
 _EMPTY_IDS: IntArray = np.zeros(0, dtype=np.int64)
 _EMPTY_WEIGHTS: FloatArray = np.zeros(0, dtype=np.float64)
@@ -83,7 +93,11 @@ def stored_fields(segments: list[tuple[SegmentReader, int]], docnum: int) -> dic
     never are)."""
     k = bisect_right([off for _r, off in segments], docnum) - 1
     reader, offset = segments[k]
-    return dict(reader._perdoc.stored_fields(docnum - offset))
+    try:
+        return dict(reader._perdoc.stored_fields(docnum - offset))
+    except Exception as e:  # a damaged stored column
+        raise SegmentDataError(f"the stored fields of document {docnum} cannot be read: "
+                               f"{type(e).__name__}") from e
 
 
 def term_bytes(reader: SegmentReader, fieldname: str, text: Any) -> bytes | None:
@@ -103,6 +117,24 @@ def doc_frequency(reader: SegmentReader, fieldname: str, btext: bytes) -> int:
         return 0
 
 
+def _decoding(read: Callable[[SegmentReader, str, bytes], _T]
+              ) -> Callable[[SegmentReader, str, bytes], _T]:
+    """Any failure to decode a term's postings is damage: SegmentDataError."""
+
+    @functools.wraps(read)
+    def wrapper(reader: SegmentReader, fieldname: str, btext: bytes) -> _T:
+        try:
+            return read(reader, fieldname, btext)
+        except SegmentDataError:
+            raise
+        except Exception as e:
+            term = btext.decode(errors="replace")
+            raise SegmentDataError(f"the postings of {fieldname}:{term!r} cannot be read: "
+                                   f"{type(e).__name__}") from e
+
+    return wrapper
+
+
 def _blocks(reader: SegmentReader, fieldname: str, btext: bytes) -> list[tuple[Any, ...]]:
     """Each posting block's decoded (id deltas, weights, values) tuple, in order;
     a term with inlined postings gives one pseudo-block with absolute ids."""
@@ -119,7 +151,7 @@ def _blocks(reader: SegmentReader, fieldname: str, btext: bytes) -> list[tuple[A
     if isinstance(buf, memoryview) and type(terms) is W3TermsReader:
         start = info.extent()[0]
         if buf[start:start + len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
-            raise ValueError(f"no posting list at {start} (damaged segment)")
+            raise ValueError("no posting list where the term list says")
         return _mapped_blocks(buf, start + len(WHOOSH3_HEADER_MAGIC))
     m = terms.matcher(fieldname, btext, reader.schema[fieldname].format, None)
     if type(m) is not W3LeafMatcher:  # pragma: no cover - another codec
@@ -155,6 +187,7 @@ def _mapped_blocks(buf: memoryview, offset: int) -> list[tuple[Any, ...]]:
         offset = end
 
 
+@_decoding
 def postings(reader: SegmentReader, fieldname: str, btext: bytes
              ) -> tuple[IntArray, FloatArray]:
     """(document numbers, weights) of the term in this segment, ascending."""
@@ -176,6 +209,7 @@ def postings(reader: SegmentReader, fieldname: str, btext: bytes
     return np.concatenate(id_parts), np.concatenate(weight_parts)
 
 
+@_decoding
 def positions(reader: SegmentReader, fieldname: str, btext: bytes
               ) -> tuple[IntArray, IntArray, IntArray]:
     """(document numbers, offsets, flat positions): the positions of the term in
