@@ -3,6 +3,7 @@ the benchmark's query mix, and each piece on small real indexes."""
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import subprocess
@@ -59,14 +60,18 @@ def test_engine_equals_whoosh_bm25f_on_the_bench_mix(reuters_index: Path) -> Non
             res = ix.search(text, tags=tags, since=since, until=until, snippets=False)
             filt, mask = build_filter(tags=tags, since=since, until=until)
             oracle = whoosh_scores(ws, parse_query(text, ws.reader()).query, filt, mask)
-            assert res.total == len(oracle), text
-            expected = ranked(oracle, 10)
-            assert len(res.hits) == len(expected), text
-            for hit, (doc, score) in zip(res.hits, expected, strict=True):
-                assert hit.score == pytest.approx(score, rel=1e-6), text
-                if hit.id != ws.stored_fields(doc)["id"]:  # a float tie: same score
-                    ours = ws.document_number(id=hit.id)
-                    assert oracle[ours] == pytest.approx(score, rel=1e-9), text
+            assert_same_results(res, oracle, ws, text)
+
+
+def assert_same_results(res: Any, oracle: dict[int, float], ws: Any, text: str) -> None:
+    """Our total and top 10 are Whoosh's exhaustive ones (a float tie: the same score)."""
+    assert res.total == len(oracle), text
+    expected = ranked(oracle, 10)
+    assert len(res.hits) == len(expected), text
+    for hit, (doc, score) in zip(res.hits, expected, strict=True):
+        assert hit.score == pytest.approx(score, rel=1e-6), text
+        if hit.id != ws.stored_fields(doc)["id"]:
+            assert oracle[ws.document_number(id=hit.id)] == pytest.approx(score, rel=1e-9), text
 
 
 EVAL = REUTERS.parents[2] / "eval"
@@ -77,8 +82,6 @@ def test_engine_equals_whoosh_bm25f_on_judged_queries(name: str, tmp_path: Path)
     """Forty queries of a judged collection spread over its list, as typed (long
     natural-language questions: ORs of many words), against Whoosh's exhaustive
     BM25F: same totals and top 10s. (All of them: 28 s, too long for the suite.)"""
-    import gzip
-
     directory = EVAL / name
     if not (directory / "corpus.jsonl.gz").exists():
         pytest.skip(f"{directory} not present")
@@ -98,14 +101,7 @@ def test_engine_equals_whoosh_bm25f_on_judged_queries(name: str, tmp_path: Path)
         for text in queries:
             res = ix.search(text, snippets=False)
             oracle = whoosh_scores(ws, parse_query(text, ws.reader()).query)
-            assert res.total == len(oracle), text
-            expected = ranked(oracle, 10)
-            assert len(res.hits) == len(expected), text
-            for hit, (doc, score) in zip(res.hits, expected, strict=True):
-                assert hit.score == pytest.approx(score, rel=1e-6), text
-                if hit.id != ws.stored_fields(doc)["id"]:  # a float tie: same score
-                    assert oracle[ws.document_number(id=hit.id)] == pytest.approx(
-                        score, rel=1e-9), text
+            assert_same_results(res, oracle, ws, text)
 
 
 # --------------------------------------------------------------------------- small indexes
