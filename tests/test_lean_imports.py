@@ -128,3 +128,23 @@ def test_iscoroutinefunction_answers_as_asyncio_does() -> None:
                  AsyncMock(), MagicMock(), object(), None, staticmethod(coroutine)]
     for f in callables:
         assert _iscoroutinefunction(f) == asyncio.iscoroutinefunction(f), f
+
+
+def test_another_thread_importing_meanwhile_gets_the_real_packages() -> None:
+    """The stand-ins are handed only to the importing thread's three importers: a thread
+    importing asyncio or urllib.request while searcher is being imported gets the
+    package itself, whatever the timing."""
+    out = run(
+        "import importlib, sys, threading, types\n"
+        "seen = []\n"
+        "def other():\n"
+        "    for name in ('asyncio', 'urllib.request', 'whoosh.lang.morph_en') * 50:\n"
+        "        seen.append(type(importlib.import_module(name)) is types.ModuleType)\n"
+        "t = threading.Thread(target=other)\n"
+        "t.start()\n"
+        "import searcher, searcher.search\n"
+        "t.join()\n"
+        "import asyncio, urllib.request\n"
+        "print(all(seen), len(seen), callable(asyncio.run), callable(urllib.request.urlopen),"
+        " all(type(sys.modules[m]) is types.ModuleType for m in ('asyncio', 'urllib.request')))")
+    assert out == "True 150 True True True"
