@@ -109,19 +109,22 @@ def _sentence_starts(text: str, first: int, hits: list[Match], size: int) -> lis
         done = max(done, hs)
     starts = [first]
     n = len(text)
+    ascii_text = text.isascii()
     for lo, hi in stretches:
-        found: set[int] = set()
         # A few characters back, so that a break straddling ``lo`` is still seen whole.
-        for m in _PARAGRAPH_END.finditer(text, max(first, lo - 8), hi):
-            found.add(m.end())
-        # (one character past ``hi``: the pattern looks at the letter after a break)
-        for m in _SENTENCE_END.finditer(text, max(first, lo - 8), hi + 1):
-            at = m.end()
-            c = text[at]
-            if c.isascii() or c.isupper() or c.isdigit() or c in _OPENERS:
-                found.add(at)
-        starts.extend(sorted(p for p in found if p > starts[-1] and p < n))
+        lo = max(first, lo - 8)
+        found = {m.end() for m in _PARAGRAPH_END.finditer(text, lo, hi)}
+        # (one character past ``hi``: the pattern looks at the letter after a break;
+        # the letter is checked here only when it is not ASCII)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, hi + 1)]
+        found.update(ends if ascii_text else (at for at in ends if _opens_sentence(text[at])))
+        last = starts[-1]
+        starts.extend(sorted(p for p in found if last < p < n))
     return starts
+
+
+def _opens_sentence(c: str) -> bool:
+    return c.isascii() or c.isupper() or c.isdigit() or c in _OPENERS
 
 
 def _candidates(text: str, hits: list[Match], starts: list[int], size: int) -> list[_Window]:
