@@ -398,11 +398,17 @@ def _intersect(sorted_ids: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
     for other in arrays[1:]:
         if not len(found):
             break
-        at = np.searchsorted(other, found)
-        keep = at < len(other)
-        keep[keep] = other[at[keep]] == found[keep]
-        found = found[keep]
+        found = found[_places_in(other, found)[1]]
     return found
+
+
+def _places_in(ids: npt.NDArray[Any], values: npt.NDArray[Any]
+               ) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    """Where each of ``values`` is or would go in the sorted ``ids``, and whether it is there."""
+    at = np.searchsorted(ids, values)
+    present = at < len(ids)
+    present[present] = ids[at[present]] == values[present]
+    return at, present
 
 
 def _union(sorted_ids: list[npt.NDArray[Any]]
@@ -420,9 +426,7 @@ def _union(sorted_ids: list[npt.NDArray[Any]]
     first, second = sorted_ids
     swap = len(second) > len(first)
     big, small = (second, first) if swap else (first, second)
-    at = np.searchsorted(big, small)
-    present = at < len(big)
-    present[present] = big[at[present]] == small[present]
+    at, present = _places_in(big, small)
     if present.all():  # the usual case: the title's documents all have the word in the body
         places: list[npt.NDArray[Any] | None] = [None, at]
         return big, places[::-1] if swap else places
