@@ -68,6 +68,7 @@ sys.path.insert(0, str(REPO))
 
 import searcher  # noqa: E402
 from searcher import schema as our_schema  # noqa: E402
+from searcher._whoosh.segment_writer import BLOCK_PICKLE_PROTOCOL  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578" / "articles.jsonl.gz"
 OUT = REPO / "bench" / "out"
@@ -695,7 +696,7 @@ def bench_scale(records: Sequence[dict[str, Any]], source: Path, source_sha: str
     key_of = {e: cache_key(e, source_sha, scale) for e in engines}
     if "ours" in key_of:
         key_of["ours"] = cache_key("ours", source_sha, scale, FIELD_MAP,
-                                   our_schema.SCHEMA_VERSION)
+                                   our_schema.SCHEMA_VERSION, BLOCK_PICKLE_PROTOCOL)
     opened: dict[str, tuple[Path, Runner, Callable[[], None]]] = {}
     for engine in engines:
         key = key_of[engine]

@@ -83,3 +83,30 @@ def test_same_index_as_whoosh(tmp_path: Path, whoosh_reference: Any, limitmb: in
     assert list(fast.all_stored_fields()) == list(plain.all_stored_fields())
     for n in range(fast.doc_count_all()):
         assert fast.doc_field_length(n, "body") == plain.doc_field_length(n, "body")
+
+
+def test_posting_blocks_are_pickled_at_protocol_5(tmp_path: Path) -> None:
+    """Bytes values (positions) as plain bytes: a block loads without a codecs call per
+    posting. Whoosh reads the index all the same (test_same_index_as_whoosh)."""
+    import io
+    import pickle
+    import struct
+    import zlib
+
+    from searcher._whoosh.segment_writer import BLOCK_PICKLE_PROTOCOL
+
+    docs = [Article(id=str(i), title=f"Oil {i}", body="crude oil prices " * (i % 9 + 1))
+            for i in range(600)]
+    with build(tmp_path / "ix", docs, True, 128).reader() as reader:
+        [(segment, _offset)] = reader.leaf_readers()
+        terms = segment._terms
+        start = terms.term_info("body", b"oil").extent()[0] + 4  # after the magic bytes
+        raw = terms._postfile.get(start, 4096)
+    (length,) = struct.unpack_from("!i", raw)
+    block = io.BytesIO(raw[4:4 + abs(length)])
+    info = pickle.load(block)
+    data = block.read()
+    data = zlib.decompress(data) if info[3] else data
+    assert data[:2] == bytes([0x80, BLOCK_PICKLE_PROTOCOL])
+    ids, _weights, values = pickle.loads(data)
+    assert len(ids) == info[0] and all(type(v) is bytes for v in values)
