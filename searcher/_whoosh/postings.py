@@ -194,19 +194,32 @@ def postings(reader: SegmentReader, fieldname: str, btext: bytes
     blocks = _blocks(reader, fieldname, btext)
     if not blocks:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
-    id_parts: list[IntArray] = []
-    weight_parts: list[FloatArray] = []
-    for data in blocks:
-        ids = np.cumsum(np.asarray(data[0], dtype=np.int64))  # each block from 0
-        id_parts.append(ids)
-        w = data[1]
+    ids, lengths = _block_ids(blocks)
+    weights = [data[1] for data in blocks]
+    if all(isinstance(w, tuple | list) for w in weights):  # one C pass for all blocks
+        return ids, np.fromiter(chain.from_iterable(weights), np.float64, count=len(ids))
+    parts: list[FloatArray] = []
+    for w, n in zip(weights, lengths.tolist(), strict=True):
         if w is None:
-            weight_parts.append(np.ones(len(ids), dtype=np.float64))
+            parts.append(np.ones(n, dtype=np.float64))
         elif isinstance(w, float | int):
-            weight_parts.append(np.full(len(ids), float(w), dtype=np.float64))
+            parts.append(np.full(n, float(w), dtype=np.float64))
         else:
-            weight_parts.append(np.asarray(w, dtype=np.float64))
-    return np.concatenate(id_parts), np.concatenate(weight_parts)
+            parts.append(np.asarray(w, dtype=np.float64))
+    return ids, np.concatenate(parts)
+
+
+def _block_ids(blocks: list[tuple[Any, ...]]) -> tuple[IntArray, IntArray]:
+    """The document numbers of all blocks and each block's length. A block stores its
+    ids as deltas from 0, so one running sum over all blocks, less each block's
+    starting total, decodes them (one C pass instead of two numpy calls a block)."""
+    deltas = [data[0] for data in blocks]
+    lengths = np.fromiter(map(len, deltas), np.int64, count=len(deltas))
+    total = np.cumsum(np.fromiter(chain.from_iterable(deltas), np.int64,
+                                  count=int(lengths.sum())))
+    before = np.zeros(len(deltas), np.int64)
+    before[1:] = total[np.cumsum(lengths)[:-1] - 1]
+    return total - np.repeat(before, lengths), lengths
 
 
 @_decoding
@@ -219,15 +232,13 @@ def positions(reader: SegmentReader, fieldname: str, btext: bytes
     deltas; the values of a block are spliced into one pickle of a list of lists
     and loaded at once (one C call per block instead of one per posting)."""
     blocks = _blocks(reader, fieldname, btext)
-    ids_parts: list[IntArray] = []
-    deltas: list[list[int]] = []
-    for data in blocks:
-        ids = np.cumsum(np.asarray(data[0], dtype=np.int64))  # each block from 0
-        ids_parts.append(ids)
-        deltas.extend(_decode_values(data[2], reader.schema[fieldname].format))
-    if not ids_parts:
+    if not blocks:
         empty = np.zeros(0, dtype=np.int64)
         return empty, np.zeros(1, dtype=np.int64), empty
+    ids, _lengths = _block_ids(blocks)
+    deltas: list[list[int]] = []
+    for data in blocks:
+        deltas.extend(_decode_values(data[2], reader.schema[fieldname].format))
     counts = np.fromiter((len(d) for d in deltas), dtype=np.int64, count=len(deltas))
     offsets = np.zeros(len(deltas) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
@@ -236,7 +247,7 @@ def positions(reader: SegmentReader, fieldname: str, btext: bytes
     total = np.cumsum(flat)
     before = np.concatenate((np.zeros(1, dtype=np.int64), total))[offsets[:-1]]
     starts = np.repeat(before, counts)
-    return np.concatenate(ids_parts), offsets, total - starts
+    return ids, offsets, total - starts
 
 
 def _decode_values(values: Any, fmt: Any) -> list[list[int]]:
