@@ -16,11 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._whoosh import mapped
 from .._whoosh import postings as wp
 from .cache import ByteLRU
-
-mapped.install()  # segments read through the memory map, not copied (WHOOSH-NOTES 14)
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
