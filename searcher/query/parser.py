@@ -159,24 +159,22 @@ class Parser:
         return False
 
     def or_(self) -> Node | None:
-        children = [self.and_()]
-        while (t := self.peek()) is not None and t.kind == "OR":
-            op = self.take()
-            if self.missing_operand(op):
-                break
-            children.append(self.and_())
-        kept = [c for c in children if c is not None]
-        return None if not kept else kept[0] if len(kept) == 1 else Or(kept)
+        return self.chain("OR", self.and_, Or)
 
     def and_(self) -> Node | None:
-        children = [self.unary()]
-        while (t := self.peek()) is not None and t.kind == "AND":
+        return self.chain("AND", self.unary, And)
+
+    def chain(self, kind: str, operand: Callable[[], Node | None],
+              node: Callable[[list[Node]], Node]) -> Node | None:
+        """``operand (kind operand)*`` as one ``node`` (the operand alone if it is one)."""
+        children = [operand()]
+        while (t := self.peek()) is not None and t.kind == kind:
             op = self.take()
             if self.missing_operand(op):
                 break
-            children.append(self.unary())
+            children.append(operand())
         kept = [c for c in children if c is not None]
-        return None if not kept else kept[0] if len(kept) == 1 else And(kept)
+        return None if not kept else kept[0] if len(kept) == 1 else node(kept)
 
     def unary(self) -> Node | None:
         negate = required = False
