@@ -17,8 +17,8 @@ collections, measured on the one left out, beside the shipped defaults. A
 default changes only if that raises the mean and lowers no collection by more
 than 0.005.
 
-Collections: Cranfield, CISI and NFCorpus from ``../shared/eval``; TIME (news),
-MEDLINE, CACM and NPL from ``bench/data`` (READMEs there). BEIR SciFact is kept
+Collections: Cranfield, CISI, NFCorpus, TIME (news), MEDLINE, CACM and NPL, all from
+``../shared/eval`` (READMEs there). BEIR SciFact is kept
 out on purpose: it is the held-out check. Usage, from the repository root, with
 the bench extra installed (``pip install -e '.[bench]'``)::
 

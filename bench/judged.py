@@ -2,10 +2,9 @@
 
 Why a module: the real-path evaluation and the fast scoring lab must read the same
 queries and judgments and compute nDCG the same way, or their figures disagree.
-Collections come from ``../shared/eval`` (Cranfield, CISI, NFCorpus) and from
-``bench/data`` (checked in; each folder's README says source, licence and
-conversion). BEIR SciFact is deliberately absent: it is the held-out check that
-defaults chosen here transfer.
+All seven collections come from ``../shared/eval`` (each folder's README says source,
+licence and conversion; fetched data is never committed to the project). BEIR SciFact is
+deliberately absent: it is the held-out check that defaults chosen here transfer.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from baselines import Doc
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval"
-BENCH_DATA = Path(__file__).resolve().parent / "data"  # collections checked in (READMEs)
 COLLECTIONS = ("cranfield", "cisi", "nfcorpus", "time", "med", "cacm", "npl")
 DEPTH = 100  # results fetched per query (Recall@100)
 NDCG_AT = 10
@@ -41,11 +39,10 @@ class Collection:
 # --------------------------------------------------------------------------- data
 
 def find_collection(name: str, eval_dir: Path = DEFAULT_EVAL_DIR) -> Path:
-    """The folder of a collection: ``eval_dir/name`` (shared) or ``bench/data/name``."""
-    for base in (eval_dir, BENCH_DATA):
-        if (base / name / "corpus.jsonl.gz").exists():
-            return base / name
-    raise FileNotFoundError(f"collection {name!r} not in {eval_dir} or {BENCH_DATA}")
+    """The folder of a collection: ``eval_dir/name`` (../shared/eval by default)."""
+    if (eval_dir / name / "corpus.jsonl.gz").exists():
+        return eval_dir / name
+    raise FileNotFoundError(f"collection {name!r} not in {eval_dir}")
 
 
 def load_collection(directory: Path) -> Collection:

@@ -13,6 +13,11 @@ SHARED = REPO.parent / "shared"
 SEED = REPO / "corpus" / "000_a92b5885473cdf19.txt"
 REUTERS = SHARED / "corpora" / "reuters21578" / "articles.jsonl.gz"
 REUTERS_MAP = ["tags=topics,places,people,orgs,exchanges"]
+# Real third-party article files (fetched data lives in ../shared, never in the project);
+# the expectations we wrote for them stay here, in the same layout.
+REAL_FILES = SHARED / "fixtures" / "real"
+REAL_EXPECTED = REPO / "tests" / "expectations" / "real"
+EVAL = SHARED / "eval"
 
 
 def needs_shared(path: Path) -> pytest.MarkDecorator:

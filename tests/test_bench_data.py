@@ -1,4 +1,4 @@
-"""The judged collections checked into bench/data are complete and consistent.
+"""The judged collections bench/eval.py reads from ../shared/eval are complete and consistent.
 
 bench/eval.py's figures (README) are only as good as these files: every judgment must
 name a document and a query that exist, ids must be unique, and the counts must be the
@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
+from .conftest import EVAL, needs_shared
+
+DATA = EVAL
+pytestmark = needs_shared(DATA)
 
 # name: (documents, queries, judged queries, judgments) as each README states them.
 EXPECTED = {

@@ -1,4 +1,5 @@
-"""The saved-HTML and JSON readers on real third-party files (tests/fixtures/real).
+"""The saved-HTML and JSON readers on real third-party files (../shared/fixtures/real; our
+expectations in tests/expectations/real).
 
 Every fixture is checked against its hand-checked expectations, and every failure
 class of issue 9 has a test on a real file. Where no real page of a class could be
@@ -29,11 +30,14 @@ from searcher.formats.titles import best_title, strip_site_name
 from searcher.inspect import inspect_file
 from searcher.models import Article, Decision, Problem
 
-REAL = Path(__file__).parent / "fixtures" / "real"
+from .conftest import REAL_EXPECTED, REAL_FILES, needs_shared
+
+REAL = REAL_FILES
+pytestmark = needs_shared(REAL)
 HTML_EXPECTED: dict[str, dict[str, Any]] = json.loads(
-    (REAL / "html" / "expectations.json").read_text(encoding="utf-8"))
+    (REAL_EXPECTED / "html" / "expectations.json").read_text(encoding="utf-8"))
 JSON_EXPECTED: dict[str, dict[str, Any]] = json.loads(
-    (REAL / "json" / "expectations.json").read_text(encoding="utf-8"))
+    (REAL_EXPECTED / "json" / "expectations.json").read_text(encoding="utf-8"))
 
 Item = Article | Problem | Decision
 

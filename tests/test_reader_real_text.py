@@ -1,4 +1,5 @@
-"""The text and Markdown readers on real files (tests/fixtures/real, see SOURCES.md there):
+"""The text and Markdown readers on real files (../shared/fixtures/real,
+SOURCES.md there; our expectations in tests/expectations/real):
 every fixture against its hand-checked expectations, and each failure class of issue 9
 on a real file that has it."""
 
@@ -15,14 +16,20 @@ from searcher.formats import reader_for
 from searcher.formats.base import Source
 from searcher.models import Article, Decision, Problem
 
-REAL = Path(__file__).resolve().parent / "fixtures" / "real"
-CASES = sorted([*REAL.glob("text/*.expected.json"), *REAL.glob("markdown/**/*.expected.json")])
+from .conftest import REAL_EXPECTED, REAL_FILES, needs_shared
+
+REAL = REAL_FILES
+pytestmark = needs_shared(REAL)
+CASES = sorted([*REAL_EXPECTED.glob("text/*.expected.json"),
+                *REAL_EXPECTED.glob("markdown/**/*.expected.json")])
 
 
 def fixture_file(expected: Path) -> Path:
+    """The real file (in ../shared) that an expectation (in tests/expectations) is about."""
     stem = expected.name[: -len(".expected.json")]
-    return next(p for p in expected.parent.iterdir()
-                if p.name.startswith(stem + ".") and p != expected)
+    folder = REAL / expected.parent.relative_to(REAL_EXPECTED)
+    return next(p for p in folder.iterdir()
+                if p.name.startswith(stem + ".") and not p.name.endswith(".expected.json"))
 
 
 def read_real(path: Path) -> tuple[Article, list[Decision], list[Problem]]:
@@ -36,11 +43,11 @@ def read_real(path: Path) -> tuple[Article, list[Decision], list[Problem]]:
 
 
 def test_enough_real_fixtures() -> None:
-    kinds = Counter(p.relative_to(REAL).parts[0] for p in CASES)
+    kinds = Counter(p.relative_to(REAL_EXPECTED).parts[0] for p in CASES)
     assert kinds["text"] >= 20 and kinds["markdown"] >= 20, kinds
 
 
-@pytest.mark.parametrize("expected", CASES, ids=lambda p: str(p.relative_to(REAL))[:-14])
+@pytest.mark.parametrize("expected", CASES, ids=lambda p: str(p.relative_to(REAL_EXPECTED))[:-14])
 def test_fixture_matches_its_expectations(expected: Path) -> None:
     want = json.loads(expected.read_text(encoding="utf-8"))
     article, _, _ = read_real(fixture_file(expected))
@@ -194,7 +201,7 @@ def test_real_article_prose_saved_as_text_loses_almost_nothing() -> None:
     from searcher.formats.text import parse
 
     total = dropped = 0
-    for expected in REAL.glob("markdown/**/*.expected.json"):
+    for expected in REAL_EXPECTED.glob("markdown/**/*.expected.json"):
         article, _, _ = read_real(fixture_file(expected))
         as_text, notes = parse(f"{article.title}\n\n{article.body}\n", "x.txt")
         assert as_text is not None and as_text.title == article.title

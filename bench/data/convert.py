@@ -6,7 +6,7 @@ title, which queries count), so it is kept beside the data and reruns exactly:
     python bench/data/convert.py RAW_DIR OUT_DIR
 
 RAW_DIR holds the original files under their original names (the READMEs in each
-collection folder say where they came from): ``time/TIME.{ALL,QUE,REL}``,
+collection folder of ../shared/eval say where they came from): ``time/TIME.{ALL,QUE,REL}``,
 ``med/MED.{ALL,QRY,REL}``, ``cacm/{cacm.all,query.text,qrels.text}``,
 ``npl/{doc-text.trec,query-text.trec,qrels}``. Each collection is written to
 OUT_DIR/<name>/ as ``corpus.jsonl.gz`` (``_id``, ``title``, ``text``),
