@@ -52,3 +52,14 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index = tmp_path_factory.mktemp("seed") / "index"
     build_index([REPO / "corpus"], index=index)
     return index
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The fast tier (``-m "not slow"``) leaves out every test that needs the whole
+    Reuters index or reads all of Reuters: those are the slow ones (CI runs them all)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        skip_reasons = " ".join(str(m.kwargs.get("reason", ""))
+                                for m in item.iter_markers("skipif"))
+        if "reuters_index" in names or str(REUTERS) in skip_reasons:
+            item.add_marker(pytest.mark.slow)
