@@ -2,8 +2,8 @@
 
 Every public method returns plain dataclasses (models.py) built while the Whoosh
 searcher is open; no Whoosh object escapes. Reading never blocks on a build: a
-Whoosh searcher sees the last commit, and ``Index`` refreshes to the newest
-commit at each call.
+Whoosh searcher sees the last commit, and ``Index`` moves to the newest commit at
+each call (a long-lived Index sees what a new process would).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from .engine.scoring import K1 as BM25_K1
 from .engine.scoring import B as BM25_B
 from .engine.topk import top_by_key, top_by_score
 from .engine.view import IndexView, new_cache, signature
-from .errors import ArticleNotFoundError
+from .errors import ArticleNotFoundError, IndexNotFoundError, SearcherError
 from .highlight import (
     MAX_ANALYZED_CHARS,
     highlight_spans,
@@ -55,7 +55,7 @@ from .models import (
 from .passages import make_snippets
 from .query import ParsedQuery, build_filter, parse_query
 from .sanitize import unescape_controls
-from .storage import IndexDir, index_path
+from .storage import IndexDir, NewestCommit, index_path
 from .suggest import suggest_query
 
 # More-like-this: the best SIMILAR_TERMS of SIMILAR_CANDIDATES key terms, leaving out
@@ -74,13 +74,23 @@ _R = TypeVar("_R")
 def _reports_damage(method: Callable[Concatenate[Index, _P], _R]
                     ) -> Callable[Concatenate[Index, _P], _R]:
     """Segment bytes that do not decode mid-query (a damaged file the open did not
-    touch) are IndexDamagedError, one line naming the index and the repair."""
+    touch) are IndexDamagedError, one line naming the index and the repair; files that
+    vanish mid-call because the index was removed or replaced are what a new process
+    would meet (IndexNotFoundError, or the call again on the new commit)."""
 
     def wrapper(self: Index, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return method(self, *args, **kwargs)
         except SegmentDataError as e:
             raise self._dir.damaged(str(e)) from e
+        except (OSError, EOFError, ValueError, KeyError) as e:
+            # The index removed or replaced under the call (its files went away while
+            # read): what a new process would say, never a Whoosh traceback.
+            if isinstance(e, SearcherError) or self._dir.commit_key() == self._newest.commit:
+                raise
+            if self._dir.commit_key() is None:
+                raise IndexNotFoundError(str(self.path)) from e
+            return method(self, *args, **kwargs)  # once more, on the newest commit
 
     functools.update_wrapper(wrapper, method)  # name, docstring, signature for help()
     return wrapper
@@ -92,11 +102,11 @@ class Index:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._dir = IndexDir(path)
-        self._ix = self._dir.open()
-        self._searcher: Searcher | None = None
+        self._newest = NewestCommit(self._dir, _weighting)
         self._view: IndexView | None = None
         mb = os.environ.get("SEARCHER_CACHE_MB", "")
         self._cache = new_cache(int(mb) * 2**20 if mb.isdigit() else DEFAULT_CACHE_BYTES)
+        self._current()  # IndexNotFoundError, IndexDamagedError... now, not at first use
 
     def __enter__(self) -> Index:
         return self
@@ -106,26 +116,14 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        self._newest.close()
         self._view = None
         self._cache.clear()
 
     def _current(self) -> Searcher:
-        """A searcher on the newest commit (cheap when nothing changed)."""
-        current = self._searcher
-        if current is not None and current.reader().segments() is not None:
-            self._searcher = current.refresh()
-            return self._searcher
-        # First call, or an empty index: Whoosh's EmptyReader has no segments to reuse
-        # and its refresh() raises TypeError, so open a new searcher (cheap when empty).
-        if current is not None:
-            current.close()
-        from whoosh import scoring  # Whoosh's own scorer only serves key_terms (similar)
-
-        self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
-        return self._searcher
+        """A searcher on the newest commit, what a new process would open (see
+        storage.NewestCommit: a build elsewhere, a rebuild, a removed index)."""
+        return self._newest.searcher()
 
     def _engine(self) -> IndexView:
         """The engine's arrays for the newest commit (rebuilt only when it changed)."""
@@ -191,8 +189,13 @@ class Index:
         prefix = arguments.text("prefix", prefix)
         view = self._engine()
         folded_prefix = schema.normalize_keyword(prefix) if prefix.strip() else ""
-        return [FacetCount(engine_facets.display_value(view, field, t), n)
-                for t, n in engine_facets.keyword_counts(view, field, prefix=folded_prefix)]
+        key = ("values", field, folded_prefix)  # per commit: completion asks per keystroke
+        found: list[FacetCount] | None = view.memo.get(key)
+        if found is None:
+            found = [FacetCount(engine_facets.display_value(view, field, t), n)
+                     for t, n in engine_facets.keyword_counts(view, field, prefix=folded_prefix)]
+            view.memo[key] = found
+        return list(found)
 
     @_reports_damage
     def search(
@@ -360,7 +363,7 @@ class Index:
         view = self._engine()
         documents = view.live_count
         dated, earliest, latest = engine_facets.date_range(view)
-        built = self._dir.manifest(self._ix.latest_generation())
+        built = self._dir.manifest(self._newest.generation)
         return IndexStats(
             path=str(self.path),
             documents=documents,
@@ -405,6 +408,13 @@ def _allowed(view: IndexView, filt: Any, mask: Any) -> Any:
             view.memo.clear()
         view.memo[key] = found
     return found
+
+
+def _weighting() -> Any:
+    """Whoosh's own BM25F, which only serves key_terms (similar): the engine scores."""
+    from whoosh import scoring
+
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
 
 
 def open_index(path: str | os.PathLike[str] | None = None) -> Index:

@@ -17,7 +17,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, FileIndex, IndexVersionError
+from whoosh.searching import Searcher
 
 from . import schema
 from ._whoosh import mapped
@@ -114,12 +115,40 @@ class IndexDir:
         except OSError:
             return False
 
+    def commit_key(self) -> tuple[int, int, int, int] | None:
+        """What identifies the index's current commit, read from the folder alone (no
+        file opened): its newest TOC's generation, inode, mtime and size. A rebuild of a
+        damaged index restarts the generations but writes a new file, so a key never
+        comes back. None when the folder holds no index (removed, or never built)."""
+        try:
+            names = os.listdir(self.path)
+        except OSError:
+            return None
+        tocs = [(int(n[len(INDEX_NAME) + 2:-4]), n) for n in names if _TOC.fullmatch(n)]
+        if not tocs:
+            return None
+        generation, name = max(tocs)
+        try:
+            st = os.stat(self.path / name)
+        except OSError:  # removed by a commit meanwhile: a key no commit has
+            return (generation, -1, -1, -1)
+        return (generation, st.st_ino, st.st_mtime_ns, st.st_size)
+
     def open(self) -> FileIndex:
         """Open the index, having checked that its TOC and every segment can be read.
 
         IndexNotFoundError when there is none, IndexIncompatibleError when another
         version wrote it, IndexDamagedError when its files are damaged or missing.
         """
+        ix, reader = self.open_reader()
+        reader.close()
+        return ix
+
+    def open_reader(self) -> tuple[FileIndex, Any]:
+        """The index and a reader of its newest commit whose every segment opened
+        (errors as :meth:`open`). The reader opens every segment afresh: nothing of an
+        older commit is reused (Whoosh's ``refresh`` reuses segment readers with their
+        old deletions and keeps segments the new commit dropped)."""
         if not self.exists():
             raise IndexNotFoundError(str(self.path))
         try:
@@ -137,9 +166,14 @@ class IndexDir:
             raise self.damaged(f"its table of contents cannot be read: {type(e).__name__}") from e
         if set(stored.names()) != set(schema.build_schema().names()):
             raise IndexIncompatibleError(str(self.path), "it was built with a different schema")
-        with self.guard("a segment cannot be read: "):
-            ix.reader().close()  # opens every segment: a missing or truncated one shows here
-        return ix
+        try:
+            with self.guard("a segment cannot be read: "):
+                reader = ix.reader()  # opens every segment: a missing or truncated one shows
+        except IndexDamagedError:
+            if not self.exists():  # the folder removed or emptied meanwhile, not damaged
+                raise IndexNotFoundError(str(self.path)) from None
+            raise
+        return ix, reader
 
     def create(self) -> FileIndex:
         """A new empty index (replacing whatever index was there)."""
@@ -251,6 +285,49 @@ class IndexDir:
                     shutil.rmtree(p, ignore_errors=True)
                 elif _TOC_TEMP.match(p.name):  # a TOC write that never finished
                     p.unlink()
+
+
+class NewestCommit:
+    """A Whoosh searcher that is always on the index's newest commit, exactly what a
+    new process would open.
+
+    Each call compares the folder's commit (:meth:`IndexDir.commit_key`, a listing and
+    one stat) with the one the searcher was opened on: unchanged, the searcher is kept;
+    changed (another process updated, rebuilt, removed or replaced the index), a
+    searcher is opened afresh and the old one closed. Whoosh's ``refresh()`` is not
+    used: it keeps the old commit's segment readers with their old deletions and adds
+    the old segments to the new ones (deleted articles stayed, an updated one showed
+    twice, a rebuild doubled every article). A removed index is IndexNotFoundError.
+    """
+
+    def __init__(self, idx: IndexDir, weighting: Callable[[], Any]) -> None:
+        self._idx = idx
+        self._weighting = weighting
+        self._searcher: Searcher | None = None
+        self.commit: tuple[int, int, int, int] | None = None
+
+    @property
+    def generation(self) -> int:
+        return self.commit[0] if self.commit else -1
+
+    def searcher(self) -> Searcher:
+        commit = self._idx.commit_key()
+        if commit is None:
+            self.close()
+            raise IndexNotFoundError(str(self._idx.path))
+        if self._searcher is not None and commit == self.commit:
+            return self._searcher
+        ix, reader = self._idx.open_reader()
+        self.close()
+        self._searcher = Searcher(reader, fromindex=ix, weighting=self._weighting())
+        self.commit = commit
+        return self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self.commit = None
 
 
 def describe(error: BaseException) -> str:

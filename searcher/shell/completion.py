@@ -1,7 +1,7 @@
 """Completion as you type: commands, field names, and tag/author/source values with counts.
 
-Values come from the index (``Shell.keyword_values``, i.e. ``Index.keyword_values``
-cached per session) with their article counts in the menu (``Mike Pompeo (12)``)
+Values come from the index (``Shell.keyword_values``, i.e. ``Index.keyword_values``,
+cached per commit) with their article counts in the menu (``Mike Pompeo (12)``)
 and are inserted the way the query language reads them back (quoted when they
 have spaces). Only the text before the cursor is looked at.
 """

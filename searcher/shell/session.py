@@ -39,7 +39,6 @@ class Shell:
     query: str | None = None  # the last query run (None before the first)
     results: SearchResults | None = None  # what is on screen
     similar_of: Hit | None = None  # the results are :similar to this hit
-    _values: dict[tuple[str, str], list[FacetCount]] = field(default_factory=dict)
 
     # ---- state the prompt shows and completes from
 
@@ -55,11 +54,8 @@ class Shell:
         return self.results.hits if self.results else ()
 
     def keyword_values(self, field_name: str, prefix: str) -> list[FacetCount]:
-        """``Index.keyword_values``, cached for the session (completion asks per keystroke)."""
-        key = (field_name, prefix)
-        if key not in self._values:
-            self._values[key] = self.index.keyword_values(field_name, prefix)
-        return self._values[key]
+        """``Index.keyword_values`` (cached there per commit: a build elsewhere shows)."""
+        return self.index.keyword_values(field_name, prefix)
 
     # ---- one line
 
