@@ -45,6 +45,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from .filters import Filters
     from .indexer import build_index
     from .search import Index, open_index, search
 
@@ -54,7 +55,7 @@ __version__ = "0.1.0"
 # and a program that only searches never import, and the engine (numpy), so that the
 # command line decides how numpy starts before it loads (cli.py: _one_blas_thread).
 _LAZY = {"build_index": "indexer", "Index": "search", "open_index": "search",
-         "search": "search"}
+         "search": "search", "Filters": "filters"}
 
 
 class _Package(types.ModuleType):
@@ -91,6 +92,7 @@ __all__ = [
     "FacetCount",
     "Facets",
     "FieldMapError",
+    "Filters",
     "Hit",
     "Index",
     "IndexIncompatibleError",

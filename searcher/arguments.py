@@ -25,38 +25,23 @@ DateArg = str | date | datetime | None
 
 
 class SearchArguments(NamedTuple):
-    """``Index.search``'s arguments after checking, in its signature's order."""
+    """``Index.search``'s arguments after checking (the filters are checked by
+    ``Filters`` itself)."""
 
     query: str
-    tags: tuple[str, ...]
-    any_tags: tuple[str, ...]
-    exclude_tags: tuple[str, ...]
-    since: DateArg
-    until: DateArg
-    author: str | None
-    source: str | None
     sort: str
     limit: int
     page: int
     now: datetime | None
 
 
-def check_search(query: Any, *, tags: Any, any_tags: Any, exclude_tags: Any, since: Any,
-                 until: Any, author: Any, source: Any, sort: Any, limit: Any, page: Any,
-                 now: Any) -> SearchArguments:
+def check_search(query: Any, *, sort: Any, limit: Any, page: Any, now: Any) -> SearchArguments:
     """The arguments of ``Index.search`` in their one accepted form, or
     InvalidArgumentError saying which one is wrong and what it takes."""
     if sort not in SORTS:
         raise InvalidArgumentError(f"unknown sort {sort!r}: use relevance, newest or oldest")
     return SearchArguments(
         query="" if query is None else text("query", query),
-        tags=values("tags", tags),
-        any_tags=values("any_tags", any_tags),
-        exclude_tags=values("exclude_tags", exclude_tags),
-        since=date_bound("since", since),
-        until=date_bound("until", until),
-        author=optional_text("author", author),
-        source=optional_text("source", source),
         sort=sort,
         limit=count("limit", limit, 1, MAX_LIMIT),
         page=count("page", page, 1),

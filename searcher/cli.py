@@ -20,6 +20,7 @@ import click
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .errors import SearcherError
+from .filters import Filters
 from .program import one_blas_thread, one_shot
 from .storage import INDEX_ENV, IndexDir
 
@@ -259,10 +260,10 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
     """Search the index. QUERY uses the query language in README.md (`*` or nothing with
     filters: every article)."""
     with _errors(), _open_index(index) as ix:
-        results = ix.search(" ".join(query), tags=tags, any_tags=any_tags,
-                            exclude_tags=exclude_tags, since=since, until=until, author=author,
-                            source=source, sort=sort, limit=limit, page=page, facets=facets,
-                            expand=expand)
+        filters = Filters(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
+                          since=since, until=until, author=author, source=source)
+        results = ix.search(" ".join(query), filters=filters, sort=sort, limit=limit,
+                            page=page, facets=facets, expand=expand)
     if as_json:
         click.echo(json_output.json_text(results))
     elif _plain_stdout():

@@ -34,7 +34,13 @@ from .engine.scoring import K1 as BM25_K1
 from .engine.scoring import B as BM25_B
 from .engine.topk import top_by_key, top_by_score
 from .engine.view import IndexView, new_cache, signature
-from .errors import ArticleNotFoundError, IndexNotFoundError, SearcherError
+from .errors import (
+    ArticleNotFoundError,
+    IndexNotFoundError,
+    InvalidArgumentError,
+    SearcherError,
+)
+from .filters import Filters
 from .highlight import (
     MAX_ANALYZED_CHARS,
     highlight_spans,
@@ -202,6 +208,7 @@ class Index:
         self,
         query: str = "",
         *,
+        filters: Filters | None = None,
         tags: str | Sequence[str] | None = (),
         any_tags: str | Sequence[str] | None = (),
         exclude_tags: str | Sequence[str] | None = (),
@@ -219,10 +226,13 @@ class Index:
     ) -> SearchResults:
         """Run ``query`` (the query language in README.md) with filters kept out of the score.
 
-        ``tags`` must all be present, ``any_tags`` at least one, ``exclude_tags`` none;
-        ``since``/``until`` are inclusive dates (``2020-10-01``, ``last week``...).
-        ``sort`` is relevance, newest or oldest. ``total`` is exact. ``facets`` counts
-        tags, authors, sources and dates over every match, not just this page.
+        ``filters`` (a :class:`~searcher.filters.Filters`) says which articles may
+        match; the keywords ``tags`` ... ``source`` are the same fields given one by
+        one (not both): ``tags`` must all be present, ``any_tags`` at least one,
+        ``exclude_tags`` none; ``since``/``until`` are inclusive dates
+        (``2020-10-01``, ``last week``...). ``sort`` is relevance, newest or oldest.
+        ``total`` is exact. ``facets`` counts tags, authors, sources and dates over
+        every match, not just this page.
         ``tags``/``any_tags``/``exclude_tags`` take one string or a list (None: none).
         ``snippets=False`` skips reading the bodies (``matched`` then covers the title
         and the tag/author/source values only).
@@ -233,17 +243,15 @@ class Index:
         a wrong argument (type, range, a ``since``/``until`` that is not a date).
         """
         started = time.perf_counter()
-        (query, tags, any_tags, exclude_tags, since, until, author, source, sort, limit, page,
-         now) = arguments.check_search(
-            query, tags=tags, any_tags=any_tags, exclude_tags=exclude_tags, since=since,
-            until=until, author=author, source=source, sort=sort, limit=limit, page=page,
-            now=now)
+        chosen = _chosen_filters(filters, tags=tags, any_tags=any_tags,
+                                 exclude_tags=exclude_tags, since=since, until=until,
+                                 author=author, source=source)
+        query, sort, limit, page, now = arguments.check_search(
+            query, sort=sort, limit=limit, page=page, now=now)
         view = self._engine()
         s = view.searcher
         parsed = parse_query(query, s.reader(), now=now)
-        filt, mask = build_filter(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
-                                  since=since, until=until, author=author, source=source,
-                                  now=now)
+        filt, mask = build_filter(chosen, now=now)
         allowed = _allowed(view, filt, mask)
         column = None if sort == "relevance" else view.column(
             schema.NEWEST if sort == "newest" else schema.PUBLISHED)
@@ -311,7 +319,8 @@ class Index:
 
     @_reports_damage
     def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
-                tags: str | Sequence[str] | None = (), any_tags: str | Sequence[str] | None = (),
+                filters: Filters | None = None, tags: str | Sequence[str] | None = (),
+                any_tags: str | Sequence[str] | None = (),
                 exclude_tags: str | Sequence[str] | None = (), since: DateArg = None,
                 until: DateArg = None, author: str | None = None,
                 source: str | None = None) -> SearchResults:
@@ -319,10 +328,10 @@ class Index:
         (Bo1 key terms, minus words common across the index) as an OR query. Pages and
         filters as in :meth:`search`; ``total`` counts every similar article."""
         started = time.perf_counter()
-        args = arguments.check_search("", tags=tags, any_tags=any_tags,
-                                      exclude_tags=exclude_tags, since=since, until=until,
-                                      author=author, source=source, sort="relevance",
-                                      limit=limit, page=page, now=None)
+        wanted = _chosen_filters(filters, tags=tags, any_tags=any_tags,
+                                 exclude_tags=exclude_tags, since=since, until=until,
+                                 author=author, source=source)
+        args = arguments.check_search("", sort="relevance", limit=limit, page=page, now=None)
         article = self.get(article_id)
         s = self._current()
         text = f"{article.title}\n{article.body}"[:MAX_ANALYZED_CHARS]
@@ -332,9 +341,7 @@ class Index:
         distinctive = [(t, w) for t, w in candidates if reader.doc_frequency(schema.BODY, t)
                        <= common]
         chosen = (distinctive if len(distinctive) >= 5 else candidates)[:SIMILAR_TERMS]
-        filt, mask = build_filter(tags=args.tags, any_tags=args.any_tags,
-                                  exclude_tags=args.exclude_tags, since=args.since,
-                                  until=args.until, author=args.author, source=args.source)
+        filt, mask = build_filter(wanted)
         itself = wq.Term(schema.ID, article.id)
         mask = itself if mask is None else wq.Or([itself, mask])
         hits: tuple[Hit, ...] = ()
@@ -374,6 +381,20 @@ class Index:
             index_bytes=self._dir.size_bytes(),
             last_build=built.built_at if built else None,
         )
+
+
+def _chosen_filters(filters: Filters | None, **keywords: Any) -> Filters:
+    """``filters``, or the filter keywords as one Filters value (not both)."""
+    given = Filters(**keywords)
+    if filters is None:
+        return given
+    if not isinstance(filters, Filters):
+        raise InvalidArgumentError(f"filters must be a searcher.Filters, not "
+                                   f"{type(filters).__name__}")
+    if given:
+        raise InvalidArgumentError("give filters=Filters(...) or the filter keywords "
+                                   "(tags, since...), not both")
+    return filters
 
 
 def _expanded(view: IndexView, found: Any, scores: Any, parsed: ParsedQuery

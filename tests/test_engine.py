@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from searcher import build_index, open_index
+from searcher import Filters, build_index, open_index
 from searcher._whoosh import postings as wp
 from searcher.engine.cache import ByteLRU
 from searcher.engine.execute import Executor, _union
@@ -58,7 +58,7 @@ def test_engine_equals_whoosh_bm25f_on_the_bench_mix(reuters_index: Path) -> Non
         for text, tag, since, until in queries:
             tags = [tag] if tag else []
             res = ix.search(text, tags=tags, since=since, until=until, snippets=False)
-            filt, mask = build_filter(tags=tags, since=since, until=until)
+            filt, mask = build_filter(Filters(tags=tags, since=since, until=until))
             oracle = whoosh_scores(ws, parse_query(text, ws.reader()).query, filt, mask)
             assert_same_results(res, oracle, ws, text)
 

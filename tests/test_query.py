@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from searcher.errors import InvalidArgumentError, QuerySyntaxError
+from searcher.filters import Filters
 from searcher.models import Article, QueryTerm
 from searcher.query import (
     ALL_WORDS_MAX_CLAUSES,
@@ -93,7 +94,7 @@ def parse(index: Any, text: str) -> ParsedQuery:
 
 
 def ids(index: Any, text: str, **filters: Any) -> set[str]:
-    flt, mask = build_filter(now=NOW, **filters)
+    flt, mask = build_filter(Filters(**filters), now=NOW)
     results = index.search(parse(index, text).query, filter=flt, mask=mask, limit=None)
     return {hit["id"] for hit in results}
 
@@ -539,7 +540,7 @@ def test_build_filter(index: Any, filters: dict[str, Any], expected: set[str]) -
 
 
 def test_build_filter_returns_nothing_without_filters() -> None:
-    assert build_filter() == (None, None)
+    assert build_filter(Filters()) == (None, None)
 
 
 def test_build_filter_combines_with_a_query(index: Any) -> None:
@@ -572,7 +573,7 @@ def test_parse_date_bound_errors(text: str, message: str, position: int) -> None
         parse_date_bound(text, end=False, now=NOW)
     assert (info.value.reason, info.value.position, info.value.query) == (message, position, text)
     with pytest.raises(InvalidArgumentError, match=f"^since: {re.escape(message)}"):
-        build_filter(since=text, now=NOW)  # an argument, not the query: named as such
+        build_filter(Filters(since=text), now=NOW)  # an argument, not the query: named as such
 
 
 # --------------------------------------------------------------------------- totality

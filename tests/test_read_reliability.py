@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from searcher import build_index, open_index, render
 from searcher.cli import main
 from searcher.errors import InvalidArgumentError
+from searcher.filters import Filters
 
 
 def cli(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -83,13 +84,37 @@ def test_a_single_string_is_one_tag_and_none_is_no_filter(reuters_index: Path) -
         assert ix.search("oil", any_tags={"earn"}).total == as_list
 
 
+def test_one_filters_value_is_the_filter_keywords(reuters_index: Path) -> None:
+    """``filters=Filters(...)`` and the keywords are one thing: same results, same
+    checks (made once, when the value is made), and not both at once."""
+    keywords: dict[str, Any] = {"tags": "crude", "exclude_tags": ["usa"],
+                                "since": "1987-03-01", "until": date(1987, 3, 31)}
+    filters = Filters(**keywords)
+    assert filters.tags == ("crude",) and filters.exclude_tags == ("usa",)
+    assert filters and not Filters(tags=None, author=None)
+    with open_index(reuters_index) as ix:
+        by_keywords = ix.search("oil prices", **keywords, limit=20)
+        by_value = ix.search("oil prices", filters=filters, limit=20)
+        assert 0 < by_value.total < ix.search("oil prices").total
+        assert [(h.id, h.score) for h in by_value.hits] == \
+            [(h.id, h.score) for h in by_keywords.hits]
+        assert by_value.total == by_keywords.total
+        first = by_value.hits[0].id
+        assert ix.similar(first, filters=filters).total == \
+            ix.similar(first, **keywords).total
+        with pytest.raises(InvalidArgumentError, match="not both"):
+            ix.search("oil", filters=filters, tags="earn")
+    with pytest.raises(InvalidArgumentError, match=r"^tags must hold strings only"):
+        Filters(tags=["earn", 5])  # type: ignore[list-item]
+
+
 @pytest.mark.parametrize("options", [
     {"limit": 0}, {"limit": 1001}, {"limit": "5"}, {"limit": True}, {"limit": 2.5},
     {"page": 0}, {"page": None}, {"sort": "sideways"}, {"sort": None},
     {"tags": 5}, {"tags": [1]}, {"tags": b"earn"}, {"any_tags": {"a": 1}},
     {"exclude_tags": [None]}, {"author": ["a"]}, {"source": 3},
     {"since": 5}, {"until": [2020]}, {"since": "garbage"}, {"until": ""},
-    {"now": "2020-01-01"},
+    {"now": "2020-01-01"}, {"filters": "earn"}, {"filters": {"tags": ["earn"]}},
 ])
 def test_bad_arguments_raise_invalid_argument_error(seed_index: Path,
                                                     options: dict[str, Any]) -> None:

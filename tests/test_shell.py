@@ -28,9 +28,10 @@ from rich.console import Console, RenderableType
 
 from searcher import Index, build_index, open_index
 from searcher.cli import main
+from searcher.filters import Filters
 from searcher.shell import Shell
 from searcher.shell.completion import ShellCompleter
-from searcher.shell.filters import FILTERS, Filters, ShellError, parse_filters
+from searcher.shell.filters import FILTERS, ShellError, describe, parse_filters
 from searcher.shell.lexer import ERROR, FIELD, OPERATOR, PAREN, PHRASE, quote_value, tokens
 from searcher.shell.prompt import history_path, make_session, open_history, prompt_loop
 
@@ -406,7 +407,7 @@ def test_filters_read_back_as_described(pairs: list[tuple[str, str]]) -> None:
     for name, value in pairs:
         filters = filters.add(FILTERS[name], value)
     again = Filters()
-    for attr, value in parse_filters(" ".join(filters.describe())):
+    for attr, value in parse_filters(" ".join(describe(filters))):
         again = again.add(attr, value)
     assert again == filters
 

@@ -1,4 +1,4 @@
-"""Filter options (``--tag``, ``--since``, ``--author`` ...) -> a Whoosh filter and mask.
+"""A :class:`Filters` value (``--tag``, ``--since``, ``--author`` ...) -> a filter and mask.
 
 They are not part of the query text, so a bad value is an
 :class:`InvalidArgumentError` naming the option; dates accept every form
@@ -14,6 +14,7 @@ from typing import Any
 from whoosh import query as wq
 
 from ..errors import InvalidArgumentError, QuerySyntaxError
+from ..filters import Filters
 from ..sanitize import blank_for_query
 from ..schema import AUTHORS, PUBLISHED, SOURCE, TAGS, normalize_keyword
 from .compile import all_of, any_of
@@ -22,32 +23,29 @@ from .dates import DATE_HINT, DATE_TRIM, TICK, date_span, utc
 Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
 
 
-def build_filter(*, tags: Sequence[str] = (), any_tags: Sequence[str] = (),
-                 exclude_tags: Sequence[str] = (),
-                 since: str | date | datetime | None = None,
-                 until: str | date | datetime | None = None,
-                 author: str | None = None, source: str | None = None,
-                 now: datetime | None = None) -> tuple[Query | None, Query | None]:
-    """``(filter, mask)`` for ``searcher.search(filter=..., mask=...)``.
+def build_filter(filters: Filters, *, now: datetime | None = None
+                 ) -> tuple[Query | None, Query | None]:
+    """``(filter, mask)`` of a :class:`Filters` value: the documents must match
+    ``filter`` and must not match ``mask`` (None: no condition).
 
     ``tags`` must all be present, one of ``any_tags`` must be, none of
     ``exclude_tags`` may be (the mask). ``since``/``until`` include their whole
     unit: a string is parsed by :func:`parse_date_bound` (``--until 2020-10`` keeps
     October 31 at 18:00), a date is a whole day, a datetime an exact inclusive moment.
     """
-    parts: list[Query] = [wq.Term(TAGS, v) for v in _keywords(tags)]
-    any_values = _keywords(any_tags)
+    parts: list[Query] = [wq.Term(TAGS, v) for v in _keywords(filters.tags)]
+    any_values = _keywords(filters.any_tags)
     if any_values:
         parts.append(any_of([wq.Term(TAGS, v) for v in any_values]))
-    for fieldname, value in ((AUTHORS, author), (SOURCE, source)):
+    for fieldname, value in ((AUTHORS, filters.author), (SOURCE, filters.source)):
         folded = _keywords([value] if value else [])
         if folded:
             parts.append(wq.Term(fieldname, folded[0]))
-    start = _bound("since", since, end=False, now=now)
-    stop = _bound("until", until, end=True, now=now)
+    start = _bound("since", filters.since, end=False, now=now)
+    stop = _bound("until", filters.until, end=True, now=now)
     if start is not None or stop is not None:
         parts.append(wq.DateRange(PUBLISHED, start, stop))
-    excluded = _keywords(exclude_tags)
+    excluded = _keywords(filters.exclude_tags)
     mask = any_of([wq.Term(TAGS, v) for v in excluded]) if excluded else None
     return (all_of(parts) if parts else None), mask
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from .. import render, schema
 from ..arguments import SORTS
 from ..errors import InvalidArgumentError, QuerySyntaxError, ShellError
-from .filters import FILTERS, Filters, parse_filters
+from ..filters import Filters
+from .filters import FILTERS, describe, parse_filters
 
 if TYPE_CHECKING:
     from .session import Shell
@@ -58,17 +59,17 @@ def _filter(shell: Shell, args: str) -> None:
     for attr, value in parse_filters(args):
         new = new.add(attr, value)
     try:  # a bad date is an error now, not at the next query
-        check = shell.index.search("", limit=1, snippets=False, **new.kwargs())
+        check = shell.index.search("", filters=new, limit=1, snippets=False)
     except (QuerySyntaxError, InvalidArgumentError) as e:
         raise ShellError(f"bad filter: {e}") from None
     shell.filters = new
-    shell.print(render.meta_line(f"filters: {' '.join(new.describe())} "
+    shell.print(render.meta_line(f"filters: {' '.join(describe(new))} "
                                  f"({check.total:,} articles)"))
     shell.rerun()
 
 
 def _filters(shell: Shell, _args: str) -> None:
-    described = shell.filters.describe()
+    described = describe(shell.filters)
     shell.print(render.meta_line("filters: " + " ".join(described) if described
                                  else "no filters (add one with :filter tag:NAME)"))
 

@@ -1,4 +1,5 @@
-"""Sticky filters: what ``:filter`` reads, and the ``Index.search`` arguments they become.
+"""Sticky filters: what ``:filter`` reads into a :class:`~searcher.filters.Filters`, and
+how the prompt writes one back.
 
 ``:filter tag:Mike Pompeo since:last week`` holds values with spaces without quotes
 (a value runs to the next known ``name:``), because typing quotes at a prompt is a
@@ -9,14 +10,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, replace
-from typing import Any
 
 from .. import schema
 from ..errors import ShellError
+from ..filters import Filters
 from .lexer import quote_value
 
-# :filter NAME -> Filters attribute; list-valued attributes accumulate.
+# :filter NAME -> Filters field; list-valued fields accumulate (Filters.add).
 FILTERS: dict[str, str] = {
     "tag": "tags", "tags": "tags", "any-tag": "any_tags", "not-tag": "exclude_tags",
     "author": "author", "authors": "author", "source": "source",
@@ -26,48 +26,16 @@ FILTER_FIELDS: dict[str, str] = {  # which index field completes a filter's valu
     "tags": schema.TAGS, "any_tags": schema.TAGS, "exclude_tags": schema.TAGS,
     "author": schema.AUTHORS, "source": schema.SOURCE,
 }
-_LABELS = (("tags", "tag"), ("any_tags", "any-tag"), ("exclude_tags", "not-tag"),
-           ("author", "author"), ("source", "source"), ("since", "since"), ("until", "until"))
+_LABEL = {"tags": "tag", "any_tags": "any-tag", "exclude_tags": "not-tag",
+          "author": "author", "source": "source", "since": "since", "until": "until"}
 _FILTER_NAME = re.compile(r"\s*([A-Za-z][A-Za-z-]*):")
 _NEXT_FILTER = re.compile(r"\s+(?=(?:" + "|".join(map(re.escape, FILTERS)) + "):)",
                           re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Filters:
-    """Sticky filters: ``Index.search`` keyword arguments, kept between queries."""
-
-    tags: tuple[str, ...] = ()
-    any_tags: tuple[str, ...] = ()
-    exclude_tags: tuple[str, ...] = ()
-    author: str | None = None
-    source: str | None = None
-    since: str | None = None
-    until: str | None = None
-
-    def kwargs(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name, _label in _LABELS}
-
-    def add(self, attr: str, value: str) -> Filters:
-        """Tag filters accumulate (all must hold); the others replace the old value."""
-        current = getattr(self, attr)
-        changes: dict[str, Any] = {attr: value}
-        if isinstance(current, tuple):
-            changes[attr] = current if value in current else (*current, value)
-        return replace(self, **changes)
-
-    def without(self, attr: str) -> Filters:
-        changes: dict[str, Any] = {attr: () if isinstance(getattr(self, attr), tuple) else None}
-        return replace(self, **changes)
-
-    def describe(self) -> list[str]:
-        """``['tag:"Mike Pompeo"', 'since:2020-10-01']``, as ``:filter`` takes them back."""
-        out: list[str] = []
-        for attr, label in _LABELS:
-            value = getattr(self, attr)
-            for v in value if isinstance(value, tuple) else ([value] if value else []):
-                out.append(f"{label}:{quote_value(v)}")
-        return out
+def describe(filters: Filters) -> list[str]:
+    """``['tag:"Mike Pompeo"', 'since:2020-10-01']``, as ``:filter`` takes them back."""
+    return [f"{_LABEL[name]}:{quote_value(str(value))}" for name, value in filters.items()]
 
 
 def parse_filters(text: str) -> list[tuple[str, str]]:

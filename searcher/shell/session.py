@@ -2,8 +2,8 @@
 
 The state (the last query and its page, sticky filters, sort order, the results on
 screen) lives in :class:`Shell`; a line is a query or a ``:command``
-(``commands.py``). No search logic: filters become ``Index.search`` keyword
-arguments as they are. The same object serves the interactive prompt and the
+(``commands.py``). No search logic: the sticky filters are the ``Filters`` value
+``Index.search`` takes. The same object serves the interactive prompt and the
 piped mode, so a script sees exactly what a person would.
 """
 
@@ -18,10 +18,11 @@ from rich.console import Console, Group, RenderableType
 from .. import render
 from ..arguments import DEFAULT_LIMIT
 from ..errors import ShellError
+from ..filters import Filters
 from ..models import FacetCount, Hit, SearchResults
 from ..search import Index
 from .commands import COMMAND_NAMES
-from .filters import Filters
+from .filters import describe
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Shell:
     # ---- state the prompt shows and completes from
 
     def prompt_filters(self) -> str:
-        parts = self.filters.describe()
+        parts = describe(self.filters)
         if self.sort != "relevance":
             parts.append(f"sort:{self.sort}")
         if self.expand:
@@ -89,14 +90,14 @@ class Shell:
     def search(self, query: str, page: int) -> None:
         results = self.index.search(query, page=page, limit=self.limit, sort=self.sort,
                                     facets=page == 1, expand=self.expand,
-                                    **self.filters.kwargs())
+                                    filters=self.filters)
         self.query, self.results, self.similar_of = query, results, None
         self.show(results)
 
     def show_similar(self, hit: Hit, page: int = 1) -> None:
         """Articles like ``hit`` (sticky filters apply), a page at a time like a query."""
         results = self.index.similar(hit.id, limit=self.limit, page=page,
-                                     **self.filters.kwargs())
+                                     filters=self.filters)
         self.results, self.similar_of = results, hit
         self.show(results)
 
