@@ -10,19 +10,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
+from .cli_options import errors as _errors
+from .cli_options import index_option
+from .cli_serve import export
 from .errors import SearcherError
 from .filters import Filters
 from .program import one_blas_thread, one_shot
-from .storage import INDEX_ENV, IndexDir
+from .storage import IndexDir
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
 # rich (render.py), the build side (indexer, readers) and prompt_toolkit are imported
 # by the commands that use them: a one-shot `searcher search`, with --json or to a pipe,
 # loads none of them.
-
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 def _stdout() -> Console:
     from rich.console import Console
@@ -72,23 +70,6 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Translate library errors into a one-line message and an exit status, once."""
-    try:
-        yield
-    except SearcherError as e:
-        click.echo(f"searcher: {e.prefix}{e}", err=True)
-        sys.exit(e.exit_code)
-
-
-def index_option(f: F) -> F:
-    return click.option(
-        "--index", "index", type=click.Path(file_okay=False, path_type=Path),
-        envvar=INDEX_ENV, default=None, show_envvar=True,
-        help="Index folder (default: index/).")(f)
-
-
 def _open_index(index: Path | None) -> Index:
     from .search import open_index  # the engine, and numpy: after one_blas_thread
 
@@ -112,6 +93,9 @@ class _Program(click.Group):
 def main() -> None:
     """Full-text search for collections of news articles."""
     one_blas_thread()
+
+
+main.add_command(export)
 
 
 @main.command()

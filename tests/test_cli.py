@@ -56,6 +56,14 @@ CASES: dict[str, list[tuple[list[str], int, str]]] = {
     "check": [
         (["check", "--index", "{none}"], 1, "no index at"),
     ],
+    "export": [
+        (["export", "--index", "{index}", "(missile AND"], 2, "bad query:"),
+        (["export", "--index", "{index}", "missile", "--fields", "id,nope"], 2,
+         "unknown export field 'nope'"),
+        (["export", "--index", "{index}", "missile", "--format", "xml"], 2, "Invalid value"),
+        (["export", "--index", "{index}", "missile", "--until", "never"], 2, "until"),
+        (["export", "--index", "{none}", "x"], 1, "searcher build"),
+    ],
 }
 SHELL_SCRIPT = ":bogus\n"  # piped into every shell case (ignored when there is no index)
 

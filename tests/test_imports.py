@@ -25,15 +25,16 @@ PACKAGE = Path(__file__).resolve().parents[1] / "searcher"
 ALLOWED: dict[str, tuple[str, ...]] = {
     "whoosh": ("schema", "storage", "integrity", "indexer", "_whoosh", "query", "engine", "search",
                "suggest"),
-    "rich": ("render", "render_inspect", "cli", "shell"),
-    "click": ("cli",),
+    "rich": ("render", "render_inspect", "cli", "cli_serve", "shell"),
+    "click": ("cli", "cli_options", "cli_serve"),
     "prompt_toolkit": ("shell",),
 }
 # What `import searcher` must not load (the one-shot CLI and the library stay light).
-NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit")
+NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit", "starlette", "jinja2", "uvicorn")
 # What a one-shot `searcher search` or `show` printing to a pipe or as JSON must not load.
 NOT_IN_ONE_SHOT = ("rich", "prompt_toolkit", "searcher.indexer", "searcher.render", "asyncio",
-                   "urllib.request", "dateutil.relativedelta", "zoneinfo")
+                   "urllib.request", "dateutil.relativedelta", "zoneinfo", "starlette",
+                   "jinja2", "uvicorn", "searcher.serve")
 
 
 def _module_name(path: Path) -> str:

@@ -1,0 +1,187 @@
+"""Every match of a search, streamed as CSV or JSON Lines (``searcher export``,
+``/api/export``).
+
+A search returns one page; an export walks all of them, a batch of
+``arguments.MAX_LIMIT`` hits at a time through the public ``Index.search`` (same
+query language, filters and sort), so memory holds one batch whatever the number of
+matches, and the rows come out in the order the search ranks them. The text comes
+out in chunks (header first, then a chunk per batch or per ``CHUNK_CHARS`` of
+rows), ready to write to a file or an HTTP response.
+
+If a build commits while an export runs, the total of a later batch differs from
+the first one's; the export then stops with :class:`IndexChangedError` instead of
+writing rows that skip or repeat articles.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .arguments import MAX_LIMIT, SORTS
+from .errors import InvalidArgumentError, SearcherError
+from .models import Hit
+from .sanitize import escape_json
+
+if TYPE_CHECKING:
+    from .search import Index
+
+FORMATS = ("csv", "jsonl")
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
+# What a row can hold, in this order; `body` reads each article's stored text.
+FIELDS = ("id", "title", "published", "source", "authors", "tags", "url", "path", "score",
+          "rank", "body")
+DEFAULT_FIELDS = ("id", "published", "title", "source", "authors", "tags", "url", "score")
+LIST_SEPARATOR = "; "  # how a CSV cell holds a list (tags, authors)
+CHUNK_CHARS = 1 << 20  # a chunk is written when it passes about 1 MB of text
+
+
+class IndexChangedError(SearcherError):
+    """A build committed while an export was running: its rows would skip or repeat."""
+
+    def __init__(self, before: int, after: int) -> None:
+        super().__init__(f"the index changed during the export ({before:,} matches, then "
+                         f"{after:,}): run the export again")
+
+
+def check_fields(fields: Sequence[str] | str | None) -> tuple[str, ...]:
+    """The fields to export: a list or a comma-separated string of names from FIELDS
+    (None or empty: DEFAULT_FIELDS); InvalidArgumentError names an unknown one."""
+    if fields is None:
+        return DEFAULT_FIELDS
+    names = fields.split(",") if isinstance(fields, str) else list(fields)
+    chosen = tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+    unknown = [n for n in chosen if n not in FIELDS]
+    if unknown:
+        raise InvalidArgumentError(f"unknown export field {unknown[0]!r}: use "
+                                   + ", ".join(FIELDS))
+    return chosen or DEFAULT_FIELDS
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise InvalidArgumentError(f"unknown export format {fmt!r}: use csv or jsonl")
+    return fmt
+
+
+class Export:
+    """Every match of ``ix.search(query, **options)`` as text chunks: iterate it once.
+
+    ``total`` is known before the first row (the first batch runs at construction, so
+    a bad query or argument raises here, before anything is written); ``rows`` counts
+    the rows produced so far. ``options`` are ``Index.search``'s filter arguments and
+    ``sort``; ``limit``, ``page`` and ``snippets`` are the export's own business.
+    """
+
+    def __init__(self, ix: Index, query: str = "", *, fmt: str = "csv",
+                 fields: Sequence[str] | str | None = None, batch: int = MAX_LIMIT,
+                 **options: Any) -> None:
+        self.format = check_format(fmt)
+        self.fields = check_fields(fields)
+        self.content_type = CONTENT_TYPES[self.format]
+        for name in ("limit", "page", "snippets", "facets"):
+            if name in options:
+                raise InvalidArgumentError(f"an export takes every match: no {name}")
+        if options.get("sort", "relevance") not in SORTS:
+            raise InvalidArgumentError(f"unknown sort {options['sort']!r}: use relevance, "
+                                       "newest or oldest")
+        self._ix = ix
+        self._query = query
+        self._options = options
+        self._batch = batch
+        first = self._search(1)
+        self.total = first.total
+        self._first = first.hits
+        self.rows = 0
+
+    def _search(self, page: int) -> Any:
+        return self._ix.search(self._query, limit=self._batch, page=page, snippets=False,
+                               **self._options)
+
+    def hits(self) -> Iterator[Hit]:
+        """Every matching hit in ranked order, one batch in memory at a time."""
+        hits, page = self._first, 1
+        self._first = ()
+        while hits:
+            yield from hits
+            if page * self._batch >= self.total:
+                return
+            page += 1
+            results = self._search(page)
+            if results.total != self.total:
+                raise IndexChangedError(self.total, results.total)
+            hits = results.hits
+
+    def __iter__(self) -> Iterator[str]:
+        writer = _CsvRows(self.fields) if self.format == "csv" else _JsonRows(self.fields)
+        header = writer.header()
+        if header:
+            yield header
+        buffer: list[str] = []
+        size = 0
+        with_body = "body" in self.fields
+        for hit in self.hits():
+            body = self._ix.get(hit.id).body if with_body else ""
+            line = writer.row(_values(hit, self.fields, body))
+            buffer.append(line)
+            size += len(line)
+            self.rows += 1
+            if size >= CHUNK_CHARS or self.rows % self._batch == 0:
+                yield "".join(buffer)
+                buffer, size = [], 0
+        if buffer:
+            yield "".join(buffer)
+
+
+def _values(hit: Hit, fields: tuple[str, ...], body: str) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name in fields:
+        if name == "body":
+            row[name] = body
+        elif name == "published":
+            row[name] = hit.published.isoformat() if hit.published else None
+        elif name in ("tags", "authors"):
+            row[name] = list(getattr(hit, name))
+        else:
+            row[name] = getattr(hit, name)
+    return row
+
+
+class _JsonRows:
+    """One JSON object per line; lists stay lists, a missing date or score is null."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+
+    def header(self) -> str:
+        return ""
+
+    def row(self, values: dict[str, Any]) -> str:
+        return escape_json(json.dumps(values, ensure_ascii=False)) + "\n"
+
+
+class _CsvRows:
+    """RFC 4180 CSV (quoted where needed, CRLF line ends) with a header row; a list is
+    its values joined by LIST_SEPARATOR, a missing value an empty cell."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out)
+
+    def _line(self, cells: list[Any]) -> str:
+        self._out.seek(0)
+        self._out.truncate()
+        self._writer.writerow(cells)
+        return self._out.getvalue()
+
+    def header(self) -> str:
+        return self._line(list(self.fields))
+
+    def row(self, values: dict[str, Any]) -> str:
+        return self._line([
+            LIST_SEPARATOR.join(v) if isinstance(v, list) else "" if v is None else v
+            for v in values.values()])

@@ -1,0 +1,123 @@
+"""`searcher export` and export.Export: every match (not one page) in ranked order, as
+CSV or JSON Lines with the chosen fields, the same filters as a search."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searcher import build_index, open_index
+from searcher.cli import main
+from searcher.export import Export, IndexChangedError
+
+from .conftest import write_jsonl
+
+ARTICLES = [
+    {"id": f"a{n}", "title": f"Oil report {n}", "body": f"Crude oil prices moved {n} points.",
+     "tags": ["energy", "crude"] if n % 2 else ["energy"], "authors": ["Jane Roe"],
+     "published": f"2020-10-{n + 1:02d}", "url": f"https://example.com/{n}"}
+    for n in range(25)
+] + [
+    {"id": "quote,\"line", "title": "Oil, \"quoted\"\nsecond line", "body": "oil =1+1",
+     "tags": ["a;b", "c"], "published": "2019-01-01"},
+    {"id": "other", "title": "Wheat", "body": "Grain harvest.", "tags": ["grain"]},
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("export")
+    build_index([write_jsonl(root / "a.jsonl", ARTICLES)], index=root / "ix")
+    return root / "ix"
+
+
+def run(index: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["export", "--index", str(index), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes.decode("utf-8")
+
+
+def test_csv_has_every_match_in_ranked_order(index: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(run(index, "oil"))))
+    with open_index(index) as ix:
+        results = ix.search("oil", limit=100)
+    assert results.total == 26
+    assert [r["id"] for r in rows] == [h.id for h in results.hits]
+    assert list(rows[0]) == ["id", "published", "title", "source", "authors", "tags", "url",
+                             "score"]
+    quoted = next(r for r in rows if r["id"] == 'quote,"line')
+    assert quoted["title"] == 'Oil, "quoted"\nsecond line'  # quoted by CSV, not altered
+    assert quoted["tags"] == "a;b; c"
+    assert quoted["published"] == "2019-01-01T00:00:00"
+    assert float(rows[0]["score"]) >= float(rows[-1]["score"]) > 0
+
+
+def test_jsonl_chosen_fields_filters_and_sort(index: Path) -> None:
+    out = run(index, "oil", "--tag", "crude", "--sort", "oldest", "--format", "jsonl",
+              "--fields", "id,tags,body,rank,score")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == [f"a{n}" for n in range(1, 25, 2)]
+    assert rows[0] == {"id": "a1", "tags": ["energy", "crude"],
+                       "body": "Crude oil prices moved 1 points.", "rank": 1, "score": None}
+    assert [r["rank"] for r in rows] == list(range(1, 13))
+
+
+def test_every_article_and_an_empty_result(index: Path) -> None:
+    everything = run(index, "*", "--format", "jsonl", "--fields", "id")
+    assert sorted(json.loads(line)["id"] for line in everything.splitlines()) == sorted(
+        a["id"] for a in ARTICLES)
+    assert run(index, "nosuchword") == "id,published,title,source,authors,tags,url,score\r\n"
+    assert run(index, "nosuchword", "--format", "jsonl") == ""
+
+
+def test_output_file(index: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["export", "--index", str(index), "grain", "-o",
+                                       str(target), "--fields", "id,title"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"1 matches written to {target}\n"
+    assert target.read_bytes() == b"id,title\r\nother,Wheat\r\n"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_batches_add_up_to_the_search(index: Path) -> None:
+    """Batches smaller than the result: the rows are the ranked list, each once."""
+    with open_index(index) as ix:
+        export = Export(ix, "oil", fmt="jsonl", fields="id", batch=4)
+        assert export.total == 26
+        chunks = list(export)
+        ranked = [h.id for h in ix.search("oil", limit=100).hits]
+    assert len(chunks) == 7  # ceil(26 / 4): a chunk per batch
+    assert [json.loads(line)["id"] for c in chunks for line in c.splitlines()] == ranked
+    assert export.rows == 26
+
+
+def test_a_build_committing_mid_export_stops_it(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "c" / "a.jsonl", ARTICLES[:6])
+    build_index([source.parent], index=tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        rows = iter(Export(ix, "oil", fmt="jsonl", batch=2))
+        next(rows)  # the first batch
+        write_jsonl(tmp_path / "c" / "b.jsonl", ARTICLES[6:8])
+        build_index([source.parent], index=tmp_path / "ix")
+        with pytest.raises(IndexChangedError, match="changed during the export"):
+            list(rows)
+
+
+def test_export_takes_no_page(index: Path) -> None:
+    with open_index(index) as ix, pytest.raises(ValueError, match="no limit"):
+        Export(ix, "oil", limit=5)
+
+
+def test_reuters_export_count_equals_the_total(reuters_index: Path) -> None:
+    out = run(reuters_index, "oil OR prices", "--format", "jsonl", "--fields", "id")
+    ids = [json.loads(line)["id"] for line in out.splitlines()]
+    with open_index(reuters_index) as ix:
+        results = ix.search("oil OR prices", limit=1000)
+    assert len(ids) == len(set(ids)) == results.total > 1000
+    assert ids[:1000] == [h.id for h in results.hits]
