@@ -23,6 +23,7 @@ from searcher import Filters, build_index, open_index
 from searcher._whoosh import postings as wp
 from searcher.engine.cache import ByteLRU
 from searcher.engine.execute import Executor, _union
+from searcher.engine.stats import CollectionStats
 from searcher.engine.topk import top_by_key, top_by_score
 from searcher.query import build_filter, parse_query
 
@@ -186,6 +187,49 @@ def test_executor_equals_whoosh_on_a_small_index(small: Path, text: str) -> None
         assert {int(d): pytest.approx(m.score[d], rel=1e-9)
                 for d in np.flatnonzero(m.mask)} == oracle
         assert Executor(view, scored=False).run(q).total == len(oracle)
+
+
+TITLES = ["Oil prices rise", "Gas and oil", "Crude report", "Gold", "Oil oil", "Prices",
+          "Output news", "Nothing"]
+
+
+def test_scores_with_collection_stats_passed_in(tmp_path: Path) -> None:
+    """Scoring with statistics passed in (engine/stats.py): an index's own give its own
+    scores; two halves' statistics added up score each half's articles exactly as one
+    index holding both halves does (what a shard of a cluster needs)."""
+    rows = [{"id": f"d{i}", "title": t, "body": b}
+            for i, (t, b) in enumerate(zip(TITLES, BODIES, strict=True))]
+    paths = {}
+    for name, part in (("half", rows[:4]), ("rest", rows[4:]), ("whole", rows)):
+        write_jsonl(tmp_path / name / "docs.jsonl", part)
+        paths[name] = tmp_path / f"{name}-index"
+        build_index([tmp_path / name], index=paths[name])
+    changed = 0
+    with open_index(paths["half"]) as half, open_index(paths["rest"]) as rest, \
+            open_index(paths["whole"]) as whole:
+        view, other, full = half._engine(), rest._engine(), whole._engine()
+        for text in ['"oil prices"', "oil gas prices", "title:oil prices", '"prices oil"~3',
+                     "oil NOT gas", "+crude oil", "oil*", "crude OR gold"]:
+            q = parse_query(text, full.searcher.reader()).query
+            own = Executor(view)
+            alone = own.run(q)
+            assert alone.score is not None and own.scored_terms
+            stats = CollectionStats.of(view, own.scored_terms)
+            same = Executor(view, stats=stats).run(q)
+            assert np.array_equal(same.mask, alone.mask), text
+            assert np.array_equal(same.score, alone.score), text  # type: ignore[arg-type]
+            both = Executor(view, stats=stats + CollectionStats.of(other, own.scored_terms))
+            scaled = both.run(q)
+            expected = Executor(full).run(q)
+            assert scaled.score is not None and expected.score is not None
+            assert np.array_equal(scaled.mask, alone.mask), text
+            by_id = {full.stored(int(d))["id"]: float(expected.score[d])
+                     for d in np.flatnonzero(expected.mask)}
+            for d in np.flatnonzero(scaled.mask):
+                assert scaled.score[d] == pytest.approx(by_id[view.stored(int(d))["id"]],
+                                                        rel=1e-12), text
+                changed += scaled.score[d] != pytest.approx(alone.score[d], rel=1e-6)
+    assert changed > 5  # the larger collection's statistics did change the scores
 
 
 @settings(max_examples=300, deadline=None)

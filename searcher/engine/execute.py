@@ -15,6 +15,7 @@ query the parser can emit gets an answer, if a slower one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from whoosh.util.times import datetime_to_long
 from .._whoosh.postings import LENGTH_OF_BYTE
 from . import phrases
 from .scoring import CONSTANT_SCORE, FieldStats, TermScorer
+from .stats import CollectionStats, TermKey
 from .view import IndexView
 
 BoolArray = npt.NDArray[np.bool_]
@@ -48,11 +50,18 @@ class Match:
 
 
 class Executor:
-    """Runs query trees against one :class:`IndexView`; ``scored=False`` only matches."""
+    """Runs query trees against one :class:`IndexView`; ``scored=False`` only matches.
 
-    def __init__(self, view: IndexView, *, scored: bool = True) -> None:
+    Scores use the collection statistics ``stats`` (stats.py) when given, else the
+    view's own; ``scored_terms`` records which words were scored, over which fields
+    (what a caller must gather to pass statistics in)."""
+
+    def __init__(self, view: IndexView, *, scored: bool = True,
+                 stats: CollectionStats | None = None) -> None:
         self.view = view
         self.scored = scored
+        self.stats = stats
+        self.scored_terms: set[TermKey] = set()
         self._leaves: dict[Any, Match] = {}
         self._repeated: set[Any] | None = None
 
@@ -115,15 +124,30 @@ class Executor:
 
     # ---------------------------------------------------------------- leaves
 
+    def _collection(self, fields: tuple[str, ...], text: str, local_df: Callable[[], int]
+                    ) -> tuple[int, int, list[FieldStats]]:
+        """A word's document frequency over ``fields``, the number of documents, and
+        each field's weighting: from the statistics passed in, else the view's."""
+        self.scored_terms.add((fields, text))
+        if self.stats is None:
+            n = self.view.n
+            return local_df(), n, [FieldStats.of(f, n, self.view.total_length(f))
+                                   for f in fields]
+        stats = self.stats
+        n = stats.documents
+        return (stats.doc_frequency(fields, text), n,
+                [FieldStats.of(f, n, stats.field_length(f)) for f in fields])
+
     def scorer(self, fieldname: str, text: Any, boost: float = 1.0,
                doc_frequency: int | None = None) -> TermScorer | None:
         """The BM25 scorer of a term (None for fields Whoosh does not score by BM25)."""
         if not self.view.schema[fieldname].scorable:
             return None
         view = self.view
-        df = view.doc_frequency(fieldname, text) if doc_frequency is None else doc_frequency
-        return TermScorer.for_term(fieldname, str(text), df, view.n,
-                                   view.total_length(fieldname), boost)
+        df, n, fields = self._collection(
+            (fieldname,), str(text), lambda: view.doc_frequency(fieldname, text)
+            if doc_frequency is None else doc_frequency)
+        return TermScorer.for_fields(str(text), fields, df, n, boost)
 
     def term_scores(self, fieldname: str, text: Any, ids: Any, weights: Any,
                     boost: float = 1.0, doc_frequency: int | None = None) -> FloatArray:
@@ -142,16 +166,17 @@ class Executor:
         in any of them (sorted), and per field their tf and length (0 tf: absent)."""
         view = self.view
         text = terms[0].text
-        found = [(t.fieldname, p) for t in terms
+        found = [(i, t.fieldname, p) for i, t in enumerate(terms)
                  if (p := view.term(t.fieldname, text)) is not None]
         if not found:
             return None
-        ids, places = _union([p.ids for _f, p in found])
-        scorer = TermScorer.for_fields(
-            str(text), [FieldStats.of(f, view.n, view.total_length(f)) for f, _p in found],
-            len(ids), view.n, boost)
+        ids, places = _union([p.ids for _i, _f, p in found])
+        df, n, fields = self._collection(tuple(t.fieldname for t in terms), str(text),
+                                         lambda: len(ids))
+        scorer = TermScorer.for_fields(str(text), [fields[i] for i, _f, _p in found], df, n,
+                                       boost)
         tfs, lengths = [], []
-        for (f, p), at in zip(found, places, strict=True):
+        for (_i, f, p), at in zip(found, places, strict=True):
             if at is None:  # the field has every document: no scatter
                 tf = p.weights.astype(np.float64)
             else:

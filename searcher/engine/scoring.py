@@ -13,7 +13,9 @@ and that is saturated once, with one idf:
 ``df`` counts the documents with the word in any of the clause's fields, ``N`` all
 documents (deleted ones included, as Lucene and Whoosh count them), ``dl`` a
 document's field length as Whoosh stores it (one byte, a lossy log scale),
-``avgdl`` the field's total length over N. A term in one field (``title:oil``, the
+``avgdl`` the field's total length over N. ``N``, ``df`` and the total lengths are
+the collection's statistics: the open index's, or a ``CollectionStats`` passed to
+the executor (stats.py). A term in one field (``title:oil``, the
 words of a phrase) is the same formula with one field. A clause's boost
 multiplies its score; an OR/AND sums the scores of the clauses that match; an
 AND NOT scores its positive side; match-all and date clauses score their boost.
@@ -109,13 +111,6 @@ class TermScorer:
     @property
     def field(self) -> str:
         return "+".join(f.field for f in self.fields)
-
-    @classmethod
-    def for_term(cls, field: str, text: str, doc_frequency: int, doc_count: int,
-                 total_length: int, boost: float = 1.0) -> TermScorer:
-        """One word in one field."""
-        return cls(text, (FieldStats.of(field, doc_count, total_length),),
-                   idf(doc_frequency, doc_count), K1, boost)
 
     @classmethod
     def for_fields(cls, text: str, fields: Sequence[FieldStats], doc_frequency: int,
