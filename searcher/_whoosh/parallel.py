@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import pickle
 import queue
 import threading
 import time
@@ -41,7 +42,7 @@ class ParallelWriter:
     def __init__(self, ix: Any, procs: int = 2, limitmb: int = WORKER_LIMIT_MB) -> None:
         self.writer = FastSegmentWriter(ix, limitmb=limitmb, _lk=False)
         self.generation = self.writer.generation
-        self._batch: list[dict[str, Any]] = []
+        self._batch: list[bytes] = []
         ctx: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         self._jobs: Any = ctx.Queue(procs * 4)
         self._results: Any = ctx.Queue()
@@ -55,7 +56,10 @@ class ParallelWriter:
             p.start()
 
     def add_document(self, **doc: Any) -> None:
-        self._batch.append(doc)
+        # Pickled here, not by the queue's feeder thread: a document that cannot be
+        # pickled fails this call, for this record (as the one-process writer's does),
+        # where the feeder thread would print a traceback and drop its whole batch.
+        self._batch.append(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
         if len(self._batch) >= BATCH_SIZE:
             self._flush()
 
@@ -94,8 +98,8 @@ class ParallelWriter:
                 raise os_error
             if errors:
                 raise RuntimeError("an index worker failed:\n" + "\n".join(errors))
-            if done != self._sent:
-                raise RuntimeError(f"workers indexed {done} of {self._sent} documents")
+            if done != self._sent:  # never expected: every batch is pickled before sending
+                raise OSError(0, f"index workers wrote {done} of {self._sent} documents")
             final = writer._merge_segments(mergetype, optimize, True)
             final += [seg for _wid, seg in sorted(segments, key=lambda ws: ws[0])]
             if writer._added:
@@ -179,7 +183,7 @@ def _worker(ix_dir: str, indexname: str, limitmb: int, jobs: Any, results: Any,
                 finished = True
                 break
             for doc in batch:
-                writer.add_document(**doc)
+                writer.add_document(**pickle.loads(doc))
         count = writer.doc_count()
         if writer._added:
             segment = writer._finalize_segment()  # flush, close, compound file

@@ -121,6 +121,9 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
         return (f"{named} has neither a title nor a body (looked for keys {shown}; "
                 "use --map body=KEY if the text is under another key)")
     meta = {k: v for k, v in record.items() if k not in consumed}
+    dropped = bound_meta(meta)
+    if dropped:
+        notes.extend(Decision(path, META_DROPPED, why) for why in dropped)
     article = Article(
         article_id, title, body, _dedupe(tags), _dedupe(authors), published,
         texts.get("source", ""), texts.get("url", ""), path, meta)
@@ -128,6 +131,47 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
         return Mapped(article, (f"unreadable date ({'; '.join(bad_dates)}): indexed without a "
                                 "date, the raw value is kept in meta",), tuple(notes))
     return Mapped(article, (), tuple(notes))
+
+
+META_DROPPED = "metadata value dropped"
+MAX_META_DEPTH = 16  # levels of nesting inside one kept value ({"a": {"b": 1}} is 2)
+MAX_META_VALUES = 20_000  # strings, numbers, lists and objects kept per record
+MAX_META_CHARS = 1_000_000  # characters of keys and strings kept per record
+
+
+def bound_meta(meta: dict[str, Any]) -> list[str]:
+    """Drop (in place) the kept values that are nested too deep or too big, and say
+    which and why. Stored metadata is pickled with the article and walked when it is
+    hashed or shown: a value nested 500 deep broke every build (RecursionError at
+    commit), and a million small values cost memory no cap bounded. Walked with a
+    stack, never recursion; the budget is shared by the record's values in order."""
+    values, chars = MAX_META_VALUES, MAX_META_CHARS
+    dropped: list[str] = []
+    for key in list(meta):
+        budget = values, chars  # a dropped value gives its share back
+        stack: list[tuple[Any, int]] = [(key, 0), (meta[key], 1)]
+        why = ""
+        while stack and not why:
+            value, depth = stack.pop()
+            values -= 1
+            if depth > MAX_META_DEPTH:
+                why = f"nested deeper than {MAX_META_DEPTH} levels"
+            elif values < 0:
+                why = f"the record's metadata holds over {MAX_META_VALUES:,} values"
+            elif isinstance(value, str):
+                chars -= len(value)
+                if chars < 0:
+                    why = f"the record's metadata holds over {MAX_META_CHARS:,} characters"
+            elif isinstance(value, dict):
+                stack.extend((k, depth + 1) for k in value)
+                stack.extend((v, depth + 1) for v in value.values())
+            elif isinstance(value, (list, tuple)):
+                stack.extend((v, depth + 1) for v in value)
+        if why:
+            values, chars = budget
+            del meta[key]
+            dropped.append(f"{_short(str(key))}: {why}")
+    return dropped
 
 
 _MISSING: Any = object()
