@@ -55,6 +55,9 @@ class Discovery:
     roots: tuple[str, ...]  # absolute keys of the roots: what "deleted" is scoped to
     ignored: int  # files with no reader
     problems: tuple[Problem, ...] = ()  # files and folders left out, names repaired
+    # files and folders that exist but cannot be read now (a symlink to an unmounted
+    # disk): what was indexed from them is kept, not deleted
+    unavailable: tuple[str, ...] = ()
 
 
 def is_within(key: str, root: str) -> bool:
@@ -68,6 +71,7 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
     found: dict[str, CorpusFile] = {}
     roots: list[str] = []
     problems: list[Problem] = []
+    unavailable: list[str] = []
     seen: dict[tuple[int, int], str] = {}  # real file -> the name it was found under
     ignored = 0
     skip = _identity(exclude) if exclude is not None else None
@@ -82,13 +86,23 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
             candidates = iter([(root, root.name)])
         for path, raw_name in candidates:
             name = safe_name(raw_name)
+            if path.is_symlink() and not path.exists():
+                # A symlinked file or folder whose target is gone (an unmounted disk, a
+                # moved share): unavailable, not deleted; its articles stay.
+                unavailable.append(path.as_posix())
+                problems.append(Problem(name, "unavailable: a symlink whose target is gone "
+                                        "(not mounted?): its articles are kept until it is "
+                                        "back or the link is removed", skipped=False))
+                continue
             reader = reader_for(path)
             if reader is None:
                 ignored += 1
                 continue
             try:
                 st = path.stat()
-            except OSError as e:  # a broken symlink, a file gone meanwhile
+            except OSError as e:  # a file gone meanwhile (deleted), or one we may not see
+                if os.path.lexists(path):  # still there: unavailable, its articles stay
+                    unavailable.append(path.as_posix())
                 problems.append(Problem(name, f"cannot read: {e.strerror or e}"))
                 continue
             if not stat.S_ISREG(st.st_mode):
@@ -107,7 +121,7 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
             key = path.as_posix()
             found.setdefault(key, CorpusFile(path, name, key, st.st_size, st.st_mtime_ns, reader))
     return Discovery(tuple(found[k] for k in sorted(found)), tuple(roots), ignored,
-                     tuple(problems))
+                     tuple(problems), tuple(unavailable))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -127,10 +141,25 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _is_index(names: list[str]) -> bool:
-    """A searcher/Whoosh index folder (its TOC or manifest is there)."""
-    return any((n.startswith("_") and n.endswith(".toc")) or n.startswith("searcher-files-")
-               for n in names)
+# A Whoosh TOC file starts with the sizes of int, long and float as varints (Whoosh
+# writes the "!"-standard sizes: 4, 8, 4) and the int -12345 (a byte-order check).
+_TOC_NAME = re.compile(r"_\w+_[0-9]+\.toc")
+_TOC_MAGIC = bytes([4, 8, 4]) + (-12345).to_bytes(4, "big", signed=True)
+
+
+def _is_index(folder: Path, names: list[str]) -> bool:
+    """A searcher/Whoosh index folder: a file named like a TOC that starts like one.
+    A name alone is not enough (``_notes.toc``, a stray ``searcher-files-1.json``):
+    such a folder's articles would be skipped, and deleted from the index."""
+    for name in names:
+        if _TOC_NAME.fullmatch(name):
+            try:
+                with open(folder / name, "rb") as f:
+                    if f.read(len(_TOC_MAGIC)) == _TOC_MAGIC:
+                        return True
+            except OSError:
+                continue
+    return False
 
 
 def _walk(root: Path, skip: tuple[int, int] | None,
@@ -147,7 +176,13 @@ def _walk(root: Path, skip: tuple[int, int] | None,
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
         folder = Path(dirpath)
         identity = _identity(folder)
-        if identity is None or identity == skip or _is_index(filenames):
+        if identity is None or identity == skip:
+            dirnames[:] = []
+            continue
+        if _is_index(folder, filenames):
+            rel = folder.relative_to(root).as_posix()
+            problems.append(Problem(safe_name(rel), "a searcher/Whoosh index folder: not read "
+                                    "as articles", skipped=False))
             dirnames[:] = []
             continue
         if identity in visited:

@@ -38,10 +38,26 @@ class CheckReport:
 MAX_CHECK_PROBLEMS = 50  # listed; the rest are counted in the last line
 
 
+CHECK_ATTEMPTS = 5  # a build committing meanwhile: check the newest commit again
+
+
 def check(idx: IndexDir) -> CheckReport:
     """Read everything (like SQLite's ``PRAGMA integrity_check``): the TOC, every
     segment's postings, stored fields and columns, and compare the index's ids with
-    the manifest's. Never raises for damage: it is what the report lists."""
+    the manifest's. Never raises for damage: it is what the report lists.
+
+    A commit during the check (a build finishing) changes what the folder holds under
+    it (the next generation's manifest appears, the old one is removed): problems found
+    while the index changed are not reported, the newest commit is checked instead."""
+    for _attempt in range(CHECK_ATTEMPTS):
+        before = idx.commit_key()
+        report = _check_once(idx)
+        if report.ok or idx.commit_key() == before:
+            return report
+    return report
+
+
+def _check_once(idx: IndexDir) -> CheckReport:
     problems: list[str] = []
     try:
         ix = idx.open()
@@ -53,6 +69,7 @@ def check(idx: IndexDir) -> CheckReport:
     live: Counter[str] = Counter()
     postings = 0
     reader = ix.reader()
+    generation = reader.generation()  # the manifest of this commit, not of a newer one
     leaves = reader.leaf_readers()
     try:
         for n, (leaf, _offset) in enumerate(leaves, start=1):
@@ -65,7 +82,7 @@ def check(idx: IndexDir) -> CheckReport:
     documents = sum(live.values())
     problems.extend(f"article {aid!r} is indexed {count} times"
                     for aid, count in live.items() if count > 1)
-    manifest = idx.manifest(ix.latest_generation())
+    manifest = idx.manifest(generation if generation is not None else -1)
     if manifest is None:
         if documents:
             problems.append("no manifest for the current generation: the next build "

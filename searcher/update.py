@@ -135,7 +135,8 @@ class Update:
             self.report(problem)
         present = {f.key for f in found.files}
         for key, entry in sorted(self.old.files.items()):
-            if key not in present and any(is_within(key, r) for r in found.roots):
+            if key not in present and any(is_within(key, r) for r in found.roots) and \
+                    not any(is_within(key, u) for u in found.unavailable):
                 self._delete_file(key, entry)
         to_read: list[tuple[CorpusFile, str]] = []
         unchanged: list[str] = []

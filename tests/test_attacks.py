@@ -63,3 +63,63 @@ def test_json_nesting_past_the_parser_is_one_problem(tmp_path: Path) -> None:
     report = build_index([tmp_path / "c"], index=tmp_path / "ix")
     assert report.documents == 1
     assert [p.message for p in report.problems] == ["invalid JSON: nested too deeply"]
+
+
+# ---- 3. vanished inputs, look-alike index files ------------------------------------------
+
+def test_inputs_behind_a_dangling_symlink_keep_their_articles(tmp_path: Path) -> None:
+    disk, corpus, index = tmp_path / "disk", tmp_path / "c", tmp_path / "ix"
+    write_jsonl(disk / "sub" / "a.jsonl", [{"id": "d1", "title": "Disk oil", "body": "oil"}])
+    write_jsonl(disk / "one.jsonl", [{"id": "f1", "title": "File oil", "body": "oil"}])
+    write_jsonl(corpus / "here.jsonl", [{"id": "h1", "title": "Here oil", "body": "oil"}])
+    (corpus / "mounted").symlink_to(disk / "sub")
+    (corpus / "one.jsonl").symlink_to(disk / "one.jsonl")
+    assert build_index([corpus], index=index).documents == 3
+    disk.rename(tmp_path / "unmounted")
+    report = build_index([corpus], index=index)
+    assert (report.documents, report.deleted) == (3, 0)
+    assert sorted((p.path, p.message.split(":")[0]) for p in report.problems) == [
+        ("mounted", "unavailable"), ("one.jsonl", "unavailable")]
+    (tmp_path / "unmounted").rename(disk)  # back: nothing to do
+    assert build_index([corpus], index=index).documents == 3
+    (corpus / "mounted").unlink()  # the link removed on purpose: its articles go
+    report = build_index([corpus], index=index)
+    assert (report.documents, report.deleted, report.problems) == (2, 1, ())
+
+
+def test_files_named_like_an_index_do_not_make_a_folder_an_index(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write_jsonl(corpus / "notes" / "a.jsonl", [{"id": "n1", "title": "Notes oil", "body": "x"}])
+    (corpus / "notes" / "_chapters.toc").write_text("1. Oil\n")
+    (corpus / "notes" / "_MAIN_1.toc").write_bytes(b"not a toc")
+    (corpus / "notes" / "searcher-files-1.json.bak").write_text("{}")
+    write_jsonl(tmp_path / "o" / "x.jsonl", [{"id": "x", "title": "Other", "body": "y"}])
+    build_index([tmp_path / "o"], index=corpus / "other-index")  # a real index inside
+    report = build_index([corpus], index=tmp_path / "ix")
+    assert report.documents == 1
+    assert [(p.path, p.message, p.skipped) for p in report.problems] == [
+        ("other-index", "a searcher/Whoosh index folder: not read as articles", False)]
+
+
+# ---- 4. searcher check during a commit --------------------------------------------------
+
+def test_check_during_a_commit_reports_a_sound_index(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from searcher import integrity
+    from searcher.storage import IndexDir
+
+    corpus, index = tmp_path / "c", tmp_path / "ix"
+    write_jsonl(corpus / "a.jsonl", [{"id": "a", "title": "A oil", "body": "oil"}])
+    build_index([corpus], index=index)
+    real = integrity._check_segment
+    commits = []
+
+    def commit_meanwhile(leaf: object, live: object) -> int:
+        if not commits:  # another build commits while the first segment is read
+            write_jsonl(corpus / "b.jsonl", [{"id": "b", "title": "B oil", "body": "oil"}])
+            commits.append(build_index([corpus], index=index))
+        return real(leaf, live)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(integrity, "_check_segment", commit_meanwhile)
+    report = integrity.check(IndexDir(index))
+    assert commits and (report.problems, report.documents) == ((), 2)
