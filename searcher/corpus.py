@@ -90,9 +90,9 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
                 # A symlinked file or folder whose target is gone (an unmounted disk, a
                 # moved share): unavailable, not deleted; its articles stay.
                 unavailable.append(path.as_posix())
-                problems.append(Problem(name, "unavailable: a symlink whose target is gone "
-                                        "(not mounted?): its articles are kept until it is "
-                                        "back or the link is removed", skipped=False))
+                problems.append(Problem(name, "cannot read: unavailable, the symlink's target "
+                                        "is gone (not mounted?): its articles are kept until "
+                                        "it is back or the link is removed"))
                 continue
             reader = reader_for(path)
             if reader is None:
@@ -176,13 +176,7 @@ def _walk(root: Path, skip: tuple[int, int] | None,
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
         folder = Path(dirpath)
         identity = _identity(folder)
-        if identity is None or identity == skip:
-            dirnames[:] = []
-            continue
-        if _is_index(folder, filenames):
-            rel = folder.relative_to(root).as_posix()
-            problems.append(Problem(safe_name(rel), "a searcher/Whoosh index folder: not read "
-                                    "as articles", skipped=False))
+        if identity is None or identity == skip or _is_index(folder, filenames):
             dirnames[:] = []
             continue
         if identity in visited:
