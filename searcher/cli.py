@@ -19,7 +19,7 @@ from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .cli_options import errors as _errors
 from .cli_options import index_option
-from .cli_serve import export
+from .cli_serve import export, serve
 from .errors import SearcherError
 from .filters import Filters
 from .program import one_blas_thread, one_shot
@@ -96,6 +96,7 @@ def main() -> None:
 
 
 main.add_command(export)
+main.add_command(serve)
 
 
 @main.command()

@@ -4,6 +4,7 @@ work is in export.py and serve/ (Starlette and uvicorn load only for ``serve``).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,12 @@ def export(query: tuple[str, ...], index: Path | None, sort: str, fmt: str, fiel
     memory does not grow with the number of matches. Put `--` before a query word
     that starts with a dash."""
     from .export import Export
+    from .filters import Filters
     from .search import open_index
 
     with errors(), open_index(index) as ix:
-        rows = Export(ix, " ".join(query), fmt=fmt, fields=fields, sort=sort, **filters)
+        rows = Export(ix, " ".join(query), fmt=fmt, fields=fields, sort=sort,
+                      filters=Filters(**filters))
         if output is None:
             _write(rows, sys.stdout)
         else:
@@ -66,3 +69,24 @@ def _write(rows: Any, out: Any) -> None:
         for chunk in rows:
             out.write(chunk)
             progress.update(task, completed=rows.rows)
+
+
+@click.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (anything but loopback exposes the index).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes (each opens the index).")
+def serve(index: Path | None, host: str, port: int, workers: int) -> None:
+    """Serve the index as a search page and a JSON API (read-only, no authentication)."""
+    from .search import open_index
+    from .serve.server import is_loopback, run
+
+    with errors(), open_index(index) as ix:  # a missing or damaged index fails here
+        path = ix.path
+    if not is_loopback(host):
+        click.echo(f"searcher: warning: listening on {host}: anyone who can reach it can "
+                   "read the whole index (no authentication)", err=True)
+    os.environ["SEARCHER_INDEX"] = str(path)  # for the worker processes
+    run(path, host=host, port=port, workers=workers)

@@ -21,8 +21,9 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .arguments import MAX_LIMIT, SORTS
+from .arguments import MAX_LIMIT
 from .errors import InvalidArgumentError, SearcherError
+from .filters import Filters
 from .models import Hit
 from .sanitize import escape_json
 
@@ -68,29 +69,24 @@ def check_format(fmt: str) -> str:
 
 
 class Export:
-    """Every match of ``ix.search(query, **options)`` as text chunks: iterate it once.
+    """Every match of ``ix.search(query, filters=filters, sort=sort)`` as text chunks:
+    iterate it once.
 
     ``total`` is known before the first row (the first batch runs at construction, so
     a bad query or argument raises here, before anything is written); ``rows`` counts
-    the rows produced so far. ``options`` are ``Index.search``'s filter arguments and
-    ``sort``; ``limit``, ``page`` and ``snippets`` are the export's own business.
+    the rows produced so far.
     """
 
     def __init__(self, ix: Index, query: str = "", *, fmt: str = "csv",
-                 fields: Sequence[str] | str | None = None, batch: int = MAX_LIMIT,
-                 **options: Any) -> None:
+                 fields: Sequence[str] | str | None = None, sort: str = "relevance",
+                 filters: Filters | None = None, batch: int = MAX_LIMIT) -> None:
         self.format = check_format(fmt)
         self.fields = check_fields(fields)
         self.content_type = CONTENT_TYPES[self.format]
-        for name in ("limit", "page", "snippets", "facets"):
-            if name in options:
-                raise InvalidArgumentError(f"an export takes every match: no {name}")
-        if options.get("sort", "relevance") not in SORTS:
-            raise InvalidArgumentError(f"unknown sort {options['sort']!r}: use relevance, "
-                                       "newest or oldest")
         self._ix = ix
         self._query = query
-        self._options = options
+        self._sort = sort
+        self._filters = filters
         self._batch = batch
         first = self._search(1)
         self.total = first.total
@@ -98,8 +94,8 @@ class Export:
         self.rows = 0
 
     def _search(self, page: int) -> Any:
-        return self._ix.search(self._query, limit=self._batch, page=page, snippets=False,
-                               **self._options)
+        return self._ix.search(self._query, filters=self._filters, sort=self._sort,
+                               limit=self._batch, page=page, snippets=False)
 
     def hits(self) -> Iterator[Hit]:
         """Every matching hit in ranked order, one batch in memory at a time."""

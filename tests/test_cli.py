@@ -64,6 +64,10 @@ CASES: dict[str, list[tuple[list[str], int, str]]] = {
         (["export", "--index", "{index}", "missile", "--until", "never"], 2, "until"),
         (["export", "--index", "{none}", "x"], 1, "searcher build"),
     ],
+    "serve": [
+        (["serve", "--index", "{none}"], 1, "searcher build"),
+        (["serve", "--index", "{index}", "--port", "70000"], 2, "--port"),
+    ],
 }
 SHELL_SCRIPT = ":bogus\n"  # piped into every shell case (ignored when there is no index)
 

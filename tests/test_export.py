@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher import build_index, open_index
+from searcher import Filters, build_index, open_index
 from searcher.cli import main
 from searcher.export import Export, IndexChangedError
 
@@ -109,9 +109,12 @@ def test_a_build_committing_mid_export_stops_it(tmp_path: Path) -> None:
             list(rows)
 
 
-def test_export_takes_no_page(index: Path) -> None:
-    with open_index(index) as ix, pytest.raises(ValueError, match="no limit"):
-        Export(ix, "oil", limit=5)
+def test_a_filters_value(index: Path) -> None:
+    with open_index(index) as ix:
+        rows = list(Export(ix, "oil", fmt="jsonl", fields="id", sort="newest",
+                           filters=Filters(tags=("crude",), until="2020-10-05")))
+    assert [json.loads(line)["id"] for c in rows for line in c.splitlines()] == [
+        "a3", "a1"]
 
 
 def test_reuters_export_count_equals_the_total(reuters_index: Path) -> None:

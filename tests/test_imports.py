@@ -28,6 +28,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "rich": ("render", "render_inspect", "cli", "cli_serve", "shell"),
     "click": ("cli", "cli_options", "cli_serve"),
     "prompt_toolkit": ("shell",),
+    "starlette": ("serve",),
+    "jinja2": ("serve",),
+    "markupsafe": ("serve",),
+    "uvicorn": ("serve",),
 }
 # What `import searcher` must not load (the one-shot CLI and the library stay light).
 NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit", "starlette", "jinja2", "uvicorn")

@@ -15,8 +15,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,7 @@ README = REPO / "README.md"
 BIN = Path(sys.executable).parent
 WIDTH = "100"  # the width README's output was captured at, unless a command sets COLUMNS
 SKIP = ("python", "pip", ".", "source", "cd ")  # setup and the test suite itself
+SERVE_PORT = 8080  # the port README's server examples show (`searcher serve` default)
 PROMPT = re.compile(r"^searcher(?: \[[^\]]*\])?> ?(.*)$")
 
 
@@ -121,24 +124,58 @@ def test_readme_has_examples() -> None:
 
 
 def test_readme_console_examples(workdir: Path) -> None:
-    """In README order (a build comes before the searches that need it)."""
+    """In README order (a build comes before the searches that need it). `searcher serve`
+    starts in the background on a free port, which the later commands are pointed at."""
     status = 0
     failures: list[str] = []
-    for example in EXAMPLES:
-        command = example.command
-        if command.startswith("searcher build ../shared/corpora/reuters21578"):
-            continue  # the session's Reuters index stands in (tests/conftest.py)
-        if command == "echo $?":
-            actual = [str(status)]
-        elif any(PROMPT.match(line) for line in example.expected):
-            typed, expected = interactive(example)
-            status, actual = run(command, workdir, stdin="\n".join(typed) + "\n")
-            example = Example(example.line, command, expected)
-        else:
-            status, actual = run(command, workdir)
-        if blur(actual) != blur(example.expected):
-            failures.append(f"README.md:{example.line}: $ {command}\n" + "\n".join(actual))
+    server: subprocess.Popen[str] | None = None
+    port = SERVE_PORT
+    try:
+        for example in EXAMPLES:
+            command = example.command.replace(f"127.0.0.1:{SERVE_PORT}", f"127.0.0.1:{port}")
+            if command.startswith("searcher build ../shared/corpora/reuters21578"):
+                continue  # the session's Reuters index stands in (tests/conftest.py)
+            if command.startswith("searcher serve"):
+                assert server is None, "README starts one server"
+                server, port, actual = serve(command, workdir)
+                actual = [line.replace(f":{port}/", f":{SERVE_PORT}/") for line in actual]
+            elif command == "echo $?":
+                actual = [str(status)]
+            elif any(PROMPT.match(line) for line in example.expected):
+                typed, expected = interactive(example)
+                status, actual = run(command, workdir, stdin="\n".join(typed) + "\n")
+                example = Example(example.line, command, expected)
+            else:
+                status, actual = run(command, workdir)
+            if blur(actual) != blur(example.expected):
+                failures.append(f"README.md:{example.line}: $ {command}\n" + "\n".join(actual))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
     assert not failures, "README output differs; actual output:\n\n" + "\n\n".join(failures)
+
+
+def serve(command: str, cwd: Path) -> tuple[subprocess.Popen[str], int, list[str]]:
+    """README's `searcher serve` started on a free loopback port: the process, the port
+    and its first line of output, once it accepts connections."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("SEARCHER_INDEX", None)
+    proc = subprocess.Popen(["bash", "-c", f"exec {command} --port {port}"], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    first = proc.stderr.readline().rstrip("\n")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc, port, [first]
 
 
 def test_readme_python_example(workdir: Path) -> None:

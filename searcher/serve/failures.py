@@ -1,0 +1,30 @@
+"""Library errors as HTTP answers: the status, and the one-line message the CLI prints
+(never a traceback), for the API (JSON) and the page (HTML) alike."""
+
+from __future__ import annotations
+
+from ..errors import (
+    ArticleNotFoundError,
+    IndexNotFoundError,
+    InvalidArgumentError,
+    QuerySyntaxError,
+    SearcherError,
+)
+
+
+def status_of(error: Exception) -> int:
+    """The caller's fault (400), nothing there (404), no index to serve (503), anything
+    else (500: a damaged index, a bug)."""
+    if isinstance(error, (QuerySyntaxError, InvalidArgumentError)):
+        return 400
+    if isinstance(error, ArticleNotFoundError):
+        return 404
+    if isinstance(error, IndexNotFoundError):
+        return 503
+    return 500
+
+
+def message_of(error: Exception) -> str:
+    if isinstance(error, SearcherError):
+        return f"{error.prefix}{error}"
+    return "internal error: the server could not answer this request (see its log)"
