@@ -31,6 +31,7 @@ from itertools import accumulate, compress
 from typing import NamedTuple
 
 from . import schema
+from .folding import fold_with_offsets, spots_like_ascii
 from .models import Article, QueryTerm, Span
 from .sanitize import blank_controls, clean_text, is_clean
 
@@ -83,6 +84,17 @@ class Tokens(NamedTuple):
     text: str  # the cleaned text all offsets refer to
     terms: list[str]  # index term of every raw word, "" where the index drops it
     bounds: list[int]  # raw word k is text[bounds[2k]:bounds[2k + 1]]
+    fragments: list[int]  # raw words that take no position ("s" of "Japan's")
+
+    def positions(self) -> list[int]:
+        """The index position of every raw word (schema.NewsAnalyzer's numbering:
+        removed words keep their place, apostrophe fragments share the one before)."""
+        if not self.fragments:
+            return list(range(len(self.terms)))
+        step = [1] * len(self.terms)
+        for k in self.fragments:
+            step[k] = 0
+        return [p - 1 for p in accumulate(step)]
 
 
 def analyze(text: str, same_length: bool = False) -> Tokens:
@@ -103,11 +115,26 @@ def head_of(text: str) -> str:
 
 @lru_cache(maxsize=32)
 def _analyze_cached(text: str, same_length: bool) -> Tokens:
-    """Cached because a results page asks for snippets and matched terms of the same text."""
+    """Cached because a results page asks for snippets and matched terms of the same text.
+
+    The words are those of the folded text (folding.py: what the index saw), their
+    offsets mapped back to ``text``."""
     text = blank_controls(text) if same_length else clean_text(text)
-    parts = _SPLIT_WORDS.split(text)
+    folded, offsets = fold_with_offsets(text)
+    parts = _SPLIT_WORDS.split(folded)
     terms = list(map(_WORD_TERMS.__getitem__, parts[1::2]))
-    return Tokens(text, terms, list(accumulate(map(len, parts))))
+    bounds = list(accumulate(map(len, parts)))
+    if offsets is not None:
+        bounds = offsets.bounds(bounds)
+    fragments: list[int] = []
+    if "'" in folded or "\u2019" in folded:
+        gaps = parts[0:-1:2]
+        fragments = [k for k in compress(range(len(terms)), map(_APOSTROPHES.__contains__, gaps))
+                     if k and not terms[k]]
+    return Tokens(text, terms, bounds, fragments)
+
+
+_APOSTROPHES = frozenset({"'", "\u2019"})
 
 
 # --- word spotting ----------------------------------------------------------
@@ -118,11 +145,11 @@ def _analyze_cached(text: str, same_length: bool) -> Tokens:
 # with t's first len(t) - _STEM_REWRITE letters: Snowball English rewrites at most
 # the last two letters of what it keeps (``dying`` -> ``die``, ``happy`` ->
 # ``happi``; tests/test_spotting.py checks this on every word of the shared
-# corpora), so three is a margin. Only for text whose words are ASCII (accent
-# folding and Unicode case rules then play no part) and leaves without strict
+# corpora), so three is a margin. Only for text whose words are ASCII and whose
+# other characters cannot join or make words when folded (folding.spots_like_ascii:
+# no soft hyphen inside a word, no ligature) and leaves without strict
 # phrases (those need every word's position): anything else is analysed in full.
 _STEM_REWRITE = 3
-_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
 _WORD_AT = re.compile(r"\w+(?:\.\w+)*")
 
 
@@ -163,8 +190,7 @@ def _word_starts(text: str, prefixes: tuple[bytes, ...]) -> list[int]:
 
 
 def _spottable(text: str, singles: dict[str, int]) -> bool:
-    return (bool(singles) and all(t.isascii() for t in singles)
-            and (text.isascii() or not _NON_ASCII_WORD_CHAR.search(text)))
+    return bool(singles) and all(t.isascii() for t in singles) and spots_like_ascii(text)
 
 
 def _spot(text: str, singles: dict[str, int]) -> list[Match]:
@@ -241,12 +267,13 @@ def find_matches(tok: Tokens, leaves: list[QueryTerm], strict_phrase: bool) -> l
     for i, qt in enumerate(leaves):
         words = tuple(t for t in qt.terms if t)
         if qt.kind == "phrase" and strict_phrase and len(words) > 1:
-            if not rank:  # Whoosh positions: index among the words the analyzer keeps
-                rank = list(accumulate(map(int, map(bool, terms))))
-            # Proximity leaves ("a b"~3) match in any order (query/bind.py): a QueryTerm
-            # field ``ordered`` says so; models without it are read as ordered.
-            ordered = qt.ordered
-            found = _phrase_occurrences(terms, rank, words, max(1, qt.slop), ordered)
+            if not rank:  # the index's positions (removed words keep their place)
+                rank = tok.positions()
+            found: list[tuple[int, int]] | None
+            if qt.offsets and len(qt.offsets) == len(words):
+                found = _gapped_occurrences(terms, rank, words, qt.offsets)
+            else:  # proximity leaves ("a b"~3) match in any order (query/bind.py)
+                found = _phrase_occurrences(terms, rank, words, max(1, qt.slop), qt.ordered)
             if found is not None:
                 hits += [(bounds[2 * a], bounds[2 * b + 1], 1 << i) for a, b in found]
                 continue
@@ -262,6 +289,21 @@ def find_matches(tok: Tokens, leaves: list[QueryTerm], strict_phrase: bool) -> l
 
 
 _MAX_UNORDERED_STEPS = 100_000
+
+
+def _gapped_occurrences(terms: list[str], rank: list[int], words: tuple[str, ...],
+                        offsets: tuple[int, ...]) -> list[tuple[int, int]]:
+    """(first, last) raw word indexes of each occurrence of a phrase whose words sit at
+    ``offsets`` from the first (any words in the gaps)."""
+    wanted = set(words)
+    raw: dict[tuple[str, int], int] = {}
+    for k in compress(range(len(terms)), map(wanted.__contains__, terms)):
+        raw.setdefault((terms[k], rank[k]), k)
+    found = []
+    for (term, p), k in raw.items():
+        if term == words[0] and all((w, p + o) in raw for w, o in zip(words, offsets, strict=True)):
+            found.append((k, raw[words[-1], p + offsets[-1]]))
+    return found
 
 
 class _TooCostly(Exception):
@@ -381,10 +423,12 @@ def keyword_phrases(terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...]:
         if qt.field not in schema.KEYWORD_FIELDS:
             continue
         for value in qt.terms:
-            words = tuple(w for w, _s, _e in _ANALYZER.terms(value))
+            words, offsets = _ANALYZER.phrase(value)
             if words:
                 kind = "phrase" if len(words) > 1 else "term"
-                out.extend(QueryTerm(f, kind, qt.label, words) for f in schema.TEXT_FIELDS)
+                gaps = offsets if kind == "phrase" and offsets[-1] != len(words) - 1 else ()
+                out.extend(QueryTerm(f, kind, qt.label, words, offsets=gaps)
+                           for f in schema.TEXT_FIELDS)
     return tuple(out)
 
 

@@ -157,8 +157,10 @@ class QueryTerm:
     ``field`` is a schema field name (title, body, tags, ...). ``kind`` is one of
     "term", "phrase", "prefix", "wildcard", "fuzzy", "keyword". ``label`` is how the
     user wrote it (``"missile strike"``, ``pompeo~``). ``terms`` are the analyzed
-    index terms: for a phrase, the words in order (``slop`` = allowed gap, 1 = exact);
-    for prefix/wildcard/fuzzy, every index term it expanded to (any one matches).
+    index terms: for a phrase, the words in order (``slop`` = allowed gap, 1 = exact;
+    ``offsets``, when set, each word's position after the first: a stop word of the
+    query leaves a gap, ``"bank of japan"`` is bank and japan at (0, 2)); for
+    prefix/wildcard/fuzzy, every index term it expanded to (any one matches).
     """
 
     field: str
@@ -167,6 +169,7 @@ class QueryTerm:
     terms: tuple[str, ...]
     slop: int = 1
     ordered: bool = True  # False: the words may come in any order (proximity "a b"~N)
+    offsets: tuple[int, ...] = ()  # a phrase's word positions after the first; () = adjacent
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,16 @@ from typing import Any
 
 import Stemmer
 from whoosh import columns, fields
-from whoosh.analysis import (
-    CharsetFilter,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    Token,
-)
+from whoosh.analysis import Filter, RegexTokenizer, Token
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.support.charset import accent_map
 from whoosh.util.times import datetime_to_long
 
+from .folding import OffsetMap, fold, fold_with_offsets
 from .models import Article
 
-SCHEMA_VERSION = 3  # 2: ENGLISH_STOP_WORDS, TITLE_BOOST 0.5; 3: no index-time field boosts
+SCHEMA_VERSION = 4
+# 2: ENGLISH_STOP_WORDS, TITLE_BOOST 0.5; 3: no index-time field boosts; 4: one Unicode
+# folding (folding.py) for words and keywords, positions keep removed words' gaps
 
 # Field names. Other modules import these constants instead of spelling strings.
 ID = "id"
@@ -94,43 +90,54 @@ def stem_word(word: str) -> str:
     return str(_english.stemWord(word))
 
 
-# Accent folding plus typographic dashes folded to "-", so that a tag written
-# "Armenia–Azerbaijan border" matches a user typing "armenia-azerbaijan border".
+# Typographic dashes folded to "-", so that a tag written "Armenia–Azerbaijan
+# border" matches a user typing "armenia-azerbaijan border".
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-keyword_charmap: dict[int, str] = {**accent_map, **{ord(d): "-" for d in _DASHES}}
+_DASH_MAP: dict[int, str] = {ord(d): "-" for d in _DASHES}
 _SPACES = re.compile(r"\s+")
 
 
-class CollapseSpacesFilter(Filter):  # type: ignore[misc]
-    """Strips a keyword token and collapses inner whitespace, so spacing never matters."""
+class KeywordFoldFilter(Filter):  # type: ignore[misc]
+    """Folds a keyword token (folding.py, then dashes to "-"), strips it and collapses
+    inner whitespace, so case, accents, dashes and spacing never matter."""
 
     def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
         for t in tokens:
-            text = _SPACES.sub(" ", t.text).strip()
+            text = _SPACES.sub(" ", fold(t.text).translate(_DASH_MAP)).strip()
             if text:
                 t.text = text
                 yield t
 
 
-class NewsAnalyzer(Analyzer):  # type: ignore[misc]
-    r"""Words for title/body in one pass: tokenize, lowercase, accent-fold *before*
-    stemming (WHOOSH-NOTES 1), drop stop words, Snowball-stem (cached).
+CollapseSpacesFilter = KeywordFoldFilter  # the name indexes of schema version 3 pickled
 
-    Equivalent to ``RegexTokenizer(r"\w+(\.?\w+)*") | LowercaseFilter() |
-    CharsetFilter(accent_map) | StopFilter(ENGLISH_STOP_WORDS) |
-    StemFilter(stem_word)`` token for token (Whoosh's default pattern also takes
-    ``*`` as a letter, which indexes Reuters' "******Blah" as one word), but one generator
-    instead of five and one dict lookup per word instead of a stem call, because
-    analysis runs for every indexed word and every snippet. The tokenizer splits
-    on hyphens and en dashes, so `Nagorno-Karabakh`, `nagorno karabakh` and
-    `"Nagorno Karabakh"` index and query alike. ``terms`` gives snippets the
-    same words with character offsets.
+
+class NewsAnalyzer(Analyzer):  # type: ignore[misc]
+    r"""Words for title/body in one pass: fold (folding.py: NFKC, case folding,
+    accents and invisible characters removed) *before* stemming (WHOOSH-NOTES 1),
+    tokenize, drop stop words, Snowball-stem (cached).
+
+    Like ``RegexTokenizer(r"\w+(\.?\w+)*") | LowercaseFilter() | CharsetFilter(accent_map)
+    | StopFilter(ENGLISH_STOP_WORDS, renumber=False) | StemFilter(stem_word)`` (Whoosh's
+    default pattern also takes ``*`` as a letter, which indexes Reuters' "******Blah" as
+    one word), but one generator instead of five and one dict lookup per word instead
+    of a stem call, because analysis runs for every indexed word and every snippet.
+    The tokenizer splits on hyphens and en dashes, so `Nagorno-Karabakh`, `nagorno
+    karabakh` and `"Nagorno Karabakh"` index and query alike.
+
+    Positions keep the gaps of removed words (Lucene's stop filter does the same): in
+    "output under ceiling" ``ceiling`` is two positions after ``output``, so the
+    phrase "output ceiling" does not match it. The one exception is a dropped
+    fragment after an apostrophe ("Japan's", "we'll"): it shares the position of the
+    word it hangs on, so "japan economy" still matches "Japan's economy". ``terms``
+    gives snippets the same words with character offsets into the original text.
     """
 
     is_morph = True
 
     def __init__(self, stem: bool = True) -> None:
         self.stem = stem
+        self.version = SCHEMA_VERSION  # an index pickled by another version compares unequal
 
     def has_morph(self) -> bool:
         return self.stem
@@ -147,43 +154,75 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
                  mode: str = "", no_morph: bool = False, **kwargs: Any) -> Iterator[Any]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         stem = self.stem and not no_morph
-        # Positions as StopFilter(renumber=True) numbers them: the first kept word
-        # keeps its raw token index, the following ones count up without gaps.
-        pos: int | None = None
-        for raw_pos, (start, end, word, is_stop) in enumerate(_words(value, stem), start_pos):
+        text, offsets = _folded(value) if chars or keeporiginal else (fold(value), None)
+        for start, end, word, is_stop, pos in _words(text, stem):
             if is_stop and removestops:
                 continue
             t.text = word
             t.stopped = is_stop
             t.boost = 1.0
+            if offsets is not None:
+                start, end = offsets.start(start), offsets.end(end)
             if keeporiginal:
                 t.original = value[start:end]
             if positions:
-                pos = raw_pos if pos is None or not removestops else pos + 1
-                t.pos = pos
+                t.pos = start_pos + pos
             if chars:
                 t.startchar = start_char + start
                 t.endchar = start_char + end
             yield t
 
     def terms(self, value: str) -> list[tuple[str, int, int]]:
-        """(term, start, end) for every indexed word of ``value``, in order."""
-        return [(w, s, e) for s, e, w, stop in _words(value, self.stem) if not stop]
+        """(term, start, end) for every indexed word of ``value``, in order (offsets
+        into ``value`` itself)."""
+        text, offsets = _folded(value)
+        found = [(w, s, e) for s, e, w, stop, _p in _words(text, self.stem) if not stop]
+        if offsets is None:
+            return found
+        return [(w, offsets.start(s), offsets.end(e)) for w, s, e in found]
+
+    def phrase(self, value: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The indexed words of ``value`` and each one's position after the first:
+        ``"bank of japan"`` -> ``(("bank", "japan"), (0, 2))``."""
+        found = [(w, p) for _s, _e, w, stop, p in _words(fold(value), self.stem) if not stop]
+        if not found:
+            return (), ()
+        first = found[0][1]
+        return tuple(w for w, _p in found), tuple(p - first for _w, p in found)
 
 
 _WORD = re.compile(r"\w+(\.?\w+)*")
+_APOSTROPHES = "'\u2019"
 _STEMS: dict[str, str] = {}
 _MAX_CACHED_STEMS = 1_000_000
 
 
-def _words(value: str, stem: bool) -> Iterator[tuple[int, int, str, bool]]:
-    """(start, end, normalized word, is_stop_word) for each token of ``value``."""
+def _folded(value: str) -> tuple[str, OffsetMap | None]:
+    """The folded text and the map of its offsets back to ``value`` (None: the same)."""
+    if value.isascii():
+        return value.lower(), None
+    return fold_with_offsets(value)
+
+
+def is_fragment(text: str, start: int) -> bool:
+    """Does the dropped word at ``start`` hang on the word before by an apostrophe
+    ("s" in "Japan's")? Then it takes no position of its own."""
+    return (start > 1 and text[start - 1] in _APOSTROPHES
+            and (text[start - 2].isalnum() or text[start - 2] == "_"))
+
+
+def _words(text: str, stem: bool) -> Iterator[tuple[int, int, str, bool, int]]:
+    """(start, end, word, is_stop_word, position) for each token of folded ``text``."""
     stems = _STEMS
-    for m in _WORD.finditer(value):
-        word = m.group().lower().translate(accent_map)
+    pos = -1
+    for m in _WORD.finditer(text):
+        word = m.group()
         if len(word) < 2 or word in ENGLISH_STOP_WORDS:
-            yield m.start(), m.end(), word, True
+            if not is_fragment(text, m.start()):
+                pos += 1
+            yield m.start(), m.end(), word, True, pos
             continue
+        pos += 1
         if stem:
             s = stems.get(word)
             if s is None:
@@ -191,7 +230,7 @@ def _words(value: str, stem: bool) -> Iterator[tuple[int, int, str, bool]]:
                     stems.clear()
                 s = stems[word] = stem_word(word)
             word = s
-        yield m.start(), m.end(), word, False
+        yield m.start(), m.end(), word, False, pos
 
 
 def index_words(value: str) -> tuple[dict[str, list[int]], set[str]]:
@@ -202,16 +241,15 @@ def index_words(value: str) -> tuple[dict[str, list[int]], set[str]]:
     stems = _STEMS
     positions: dict[str, list[int]] = {}
     words: set[str] = set()
+    text = fold(value)
     pos = -1
-    raw = -1
-    for m in _WORD.finditer(value):
-        raw += 1
-        word = m.group().lower()
-        if not word.isascii():
-            word = word.translate(accent_map)
+    for m in _WORD.finditer(text):
+        word = m.group()
         if len(word) < 2 or word in ENGLISH_STOP_WORDS:
+            if not is_fragment(text, m.start()):
+                pos += 1
             continue
-        pos = raw if pos < 0 else pos + 1
+        pos += 1
         words.add(word)
         st = stems.get(word)
         if st is None:
@@ -234,10 +272,7 @@ def text_analyzer(stem: bool = True) -> NewsAnalyzer:
 def keyword_analyzer() -> Analyzer:
     """Whole values (`Mike Pompeo`), matched case-, accent- and dash-insensitively."""
     return (
-        RegexTokenizer(r"[^\x1f]+")
-        | CollapseSpacesFilter()
-        | LowercaseFilter()
-        | CharsetFilter(keyword_charmap)
+        RegexTokenizer(r"[^\x1f]+") | KeywordFoldFilter()
     )
 
 

@@ -166,6 +166,11 @@ class IndexDir:
             raise self.damaged(f"its table of contents cannot be read: {type(e).__name__}") from e
         if set(stored.names()) != set(schema.build_schema().names()):
             raise IndexIncompatibleError(str(self.path), "it was built with a different schema")
+        if stored[schema.TITLE].analyzer != schema.text_analyzer():
+            # The analyzer pickled into the index carries the SCHEMA_VERSION it was built
+            # with: words or positions indexed another way would silently mismatch.
+            raise IndexIncompatibleError(str(self.path),
+                                         "it was built by another version of searcher")
         try:
             with self.guard("a segment cannot be read: "):
                 reader = ix.reader()  # opens every segment: a missing or truncated one shows

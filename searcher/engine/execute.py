@@ -93,9 +93,9 @@ class Executor:
         if kind is wq.DateRange and self.view.column(q.fieldname) is not None:
             return self._memo(("dates", q.fieldname, q.start, q.end, q.startexcl, q.endexcl,
                                q.boost), lambda: self._dates(q))
-        if kind is wq.Phrase:
+        if kind is wq.Phrase or kind is phrases.GapPhrase:
             terms = [wq.Term(q.fieldname, w) for w in q.words]
-            return self._near(terms, q.slop, True, q.boost)
+            return self._near(terms, q.slop, True, q.boost, offsets=phrases.offsets_of(q))
         if kind is SpanNear2 and all(type(t) is wq.Term for t in q.qs):
             return self._near(list(q.qs), q.slop, q.ordered, 1.0, q.mindist)
         return self._whoosh(q)
@@ -281,7 +281,7 @@ class Executor:
         return self._constant(mask, q.boost)
 
     def _near(self, terms: list[Any], slop: int, ordered: bool, boost: float,
-              mindist: int = 1) -> Match:
+              mindist: int = 1, offsets: tuple[int, ...] | None = None) -> Match:
         """Words in order next to each other (a phrase), or within ``slop`` positions."""
         view = self.view
         if not self.scored:  # the candidates by intersecting the words' postings
@@ -297,7 +297,8 @@ class Executor:
                 return self._empty()
             docs = np.flatnonzero(np.logical_and.reduce([p.mask for p in parts]))
         found = phrases.matching(view, terms[0].fieldname, [t.text for t in terms], docs,
-                                 slop=slop, ordered=ordered, mindist=mindist)
+                                 slop=slop, ordered=ordered, mindist=mindist,
+                                 offsets=offsets)
         mask = np.zeros(view.n, np.bool_)
         mask[found] = True
         if not self.scored:
@@ -488,13 +489,13 @@ def _leaf_keys(q: Any) -> list[Any]:
     kind = type(q)
     if kind is wq.Term:
         return [_term_key(q)]
-    if kind is wq.Phrase:
+    if kind is wq.Phrase or kind is phrases.GapPhrase:
         return [_term_key(wq.Term(q.fieldname, w)) for w in q.words]
     if kind is SpanNear2:
         return [k for sub in q.qs for k in _leaf_keys(sub)]
     if kind is wq.Or and _word_key(q) is not None:  # one word over several fields
         return [_word_key(q)]
-    if kind is wq.Or and q.subqueries and all(type(p) is wq.Phrase for p in q.subqueries):
+    if kind is wq.Or and q.subqueries and all(is_phrase(p) for p in q.subqueries):
         fields = tuple(p.fieldname for p in q.subqueries)
         return [("word", w, fields, 1.0, 1.0) for w in q.subqueries[0].words]
     if kind in (wq.And, wq.Or):
@@ -513,12 +514,18 @@ def one_word(subs: list[Any], schema: Any) -> bool:
             and all(t.fieldname in schema and schema[t.fieldname].scorable for t in subs))
 
 
+def is_phrase(q: Any) -> bool:
+    """A Whoosh Phrase or a phrase with gaps (engine/phrases.GapPhrase)."""
+    return type(q) is wq.Phrase or type(q) is phrases.GapPhrase
+
+
 def one_phrase(subs: list[Any], schema: Any) -> bool:
     """An OR of the same phrase in different BM25-scored fields, equally boosted."""
     first = subs[0]
-    return (all(type(p) is wq.Phrase for p in subs)
+    return (all(is_phrase(p) for p in subs)
             and len({p.fieldname for p in subs}) == len(subs)
             and all(p.words == first.words and p.slop == first.slop
+                    and phrases.offsets_of(p) == phrases.offsets_of(first)
                     and p.boost == first.boost for p in subs)
             and all(p.fieldname in schema and schema[p.fieldname].scorable for p in subs))
 

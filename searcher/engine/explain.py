@@ -18,7 +18,8 @@ from whoosh import query as wq
 
 from .._whoosh.postings import LENGTH_OF_BYTE
 from ..models import Explanation
-from .execute import Executor, one_phrase, one_word
+from .execute import Executor, is_phrase, one_phrase, one_word
+from .phrases import offsets_of, phrase_text
 
 
 def explain_query(ex: Executor, q: Any, docnum: int) -> Explanation:
@@ -48,7 +49,7 @@ def explain_query(ex: Executor, q: Any, docnum: int) -> Explanation:
         children = [q.a, q.b]
     elif kind is wq.AndNot:
         children = [q.a]
-    elif kind is wq.Phrase:
+    elif is_phrase(q):
         children = [wq.Term(q.fieldname, w) for w in q.words]
     explained = tuple(explain_query(ex, c, docnum) for c in children) if matched else ()
     boost = float(getattr(q, "boost", 1.0))
@@ -58,9 +59,10 @@ def explain_query(ex: Executor, q: Any, docnum: int) -> Explanation:
 
 def _label(q: Any) -> str:
     kind = type(q)
-    if kind is wq.Or and q.subqueries and all(type(s) is wq.Phrase for s in q.subqueries):
+    if kind is wq.Or and q.subqueries and all(is_phrase(s) for s in q.subqueries):
         p = q.subqueries[0]
-        return f'"{" ".join(p.words)}" in {"+".join(s.fieldname for s in q.subqueries)}'
+        words = phrase_text(p.words, offsets_of(p) or ())
+        return f'"{words}" in {"+".join(s.fieldname for s in q.subqueries)}'
     if kind is wq.Or:
         return "any of"
     if kind is wq.And:

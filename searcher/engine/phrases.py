@@ -2,9 +2,11 @@
 
 The candidates are the documents holding every word (an AND the executor has
 already computed); positions are decoded once per term (view.positions, cached).
-A phrase (ordered, adjacent) is vectorised: word i at position p is written as
-the key (candidate, p - i), and the documents whose keys are shared by every word
-are the matches. Unordered proximity (``"a b"~5``) follows Whoosh's SpanNear2
+A phrase (ordered, each word at its offset from the first) is vectorised: word i
+at position p is written as the key (candidate, p - offset i), and the documents
+whose keys are shared by every word are the matches. Offsets are 0, 1, 2... for
+adjacent words; a stop word of the query leaves a gap (``GapPhrase``), as the
+index's positions do. Unordered proximity (``"a b"~5``) follows Whoosh's SpanNear2
 rule exactly, span by span, in Python: it is rarer and its candidates fewer.
 """
 
@@ -16,10 +18,72 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from whoosh import query as wq
+from whoosh.matching import WrappingMatcher
+from whoosh.query.spans import SpanNear2
 
 from .view import IndexView
 
 IntArray = npt.NDArray[np.int64]
+
+
+class GapPhrase(wq.Phrase):  # type: ignore[misc]
+    """A phrase whose words sit at given offsets from the first: the query's stop words
+    leave gaps (``"bank of japan"`` is bank, then japan two positions later), as the
+    index's positions do (schema.NewsAnalyzer). Whoosh itself matches it as a chain of
+    SpanNear2 at exactly each gap's distance (the engine's oracle in the tests)."""
+
+    def __init__(self, fieldname: str, words: Sequence[str], offsets: Sequence[int],
+                 boost: float = 1.0) -> None:
+        super().__init__(fieldname, list(words), slop=1, boost=boost)
+        self.offsets = tuple(offsets)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(super().__eq__(other)) and self.offsets == getattr(other, "offsets", None)
+
+    def __hash__(self) -> int:
+        return int(super().__hash__()) ^ hash(self.offsets)
+
+    def __repr__(self) -> str:
+        return (f"GapPhrase({self.fieldname!r}, {self.words!r}, {self.offsets!r}, "
+                f"boost={self.boost})")
+
+    def __unicode__(self) -> str:
+        return f'{self.fieldname}:"{phrase_text(self.words, self.offsets)}"'
+
+    __str__ = __unicode__
+
+    def normalize(self) -> Any:
+        return self
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        f = self.fieldname
+        q: Any = wq.Term(f, self.words[0])
+        for word, gap in zip(self.words[1:], np.diff(self.offsets).tolist(), strict=True):
+            q = SpanNear2([q, wq.Term(f, word)], slop=gap, ordered=True, mindist=gap)
+        m = q.matcher(searcher, context)
+        return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+
+
+def phrase_text(words: Sequence[str], offsets: Sequence[int] = ()) -> str:
+    """The words of a phrase with a ``?`` for each gap (Lucene's way): ``bank ? japan``."""
+    if not offsets:
+        return " ".join(words)
+    out = [words[0]]
+    for word, gap in zip(words[1:], np.diff(offsets).tolist(), strict=True):
+        out.extend(["?"] * (gap - 1) + [word])
+    return " ".join(out)
+
+
+def offsets_of(q: Any) -> tuple[int, ...] | None:
+    """The word offsets of a phrase query (GapPhrase's own, 0, 1, 2... for a Whoosh
+    Phrase), None for anything else."""
+    kind = type(q)
+    if kind is GapPhrase:
+        return tuple(q.offsets)
+    if kind is wq.Phrase and q.slop == 1:
+        return tuple(range(len(q.words)))
+    return None
 
 
 def _gather(view: IndexView, fieldname: str, word: Any, docs: IntArray
@@ -38,13 +102,17 @@ def _gather(view: IndexView, fieldname: str, word: Any, docs: IntArray
 
 
 def matching(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArray, *,
-             slop: int = 1, ordered: bool = True, mindist: int = 1) -> IntArray:
+             slop: int = 1, ordered: bool = True, mindist: int = 1,
+             offsets: Sequence[int] | None = None) -> IntArray:
     """The documents of ``docs`` (which hold every word) where the words occur as a
-    phrase (``ordered``, ``slop`` 1) or near each other (Whoosh's SpanNear2 rules)."""
+    phrase (``ordered``, ``slop`` 1; each at its offset, adjacent by default) or near
+    each other (Whoosh's SpanNear2 rules)."""
     if not len(docs) or not words:
         return docs[:0]
+    if offsets is not None:
+        return _phrase(view, fieldname, words, docs, offsets)
     if ordered and slop == 1 and mindist == 1:
-        return _phrase(view, fieldname, words, docs)
+        return _phrase(view, fieldname, words, docs, range(len(words)))
     found = []
     per_word = [_by_doc(view, fieldname, w, docs) for w in words]
     for i, doc in enumerate(docs):
@@ -53,16 +121,17 @@ def matching(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArr
     return np.array(found, dtype=np.int64)
 
 
-def _phrase(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArray
-            ) -> IntArray:
+def _phrase(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArray,
+            offsets: Sequence[int]) -> IntArray:
     """Keys (candidate, position - offset in the phrase) are sorted and unique per word
     (candidates ascend, positions ascend within one), so the words' key sets are
     intersected with binary searches, rarest word first."""
     stride = np.int64(1 << 32)
     per_word = []
-    for i, word in enumerate(words):
+    last = offsets[-1]
+    for word, offset in zip(words, offsets, strict=True):
         owner, pos = _gather(view, fieldname, word, docs)
-        per_word.append(owner * stride + (pos - i + len(words)))
+        per_word.append(owner * stride + (pos - offset + last + 1))
     per_word.sort(key=len)
     keys = per_word[0]
     for other in per_word[1:]:

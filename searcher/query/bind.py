@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.support.charset import accent_map
 
+from ..engine.phrases import GapPhrase
 from ..expansion import (
     MAX_FUZZY_WORD_LENGTH,
     MAX_PATTERN_STARS,
@@ -27,6 +28,7 @@ from ..expansion import (
     match_pattern,
     star_count,
 )
+from ..folding import fold
 from ..models import QueryTerm
 from ..schema import SPELLING_PREFIX, normalize_keyword, text_analyzer
 from .compile import all_of, any_of
@@ -106,7 +108,10 @@ class Binder:
         return Leaf(wq.Term(f, value), (QueryTerm(f, "keyword", label, (value,)),), filt)
 
     def phrase_leaf(self, raw: str, label: str, slop: int | None, scope: Scope) -> Leaf:
-        words = tuple(w for w, _s, _e in _TEXT.terms(raw))
+        """Words, a phrase or a proximity clause. A stop word inside a phrase stands for
+        one word in its place (the index keeps the gaps of removed words): ``"bank of
+        japan"`` is bank, then japan two positions later."""
+        words, offsets = _TEXT.phrase(raw)
         if not words:
             return Leaf(None)
         if len(words) > 1:
@@ -121,16 +126,22 @@ class Binder:
                              tuple(QueryTerm(f, "term", label, (w,))
                                    for f in scope.fields for w in words))
         queries, terms = [], []
+        gapped = offsets[-1] != len(words) - 1
         for f in scope.fields:
             if len(words) == 1:
                 queries.append(wq.Term(f, words[0]))
                 terms.append(QueryTerm(f, "term", label, words))
             elif slop:  # Lucene proximity: within `slop` words, any order
-                near = min(slop, MAX_PROXIMITY) + 1
+                # (a stop word of the query widens by its place, so that the phrase
+                # itself is always within its own proximity)
+                near = min(slop, MAX_PROXIMITY) + max(b - a for a, b in pairwise(offsets))
                 span = wq.SpanNear2([wq.Term(f, w) for w in words], slop=near, ordered=False)
                 span.boost = 1.0  # Whoosh forgets it; Or.normalize() reads it
                 queries.append(span)
                 terms.append(QueryTerm(f, "phrase", label, words, near, ordered=False))
+            elif gapped:
+                queries.append(GapPhrase(f, words, offsets))
+                terms.append(QueryTerm(f, "phrase", label, words, offsets=offsets))
             else:
                 queries.append(wq.Phrase(f, list(words)))
                 terms.append(QueryTerm(f, "phrase", label, words))
@@ -254,4 +265,4 @@ def _stem_one(word: str) -> str | None:
 
 
 def _fold(word: str) -> str:
-    return word.lower().translate(accent_map)
+    return fold(word)
