@@ -198,7 +198,7 @@ def test_executor_equals_whoosh_on_a_small_index(small: Path, text: str) -> None
 
 
 TITLES = ["Oil prices rise", "Gas and oil", "Crude report", "Gold", "Oil oil", "Prices",
-          "Output news", "Nothing"]
+          "Output news", "Nothing", "Gas of the oil", "The price of oil"]
 
 
 def test_scores_with_collection_stats_passed_in(tmp_path: Path) -> None:
