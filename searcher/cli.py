@@ -139,8 +139,12 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--map", "field_map", multiple=True, metavar="FIELD=KEY[,KEY]",
               help="Read an article field from other record keys, as for build. Repeatable.")
+@click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Also drop repeated page text, judged with the line "
+              "statistics of this index (as a build into it would).")
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
-def inspect(files: tuple[Path, ...], field_map: tuple[str, ...], as_json: bool) -> None:
+def inspect(files: tuple[Path, ...], field_map: tuple[str, ...], index: Path | None,
+            as_json: bool) -> None:
     """Show how FILES are read, without indexing: each article's fields, and the text
     dropped or values rejected with the rule that did it (exit status 1 if a file could
     not be read at all)."""
@@ -151,7 +155,7 @@ def inspect(files: tuple[Path, ...], field_map: tuple[str, ...], as_json: bool) 
     found = []
     for file in files:
         try:
-            found.append(inspect_file(file, field_map))
+            found.append(inspect_file(file, field_map, index))
         except SearcherError as e:
             click.echo(f"searcher: {e.prefix}{e}", err=True)
             status = e.exit_code

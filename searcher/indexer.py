@@ -30,6 +30,8 @@ from whoosh.writing import CLEAR, MERGE_SMALL
 from . import schema
 from ._whoosh.parallel import ParallelWriter
 from ._whoosh.segment_writer import FastSegmentWriter
+from .boilerplate import FurnitureStats, load_stats
+from .boilerplate_build import FurnitureRun, save_stats
 from .corpus import default_corpus, discover
 from .errors import CorpusError, IndexIncompatibleError, SearcherError
 from .formats import FieldMap, parse_field_map
@@ -76,7 +78,8 @@ def build_index(
     # no-change run leaves the index untouched.
     with idx.write_lock():
         ix, old, rebuild = _open_for_build(idx, rebuild)
-        run = Update(ix, old, fmap, reading_key(fmap), progress, _open_writer)
+        run = Update(ix, old, fmap, reading_key(fmap), progress, _open_writer,
+                     FurnitureRun(_furniture_stats(idx, ix, old)))
         committed = False
         try:
             with idx.writing():
@@ -85,11 +88,13 @@ def build_index(
                     run.writer  # noqa: B018 (open it: a rebuild always commits, even if empty)
                 if run.has_writer:
                     idx.save_manifest(run.writer.generation, run.new)
+                    save_stats(idx.path, run.writer.generation, run.furniture.stats)
                     run.writer.commit(mergetype=CLEAR if rebuild else _merge_policy,
                                       optimize=False)
                     committed = True
                 elif run.metadata_changed:  # same content, new mtimes: remember, no commit
                     idx.save_manifest(ix.latest_generation(), run.new)
+                    save_stats(idx.path, ix.latest_generation(), run.furniture.stats)
         except BaseException:
             if run.has_writer and not committed:
                 with contextlib.suppress(Exception):
@@ -118,6 +123,7 @@ def build_index(
         decisions=dict(run.decisions),
         problem_kinds=dict(run.problem_kinds.most_common()),
         kept=run.kept,
+        rejudged=run.furniture.rejudged,
     )
 
 
@@ -141,6 +147,14 @@ def _open_for_build(idx: IndexDir, rebuild: bool) -> tuple[FileIndex, Manifest, 
         # Built by something that left no manifest: start over safely.
         return ix, Manifest(schema.SCHEMA_VERSION), ix.doc_count() > 0
     return ix, stored, False
+
+
+def _furniture_stats(idx: IndexDir, ix: FileIndex, old: Manifest) -> FurnitureStats:
+    """The line statistics the index was built with (none for a new index or a
+    rebuild; files they lack are counted again by the build)."""
+    if not old.files:
+        return FurnitureStats()
+    return load_stats(idx.path, ix.latest_generation()) or FurnitureStats()
 
 
 def _open_writer(ix: FileIndex, records: int) -> Any:
@@ -187,7 +201,7 @@ def _code_version() -> str:
     dates, schema, the update rules); the package version where sources are absent."""
     root = Path(__file__).parent
     files = sorted(root.glob("formats/*.py")) + [root / n for n in (
-        "schema.py", "dates.py", "analysis.py", "sanitize.py", "update.py")]
+        "schema.py", "dates.py", "analysis.py", "sanitize.py", "update.py", "boilerplate.py")]
     h = hashlib.sha1()
     try:
         for path in files:

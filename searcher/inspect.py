@@ -4,18 +4,24 @@ A user checks a new source with this, and a bug report starts from it: every art
 the reader makes from the file, with the decisions (text dropped, values rejected)
 and problems that came with it, in the order the reader made them. It runs the same
 reader with the same field map as a build, so what it shows is what a build indexes.
+Given an index, repeated page text is judged too, with the line statistics stored in
+that index (the file's own lines counted as a build into it would count them).
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .boilerplate import FurnitureStats, load_stats
+from .boilerplate_build import FurnitureRun
+from .corpus import CorpusFile
 from .errors import CorpusError
 from .formats import Source, UnreadableFile, parse_field_map, reader_for
-from .formats.base import FieldMap
+from .formats.base import FieldMap, Reader
 from .models import Article, Decision, Problem
 
 
@@ -52,9 +58,12 @@ class FileInspection:
         return [n for r in self.records for n in r.notes if isinstance(n, Problem)]
 
 
-def inspect_file(path: str | Path, field_map: FieldMap | Sequence[str] = ()) -> FileInspection:
+def inspect_file(path: str | Path, field_map: FieldMap | Sequence[str] = (),
+                 index: str | os.PathLike[str] | None = None) -> FileInspection:
     """Read ``path`` as a build would (``field_map``: ``--map`` specs or a parsed map)
-    and return what came out. Raises CorpusError for a missing file or unknown format."""
+    and return what came out; with ``index``, also drop repeated page text as a build
+    into that index would. Raises CorpusError for a missing file or unknown format,
+    the index's errors (IndexNotFoundError...) for an index that cannot be opened."""
     file = Path(path)
     if not file.is_file():
         raise CorpusError(f"{path}: no such file")
@@ -67,7 +76,8 @@ def inspect_file(path: str | Path, field_map: FieldMap | Sequence[str] = ()) -> 
     records: list[ReadRecord] = []
     pending: list[Decision | Problem] = []
     try:
-        for item in reader(source):
+        items = reader(source) if index is None else _judged(file, source, reader, index)
+        for item in items:
             if isinstance(item, Article):
                 records.append(ReadRecord(item, tuple(pending)))
                 pending = []
@@ -81,3 +91,27 @@ def inspect_file(path: str | Path, field_map: FieldMap | Sequence[str] = ()) -> 
     if pending:
         records.append(ReadRecord(None, tuple(pending)))
     return FileInspection(str(path), reader.__module__.rsplit(".", 1)[-1], tuple(records))
+
+
+def _judged(file: Path, source: Source, reader: Reader,
+            index: str | os.PathLike[str]) -> Iterator[Article | Problem | Decision]:
+    """The reader's items with repeated page text dropped by the index's statistics."""
+    stats = _index_stats(index)
+    real = file.resolve()
+    st = real.stat()
+    corpus_file = CorpusFile(real, source.name, real.as_posix(), st.st_size, st.st_mtime_ns,
+                             reader)
+    run = FurnitureRun(stats)
+    run.plan([corpus_file], [], lambda f: reader(source))
+    return run.items(corpus_file, lambda: reader(source))
+
+
+def _index_stats(index: str | os.PathLike[str]) -> FurnitureStats:
+    from .storage import IndexDir  # Whoosh: only when an index is asked for
+
+    idx = IndexDir.at(index)
+    ix = idx.open()
+    try:
+        return load_stats(idx.path, ix.latest_generation()) or FurnitureStats()
+    finally:
+        ix.close()

@@ -208,6 +208,8 @@ class BuildReport:
     """Every problem of the build counted per kind (``problems`` lists the first 1,000)."""
     kept: int = 0
     """Articles kept at their last good version because their record is malformed now."""
+    rejudged: int = 0
+    """Unchanged files read again: their source's repeated page text changed."""
 
     @property
     def changed(self) -> bool:

@@ -114,6 +114,8 @@ def build_summary(report: BuildReport) -> RenderableType:
         ("unchanged", f"{report.unchanged:,}"),
         ("skipped (errors)", f"{report.skipped:,}"),
         *([("kept (record malformed now)", f"{report.kept:,}")] if report.kept else []),
+        *([("files re-read (repeated page text changed)", f"{report.rejudged:,}")]
+          if report.rejudged else []),
         ("documents in index", f"{report.documents:,}"),
         ("files read / unchanged / deleted", f"{report.files_read:,} / "
          f"{report.files_unchanged:,} / {report.files_deleted:,}"),

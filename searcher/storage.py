@@ -283,8 +283,10 @@ class IndexDir:
             toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
             whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
             keep = self._manifest_path(toc.generation).name
+            beside = keep.removesuffix("json")  # files stored with it (boilerplate.py)
             for p in self.path.iterdir():
-                if p.name.startswith(_MANIFEST_PREFIX) and p.name != keep:
+                if (p.name.startswith(_MANIFEST_PREFIX) and p.name != keep
+                        and not p.name.startswith(beside)):
                     p.unlink()
                 elif p.name == f"{ix.indexname}.tmp" and p.is_dir():
                     shutil.rmtree(p, ignore_errors=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .boilerplate_build import FurnitureRun
 from .corpus import CorpusFile, Discovery, estimate_records, fingerprint, is_within
 from .formats import FieldMap, Source, UnreadableFile, reader_for
 from .models import Article, BuildProgress, Decision, Problem
@@ -70,6 +71,7 @@ class Update:
     reading: str  # how files are read this time (FileEntry.reading)
     progress: ProgressCallback | None
     open_writer: Callable[[Any, int], Any]
+    furniture: FurnitureRun = field(default_factory=FurnitureRun)  # repeated page text
     new: Manifest = field(init=False)
     owners: dict[str, str] = field(init=False)
     added: int = 0
@@ -148,6 +150,7 @@ class Update:
                 unchanged.append(f.key)
             elif sha:
                 to_read.append((f, sha))
+        self._judge_furniture(to_read, unchanged, {f.key: f for f in found.files})
         self._files_total = len(to_read)
         self._records_total = sum(estimate_records(f) for f, _ in to_read)
         self._tick()
@@ -158,6 +161,19 @@ class Update:
         self._claim_freed({f.key: f for f in found.files})
         for key in unchanged:
             self._report_again(self.new.files[key])
+
+    def _judge_furniture(self, to_read: list[tuple[CorpusFile, str]], unchanged: list[str],
+                         files: dict[str, CorpusFile]) -> None:
+        """Count the files to read for repeated page text (boilerplate_build.py); an
+        unchanged file whose furniture changed is read again (moved to ``to_read``)."""
+        again = self.furniture.plan([f for f, _ in to_read], [files[k] for k in unchanged],
+                                    lambda f: _items(f, Source(f.path, f.name, self.field_map)))
+        for f in again:
+            entry = self.new.files[f.key]
+            unchanged.remove(f.key)
+            self.files_unchanged -= 1
+            self.unchanged -= len(entry.records)
+            to_read.append((f, entry.sha1))
 
     def _changed_sha(self, f: CorpusFile) -> str | None:
         """None: nothing to read; "": unreadable (reported); else the new fingerprint."""
@@ -190,6 +206,7 @@ class Update:
             if self.owners.get(aid) == key:
                 self._delete(aid)
         del self.new.files[key]
+        self.furniture.forget(key)
         self.files_deleted += 1
 
     # ---- reading -----------------------------------------------------------------------
@@ -197,7 +214,8 @@ class Update:
     def _articles(self, f: CorpusFile) -> Iterator[Article | Problem | Decision]:
         """The reader's items; a failure of the reader ends the file with an
         UnreadableFile naming the cause (a bug is reported as one, never raised)."""
-        items = _items(f, Source(f.path, f.name, self.field_map))
+        items = self.furniture.items(f, lambda: _items(f, Source(f.path, f.name,
+                                                                 self.field_map)))
         while True:
             try:
                 item = next(items)

@@ -66,6 +66,7 @@ def referenced_files(index: Path) -> set[str]:
     ix = whoosh_index.open_dir(str(index))
     gen = ix.latest_generation()
     names = {f"_MAIN_{gen}.toc", f"searcher-files-{gen}.json"}
+    names |= {f"searcher-files-{gen}.furniture.json"} & index_files(index)  # text corpora
     for seg in ix._segments():
         names |= {n for n in index_files(index) if n.startswith(seg.segment_id())}
     return names

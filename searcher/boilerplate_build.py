@@ -1,0 +1,131 @@
+"""One build's use of the corpus's line statistics (boilerplate.py): count, re-judge, judge.
+
+Furniture is only known once every file of a source is counted, so a build counts
+first: the files it reads (their reader's output is kept for the indexing pass while it
+fits in ``CACHE_CHARS``, else read again then), and any unchanged file the stored
+statistics lack. Then unchanged files whose sources changed enough to change what is
+furniture *in them* are read again, so every file is always judged with the statistics
+of the whole corpus as built: files added one build at a time, in any order, give the
+bodies one rebuild gives. Then the articles are judged as they are indexed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .boilerplate import (
+    FileCounts,
+    FurnitureStats,
+    count_article,
+    judge,
+    source_keys,
+    stats_json,
+    stats_path,
+)
+from .corpus import CorpusFile
+from .formats import html, markdown, text
+from .formats.base import Reader
+from .models import Article, Decision, Problem
+
+Item = Article | Problem | Decision
+CACHE_CHARS = 64_000_000  # article text kept between counting and indexing (else re-read)
+JUDGED_READERS: tuple[Reader, ...] = (text.read, markdown.read, html.read)
+
+
+def is_judged(reader: Reader) -> bool:
+    """Pages (scraped text, Markdown, saved HTML) are judged; structured records not."""
+    return reader in JUDGED_READERS
+
+
+@dataclass
+class FurnitureRun:
+    """The statistics during one build, and what the build did with them."""
+
+    stats: FurnitureStats = field(default_factory=FurnitureStats)
+    rejudged: int = 0  # unchanged files read again because their furniture changed
+    _touched: set[str] = field(default_factory=set)
+    _cache: dict[str, list[Item]] = field(default_factory=dict)
+    _cached_chars: int = 0
+
+    def forget(self, key: str) -> None:
+        """A deleted file: its lines no longer count."""
+        self._touched |= self.stats.remove_file(key)
+
+    def plan(self, to_read: Iterable[CorpusFile], unchanged: Iterable[CorpusFile],
+             read: Callable[[CorpusFile], Iterator[Item]]) -> list[CorpusFile]:
+        """Count the files to read; return the unchanged files to read again (counted
+        by no stored statistics, or judged differently now)."""
+        unchanged = [f for f in unchanged if is_judged(f.reader)]
+        lost = [f for f in unchanged if f.key not in self.stats.files]
+        for f in [*to_read, *lost]:
+            if is_judged(f.reader):
+                self._count(f, read(f))
+        stale = [f for f in unchanged if f.key in self.stats.files and f not in lost
+                 and self._stale(self.stats.files[f.key])]
+        for counts in self.stats.files.values():
+            if counts.keys() & self._touched:
+                counts.flagged = self.stats.flagged(counts)
+        self.rejudged = len(lost) + len(stale)
+        return lost + stale
+
+    def items(self, f: CorpusFile, read: Callable[[], Iterator[Item]]) -> Iterator[Item]:
+        """The file's items for indexing, its articles without their furniture (each
+        dropped line a Decision just before its article)."""
+        if not is_judged(f.reader):
+            return read()
+        kept = self._cache.pop(f.key, None)
+        return self._judged(f, iter(kept) if kept is not None else read())
+
+    def _judged(self, f: CorpusFile, items: Iterator[Item]) -> Iterator[Item]:
+        for item in items:
+            if isinstance(item, Article):
+                article, decisions = judge(item, source_keys(item, f.key), self.stats)
+                yield from decisions
+                yield article
+            else:
+                yield item
+
+    def _count(self, f: CorpusFile, items: Iterator[Item]) -> None:
+        counts = FileCounts()
+        kept: list[Item] = []
+        size = 0
+        complete = True
+        try:
+            for item in items:
+                kept.append(item)
+                if isinstance(item, Article):
+                    counts.add_article(source_keys(item, f.key), count_article(item))
+                    size += len(item.body)
+        except Exception:  # the indexing pass reads it again and reports why it failed
+            complete = False
+        self._touched |= self.stats.add_file(f.key, counts)
+        if complete and self._cached_chars + size <= CACHE_CHARS:
+            self._cache[f.key] = kept
+            self._cached_chars += size
+
+    def _stale(self, counts: FileCounts) -> bool:
+        return bool(counts.keys() & self._touched) and self.stats.flagged(counts) != counts.flagged
+
+
+def save_stats(index: Path, generation: int, stats: FurnitureStats) -> None:
+    """Write atomically (temp file + rename), like the manifest it sits beside; nothing
+    when no file is judged (an index of JSON records only)."""
+    if not stats.files:
+        return
+    target = stats_path(index, generation)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(stats_json(stats), f, separators=(",", ":"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
