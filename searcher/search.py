@@ -19,7 +19,6 @@ from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from . import arguments, schema
@@ -59,6 +58,7 @@ from .models import (
     SearchResults,
 )
 from .passages import make_snippets
+from .plan import AnyOf, Word
 from .query import ParsedQuery, build_filter, parse_query
 from .sanitize import unescape_controls
 from .storage import IndexDir, NewestCommit, index_path
@@ -342,12 +342,12 @@ class Index:
                        <= common]
         chosen = (distinctive if len(distinctive) >= 5 else candidates)[:SIMILAR_TERMS]
         filt, mask = build_filter(wanted)
-        itself = wq.Term(schema.ID, article.id)
-        mask = itself if mask is None else wq.Or([itself, mask])
+        itself = Word((schema.ID,), article.id)
+        mask = itself if mask is None else AnyOf((itself, mask))
         hits: tuple[Hit, ...] = ()
         total = 0
         if chosen:
-            q = wq.Or([wq.Term(schema.BODY, t, boost=w) for t, w in chosen])
+            q = AnyOf(tuple(Word((schema.BODY,), t, w) for t, w in chosen))
             view = self._engine()
             matched = Executor(view).run(q)
             found = matched.mask & _allowed(view, filt, mask)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import pickle
 import subprocess
 import sys
 from collections import Counter
@@ -25,6 +26,7 @@ from searcher.engine.cache import ByteLRU
 from searcher.engine.execute import Executor, _union
 from searcher.engine.stats import CollectionStats
 from searcher.engine.topk import top_by_key, top_by_score
+from searcher.plan import AllOf, AnyOf, Word
 from searcher.query import build_filter, parse_query
 
 from .conftest import REPO, REUTERS, write_jsonl
@@ -314,12 +316,29 @@ def test_date_filters_and_sorting_use_the_published_column(small: Path) -> None:
         assert ix.search("oil date:2021").total == within.total
 
 
-def test_unknown_node_types_fall_back_to_whoosh(small: Path) -> None:
+@pytest.mark.parametrize("text", ['"oil prices" -gas', '"crude oil"~3 OR title:oil',
+                                  "+oil pric* tag:energy date:2020", "* oil", "the"])
+def test_the_plan_is_plain_picklable_data(small: Path, text: str) -> None:
+    """What the engine runs is searcher.plan's frozen nodes (no Whoosh object): equal
+    after a pickle round trip (a cluster ships plans to workers) and run the same."""
     with open_index(small) as ix:
         view = ix._engine()
-        q = wq.Prefix("body", "pric")  # the parser expands prefixes itself; Whoosh's own
-        m = Executor(view).run(q)
-        assert m.total == len(whoosh_scores(oracle_searcher(small), q)) > 0
+        q = parse_query(text, view.searcher.reader()).query
+        nodes = [q]
+        while nodes:
+            node = nodes.pop()
+            assert type(node).__module__ == "searcher.plan", node
+            nodes += [v for v in vars(node).values() if type(v).__module__ == "searcher.plan"]
+            nodes += [c for v in vars(node).values() if isinstance(v, tuple) for c in v
+                      if type(c).__module__ == "searcher.plan"]
+        again = pickle.loads(pickle.dumps(q))
+        assert again == q and hash(again) == hash(q)
+        first, second = Executor(view).run(q), Executor(view).run(again)
+        assert np.array_equal(first.mask, second.mask)
+        assert first.score is not None and second.score is not None
+        assert np.array_equal(first.score, second.score)
+        with pytest.raises(TypeError, match="not a query plan node"):
+            Executor(view).run(wq.Term("body", "oil"))
 
 
 def test_compound_segments_are_read_through_the_map(small: Path) -> None:
@@ -373,11 +392,12 @@ def test_only_recurring_leaves_are_kept_during_a_query(small: Path) -> None:
     a word that recurs in the query is computed once and shared."""
     with open_index(small) as ix:
         view = ix._engine()
-        wide = wq.Or([wq.Term("body", t) for t in ("oil", "prices", "crude", "gas", "gold")])
+        wide = AnyOf(tuple(Word(("body",), t) for t in ("oil", "prices", "crude", "gas",
+                                                           "gold")))
         ex = Executor(view)
         assert ex.run(wide).total > 0 and not ex._leaves
         ex = Executor(view)
-        oil = wq.Or([wq.Term("title", "oil"), wq.Term("body", "oil")])
-        price = wq.Or([wq.Term("title", "price"), wq.Term("body", "price")])
-        ex.run(wq.Or([oil, wq.And([oil, price])]))
+        oil = Word(("title", "body"), "oil")
+        price = Word(("title", "body"), "price")
+        ex.run(AnyOf((oil, AllOf((oil, price)))))
         assert len(ex._leaves) == 1  # "oil" over title+body, used twice

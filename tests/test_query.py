@@ -12,11 +12,11 @@ import pytest
 import whoosh.index
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from whoosh import query as wq
 
 from searcher.errors import InvalidArgumentError, QuerySyntaxError
 from searcher.filters import Filters
 from searcher.models import Article, QueryTerm
+from searcher.plan import NOTHING, AllOf, AnyOf
 from searcher.query import (
     ALL_WORDS_MAX_CLAUSES,
     EXPANSION_LIMIT,
@@ -29,6 +29,7 @@ from searcher.query import (
 from searcher.schema import article_to_document, build_schema
 
 from .conftest import SEED
+from .whoosh_oracle import to_whoosh
 
 NOW = datetime(2020, 11, 4, 12, 0)  # a Wednesday: "this week" starts Monday 2020-11-02
 
@@ -95,12 +96,14 @@ def parse(index: Any, text: str) -> ParsedQuery:
 
 def ids(index: Any, text: str, **filters: Any) -> set[str]:
     flt, mask = build_filter(Filters(**filters), now=NOW)
-    results = index.search(parse(index, text).query, filter=flt, mask=mask, limit=None)
+    results = index.search(to_whoosh(parse(index, text).query),
+                           filter=None if flt is None else to_whoosh(flt),
+                           mask=None if mask is None else to_whoosh(mask), limit=None)
     return {hit["id"] for hit in results}
 
 
 def ranked(index: Any, text: str) -> list[str]:
-    return [hit["id"] for hit in index.search(parse(index, text).query, limit=None)]
+    return [hit["id"] for hit in index.search(to_whoosh(parse(index, text).query), limit=None)]
 
 
 # --------------------------------------------------------------------------- words
@@ -124,7 +127,8 @@ def test_default_operator_matches_any_word(index: Any) -> None:
     # Any word matches; ranking is the engine's BM25F (engine/scoring.py: the
     # all-words clause is off, ALL_WORDS_BOOST 0), tested in test_engine/test_explain.
     query = parse(index, "missile strike").query
-    assert not any(type(q).__name__ == "And" for q in query.subqueries)
+    assert isinstance(query, AnyOf)
+    assert not any(isinstance(q, AllOf) for q in query.children)
     assert set(ranked(index, "missile strike")) == MISSILE | {"labour"}
 
 
@@ -146,7 +150,7 @@ def test_long_natural_language_query_finds_relevant_articles(index: Any) -> None
 ])
 def test_natural_language_never_raises(index: Any, text: str) -> None:
     parsed = parse(index, text)
-    assert index.search(parsed.query, limit=None).scored_length() > 0
+    assert index.search(to_whoosh(parsed.query), limit=None).scored_length() > 0
 
 
 # --------------------------------------------------------------------------- operators
@@ -277,7 +281,7 @@ def test_expansions_in_fields(index: Any, text: str, expected: set[str]) -> None
 
 def test_expansion_that_matches_nothing_says_so(index: Any) -> None:
     parsed = parse(index, "missile AND zzq*")
-    assert index.search(parsed.query, limit=None).scored_length() == 0
+    assert index.search(to_whoosh(parsed.query), limit=None).scored_length() == 0
     assert parsed.notes == ("No word in the index matches zzq*.",)
 
 
@@ -307,7 +311,8 @@ def test_expansions_on_a_multi_segment_index(tmp_path: Path) -> None:
         assert len(searcher.reader().leaf_readers()) == 3
         for text, expected in [("pompeio~", {"seed"}), ("wom?n", {"rocket"}),
                                ("karab*", {"seed", "talks"})]:
-            hits = searcher.search(parse_query(text, searcher.reader()).query, limit=None)
+            query = to_whoosh(parse_query(text, searcher.reader()).query)
+            hits = searcher.search(query, limit=None)
             assert {h["id"] for h in hits} == expected
 
 
@@ -373,7 +378,7 @@ def test_empty_date_range_says_so(index: Any) -> None:
 def test_aware_now_is_read_as_utc(index: Any) -> None:
     aware = datetime(2020, 11, 4, 13, 0, tzinfo=timezone.utc)
     parsed = parse_query("date:today", index.reader(), now=aware)
-    assert {h["id"] for h in index.search(parsed.query, limit=None)} == {"today"}
+    assert {h["id"] for h in index.search(to_whoosh(parsed.query), limit=None)} == {"today"}
 
 
 # --------------------------------------------------------------------------- match all, empty
@@ -397,14 +402,14 @@ def test_star_beside_an_exclusion_browses_the_rest(index: Any) -> None:
     ("+* +pompeo", {"seed", "pompeo"}),
 ])
 def test_star_survives_whoosh_normalize(index: Any, text: str, expected: set[str]) -> None:
-    query = parse(index, text).query.normalize()
+    query = to_whoosh(parse(index, text).query).normalize()
     assert {hit["id"] for hit in index.search(query, limit=None)} == expected
 
 
 @pytest.mark.parametrize("text", ["the of", "?!", "🚀", "a AND the", "-the", "NOT", "()"])
 def test_nothing_searchable_gives_an_empty_query(index: Any, text: str) -> None:
     parsed = parse(index, text)
-    assert parsed.query is wq.NullQuery
+    assert parsed.query == NOTHING
     assert not parsed.match_all
     assert ids(index, text) == set()
     assert parsed.notes[-1] == ("There is nothing to search for: the query has only stop "
@@ -599,8 +604,8 @@ def _total(index: Any, text: str) -> None:
         assert err.hint
         return
     assert isinstance(parsed, ParsedQuery)
-    index.search(parsed.query, limit=None)
-    parsed.query.normalize()
+    index.search(to_whoosh(parsed.query), limit=None)
+    to_whoosh(parsed.query).normalize()
     assert all(isinstance(t, QueryTerm) and t.terms for t in parsed.terms)
 
 

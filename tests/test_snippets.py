@@ -18,7 +18,6 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Term
 from whoosh.query.spans import SpanNear2
 
-from searcher.engine.phrases import GapPhrase
 from searcher.highlight import highlight_spans, matched_terms
 from searcher.models import QueryTerm, Snippet
 from searcher.passages import make_snippets, to_html, to_plain
@@ -26,6 +25,7 @@ from searcher.sanitize import blank_controls, clean_text
 from searcher.schema import text_analyzer
 
 from .conftest import REUTERS, needs_shared
+from .whoosh_oracle import GapPhrase
 
 ANALYZER = text_analyzer()
 

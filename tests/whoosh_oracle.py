@@ -13,15 +13,102 @@ and only for tests.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
+from whoosh.matching import WrappingMatcher
 from whoosh.query.spans import SpanNear2
 
-# The same clause shapes as the engine (which word ORs form one BM25F clause); only the
-# scoring formula is written out again here.
+from searcher import plan
 from searcher.engine import scoring
-from searcher.engine.execute import one_phrase, one_word
+
+
+class GapPhrase(wq.Phrase):  # type: ignore[misc]
+    """A phrase whose words sit at given offsets from the first: the query's stop words
+    leave gaps (``"bank of japan"`` is bank, then japan two positions later), as the
+    index's positions do (schema.NewsAnalyzer). Whoosh itself matches it as a chain of
+    SpanNear2 at exactly each gap's distance (the engine's oracle in the tests)."""
+
+    def __init__(self, fieldname: str, words: Sequence[str], offsets: Sequence[int],
+                 boost: float = 1.0) -> None:
+        super().__init__(fieldname, list(words), slop=1, boost=boost)
+        self.offsets = tuple(offsets)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(super().__eq__(other)) and self.offsets == getattr(other, "offsets", None)
+
+    def __hash__(self) -> int:
+        return int(super().__hash__()) ^ hash(self.offsets)
+
+    def __repr__(self) -> str:
+        return (f"GapPhrase({self.fieldname!r}, {self.words!r}, {self.offsets!r}, "
+                f"boost={self.boost})")
+
+    def normalize(self) -> Any:
+        return self
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        f = self.fieldname
+        q: Any = wq.Term(f, self.words[0])
+        for word, gap in zip(self.words[1:], np.diff(self.offsets).tolist(), strict=True):
+            q = SpanNear2([q, wq.Term(f, word)], slop=gap, ordered=True, mindist=gap)
+        m = q.matcher(searcher, context)
+        return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+
+
+def phrase_text(words: Sequence[str], offsets: Sequence[int] = ()) -> str:
+    """The words of a phrase with a ``?`` for each gap (Lucene's way): ``bank ? japan``."""
+    if not offsets:
+        return " ".join(words)
+    out = [words[0]]
+    for word, gap in zip(words[1:], np.diff(offsets).tolist(), strict=True):
+        out.extend(["?"] * (gap - 1) + [word])
+    return " ".join(out)
+
+
+def offsets_of(q: Any) -> tuple[int, ...] | None:
+    """The word offsets of a phrase query (GapPhrase's own, 0, 1, 2... for a Whoosh
+    Phrase), None for anything else."""
+    kind = type(q)
+    if kind is GapPhrase:
+        return tuple(q.offsets)
+    if kind is wq.Phrase and q.slop == 1:
+        return tuple(range(len(q.words)))
+    return None
+
+
+def to_whoosh(q: plan.Node) -> Any:
+    """The Whoosh query that matches what a plan node matches (Whoosh's matchers are
+    the truth for match sets; the scores are :class:`Reference`'s)."""
+    if isinstance(q, plan.Word):
+        terms = [wq.Term(f, q.text, boost=q.boost) for f in q.fields]
+        return terms[0] if len(terms) == 1 else wq.Or(terms)
+    if isinstance(q, plan.Phrase):
+        if q.exact and q.offsets and q.offsets != tuple(range(len(q.words))):
+            found = [GapPhrase(f, q.words, q.offsets, q.boost) for f in q.fields]
+        elif q.exact:
+            found = [wq.Phrase(f, list(q.words), boost=q.boost) for f in q.fields]
+        else:
+            found = [SpanNear2([wq.Term(f, w) for w in q.words], slop=q.slop,
+                               ordered=q.ordered) for f in q.fields]
+        return found[0] if len(found) == 1 else wq.Or(found)
+    if isinstance(q, plan.AnyOf):
+        return wq.Or([to_whoosh(c) for c in q.children], boost=q.boost)
+    if isinstance(q, plan.AllOf):
+        return wq.And([to_whoosh(c) for c in q.children], boost=q.boost)
+    if isinstance(q, plan.Exclude):
+        return wq.AndNot(to_whoosh(q.base), to_whoosh(q.excluded))
+    if isinstance(q, plan.RankBy):
+        return wq.AndMaybe(to_whoosh(q.required), to_whoosh(q.ranking))
+    if isinstance(q, plan.MatchAll):
+        return wq.Every(q.field, boost=q.boost)
+    if isinstance(q, plan.DateRange):
+        return wq.DateRange(q.field, q.start, q.end, startexcl=q.start_excluded,
+                            endexcl=q.end_excluded, boost=q.boost)
+    assert isinstance(q, plan.Nothing), q
+    return wq.NullQuery
 
 
 def oracle_searcher(index_path: Any) -> Any:
@@ -31,39 +118,40 @@ def oracle_searcher(index_path: Any) -> Any:
     return index.open_dir(str(index_path)).searcher()
 
 
-def filter_docs(ws: Any, q: Any) -> set[int]:
-    """Documents of a filter query (build_filter's shapes), from posting lists and the
+def filter_docs(ws: Any, q: plan.Node) -> set[int]:
+    """Documents of a filter plan (build_filter's shapes), from posting lists and the
     published column read one document at a time (Whoosh's DateRange is a slow OR of
     trie terms)."""
     reader = ws.reader()
-    if isinstance(q, wq.And):
-        return set.intersection(*(filter_docs(ws, sub) for sub in q.subqueries))
-    if isinstance(q, wq.Or):
-        return set().union(*(filter_docs(ws, sub) for sub in q.subqueries))
-    if isinstance(q, wq.DateRange):
-        column = reader.column_reader(q.fieldname, translate=False)
-        missing = ws.schema[q.fieldname].column_type.default_value(False)
-        lo = -1 if q.start is None else q.start
-        hi = missing if q.end is None else q.end
+    if isinstance(q, plan.AllOf):
+        return set.intersection(*(filter_docs(ws, sub) for sub in q.children))
+    if isinstance(q, plan.AnyOf):
+        return set().union(*(filter_docs(ws, sub) for sub in q.children))
+    if isinstance(q, plan.DateRange):
+        column = reader.column_reader(q.field, translate=False)
+        missing = ws.schema[q.field].column_type.default_value(False)
+        lo = -1 if q.start is None else to_whoosh(q).start
+        hi = missing if q.end is None else to_whoosh(q).end
         return {d for d in reader.all_doc_ids() if (v := column[d]) != missing and lo <= v
-                and (v < hi if q.endexcl else v <= hi)}
-    assert type(q) is wq.Term, q
-    if (q.fieldname, q.text) not in reader:
+                and (v < hi if q.end_excluded else v <= hi)}
+    assert isinstance(q, plan.Word) and len(q.fields) == 1, q
+    if (q.fields[0], q.text) not in reader:
         return set()
-    return set(reader.postings(q.fieldname, q.text).all_ids())
+    return set(reader.postings(q.fields[0], q.text).all_ids())
 
 
-def matches(ws: Any, q: Any) -> set[int]:
+def matches(ws: Any, q: plan.Node) -> set[int]:
     """Every live document Whoosh's matcher tree says ``q`` matches.
 
     A top-level AND NOT is split (its positive side's matches minus the other's):
     Whoosh's AndNotMatcher keeps an excluded first document (``oil NOT price``
     returned document 26, which has both words)."""
-    if type(q) is wq.AndNot:
-        return matches(ws, q.a) - matches(ws, q.b)
+    if isinstance(q, plan.Exclude):
+        return matches(ws, q.base) - matches(ws, q.excluded)
     reader = ws.reader()
     out: set[int] = set()
-    m = q.matcher(ws, ws.context())
+    wq_query = to_whoosh(q)
+    m = wq_query.matcher(ws, ws.context())
     while m.is_active():
         if not reader.is_deleted(m.id()):
             out.add(m.id())
@@ -78,12 +166,12 @@ class Reference:
         self.ws = ws
         self.reader = ws.reader()
         self.n = self.reader.doc_count_all()
-        self._matches: dict[int, set[int]] = {}
+        self._matches: dict[plan.Node, set[int]] = {}
         self._postings: dict[tuple[str, Any], dict[int, float]] = {}
         self._df: dict[tuple[Any, tuple[str, ...]], int] = {}
 
-    def matches(self, q: Any) -> set[int]:
-        key = id(q)
+    def matches(self, q: plan.Node) -> set[int]:
+        key = q
         if key not in self._matches:
             self._matches[key] = matches(self.ws, q)
         return self._matches[key]
@@ -135,52 +223,34 @@ class Reference:
         k1 = scoring.K1
         return boost * idf * pseudo * (k1 + 1) / (pseudo + k1)
 
-    def score(self, q: Any, d: int) -> float:
+    def score(self, q: plan.Node, d: int) -> float:
         """``q``'s score for document ``d`` (0 when ``q`` does not match it)."""
-        kind = type(q)
-        if kind is wq.Term:
-            if not self._tf(q.fieldname, q.text, d):
+        if isinstance(q, plan.Word):
+            if not any(self._tf(f, q.text, d) for f in q.fields):
                 return 0.0
-            if not self.ws.schema[q.fieldname].scorable:
-                return self._tf(q.fieldname, q.text, d) * q.boost
-            return self.bm25f(q.text, [q.fieldname], d, q.boost)
-        if kind is wq.Or or kind is wq.And:
-            subs = q.subqueries
-            if len(subs) == 1:
-                return self.score(subs[0], d)
+            if len(q.fields) == 1 and not self.ws.schema[q.fields[0]].scorable:
+                return self._tf(q.fields[0], q.text, d) * q.boost
+            return self.bm25f(q.text, list(q.fields), d, q.boost)
+        if isinstance(q, (plan.AnyOf, plan.AllOf)):
+            if len(q.children) == 1:
+                return self.score(q.children[0], d)
             if d not in self.matches(q):
                 return 0.0
-            if kind is wq.Or and one_word(subs, self.ws.schema):
-                return self.bm25f(subs[0].text, [t.fieldname for t in subs], d,
-                                  subs[0].boost * q.boost)
-            if kind is wq.Or and one_phrase(subs, self.ws.schema):
-                fields = [p.fieldname for p in subs]
-                return sum(self.bm25f(w, fields, d, subs[0].boost * q.boost)
-                           for w in subs[0].words)
-            return q.boost * sum(self.score(s, d) for s in subs)
-        if kind is wq.AndNot:
-            return self.score(q.a, d)
-        if kind is wq.AndMaybe:
-            return self.score(q.a, d) + self.score(q.b, d)
+            return q.boost * sum(self.score(s, d) for s in q.children)
+        if isinstance(q, plan.Exclude):
+            return self.score(q.base, d)
+        if isinstance(q, plan.RankBy):
+            return self.score(q.required, d) + self.score(q.ranking, d)
         if d not in self.matches(q):
             return 0.0
-        if kind is wq.Phrase:
-            return q.boost * sum(self.score(wq.Term(q.fieldname, w), d) for w in q.words)
-        if kind is SpanNear2:
-            return sum(self.score(wq.Term(t.fieldname, t.text, boost=t.boost), d)
-                       for t in q.qs)
-        if kind is wq.Every or kind is wq.DateRange:
-            return scoring.CONSTANT_SCORE * q.boost
-        return self._whoosh_score(q, d)  # other nodes: the engine runs Whoosh's matcher
-
-    def _whoosh_score(self, q: Any, d: int) -> float:
-        m = q.matcher(self.ws, self.ws.context())
-        m.skip_to(d)
-        return float(m.score()) if m.is_active() and m.id() == d else 0.0
+        if isinstance(q, plan.Phrase):
+            return q.boost * sum(self.bm25f(w, list(q.fields), d, 1.0) for w in q.words)
+        assert isinstance(q, (plan.MatchAll, plan.DateRange)), q
+        return scoring.CONSTANT_SCORE * q.boost
 
 
-
-def whoosh_scores(ws: Any, q: Any, filt: Any = None, mask: Any = None) -> dict[int, float]:
+def whoosh_scores(ws: Any, q: plan.Node, filt: plan.Node | None = None,
+                  mask: plan.Node | None = None) -> dict[int, float]:
     """{document number: reference score} for every live match of ``q`` (Whoosh's
     matchers) within ``filt`` and outside ``mask``."""
     allowed = filter_docs(ws, filt) if filt is not None else None

@@ -20,6 +20,7 @@ import struct
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable
+from datetime import datetime
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ from whoosh.codec.whoosh3 import (
 from whoosh.columns import NumericColumn
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+from whoosh.util.times import datetime_to_long
 
 from . import check_version
 
@@ -59,6 +61,11 @@ class SegmentDataError(Exception):
 _BLOCK_LENGTH = struct.Struct("!i")  # whoosh.filedb.structfile's int
 _EMPTY_IDS: IntArray = np.zeros(0, dtype=np.int64)
 _EMPTY_WEIGHTS: FloatArray = np.zeros(0, dtype=np.float64)
+
+
+def date_value(moment: datetime) -> int:
+    """A naive-UTC datetime as a date column stores it (Whoosh's microseconds count)."""
+    return int(datetime_to_long(moment))
 
 
 def segments(searcher: Any) -> list[tuple[SegmentReader, int]]:

@@ -5,7 +5,8 @@ The Whoosh index stays the store; this package answers queries from it:
 - ``cache``: a byte-bounded LRU for decoded posting lists;
 - ``view``: one open index as arrays (live documents, lengths, columns, terms);
 - ``scoring``: BM25F, its parameters (defined here and nowhere else);
-- ``execute``: a Whoosh query tree -> matching documents and their scores;
+- ``stats``: the collection statistics scores use (the index's, or passed in);
+- ``execute``: a query plan (``searcher/plan.py``) -> matching documents and scores;
 - ``phrases``: phrase and proximity checks on positions, for candidates only;
 - ``topk``: the best k by score or by a date column, ties by document number;
 - ``facets``: keyword counts and the date histogram over a match set;

@@ -1,4 +1,4 @@
-"""A Whoosh query tree -> the documents it matches and their BM25F scores, as arrays.
+"""A query plan (plan.py) -> the documents it matches and their BM25F scores, as arrays.
 
 Each node gives a :class:`Match`: a boolean array over the index's documents and,
 when ranking, a score array that is zero wherever the node does not match, so
@@ -6,26 +6,20 @@ boolean algebra is array algebra: an OR sums its children's scores, an AND sums
 them where all match, AND NOT keeps its positive side's. Scores follow Whoosh's
 matchers exactly (scoring.py), so results equal Whoosh's exhaustive BM25F
 ranking. Leaves repeated in a query (the all-words clause repeats every word)
-are computed once per query.
-
-Node types are matched exactly (a Whoosh subclass may match differently); a
-type this module does not know is run through Whoosh's own matcher, so every
-query the parser can emit gets an answer, if a slower one.
+are computed once per query: a plan node is its own memo key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh import query as wq
-from whoosh.query.spans import SpanNear2
-from whoosh.util.times import datetime_to_long
 
-from .._whoosh.postings import LENGTH_OF_BYTE
+from .._whoosh.postings import LENGTH_OF_BYTE, date_value
+from ..plan import AllOf, AnyOf, DateRange, Exclude, MatchAll, Node, Nothing, Phrase, RankBy, Word
 from . import phrases
 from .scoring import CONSTANT_SCORE, FieldStats, TermScorer
 from .stats import CollectionStats, TermKey
@@ -50,7 +44,7 @@ class Match:
 
 
 class Executor:
-    """Runs query trees against one :class:`IndexView`; ``scored=False`` only matches.
+    """Runs query plans against one :class:`IndexView`; ``scored=False`` only matches.
 
     Scores use the collection statistics ``stats`` (stats.py) when given, else the
     view's own; ``scored_terms`` records which words were scored, over which fields
@@ -62,47 +56,46 @@ class Executor:
         self.scored = scored
         self.stats = stats
         self.scored_terms: set[TermKey] = set()
-        self._leaves: dict[Any, Match] = {}
-        self._repeated: set[Any] | None = None
+        self._leaves: dict[Node, Match] = {}
+        self._repeated: set[Word] | None = None
 
-    def run(self, q: Any) -> Match:
+    def run(self, q: Node) -> Match:
         if self._repeated is None:  # the first (outermost) call: which leaves recur
-            seen: set[Any] = set()
+            seen: set[Word] = set()
             self._repeated = set()
             for key in _leaf_keys(q):
                 (self._repeated if key in seen else seen).add(key)
-        kind = type(q)
-        if kind is wq.Term:
-            return self._memo(_term_key(q), lambda: self._term(q))
-        if kind is wq.Or or kind is wq.And:
-            return self._compound(q, kind is wq.And)
-        if kind is wq.AndNot:
-            a = self.run(q.a)
-            b = Executor(self.view, scored=False).run(q.b)
+        if isinstance(q, Word):
+            return self._memo(q, lambda: self._word_leaf(q))
+        if isinstance(q, (AnyOf, AllOf)):
+            return self._compound(q, isinstance(q, AllOf))
+        if isinstance(q, Exclude):
+            a = self.run(q.base)
+            b = Executor(self.view, scored=False).run(q.excluded)
             mask = a.mask & ~b.mask
             return Match(mask, None if a.score is None else np.where(mask, a.score, 0.0))
-        if kind is wq.AndMaybe:
-            a, b = self.run(q.a), self.run(q.b)
+        if isinstance(q, RankBy):
+            a, b = self.run(q.required), self.run(q.ranking)
             if a.score is None or b.score is None:
                 return Match(a.mask, None)
             return Match(a.mask, a.score + np.where(a.mask, b.score, 0.0))
-        if kind is wq.Every:
-            return self._memo(("every", q.fieldname, q.boost), lambda: self._every(q))
-        if q is wq.NullQuery or kind is type(wq.NullQuery):
+        if isinstance(q, MatchAll):
+            return self._memo(q, lambda: self._every(q))
+        if isinstance(q, Nothing):
             return self._empty()
-        if kind is wq.DateRange and self.view.column(q.fieldname) is not None:
-            return self._memo(("dates", q.fieldname, q.start, q.end, q.startexcl, q.endexcl,
-                               q.boost), lambda: self._dates(q))
-        if kind is wq.Phrase or kind is phrases.GapPhrase:
-            terms = [wq.Term(q.fieldname, w) for w in q.words]
-            return self._near(terms, q.slop, True, q.boost, offsets=phrases.offsets_of(q))
-        if kind is SpanNear2 and all(type(t) is wq.Term for t in q.qs):
-            return self._near(list(q.qs), q.slop, q.ordered, 1.0, q.mindist)
-        return self._whoosh(q)
+        if isinstance(q, DateRange):
+            return self._memo(q, lambda: self._dates(q))
+        if isinstance(q, Phrase):
+            if len(q.fields) == 1:
+                return self._near(q.fields[0], q)
+            if self._bm25f(q.fields):
+                return self._phrase(q)
+            return self.run(AnyOf(tuple(replace(q, fields=(f,)) for f in q.fields)))
+        raise TypeError(f"not a query plan node: {q!r}")
 
     # ---------------------------------------------------------------- helpers
 
-    def _memo(self, key: Any, compute: Any) -> Match:
+    def _memo(self, key: Node, compute: Callable[[], Match]) -> Match:
         """A leaf's result, kept for the query only if the leaf recurs in it (the
         all-words clause repeats every word): one leaf's arrays are ~9 bytes per
         document, so a 64-word expansion must not hold all of them at once."""
@@ -160,20 +153,18 @@ class Executor:
         dl = LENGTH_OF_BYTE[lengths[ids]] if lengths is not None else np.ones(len(ids))
         return scorer.scores(tf, dl)
 
-    def word_parts(self, terms: list[Any], boost: float = 1.0
+    def word_parts(self, fields: tuple[str, ...], text: str, boost: float = 1.0
                    ) -> tuple[TermScorer, IntArray, list[FloatArray], list[FloatArray]] | None:
         """One word over several fields: its BM25F scorer, the documents that have it
         in any of them (sorted), and per field their tf and length (0 tf: absent)."""
         view = self.view
-        text = terms[0].text
-        found = [(i, t.fieldname, p) for i, t in enumerate(terms)
-                 if (p := view.term(t.fieldname, text)) is not None]
+        found = [(i, f, p) for i, f in enumerate(fields)
+                 if (p := view.term(f, text)) is not None]
         if not found:
             return None
         ids, places = _union([p.ids for _i, _f, p in found])
-        df, n, fields = self._collection(tuple(t.fieldname for t in terms), str(text),
-                                         lambda: len(ids))
-        scorer = TermScorer.for_fields(str(text), [fields[i] for i, _f, _p in found], df, n,
+        df, n, stats = self._collection(fields, str(text), lambda: len(ids))
+        scorer = TermScorer.for_fields(str(text), [stats[i] for i, _f, _p in found], df, n,
                                        boost)
         tfs, lengths = [], []
         for (_i, f, p), at in zip(found, places, strict=True):
@@ -188,12 +179,26 @@ class Executor:
                            else np.ones(len(ids)))
         return scorer, ids, tfs, lengths
 
-    def _word(self, terms: list[Any], boost: float) -> Match:
+    def _bm25f(self, fields: tuple[str, ...]) -> bool:
+        """Whether a word over these fields is one BM25F clause (every field scored by
+        BM25, none twice); otherwise each field is its own clause."""
+        schema = self.view.schema
+        return len(set(fields)) == len(fields) and all(
+            f in schema and schema[f].scorable for f in fields)
+
+    def _word_leaf(self, q: Word) -> Match:
+        if len(q.fields) == 1:
+            return self._term(q.fields[0], q.text, q.boost)
+        if not self._bm25f(q.fields):
+            return self.run(AnyOf(tuple(Word((f,), q.text, q.boost) for f in q.fields)))
+        return self._word(q)
+
+    def _word(self, q: Word) -> Match:
         """One word over several fields (a default-search word): BM25F, the fields'
         weighted, length-normalised frequencies saturated together (scoring.py)."""
         view = self.view
         mask = np.zeros(view.n, np.bool_)
-        parts = self.word_parts(terms, boost)
+        parts = self.word_parts(q.fields, q.text, q.boost)
         if parts is None:
             return Match(mask, np.zeros(view.n) if self.scored else None)
         scorer, ids, tfs, lengths = parts
@@ -206,38 +211,37 @@ class Executor:
         score[view.dead] = 0.0
         return Match(mask, score)
 
-    def _phrase(self, phrases: list[Any], boost: float) -> Match:
+    def _phrase(self, q: Phrase) -> Match:
         """One phrase over several fields (a hyphenated word of the default search):
         the documents where it occurs in any of them, scored as its words are (each
         word's BM25F over the fields, summed)."""
         matcher = Executor(self.view, scored=False)
-        mask = np.logical_or.reduce([matcher.run(p).mask for p in phrases])
+        mask = np.logical_or.reduce([matcher.run(replace(q, fields=(f,), boost=1.0)).mask
+                                     for f in q.fields])
         if not self.scored:
             return Match(mask, None)
-        fields = [p.fieldname for p in phrases]
         docs = np.flatnonzero(mask)  # few, and each has every word in some field
         total = np.zeros(len(docs))
-        for word in phrases[0].words:
-            key = ("word", word, tuple(fields), 1.0, 1.0)
-            terms = [wq.Term(f, word) for f in fields]
-            if self._repeated is not None and key in self._repeated:
-                w = self._memo(key, lambda terms=terms: self._word(terms, 1.0))
+        for word in q.words:
+            leaf = Word(q.fields, word)
+            if self._repeated is not None and leaf in self._repeated:
+                w = self._memo(leaf, lambda leaf=leaf: self._word(leaf))  # type: ignore[misc]
                 assert w.score is not None
                 total += w.score[docs]
                 continue
-            parts = self.word_parts(terms)
+            parts = self.word_parts(q.fields, word)
             if parts is None:  # pragma: no cover - a matched phrase has its words
                 continue
             scorer, ids, tfs, lengths = parts
             at = np.searchsorted(ids, docs)
             total += scorer.scores_fields([tf[at] for tf in tfs], [ln[at] for ln in lengths])
         score = np.zeros(self.view.n)
-        score[docs] = total * boost
+        score[docs] = total * q.boost
         return Match(mask, score)
 
-    def _term(self, q: Any) -> Match:
+    def _term(self, fieldname: str, text: str, boost: float) -> Match:
         view = self.view
-        postings = view.term(q.fieldname, q.text)
+        postings = view.term(fieldname, text)
         mask = np.zeros(view.n, np.bool_)
         if postings is None:
             return Match(mask, np.zeros(view.n) if self.scored else None)
@@ -247,58 +251,59 @@ class Executor:
         if not self.scored:
             return Match(mask, None)
         score = np.zeros(view.n)
-        score[ids] = self.term_scores(q.fieldname, q.text, ids, postings.weights, q.boost,
+        score[ids] = self.term_scores(fieldname, text, ids, postings.weights, boost,
                                       postings.doc_frequency)
         score[view.dead] = 0.0
         return Match(mask, score)
 
-    def _every(self, q: Any) -> Match:
+    def _every(self, q: MatchAll) -> Match:
         view = self.view
-        if q.fieldname in (None, "", "*"):
+        if q.field in (None, "", "*"):
             return self._constant(view.live.copy(), q.boost)
-        lengths = view.lengths(q.fieldname) if q.fieldname in view.schema else None
+        lengths = view.lengths(q.field) if q.field in view.schema else None
         if lengths is not None:  # a document has terms in the field iff its length is > 0
             return self._constant(lengths != 0, q.boost)
         mask = np.zeros(view.n, np.bool_)
-        if q.fieldname in view.schema:
+        if q.field in view.schema:
             reader = view.searcher.reader()
-            for text in reader.lexicon(q.fieldname):
-                postings = view.term(q.fieldname, text)
+            for text in reader.lexicon(q.field):
+                postings = view.term(q.field, text)
                 if postings is not None:
                     mask[postings.ids] = True
         return self._constant(mask, q.boost)
 
-    def _dates(self, q: Any) -> Match:
-        values = self.view.column(q.fieldname)
-        assert values is not None
-        mask = values != np.uint64(self.view.column_missing(q.fieldname))
-        start = _as_long(q.start)
-        end = _as_long(q.end)
-        if start is not None:
-            mask &= (values > start) if q.startexcl else (values >= start)
-        if end is not None:
-            mask &= (values < end) if q.endexcl else (values <= end)
+    def _dates(self, q: DateRange) -> Match:
+        values = self.view.column(q.field)
+        if values is None:  # no segment has the column: nothing is dated
+            return self._empty()
+        mask = values != np.uint64(self.view.column_missing(q.field))
+        if q.start is not None:
+            start = date_value(q.start)
+            mask &= (values > start) if q.start_excluded else (values >= start)
+        if q.end is not None:
+            end = date_value(q.end)
+            mask &= (values < end) if q.end_excluded else (values <= end)
         return self._constant(mask, q.boost)
 
-    def _near(self, terms: list[Any], slop: int, ordered: bool, boost: float,
-              mindist: int = 1, offsets: tuple[int, ...] | None = None) -> Match:
-        """Words in order next to each other (a phrase), or within ``slop`` positions."""
+    def _near(self, fieldname: str, q: Phrase) -> Match:
+        """The phrase's words in ``fieldname``: in order at their offsets, or within
+        ``slop`` positions of each other."""
+        words, slop, ordered, boost = q.words, q.slop, q.ordered, q.boost
         view = self.view
         if not self.scored:  # the candidates by intersecting the words' postings
-            postings = [view.term(t.fieldname, t.text) for t in terms]
+            postings = [view.term(fieldname, w) for w in words]
             if any(p is None for p in postings):
                 return self._empty()
             docs = _intersect([p.ids for p in postings if p is not None])
             docs = docs[view.live[docs]]
             parts: list[Match] = []
         else:
-            parts = [self.run(wq.Term(t.fieldname, t.text, boost=t.boost)) for t in terms]
-            if any(view.term(t.fieldname, t.text) is None for t in terms):
+            parts = [self.run(Word((fieldname,), w)) for w in words]
+            if any(view.term(fieldname, w) is None for w in words):
                 return self._empty()
             docs = np.flatnonzero(np.logical_and.reduce([p.mask for p in parts]))
-        found = phrases.matching(view, terms[0].fieldname, [t.text for t in terms], docs,
-                                 slop=slop, ordered=ordered, mindist=mindist,
-                                 offsets=offsets)
+        found = phrases.matching(view, fieldname, list(words), docs, slop=slop,
+                                 ordered=ordered, offsets=q.positions() if q.exact else None)
         mask = np.zeros(view.n, np.bool_)
         mask[found] = True
         if not self.scored:
@@ -313,18 +318,14 @@ class Executor:
 
     # ---------------------------------------------------------------- compounds
 
-    def _compound(self, q: Any, intersect: bool) -> Match:
-        subs = q.subqueries
+    def _compound(self, q: AnyOf | AllOf, intersect: bool) -> Match:
+        subs = q.children
         if not subs:
             return self._empty()
-        if len(subs) == 1:  # Whoosh drops the boost of a one-clause group
+        if len(subs) == 1:  # Whoosh dropped the boost of a one-clause group
             return self.run(subs[0])
-        if not intersect and one_word(subs, self.view.schema):
-            return self._memo(_word_key(q), lambda: self._word(subs, subs[0].boost * q.boost))
-        if not intersect and one_phrase(subs, self.view.schema):
-            return self._phrase(subs, subs[0].boost * q.boost)
         if not intersect and all(self._is_word_leaf(sub) for sub in subs):
-            return self._or_of_words(subs, q.boost)
+            return self._or_of_words(subs, q.boost)  # type: ignore[arg-type]
         # One child at a time into the accumulators: peak memory does not grow with
         # the number of clauses.
         mask = np.zeros(self.view.n, np.bool_) if not intersect else self.view.live.copy()
@@ -346,32 +347,23 @@ class Executor:
             score *= q.boost
         return Match(mask, score)
 
-    def _is_word_leaf(self, q: Any) -> bool:
-        """A term, or one word over several fields, not repeated in the query."""
-        kind = type(q)
-        key: tuple[Any, ...] | None
-        if kind is wq.Term:
-            key = _term_key(q)
-        elif kind is wq.Or and len(q.subqueries) > 1 and one_word(q.subqueries,
-                                                                  self.view.schema):
-            key = _word_key(q)
-        else:
-            return False
-        return self._repeated is None or key not in self._repeated
+    def _is_word_leaf(self, q: Node) -> bool:
+        """A word (one field, or one BM25F clause over several), not repeated in the query."""
+        return isinstance(q, Word) and (len(q.fields) == 1 or self._bm25f(q.fields)) and (
+            self._repeated is None or q not in self._repeated)
 
-    def _word_postings(self, q: Any) -> tuple[npt.NDArray[Any], FloatArray | None]:
+    def _word_postings(self, q: Word) -> tuple[npt.NDArray[Any], FloatArray | None]:
         """A word leaf (``_is_word_leaf``) as its live documents and their scores."""
         view = self.view
-        if type(q) is wq.Term:
-            postings = view.term(q.fieldname, q.text)
+        if len(q.fields) == 1:
+            postings = view.term(q.fields[0], q.text)
             if postings is None:
                 return np.zeros(0, np.int64), np.zeros(0)
             ids = postings.ids
-            scores = self.term_scores(q.fieldname, q.text, ids, postings.weights, q.boost,
+            scores = self.term_scores(q.fields[0], q.text, ids, postings.weights, q.boost,
                                       postings.doc_frequency) if self.scored else None
         else:
-            subs = q.subqueries
-            parts = self.word_parts(subs, subs[0].boost * q.boost)
+            parts = self.word_parts(q.fields, q.text, q.boost)
             if parts is None:
                 return np.zeros(0, np.int64), np.zeros(0)
             scorer, ids, tfs, lengths = parts
@@ -382,7 +374,7 @@ class Executor:
             scores = None if scores is None else scores[keep]
         return ids, scores
 
-    def _or_of_words(self, subs: list[Any], boost: float) -> Match:
+    def _or_of_words(self, subs: tuple[Word, ...], boost: float) -> Match:
         """An OR of words (the default query), summed straight from their postings:
         one array over all documents instead of two per word, which is what a query
         costs at a million articles. Each document's score adds its words' scores in
@@ -398,21 +390,6 @@ class Executor:
         score = np.bincount(ids, weights=weights, minlength=n).astype(np.float64, copy=False)
         if boost != 1.0:
             score *= boost
-        return Match(mask, score)
-
-    def _whoosh(self, q: Any) -> Match:
-        """Any other node: Whoosh's own matcher, one posting at a time."""
-        view = self.view
-        mask = np.zeros(view.n, np.bool_)
-        score = np.zeros(view.n) if self.scored else None
-        m = q.matcher(view.searcher, view.searcher.context())
-        while m.is_active():
-            d = m.id()
-            mask[d] = True
-            if score is not None:
-                score[d] = m.score()
-            m.next()
-        mask &= view.live
         return Match(mask, score)
 
 
@@ -469,70 +446,16 @@ def _union(sorted_ids: list[npt.NDArray[Any]]
     return ids, places[::-1] if swap else places
 
 
-def _term_key(q: Any) -> tuple[Any, ...]:
-    return ("term", q.fieldname, q.text, q.boost)
-
-
-def _word_key(q: Any) -> tuple[Any, ...] | None:
-    """The memo key of an OR of one word over several fields (None if it is not one)."""
-    subs = q.subqueries
-    if len(subs) < 2 or not all(type(t) is wq.Term for t in subs):
-        return None
-    first = subs[0]
-    if not all(t.text == first.text and t.boost == first.boost for t in subs):
-        return None
-    return ("word", first.text, tuple(t.fieldname for t in subs), first.boost, q.boost)
-
-
-def _leaf_keys(q: Any) -> list[Any]:
-    """The memo keys of the query's term leaves, one per occurrence."""
-    kind = type(q)
-    if kind is wq.Term:
-        return [_term_key(q)]
-    if kind is wq.Phrase or kind is phrases.GapPhrase:
-        return [_term_key(wq.Term(q.fieldname, w)) for w in q.words]
-    if kind is SpanNear2:
-        return [k for sub in q.qs for k in _leaf_keys(sub)]
-    if kind is wq.Or and _word_key(q) is not None:  # one word over several fields
-        return [_word_key(q)]
-    if kind is wq.Or and q.subqueries and all(is_phrase(p) for p in q.subqueries):
-        fields = tuple(p.fieldname for p in q.subqueries)
-        return [("word", w, fields, 1.0, 1.0) for w in q.subqueries[0].words]
-    if kind in (wq.And, wq.Or):
-        return [k for sub in q.subqueries for k in _leaf_keys(sub)]
-    if kind in (wq.AndNot, wq.AndMaybe):
-        return _leaf_keys(q.a) + _leaf_keys(q.b)
+def _leaf_keys(q: Node) -> list[Word]:
+    """The words the plan scores, one per occurrence (a phrase scores its words)."""
+    if isinstance(q, Word):
+        return [q]
+    if isinstance(q, Phrase):
+        return [Word(q.fields, w) for w in q.words]
+    if isinstance(q, (AnyOf, AllOf)):
+        return [k for sub in q.children for k in _leaf_keys(sub)]
+    if isinstance(q, Exclude):
+        return _leaf_keys(q.base) + _leaf_keys(q.excluded)
+    if isinstance(q, RankBy):
+        return _leaf_keys(q.required) + _leaf_keys(q.ranking)
     return []
-
-
-def one_word(subs: list[Any], schema: Any) -> bool:
-    """An OR of the same word in different BM25-scored fields, equally boosted."""
-    first = subs[0]
-    return (all(type(t) is wq.Term for t in subs)
-            and len({t.fieldname for t in subs}) == len(subs)
-            and all(t.text == first.text and t.boost == first.boost for t in subs)
-            and all(t.fieldname in schema and schema[t.fieldname].scorable for t in subs))
-
-
-def is_phrase(q: Any) -> bool:
-    """A Whoosh Phrase or a phrase with gaps (engine/phrases.GapPhrase)."""
-    return type(q) is wq.Phrase or type(q) is phrases.GapPhrase
-
-
-def one_phrase(subs: list[Any], schema: Any) -> bool:
-    """An OR of the same phrase in different BM25-scored fields, equally boosted."""
-    first = subs[0]
-    return (all(is_phrase(p) for p in subs)
-            and len({p.fieldname for p in subs}) == len(subs)
-            and all(p.words == first.words and p.slop == first.slop
-                    and phrases.offsets_of(p) == phrases.offsets_of(first)
-                    and p.boost == first.boost for p in subs)
-            and all(p.fieldname in schema and schema[p.fieldname].scorable for p in subs))
-
-
-def _as_long(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    return int(datetime_to_long(value))

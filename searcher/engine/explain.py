@@ -11,74 +11,64 @@ clauses that matched. The root's score is the article's search score.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from whoosh import query as wq
 
 from .._whoosh.postings import LENGTH_OF_BYTE
 from ..models import Explanation
-from .execute import Executor, is_phrase, one_phrase, one_word
-from .phrases import offsets_of, phrase_text
+from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word, phrase_text
+from .execute import Executor
 
 
-def explain_query(ex: Executor, q: Any, docnum: int) -> Explanation:
+def explain_query(ex: Executor, q: Node, docnum: int) -> Explanation:
     """``q``'s explanation for document ``docnum`` (of the executor's view)."""
     m = ex.run(q)
     matched = bool(m.mask[docnum])
     score = float(m.score[docnum]) if m.score is not None and matched else 0.0
-    kind = type(q)
-    subs = list(getattr(q, "subqueries", ()) or ())
-    if kind in (wq.Or, wq.And) and len(subs) == 1:  # a one-clause group is its clause
-        return explain_query(ex, subs[0], docnum)
-    if kind is wq.Or and one_word(subs, ex.view.schema):
-        return _word(ex, subs, subs[0].boost * q.boost, docnum, score, matched)
-    if kind is wq.Or and one_phrase(subs, ex.view.schema):
-        fields = [p.fieldname for p in subs]
-        words = tuple(_word(ex, [wq.Term(f, w) for f in fields], 1.0, docnum)
-                      for w in subs[0].words)
-        boost = subs[0].boost * q.boost
-        return Explanation(_label(q), score, matched, (("boost", boost),) if boost != 1 else (),
-                           words if matched else ())
-    if kind is wq.Term:
+    if isinstance(q, (AnyOf, AllOf)) and len(q.children) == 1:  # a one-clause group
+        return explain_query(ex, q.children[0], docnum)
+    if isinstance(q, Word) and len(q.fields) > 1:
+        return _word(ex, q, docnum, score, matched)
+    if isinstance(q, Word):
         return _term(ex, q, docnum, score, matched)
-    children: list[Any] = []
-    if kind in (wq.Or, wq.And):
-        children = subs
-    elif kind is wq.AndMaybe:
-        children = [q.a, q.b]
-    elif kind is wq.AndNot:
-        children = [q.a]
-    elif is_phrase(q):
-        children = [wq.Term(q.fieldname, w) for w in q.words]
+    if isinstance(q, Phrase) and len(q.fields) > 1:
+        words = tuple(_word(ex, Word(q.fields, w), docnum) for w in q.words)
+        return Explanation(_label(q), score, matched, _boost(q.boost),
+                           words if matched else ())
+    children: tuple[Node, ...] = ()
+    if isinstance(q, (AnyOf, AllOf)):
+        children = q.children
+    elif isinstance(q, RankBy):
+        children = (q.required, q.ranking)
+    elif isinstance(q, Exclude):
+        children = (q.base,)
+    elif isinstance(q, Phrase):
+        children = tuple(Word(q.fields, w) for w in q.words)
     explained = tuple(explain_query(ex, c, docnum) for c in children) if matched else ()
-    boost = float(getattr(q, "boost", 1.0))
-    return Explanation(_label(q), score, matched, (("boost", boost),) if boost != 1 else (),
-                       explained)
+    return Explanation(_label(q), score, matched, _boost(getattr(q, "boost", 1.0)), explained)
 
 
-def _label(q: Any) -> str:
-    kind = type(q)
-    if kind is wq.Or and q.subqueries and all(is_phrase(s) for s in q.subqueries):
-        p = q.subqueries[0]
-        words = phrase_text(p.words, offsets_of(p) or ())
-        return f'"{words}" in {"+".join(s.fieldname for s in q.subqueries)}'
-    if kind is wq.Or:
+def _boost(boost: float) -> tuple[tuple[str, float], ...]:
+    return (("boost", float(boost)),) if boost != 1 else ()
+
+
+def _label(q: Node) -> str:
+    if isinstance(q, Phrase) and len(q.fields) > 1:
+        return f'"{phrase_text(q.words, q.offsets)}" in {"+".join(q.fields)}'
+    if isinstance(q, AnyOf):
         return "any of"
-    if kind is wq.And:
+    if isinstance(q, AllOf):
         return "all of"
-    if kind is wq.AndMaybe:
+    if isinstance(q, RankBy):
         return "required, and ranked by"
-    if kind is wq.AndNot:
-        return "excluding matches of " + str(q.b)
+    if isinstance(q, Exclude):
+        return f"excluding matches of {q.excluded}"
     return str(q)
 
 
-def _word(ex: Executor, terms: list[Any], boost: float, docnum: int,
-          score: float | None = None, matched: bool | None = None) -> Explanation:
-    fields = "+".join(t.fieldname for t in terms)
-    label = f"{terms[0].text} in {fields}"
-    parts = ex.word_parts(terms, boost)
+def _word(ex: Executor, q: Word, docnum: int, score: float | None = None,
+          matched: bool | None = None) -> Explanation:
+    label = f"{q.text} in {'+'.join(q.fields)}"
+    parts = ex.word_parts(q.fields, q.text, q.boost)
     if parts is None:
         return Explanation(label, 0.0, False)
     scorer, ids, tfs, lengths = parts
@@ -98,16 +88,17 @@ def _word(ex: Executor, terms: list[Any], boost: float, docnum: int,
                         ("k1", scorer.k1), ("boost", scorer.boost)), children)
 
 
-def _term(ex: Executor, q: Any, docnum: int, score: float, matched: bool) -> Explanation:
+def _term(ex: Executor, q: Word, docnum: int, score: float, matched: bool) -> Explanation:
     label = str(q)
     if not matched:
         return Explanation(label, 0.0, False)
-    postings = ex.view.term(q.fieldname, q.text)
-    scorer = ex.scorer(q.fieldname, q.text, q.boost)
+    (field,) = q.fields
+    postings = ex.view.term(field, q.text)
+    scorer = ex.scorer(field, q.text, q.boost)
     if postings is None or scorer is None:
         return Explanation(label, score, matched, (("boost", float(q.boost)),))
     i = int(np.searchsorted(postings.ids, docnum))
-    lengths = ex.view.lengths(q.fieldname)
+    lengths = ex.view.lengths(field)
     dl = float(LENGTH_OF_BYTE[lengths[docnum]]) if lengths is not None else 1.0
     parts = scorer.explain(float(postings.weights[i]), dl)
     return Explanation(label, score, matched, tuple(

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from whoosh import query as wq
 
 from .. import schema
+from ..plan import AnyOf, Word
 from .execute import Executor
 from .view import IndexView
 
@@ -105,9 +105,8 @@ def expand(executor: Executor, found: BoolArray, scores: FloatArray,
     norm = sum(w for _t, w in chosen)
     terms = tuple((t, w / norm) for t, w in chosen)
     scale = max(query_size, 1) * (1 - ORIGINAL_WEIGHT) / ORIGINAL_WEIGHT
-    clauses = [wq.Or([wq.Term(f, t, boost=scale * w) for f in schema.TEXT_FIELDS])
-               for t, w in terms]
-    added = Executor(view).run(wq.Or(clauses)).score
+    clauses = tuple(Word(schema.TEXT_FIELDS, t, scale * w) for t, w in terms)
+    added = Executor(view).run(AnyOf(clauses)).score
     assert added is not None
     return Expansion(terms, "\n".join(texts), np.where(found, added, 0.0))
 

@@ -5,8 +5,8 @@ already computed); positions are decoded once per term (view.positions, cached).
 A phrase (ordered, each word at its offset from the first) is vectorised: word i
 at position p is written as the key (candidate, p - offset i), and the documents
 whose keys are shared by every word are the matches. Offsets are 0, 1, 2... for
-adjacent words; a stop word of the query leaves a gap (``GapPhrase``), as the
-index's positions do. Unordered proximity (``"a b"~5``) follows Whoosh's SpanNear2
+adjacent words; a stop word of the query leaves a gap (plan.Phrase's offsets), as
+the index's positions do. Unordered proximity (``"a b"~5``) follows Whoosh's SpanNear2
 rule exactly, span by span, in Python: it is rarer and its candidates fewer.
 """
 
@@ -18,72 +18,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh import query as wq
-from whoosh.matching import WrappingMatcher
-from whoosh.query.spans import SpanNear2
 
 from .view import IndexView
 
 IntArray = npt.NDArray[np.int64]
-
-
-class GapPhrase(wq.Phrase):  # type: ignore[misc]
-    """A phrase whose words sit at given offsets from the first: the query's stop words
-    leave gaps (``"bank of japan"`` is bank, then japan two positions later), as the
-    index's positions do (schema.NewsAnalyzer). Whoosh itself matches it as a chain of
-    SpanNear2 at exactly each gap's distance (the engine's oracle in the tests)."""
-
-    def __init__(self, fieldname: str, words: Sequence[str], offsets: Sequence[int],
-                 boost: float = 1.0) -> None:
-        super().__init__(fieldname, list(words), slop=1, boost=boost)
-        self.offsets = tuple(offsets)
-
-    def __eq__(self, other: object) -> bool:
-        return bool(super().__eq__(other)) and self.offsets == getattr(other, "offsets", None)
-
-    def __hash__(self) -> int:
-        return int(super().__hash__()) ^ hash(self.offsets)
-
-    def __repr__(self) -> str:
-        return (f"GapPhrase({self.fieldname!r}, {self.words!r}, {self.offsets!r}, "
-                f"boost={self.boost})")
-
-    def __unicode__(self) -> str:
-        return f'{self.fieldname}:"{phrase_text(self.words, self.offsets)}"'
-
-    __str__ = __unicode__
-
-    def normalize(self) -> Any:
-        return self
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        f = self.fieldname
-        q: Any = wq.Term(f, self.words[0])
-        for word, gap in zip(self.words[1:], np.diff(self.offsets).tolist(), strict=True):
-            q = SpanNear2([q, wq.Term(f, word)], slop=gap, ordered=True, mindist=gap)
-        m = q.matcher(searcher, context)
-        return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
-
-
-def phrase_text(words: Sequence[str], offsets: Sequence[int] = ()) -> str:
-    """The words of a phrase with a ``?`` for each gap (Lucene's way): ``bank ? japan``."""
-    if not offsets:
-        return " ".join(words)
-    out = [words[0]]
-    for word, gap in zip(words[1:], np.diff(offsets).tolist(), strict=True):
-        out.extend(["?"] * (gap - 1) + [word])
-    return " ".join(out)
-
-
-def offsets_of(q: Any) -> tuple[int, ...] | None:
-    """The word offsets of a phrase query (GapPhrase's own, 0, 1, 2... for a Whoosh
-    Phrase), None for anything else."""
-    kind = type(q)
-    if kind is GapPhrase:
-        return tuple(q.offsets)
-    if kind is wq.Phrase and q.slop == 1:
-        return tuple(range(len(q.words)))
-    return None
 
 
 def _gather(view: IndexView, fieldname: str, word: Any, docs: IntArray

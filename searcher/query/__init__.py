@@ -1,7 +1,7 @@
-r"""User query text and filter options -> a Whoosh query.
+r"""User query text and filter options -> a query plan (``searcher/plan.py``).
 
-A small tokenizer and recursive-descent parser build ``whoosh.query`` objects
-directly instead of configuring Whoosh's QueryParser: that makes the parser
+A small tokenizer and recursive-descent parser build the plan the engine runs
+instead of configuring Whoosh's QueryParser: that makes the parser
 total (any string gives a :class:`ParsedQuery` or a :class:`QuerySyntaxError`
 with a position), and it fixes three Whoosh traps at their source: ``a NOT b``
 (WHOOSH-NOTES 5), ISO date ranges (2) and fuzzy terms on stemmed fields (3).
@@ -73,7 +73,7 @@ Leniency (one rule per case; each repair adds a sentence to ``notes``)
 
 The path, one way: ``lexer.py`` (tokens) -> ``parser.py`` (syntax tree; each leaf
 handed to ``bind.py``, which builds it against the index, with ``dates.py`` for
-dates) -> ``compile.py`` (the Whoosh query). ``filters.py`` turns the filter
+dates) -> ``compile.py`` (the query plan). ``filters.py`` turns the filter
 options into a filter and mask.
 """
 
@@ -83,8 +83,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from whoosh import query as wq
-
+from .. import plan
 from ..engine.scoring import ALL_WORDS_BOOST, ALL_WORDS_MAX_CLAUSES
 from ..errors import QuerySyntaxError
 from ..models import QueryTerm
@@ -111,7 +110,6 @@ __all__ = [
     "MAX_QUERY_CHARS", "ParsedQuery", "build_filter", "parse_date_bound", "parse_query",
 ]
 
-Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
 IndexReader = Any  # whoosh.reading.IndexReader
 
 MAX_QUERY_CHARS = 10_000
@@ -125,7 +123,7 @@ class ParsedQuery:
     leaves in index terms (snippets, why-matched); ``notes`` say what lenient
     parsing assumed, one sentence each."""
 
-    query: Query
+    query: plan.Node
     match_all: bool
     terms: tuple[QueryTerm, ...]
     notes: tuple[str, ...] = ()
@@ -143,7 +141,7 @@ def parse_query(text: str, reader: IndexReader, *, now: datetime | None = None) 
                                hint=f"queries may have at most {MAX_QUERY_CHARS:,}")
     norm = blank_for_query(text)
     if norm.strip() in ("", "*"):
-        return ParsedQuery(wq.Every(), True, ())
+        return ParsedQuery(plan.MatchAll(), True, ())
     notes: list[str] = []
     binder = Binder(text, reader, utc(now), notes)
     tree = Parser(text, norm, notes, binder.leaf).group()
@@ -156,7 +154,7 @@ def parse_query(text: str, reader: IndexReader, *, now: datetime | None = None) 
     if query is None:
         notes.append("There is nothing to search for: the query has only stop words or "
                      "punctuation.")
-        query = wq.NullQuery
+        query = plan.NOTHING
     terms: list[QueryTerm] = []
     positive_terms(tree, True, terms)
     return ParsedQuery(query, False, tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(notes)))

@@ -17,9 +17,6 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from whoosh import query as wq
-
-from ..engine.phrases import GapPhrase
 from ..expansion import (
     MAX_FUZZY_WORD_LENGTH,
     MAX_PATTERN_STARS,
@@ -30,6 +27,7 @@ from ..expansion import (
 )
 from ..folding import fold
 from ..models import QueryTerm
+from ..plan import NOTHING, MatchAll, Node, Nothing, Phrase, Word
 from ..schema import SPELLING_PREFIX, normalize_keyword, text_analyzer
 from .compile import all_of, any_of
 from .dates import date_clause, small_int
@@ -91,8 +89,8 @@ class Binder:
         if "*" in core or "?" in core:
             if not core.strip("*?"):
                 # id:* is every article (each has an id): no walk over every id term
-                everything = wq.Every() if scope.kind in ("text", "id") \
-                    else wq.Every(scope.fields[0])
+                everything = MatchAll() if scope.kind in ("text", "id") \
+                    else MatchAll(scope.fields[0])
                 return Leaf(everything, filter=filt)
             return self.pattern_leaf(core, raw, label, scope)
         return self.value_leaf(raw, label, filt, scope)
@@ -105,7 +103,7 @@ class Binder:
         if not value:
             return Leaf(None, filter=filt)
         f = scope.fields[0]
-        return Leaf(wq.Term(f, value), (QueryTerm(f, "keyword", label, (value,)),), filt)
+        return Leaf(Word((f,), value), (QueryTerm(f, "keyword", label, (value,)),), filt)
 
     def phrase_leaf(self, raw: str, label: str, slop: int | None, scope: Scope) -> Leaf:
         """Words, a phrase or a proximity clause. A stop word inside a phrase stands for
@@ -121,29 +119,28 @@ class Binder:
                     self.notes.append(f"The query has many phrases: after the first "
                                       f"{MAX_PHRASE_LEAVES}, each was searched as all of "
                                       "its words, in any order.")
-                return Leaf(any_of([all_of([wq.Term(f, w) for w in words])
+                return Leaf(any_of([all_of([Word((f,), w) for w in words])
                                   for f in scope.fields]),
                              tuple(QueryTerm(f, "term", label, (w,))
                                    for f in scope.fields for w in words))
-        queries, terms = [], []
+        queries: list[Node] = []
+        terms: list[QueryTerm] = []
         gapped = offsets[-1] != len(words) - 1
         for f in scope.fields:
             if len(words) == 1:
-                queries.append(wq.Term(f, words[0]))
+                queries.append(Word((f,), words[0]))
                 terms.append(QueryTerm(f, "term", label, words))
             elif slop:  # Lucene proximity: within `slop` words, any order
                 # (a stop word of the query widens by its place, so that the phrase
                 # itself is always within its own proximity)
                 near = min(slop, MAX_PROXIMITY) + max(b - a for a, b in pairwise(offsets))
-                span = wq.SpanNear2([wq.Term(f, w) for w in words], slop=near, ordered=False)
-                span.boost = 1.0  # Whoosh forgets it; Or.normalize() reads it
-                queries.append(span)
+                queries.append(Phrase((f,), words, slop=near, ordered=False))
                 terms.append(QueryTerm(f, "phrase", label, words, near, ordered=False))
             elif gapped:
-                queries.append(GapPhrase(f, words, offsets))
+                queries.append(Phrase((f,), words, offsets=offsets))
                 terms.append(QueryTerm(f, "phrase", label, words, offsets=offsets))
             else:
-                queries.append(wq.Phrase(f, list(words)))
+                queries.append(Phrase((f,), words))
                 terms.append(QueryTerm(f, "phrase", label, words))
         return Leaf(any_of(queries), tuple(terms))
 
@@ -189,8 +186,8 @@ class Binder:
             leaves = [self.pattern_leaf(p, p, p, scope) if re.search(r"[*?]", p)
                       else self.phrase_leaf(p, p, None, scope) for p in parts]
             queries = [leaf.query for leaf in leaves if leaf.query is not None]
-            if any(q is wq.NullQuery for q in queries):
-                return Leaf(wq.NullQuery)
+            if any(isinstance(q, Nothing) for q in queries):
+                return Leaf(NOTHING)
             return Leaf(all_of(queries) if queries else None,
                          tuple(t for leaf in leaves for t in leaf.terms))
         pattern = re.sub(r"\*+", "*", pattern)
@@ -235,7 +232,7 @@ class Binder:
                 counts[w] = counts.get(w, 0) + df
         if not counts:
             self.notes.append(f"No word in the index matches {label}.")
-            return Leaf(wq.NullQuery, filter=filt)
+            return Leaf(NOTHING, filter=filt)
         # Most frequent words first; for text, their stems until EXPANSION_LIMIT differ.
         chosen: dict[str, None] = {}
         for w in sorted(counts, key=lambda w: (-counts[w], w)):
@@ -246,13 +243,13 @@ class Binder:
                     break
         if not chosen:
             self.notes.append(f"No word in the index matches {label}.")
-            return Leaf(wq.NullQuery, filter=filt)
+            return Leaf(NOTHING, filter=filt)
         if (len(chosen) == EXPANSION_LIMIT and total > EXPANSION_LIMIT) \
                 or total > len(counts):
             self.notes.append(f"{label} matches {total:,} words; only the "
                               f"{len(chosen)} most frequent were searched.")
         words = tuple(chosen)
-        queries = [any_of([wq.Term(f, w) for w in words]) for f in scope.fields]
+        queries = [any_of([Word((f,), w) for w in words]) for f in scope.fields]
         terms = tuple(QueryTerm(f, kind, label, words) for f in scope.fields)
         return Leaf(any_of(queries), terms, filt)
 

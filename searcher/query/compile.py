@@ -1,4 +1,4 @@
-"""A syntax tree with bound leaves -> the Whoosh query tree.
+"""A syntax tree with bound leaves -> the query plan (``plan.py``) the engine runs.
 
 Lucene's group semantics: exclusions apply to their whole group, tag/author/
 source/date/id clauses beside words restrict instead of widening, ``+word``
@@ -10,29 +10,61 @@ operator (any word; an all-words clause when ``ALL_WORDS_BOOST`` is set).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import replace
+from functools import cache
 
-from whoosh import query as wq
-
+from .. import plan
 from ..engine.scoring import ALL_WORDS_BOOST, ALL_WORDS_MAX_CLAUSES
 from ..models import QueryTerm
+from ..plan import NOTHING, AllOf, AnyOf, MatchAll, Nothing, Phrase, RankBy, Word
+from ..schema import build_schema
 from .parser import And, Group, Leaf, Node, Not, Or, Required
 
-Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
+Query = plan.Node
 
 
-def any_of(queries: Sequence[Query]) -> Query:
-    return queries[0] if len(queries) == 1 else wq.Or(list(queries))
+@cache
+def _scored_fields() -> frozenset[str]:
+    """The fields BM25 scores (a word over several of them is one BM25F clause)."""
+    schema = build_schema()
+    return frozenset(name for name in schema.names() if schema[name].scorable)
+
+
+def any_of(queries: Sequence[Query], boost: float = 1.0) -> Query:
+    """Any of ``queries``. The same word (or exact phrase), equally boosted, in
+    different BM25-scored fields is one clause over those fields, scored by BM25F
+    together: a default-search word over title and body, ``title:oil OR body:oil``."""
+    if len(queries) == 1:
+        return queries[0]
+    first = queries[0]
+    if isinstance(first, Word) or (isinstance(first, Phrase) and first.slop == 1
+                                   and first.ordered):
+        fields = [q.fields[0] for q in queries if type(q) is type(first) and len(q.fields) == 1
+                  and replace(q, fields=first.fields) == first]
+        if len(fields) == len(queries) == len(set(fields)) and \
+                set(fields) <= _scored_fields():
+            return replace(first, fields=tuple(fields), boost=first.boost * boost)
+    return AnyOf(tuple(queries), boost)
 
 
 def all_of(queries: Sequence[Query], boost: float = 1.0) -> Query:
-    """And without match-everything members: Whoosh's And.normalize() turns an And
-    holding Every() into Every(), which would silently drop the other clauses."""
-    kept = [q for q in queries if not (isinstance(q, wq.Every) and q.fieldname is None)]
+    """All of ``queries``, leaving out match-everything members (they add nothing)."""
+    kept = [q for q in queries if not (isinstance(q, MatchAll) and q.field is None)]
     kept = kept or list(queries[:1])
     if len(kept) == 1:
-        return kept[0] if boost == 1.0 else kept[0].with_boost(kept[0].boost * boost)
-    return wq.And(kept, boost=boost)
+        return kept[0] if boost == 1.0 else boosted(kept[0], boost)
+    return AllOf(tuple(kept), boost)
+
+
+def boosted(q: Query, factor: float) -> Query:
+    """``q`` with its boost multiplied by ``factor``. An exclusion, a ``+a b`` and a
+    proximity phrase keep theirs: the engine never scaled them (Whoosh's AndNot,
+    AndMaybe and SpanNear2, which these were, ignored a boost)."""
+    if isinstance(q, Phrase) and not (q.slop == 1 and q.ordered):
+        return q
+    if isinstance(q, (Word, Phrase, AllOf, AnyOf, MatchAll, plan.DateRange)):
+        return replace(q, boost=q.boost * factor)
+    return q
 
 
 def _is_filter(node: Node) -> bool:
@@ -48,7 +80,7 @@ def _is_filter(node: Node) -> bool:
 
 
 def compile_tree(node: Node) -> Query | None:
-    """Whoosh query for a node; None when it holds nothing searchable (ignored)."""
+    """The plan of a node; None when it holds nothing searchable (ignored)."""
     if isinstance(node, Leaf):
         return node.query
     if isinstance(node, Required):
@@ -61,14 +93,14 @@ def compile_tree(node: Node) -> Query | None:
     negative = [c.child for c in node.children if isinstance(c, Not)]
     if isinstance(node, And):
         qs = [q for q in map(compile_tree, positive) if q is not None]
-        if any(q is wq.NullQuery for q in qs):
-            return wq.NullQuery
+        if any(isinstance(q, Nothing) for q in qs):
+            return NOTHING
         return _exclude(all_of(qs) if qs else None, negative)
     # An OR outside a group's clause list (not reachable from the parser): plain logic.
     alts = [q for q in map(compile_tree, positive) if q is not None]
     alts += [q for q in (_exclude(None, [n]) for n in negative) if q is not None]
-    alts = [q for q in alts if q is not wq.NullQuery]
-    return any_of(alts) if alts else wq.NullQuery
+    alts = [q for q in alts if q is not NOTHING]
+    return any_of(alts) if alts else NOTHING
 
 
 def _exclude(base: Query | None, negative: list[Node]) -> Query | None:
@@ -77,11 +109,11 @@ def _exclude(base: Query | None, negative: list[Node]) -> Query | None:
     if base is None:
         if not excluded:
             return None
-        base = wq.Every()
-    live = [q for q in excluded if q is not wq.NullQuery]
-    if not live or base is wq.NullQuery:
+        base = MatchAll()
+    live = [q for q in excluded if q is not NOTHING]
+    if not live or isinstance(base, Nothing):
         return base
-    return wq.AndNot(base, any_of(live))
+    return plan.Exclude(base, any_of(live))
 
 
 def _compile_group(group: Group) -> Query | None:
@@ -107,15 +139,15 @@ def _compile_group(group: Group) -> Query | None:
     must = _unique(q for q in map(compile_tree, filters) if q is not None)
     needed = _unique(q for q in map(compile_tree, required) if q is not None)
     must = _unique([*must, *needed])
-    if any(q is wq.NullQuery for q in must):
-        return wq.NullQuery
+    if any(isinstance(q, Nothing) for q in must):
+        return NOTHING
     optional = _counted(q for q in map(compile_tree, shoulds) if q is not None)
-    live = [q for q in optional if q is not wq.NullQuery]
+    live = [q for q in optional if q is not NOTHING]
     if optional and not live:
-        return wq.NullQuery
+        return NOTHING
     base: Query | None = None
     if needed and live:  # Lucene: beside a +clause the other words only rank
-        base = wq.AndMaybe(all_of(must), _default_operator(live))
+        base = RankBy(all_of(must), _default_operator(live))
     elif live:
         base = all_of([*must, _default_operator(live)])
     elif must:
@@ -131,12 +163,12 @@ def _counted(queries: Iterable[Query]) -> list[Query]:
     counts: dict[Query, int] = {}
     for q in queries:
         counts[q] = counts.get(q, 0) + 1
-    return [q if n == 1 or q is wq.NullQuery else q.with_boost(q.boost * n)
+    return [q if n == 1 or isinstance(q, Nothing) else boosted(q, n)
             for q, n in counts.items()]
 
 
 def _unique(queries: Iterable[Query]) -> list[Query]:
-    """``queries`` without repeats (``oil oil oil`` searches oil once; Whoosh queries
+    """``queries`` without repeats (``oil oil oil`` searches oil once; plan nodes
     compare and hash by value), in order."""
     return list(dict.fromkeys(queries))
 
@@ -145,12 +177,12 @@ def _default_operator(queries: list[Query]) -> Query:
     """Any word matches; for short queries an extra AND clause ranks all-words articles first."""
     if len(queries) == 1:
         return queries[0]
-    words = [q for q in queries if not (isinstance(q, wq.Every) and q.fieldname is None)]
+    words = [q for q in queries if not (isinstance(q, MatchAll) and q.field is None)]
     if len(words) < len(queries):  # `*` beside words: everything, ranked by the words
-        return wq.AndMaybe(wq.Every(), _default_operator(words)) if words else wq.Every()
+        return RankBy(MatchAll(), _default_operator(words)) if words else MatchAll()
     if len(queries) > ALL_WORDS_MAX_CLAUSES or not ALL_WORDS_BOOST:
-        return wq.Or(queries)
-    return wq.Or([*queries, all_of(queries, boost=ALL_WORDS_BOOST)])
+        return any_of(queries)
+    return any_of([*queries, all_of(queries, boost=ALL_WORDS_BOOST)])
 
 
 def positive_terms(node: Node, positive: bool, out: list[QueryTerm]) -> None:

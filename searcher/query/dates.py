@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from whoosh import query as wq
-
+from .. import plan
 from ..dates import naive_utc, now_utc
 from ..errors import QuerySyntaxError
 from ..schema import PUBLISHED
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
 
     from .lexer import Token
 
-Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
+Query = plan.Node
 
 DATE_HINT = ("dates look like 2020, 2020-10, 2020-10-05, today, yesterday, \"last week\", "
              "\"last 30 days\", now-7d, >=2020-10-01 or [2020-10-01 TO 2020-10-31]")
@@ -133,7 +132,7 @@ def date_clause(t: Token, query: str, now: datetime, notes: list[str]) -> Query:
         op = m.group() if m else ""
         value, pos = t.text[len(op):], t.pos + len(op) + (t.kind == "PHRASE")
     if value.strip() == "*" and not op:
-        return wq.DateRange(PUBLISHED, None, None)
+        return plan.DateRange(PUBLISHED, None, None)
     start, end, instant = date_span(value, pos, query, now)
     if op in ("", "=") and instant:
         if value.strip().lower() == "now":
@@ -143,7 +142,7 @@ def date_clause(t: Token, query: str, now: datetime, notes: list[str]) -> Query:
         start, end = min(start, now), max(start, now) + TICK
     elif op == ">":
         if end is None:  # after the year 9999
-            return wq.NullQuery
+            return plan.NOTHING
         start, end = end, None
     elif op == ">=":
         end = None
@@ -176,7 +175,7 @@ def _range_clause(t: Token, query: str, now: datetime, notes: list[str]) -> Quer
                          "write * to leave a side open")
         start, end, _ = date_span(part, pos + lead, query, now)
         if is_low and not inclusive and end is None:  # after the year 9999
-            return wq.NullQuery
+            return plan.NOTHING
         if is_low:
             bounds.append(start if inclusive else end)
         else:
@@ -189,8 +188,8 @@ def _span_query(start: datetime | None, end: datetime | None, label: str,
     """[start, end) on the published field; Whoosh's own ISO parsing is wrong (NOTES 2)."""
     if start is not None and end is not None and start >= end:
         notes.append(f"The date range {label} is empty.")
-        return wq.NullQuery
-    return wq.DateRange(PUBLISHED, start, end, endexcl=end is not None)
+        return plan.NOTHING
+    return plan.DateRange(PUBLISHED, start, end, end_excluded=end is not None)
 
 
 def _error(query: str, message: str, pos: int, hint: str) -> QuerySyntaxError:

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from whoosh import query as wq
-
+from .. import plan
 from ..errors import InvalidArgumentError, QuerySyntaxError
 from ..filters import Filters
+from ..plan import Word
 from ..sanitize import blank_for_query
 from ..schema import AUTHORS, PUBLISHED, SOURCE, TAGS, normalize_keyword
 from .compile import all_of, any_of
 from .dates import DATE_HINT, DATE_TRIM, TICK, date_span, utc
 
-Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
+Query = plan.Node
 
 
 def build_filter(filters: Filters, *, now: datetime | None = None
@@ -33,20 +32,20 @@ def build_filter(filters: Filters, *, now: datetime | None = None
     unit: a string is parsed by :func:`parse_date_bound` (``--until 2020-10`` keeps
     October 31 at 18:00), a date is a whole day, a datetime an exact inclusive moment.
     """
-    parts: list[Query] = [wq.Term(TAGS, v) for v in _keywords(filters.tags)]
+    parts: list[Query] = [Word((TAGS,), v) for v in _keywords(filters.tags)]
     any_values = _keywords(filters.any_tags)
     if any_values:
-        parts.append(any_of([wq.Term(TAGS, v) for v in any_values]))
+        parts.append(any_of([Word((TAGS,), v) for v in any_values]))
     for fieldname, value in ((AUTHORS, filters.author), (SOURCE, filters.source)):
         folded = _keywords([value] if value else [])
         if folded:
-            parts.append(wq.Term(fieldname, folded[0]))
+            parts.append(Word((fieldname,), folded[0]))
     start = _bound("since", filters.since, end=False, now=now)
     stop = _bound("until", filters.until, end=True, now=now)
     if start is not None or stop is not None:
-        parts.append(wq.DateRange(PUBLISHED, start, stop))
+        parts.append(plan.DateRange(PUBLISHED, start, stop))
     excluded = _keywords(filters.exclude_tags)
-    mask = any_of([wq.Term(TAGS, v) for v in excluded]) if excluded else None
+    mask = any_of([Word((TAGS,), v) for v in excluded]) if excluded else None
     return (all_of(parts) if parts else None), mask
 
 

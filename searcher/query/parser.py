@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from .. import plan
 from ..errors import QuerySyntaxError
 from ..models import QueryTerm
 from ..schema import AUTHORS, BODY, ID, PUBLISHED, SOURCE, TAGS, TITLE
 from .lexer import Lexer, Token
-
-Query = Any  # whoosh.query.Query (Whoosh ships no type hints)
 
 DEFAULT_FIELDS: tuple[str, ...] = (TITLE, BODY)
 """Where a word without a field is searched."""
@@ -28,7 +26,7 @@ MAX_DEPTH = 40
 
 @dataclass
 class Leaf:
-    query: Query | None  # None: nothing searchable (stop words); NullQuery: matches nothing
+    query: plan.Node | None  # None: nothing searchable (stop words); NOTHING: matches nothing
     terms: tuple[QueryTerm, ...] = ()
     filter: bool = False  # a tag/author/source/date/id clause: restricts, never widens
 
