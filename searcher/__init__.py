@@ -13,8 +13,6 @@ first use of ``open_index``, ``search`` or ``Index``, the build side on first us
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 # First: imports Whoosh without what a search never uses (_whoosh/lean_imports.py).
@@ -46,31 +44,16 @@ from .models import (
 
 if TYPE_CHECKING:
     from .filters import Filters
+    from .index import Index, open_index, search
     from .indexer import build_index
-    from .search import Index, open_index, search
 
 __version__ = "0.1.0"
 
 # Loaded on first use: the build side (readers, trafilatura...), which `searcher search`
 # and a program that only searches never import, and the engine (numpy), so that the
 # command line decides how numpy starts before it loads (cli.py: _one_blas_thread).
-_LAZY = {"build_index": "indexer", "Index": "search", "open_index": "search",
-         "search": "search", "Filters": "filters"}
-
-
-class _Package(types.ModuleType):
-    """This package's module type: ``searcher.search`` stays the function. Importing
-    the submodule ``searcher.search`` (from anywhere, first) makes the import system set
-    the package's ``search`` attribute to that module; that one assignment is dropped,
-    as it was overwritten when this package imported the function eagerly."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "search" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+_LAZY = {"build_index": "indexer", "Index": "index", "open_index": "index",
+         "search": "index", "Filters": "filters"}
 
 
 def __getattr__(name: str) -> Any:

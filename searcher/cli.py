@@ -28,7 +28,7 @@ from .storage import IndexDir
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from .search import Index
+    from .index import Index
 
 # rich (render.py), the build side (indexer, readers) and prompt_toolkit are imported
 # by the commands that use them: a one-shot `searcher search`, with --json or to a pipe,
@@ -71,7 +71,7 @@ def _stderr() -> Console:
 
 
 def _open_index(index: Path | None) -> Index:
-    from .search import open_index  # the engine, and numpy: after one_blas_thread
+    from .index import open_index  # the engine, and numpy: after one_blas_thread
 
     return open_index(index)
 

@@ -36,7 +36,7 @@ def export(query: tuple[str, ...], index: Path | None, sort: str, fmt: str, fiel
     that starts with a dash."""
     from .export import Export
     from .filters import Filters
-    from .search import open_index
+    from .index import open_index
 
     with errors(), open_index(index) as ix:
         rows = Export(ix, " ".join(query), fmt=fmt, fields=fields, sort=sort,
@@ -80,7 +80,7 @@ def _write(rows: Any, out: Any) -> None:
               help="Server processes (each opens the index).")
 def serve(index: Path | None, host: str, port: int, workers: int) -> None:
     """Serve the index as a search page and a JSON API (read-only, no authentication)."""
-    from .search import open_index
+    from .index import open_index
     from .serve.server import is_loopback, run
 
     with errors(), open_index(index) as ix:  # a missing or damaged index fails here

@@ -28,7 +28,7 @@ from .models import Hit
 from .sanitize import escape_json
 
 if TYPE_CHECKING:
-    from .search import Index
+    from .index import Index
 
 FORMATS = ("csv", "jsonl")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}

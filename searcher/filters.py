@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .arguments import DateArg, date_bound, optional_text, values
+from .errors import InvalidArgumentError
 
 LIST_FIELDS = ("tags", "any_tags", "exclude_tags")
 """The fields that hold several values (all, any, none of them)."""
@@ -58,6 +59,21 @@ class Filters:
     def __bool__(self) -> bool:
         """True when any filter is set."""
         return self != _NONE
+
+    @classmethod
+    def given(cls, filters: Filters | None, **keywords: Any) -> Filters:
+        """``filters``, or the filter keywords of ``Index.search`` as one value (a
+        caller gives one or the other, not both)."""
+        from_keywords = cls(**keywords)
+        if filters is None:
+            return from_keywords
+        if not isinstance(filters, Filters):
+            raise InvalidArgumentError(f"filters must be a searcher.Filters, not "
+                                       f"{type(filters).__name__}")
+        if from_keywords:
+            raise InvalidArgumentError("give filters=Filters(...) or the filter keywords "
+                                       "(tags, since...), not both")
+        return filters
 
     def add(self, name: str, value: str) -> Filters:
         """This value added: tag filters accumulate (all must hold), the others

@@ -23,7 +23,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "searcher"
 # Third-party package -> the modules (dotted, under searcher/; a package name covers
 # everything in it) that may import it. Anything else importing it fails the test.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "whoosh": ("schema", "storage", "integrity", "indexer", "_whoosh", "query.bind", "search",
+    "whoosh": ("schema", "storage", "integrity", "indexer", "_whoosh", "query.bind", "index",
                "suggest"),
     "rich": ("render", "render_inspect", "cli", "cli_serve", "shell"),
     "click": ("cli", "cli_options", "cli_serve"),
@@ -85,7 +85,7 @@ def test_the_table_names_modules_that_exist() -> None:
 
 
 def test_import_searcher_loads_no_user_interface_library() -> None:
-    code = ("import sys, searcher, searcher.search, searcher.highlight, searcher.passages; "
+    code = ("import sys, searcher, searcher.index, searcher.highlight, searcher.passages; "
             f"print(sorted(m for m in {NOT_ON_IMPORT!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
@@ -115,15 +115,15 @@ def test_one_shot_commands_to_a_pipe_load_no_terminal_library(seed_index: Path,
 
 def test_the_package_loads_the_engine_on_first_use() -> None:
     """`import searcher.cli` loads no numpy (the command decides how it starts), and
-    ``searcher.search`` is the function however the submodule of that name was imported."""
+    ``searcher.search`` is the one-shot function (no module has that name)."""
     out = run_python(
         "import sys, searcher.cli\n"
         "print('numpy' in sys.modules)\n"
-        "import searcher.search\n"
-        "from searcher.search import Index\n"
+        "import searcher.index\n"
+        "from searcher.index import Index\n"
         "import searcher\n"
         "from searcher import open_index, search\n"
-        "print(searcher.search is search is sys.modules['searcher.search'].search,"
+        "print(searcher.search is search is sys.modules['searcher.index'].search,"
         " searcher.Index is Index, callable(open_index), 'numpy' in sys.modules)")
     assert out.splitlines() == ["False", "True True True True"]
 
@@ -158,3 +158,9 @@ def test_few_modules_outside_whoosh_internals_import_whoosh() -> None:
     touching = [_module_name(p) for p in MODULES if "whoosh" in _imported_packages(p)
                 and not _allowed(_module_name(p), ("_whoosh",))]
     assert len(touching) <= 8, touching
+
+
+def test_no_module_is_named_like_a_function() -> None:
+    """One name per thing: ``searcher.search`` is the one-shot function, so no module
+    is called ``search`` (it once forced a module-type trick in ``__init__``)."""
+    assert not (PACKAGE / "search.py").exists() and not (PACKAGE / "search").exists()

@@ -19,7 +19,7 @@ def run(code: str) -> str:
 
 
 def test_import_searcher_loads_neither_package() -> None:
-    out = run("import sys, searcher, searcher.search\n"
+    out = run("import sys, searcher, searcher.index\n"
               "print(sorted(m for m in ('asyncio', 'urllib.request', 'http.client', 'email',"
               " 'whoosh.lang.morph_en') if m in sys.modules))")
     assert out == "[]"
@@ -142,7 +142,7 @@ def test_another_thread_importing_meanwhile_gets_the_real_packages() -> None:
         "        seen.append(type(importlib.import_module(name)) is types.ModuleType)\n"
         "t = threading.Thread(target=other)\n"
         "t.start()\n"
-        "import searcher, searcher.search\n"
+        "import searcher, searcher.index\n"
         "t.join()\n"
         "import asyncio, urllib.request\n"
         "print(all(seen), len(seen), callable(asyncio.run), callable(urllib.request.urlopen),"

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from searcher import build_index, open_index
 from searcher.errors import ArticleNotFoundError, IndexNotFoundError
-from searcher.search import Index
+from searcher.index import Index
 from searcher.shell.prompt import run_script
 
 from .conftest import write_jsonl

@@ -7,6 +7,7 @@ The Whoosh index stays the store; this package answers queries from it:
 - ``scoring``: BM25F, its parameters (defined here and nowhere else);
 - ``stats``: the collection statistics scores use (the index's, or passed in);
 - ``execute``: a query plan (``searcher/plan.py``) -> matching documents and scores;
+- ``filtermask``: the documents a search's filters allow, cached per commit;
 - ``phrases``: phrase and proximity checks on positions, for candidates only;
 - ``topk``: the best k by score or by a date column, ties by document number;
 - ``facets``: keyword counts and the date histogram over a match set;

@@ -30,8 +30,8 @@ from rich.pager import Pager
 from .. import render
 from ..arguments import DEFAULT_LIMIT
 from ..errors import SearcherError
+from ..index import Index
 from ..sanitize import one_line
-from ..search import Index
 from .commands import COMMAND_NAMES
 from .completion import ShellCompleter
 from .lexer import QueryLexer

@@ -19,8 +19,8 @@ from .. import render
 from ..arguments import DEFAULT_LIMIT
 from ..errors import ShellError
 from ..filters import Filters
+from ..index import Index
 from ..models import FacetCount, Hit, SearchResults
-from ..search import Index
 from .commands import COMMAND_NAMES
 from .filters import describe
 

@@ -1,5 +1,9 @@
-"""The library's read side: open an index, search it, fetch articles, describe it.
+"""The library's facade: open an index, search it, fetch articles, describe it.
 
+``Index.search`` is the recipe a newcomer can read top to bottom: check the
+arguments, parse the query (``query/``), the filters as allowed documents
+(``engine/filtermask.py``), run the plan (``engine/execute.py``), take a page of
+hits (``hits.py``), facets and did-you-mean. More-like-this is ``similar.py``.
 Every public method returns plain dataclasses (models.py) built while the Whoosh
 searcher is open; no Whoosh object escapes. Reading never blocks on a build: a
 Whoosh searcher sees the last commit, and ``Index`` moves to the newest commit at
@@ -16,7 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -29,62 +33,37 @@ from .engine.cache import DEFAULT_CACHE_BYTES
 from .engine.execute import Executor
 from .engine.explain import explain_query
 from .engine.feedback import expand as feedback_expand
+from .engine.filtermask import allowed as allowed_documents
 from .engine.scoring import K1 as BM25_K1
 from .engine.scoring import B as BM25_B
-from .engine.topk import top_by_key, top_by_score
 from .engine.view import IndexView, new_cache, signature
-from .errors import (
-    ArticleNotFoundError,
-    IndexNotFoundError,
-    InvalidArgumentError,
-    SearcherError,
-)
+from .errors import ArticleNotFoundError, IndexNotFoundError, SearcherError
 from .filters import Filters
-from .highlight import (
-    MAX_ANALYZED_CHARS,
-    highlight_spans,
-    keyword_phrases,
-    surface_words,
-    why_matched,
-)
-from .models import (
-    Article,
-    ArticleView,
-    Explanation,
-    FacetCount,
-    Hit,
-    IndexStats,
-    QueryTerm,
-    SearchResults,
-)
-from .passages import make_snippets
-from .plan import AnyOf, Word
+from .highlight import highlight_spans, keyword_phrases, surface_words
+from .hits import page_hits
+from .models import Article, ArticleView, Explanation, FacetCount, IndexStats, SearchResults
+from .plan import Node
 from .query import ParsedQuery, build_filter, parse_query
 from .sanitize import unescape_controls
+from .similar import similar_hits
 from .storage import IndexDir, NewestCommit, index_path
 from .suggest import suggest_query
 
-# More-like-this: the best SIMILAR_TERMS of SIMILAR_CANDIDATES key terms, leaving out
-# words in more than SIMILAR_MAX_DF of articles (they make the OR slow and vague).
-# WHOOSH-NOTES 10: Whoosh's default of 5 terms finds too little.
-SIMILAR_CANDIDATES = 40
-SIMILAR_TERMS = 15
-SIMILAR_MAX_DF = 0.02
 SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
-def _reports_damage(method: Callable[Concatenate[Index, _P], _R]
-                    ) -> Callable[Concatenate[Index, _P], _R]:
+def _reports_damage(method: _Method) -> _Method:
     """Segment bytes that do not decode mid-query (a damaged file the open did not
     touch) are IndexDamagedError, one line naming the index and the repair; files that
     vanish mid-call because the index was removed or replaced are what a new process
-    would meet (IndexNotFoundError, or the call again on the new commit)."""
+    would meet (IndexNotFoundError, or the call again on the new commit). The method
+    keeps its own signature (for readers, ``help()`` and type checkers)."""
 
-    def wrapper(self: Index, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+    @functools.wraps(method)
+    def wrapper(self: Index, /, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except SegmentDataError as e:
@@ -98,8 +77,7 @@ def _reports_damage(method: Callable[Concatenate[Index, _P], _R]
                 raise IndexNotFoundError(str(self.path)) from e
             return method(self, *args, **kwargs)  # once more, on the newest commit
 
-    functools.update_wrapper(wrapper, method)  # name, docstring, signature for help()
-    return wrapper
+    return cast(_Method, wrapper)
 
 
 class Index:
@@ -243,16 +221,14 @@ class Index:
         a wrong argument (type, range, a ``since``/``until`` that is not a date).
         """
         started = time.perf_counter()
-        chosen = _chosen_filters(filters, tags=tags, any_tags=any_tags,
-                                 exclude_tags=exclude_tags, since=since, until=until,
-                                 author=author, source=source)
+        chosen = Filters.given(filters, tags=tags, any_tags=any_tags,
+                               exclude_tags=exclude_tags, since=since, until=until,
+                               author=author, source=source)
         query, sort, limit, page, now = arguments.check_search(
             query, sort=sort, limit=limit, page=page, now=now)
         view = self._engine()
-        s = view.searcher
-        parsed = parse_query(query, s.reader(), now=now)
-        filt, mask = build_filter(chosen, now=now)
-        allowed = _allowed(view, filt, mask)
+        parsed = parse_query(query, view.searcher.reader(), now=now)
+        allowed = allowed_documents(view, *build_filter(chosen, now=now))
         column = None if sort == "relevance" else view.column(
             schema.NEWEST if sort == "newest" else schema.PUBLISHED)
         # (no column: nothing in the index is dated, every key ties: rank by relevance)
@@ -263,59 +239,17 @@ class Index:
         if expand and scores is not None and not parsed.match_all:
             scores, note = _expanded(view, found, scores, parsed)
             notes += (note,) if note else ()
-        hits = self._page(view, found, scores, column, sort == "newest", page, limit,
-                          parsed, snippets)
+        hits = page_hits(view, found, scores, column, sort == "newest", page, limit, parsed,
+                         snippets)
         total = int(np.count_nonzero(found))
         facet_counts = engine_facets.compute_facets(view, found) if facets else None
         suggestion = None
         if total < SUGGEST_BELOW and not parsed.match_all \
                 and (allowed is None or allowed.any()):
-
-            def count(q: Any) -> int:
-                mask = Executor(view, scored=False).run(q).mask
-                return int(np.count_nonzero(mask if allowed is None else mask & allowed))
-
-            suggestion = suggest_query(query, s, count, better_than=total)
+            suggestion = _suggestion(view, query, allowed, total)
         return SearchResults(query=query, total=total, hits=hits, page=page, limit=limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000,
                              facets=facet_counts, suggestion=suggestion, notes=notes)
-
-    def _page(self, view: IndexView, found: Any, scores: Any, column: Any, descending: bool,
-              page: int, limit: int, parsed: ParsedQuery, snippets: bool) -> tuple[Hit, ...]:
-        """The hits of ``page``: by score (``column`` None) or by the date column."""
-        docs = np.flatnonzero(found)
-        want = page * limit
-        if column is None:
-            best = top_by_score(docs, scores[docs], want)
-        else:
-            best = top_by_key(docs, column[docs], want, descending=descending)
-        first = (page - 1) * limit
-        highlight = parsed.terms + keyword_phrases(parsed.terms)  # once, not per hit
-        return tuple(
-            self._hit(view, int(docs[i]), None if column is not None else float(scores[docs[i]]),
-                      first + n + 1, parsed, snippets, highlight)
-            for n, i in enumerate(best[first:first + limit]))
-
-    def _hit(self, view: IndexView, docnum: int, score: float | None, rank: int,
-             parsed: ParsedQuery, with_snippets: bool, terms: tuple[QueryTerm, ...]) -> Hit:
-        """One result; ``terms`` are what to highlight (the query's and keyword phrases)."""
-        article = schema.document_to_article(view.stored(docnum))
-        return Hit(
-            id=article.id,
-            title=article.title,
-            published=article.published,
-            tags=article.tags,
-            authors=article.authors,
-            source=article.source,
-            url=article.url,
-            path=article.path,
-            score=score,  # None for a search sorted by date: no relevance to show
-            rank=rank,
-            title_highlights=highlight_spans(article.title, terms, field=schema.TITLE),
-            snippets=make_snippets(article.body, terms, field=schema.BODY)
-            if with_snippets else (),
-            matched=why_matched(article, parsed.terms, body=with_snippets),
-        )
 
     @_reports_damage
     def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
@@ -328,37 +262,13 @@ class Index:
         (Bo1 key terms, minus words common across the index) as an OR query. Pages and
         filters as in :meth:`search`; ``total`` counts every similar article."""
         started = time.perf_counter()
-        wanted = _chosen_filters(filters, tags=tags, any_tags=any_tags,
-                                 exclude_tags=exclude_tags, since=since, until=until,
-                                 author=author, source=source)
+        wanted = Filters.given(filters, tags=tags, any_tags=any_tags,
+                               exclude_tags=exclude_tags, since=since, until=until,
+                               author=author, source=source)
         args = arguments.check_search("", sort="relevance", limit=limit, page=page, now=None)
         article = self.get(article_id)
-        s = self._current()
-        text = f"{article.title}\n{article.body}"[:MAX_ANALYZED_CHARS]
-        candidates = s.key_terms_from_text(schema.BODY, text, numterms=SIMILAR_CANDIDATES)
-        common = max(int(s.doc_count() * SIMILAR_MAX_DF), 3)
-        reader = s.reader()
-        distinctive = [(t, w) for t, w in candidates if reader.doc_frequency(schema.BODY, t)
-                       <= common]
-        chosen = (distinctive if len(distinctive) >= 5 else candidates)[:SIMILAR_TERMS]
-        filt, mask = build_filter(wanted)
-        itself = Word((schema.ID,), article.id)
-        mask = itself if mask is None else AnyOf((itself, mask))
-        hits: tuple[Hit, ...] = ()
-        total = 0
-        if chosen:
-            q = AnyOf(tuple(Word((schema.BODY,), t, w) for t, w in chosen))
-            view = self._engine()
-            matched = Executor(view).run(q)
-            found = matched.mask & _allowed(view, filt, mask)
-            total = int(np.count_nonzero(found))
-            words = surface_words(text, [t for t, _w in chosen])
-            # One leaf per key term, labelled with the word as the article wrote it,
-            # so "matched" says which of them each hit shares.
-            terms = tuple(QueryTerm(schema.BODY, "term", words[t], (t,)) for t, _w in chosen)
-            parsed = ParsedQuery(query=q, match_all=False, terms=terms)
-            hits = self._page(view, found, matched.score, None, False, args.page,
-                              args.limit, parsed, True)
+        total, hits = similar_hits(self._engine(), article, *build_filter(wanted),
+                                   args.page, args.limit)
         return SearchResults(query=f"similar:{article.id}", total=total, hits=hits,
                              page=args.page, limit=args.limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000)
@@ -383,18 +293,15 @@ class Index:
         )
 
 
-def _chosen_filters(filters: Filters | None, **keywords: Any) -> Filters:
-    """``filters``, or the filter keywords as one Filters value (not both)."""
-    given = Filters(**keywords)
-    if filters is None:
-        return given
-    if not isinstance(filters, Filters):
-        raise InvalidArgumentError(f"filters must be a searcher.Filters, not "
-                                   f"{type(filters).__name__}")
-    if given:
-        raise InvalidArgumentError("give filters=Filters(...) or the filter keywords "
-                                   "(tags, since...), not both")
-    return filters
+def _suggestion(view: IndexView, query: str, allowed: Any, total: int) -> str | None:
+    """Did you mean: a spelling of ``query`` that finds more than ``total`` articles
+    within the same filters (None if there is none)."""
+
+    def count(q: Node) -> int:
+        mask = Executor(view, scored=False).run(q).mask
+        return int(np.count_nonzero(mask if allowed is None else mask & allowed))
+
+    return suggest_query(query, view.searcher, count, better_than=total)
 
 
 def _expanded(view: IndexView, found: Any, scores: Any, parsed: ParsedQuery
@@ -409,26 +316,6 @@ def _expanded(view: IndexView, found: Any, scores: Any, parsed: ParsedQuery
     words = surface_words(added.text, new)
     note = "Expanded with: " + ", ".join(words[t] for t in new) + "." if new else ""
     return scores + added.score, note
-
-
-def _allowed(view: IndexView, filt: Any, mask: Any) -> Any:
-    """The documents the filter options allow (None: all), cached per view: the same
-    tag or date filter over many queries (a shell session) is computed once."""
-    if filt is None and mask is None:
-        return None
-    key = ("filter", filt, mask)
-    found = view.memo.get(key)
-    if found is None:
-        ex = Executor(view, scored=False)
-        found = view.live.copy()
-        if filt is not None:
-            found &= ex.run(filt).mask
-        if mask is not None:
-            found &= ~ex.run(mask).mask
-        if len(view.memo) > 64:  # bounded: a long session with many filters (1 MB each at 1M)
-            view.memo.clear()
-        view.memo[key] = found
-    return found
 
 
 def _weighting() -> Any:

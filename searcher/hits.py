@@ -1,0 +1,61 @@
+"""A page of hits: the best documents of a match set, each assembled as a :class:`Hit`.
+
+The engine says which documents match and how they score; this picks the page
+(by score, or by a date column for a newest/oldest sort) and builds each hit's
+plain data from its stored fields while the index is open: title highlights,
+snippets from the body, and which of the query's words it matched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import schema
+from .engine.topk import top_by_key, top_by_score
+from .engine.view import IndexView
+from .highlight import highlight_spans, keyword_phrases, why_matched
+from .models import Hit, QueryTerm
+from .passages import make_snippets
+from .query import ParsedQuery
+
+
+def page_hits(view: IndexView, found: Any, scores: Any, column: Any, descending: bool,
+              page: int, limit: int, parsed: ParsedQuery, snippets: bool) -> tuple[Hit, ...]:
+    """The hits of ``page`` among the documents of ``found``: by score (``column``
+    None) or by the date column; ``snippets=False`` leaves the bodies unread."""
+    docs = np.flatnonzero(found)
+    want = page * limit
+    if column is None:
+        best = top_by_score(docs, scores[docs], want)
+    else:
+        best = top_by_key(docs, column[docs], want, descending=descending)
+    first = (page - 1) * limit
+    highlight = parsed.terms + keyword_phrases(parsed.terms)  # once, not per hit
+    return tuple(
+        _hit(view, int(docs[i]), None if column is not None else float(scores[docs[i]]),
+             first + n + 1, parsed, snippets, highlight)
+        for n, i in enumerate(best[first:first + limit]))
+
+
+def _hit(view: IndexView, docnum: int, score: float | None, rank: int, parsed: ParsedQuery,
+         with_snippets: bool, terms: tuple[QueryTerm, ...]) -> Hit:
+    """One result; ``terms`` are what to highlight (the query's and keyword phrases)."""
+    article = schema.document_to_article(view.stored(docnum))
+    return Hit(
+        id=article.id,
+        title=article.title,
+        published=article.published,
+        tags=article.tags,
+        authors=article.authors,
+        source=article.source,
+        url=article.url,
+        path=article.path,
+        score=score,  # None for a search sorted by date: no relevance to show
+        rank=rank,
+        title_highlights=highlight_spans(article.title, terms, field=schema.TITLE),
+        snippets=make_snippets(article.body, terms, field=schema.BODY)
+        if with_snippets else (),
+        matched=why_matched(article, parsed.terms, body=with_snippets),
+    )
