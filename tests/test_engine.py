@@ -23,7 +23,8 @@ from whoosh import query as wq
 from searcher import Filters, build_index, open_index
 from searcher._whoosh import postings as wp
 from searcher.engine.cache import ByteLRU
-from searcher.engine.execute import Executor, _union
+from searcher.engine.execute import Executor
+from searcher.engine.idsets import union
 from searcher.engine.stats import CollectionStats
 from searcher.engine.topk import top_by_key, top_by_score
 from searcher.plan import AllOf, AnyOf, Word
@@ -247,7 +248,7 @@ def test_scores_with_collection_stats_passed_in(tmp_path: Path) -> None:
        st.sampled_from([np.int32, np.int64]))
 def test_union_of_a_words_fields_and_their_places(lists: list[list[int]], dtype: Any) -> None:
     arrays = [np.array(ids, dtype=dtype) for ids in lists]
-    ids, places = _union(arrays)
+    ids, places = union(arrays)
     assert list(ids) == sorted(set().union(*lists))
     for array, at in zip(arrays, places, strict=True):
         assert list(ids if at is None else ids[at]) == list(array)

@@ -6,6 +6,8 @@ The Whoosh index stays the store; this package answers queries from it:
 - ``view``: one open index as arrays (live documents, lengths, columns, terms);
 - ``scoring``: BM25F, its parameters (defined here and nowhere else);
 - ``stats``: the collection statistics scores use (the index's, or passed in);
+- ``words``: one word's BM25F parts over its fields (statistics, tf, lengths);
+- ``idsets``: sorted document-number arrays: intersection and union;
 - ``execute``: a query plan (``searcher/plan.py``) -> matching documents and scores;
 - ``filtermask``: the documents a search's filters allow, cached per commit;
 - ``phrases``: phrase and proximity checks on positions, for candidates only;

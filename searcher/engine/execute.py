@@ -18,12 +18,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._whoosh.postings import LENGTH_OF_BYTE, date_value
+from .._whoosh.postings import date_value
 from ..plan import AllOf, AnyOf, DateRange, Exclude, MatchAll, Node, Nothing, Phrase, RankBy, Word
 from . import phrases
-from .scoring import CONSTANT_SCORE, FieldStats, TermScorer
+from .idsets import intersect
+from .scoring import CONSTANT_SCORE
 from .stats import CollectionStats, TermKey
 from .view import IndexView
+from .words import WordScoring
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -47,17 +49,20 @@ class Executor:
     """Runs query plans against one :class:`IndexView`; ``scored=False`` only matches.
 
     Scores use the collection statistics ``stats`` (stats.py) when given, else the
-    view's own; ``scored_terms`` records which words were scored, over which fields
-    (what a caller must gather to pass statistics in)."""
+    view's own (words.py); ``scored_terms`` records which words were scored, over
+    which fields (what a caller must gather to pass statistics in)."""
 
     def __init__(self, view: IndexView, *, scored: bool = True,
                  stats: CollectionStats | None = None) -> None:
         self.view = view
         self.scored = scored
-        self.stats = stats
-        self.scored_terms: set[TermKey] = set()
+        self.words = WordScoring(view, stats)
         self._leaves: dict[Node, Match] = {}
         self._repeated: set[Word] | None = None
+
+    @property
+    def scored_terms(self) -> set[TermKey]:
+        return self.words.scored_terms
 
     def run(self, q: Node) -> Match:
         if self._repeated is None:  # the first (outermost) call: which leaves recur
@@ -88,7 +93,7 @@ class Executor:
         if isinstance(q, Phrase):
             if len(q.fields) == 1:
                 return self._near(q.fields[0], q)
-            if self._bm25f(q.fields):
+            if self.words.bm25f(q.fields):
                 return self._phrase(q)
             return self.run(AnyOf(tuple(replace(q, fields=(f,)) for f in q.fields)))
         raise TypeError(f"not a query plan node: {q!r}")
@@ -117,79 +122,10 @@ class Executor:
 
     # ---------------------------------------------------------------- leaves
 
-    def _collection(self, fields: tuple[str, ...], text: str, local_df: Callable[[], int]
-                    ) -> tuple[int, int, list[FieldStats]]:
-        """A word's document frequency over ``fields``, the number of documents, and
-        each field's weighting: from the statistics passed in, else the view's."""
-        self.scored_terms.add((fields, text))
-        if self.stats is None:
-            n = self.view.n
-            return local_df(), n, [FieldStats.of(f, n, self.view.total_length(f))
-                                   for f in fields]
-        stats = self.stats
-        n = stats.documents
-        return (stats.doc_frequency(fields, text), n,
-                [FieldStats.of(f, n, stats.field_length(f)) for f in fields])
-
-    def scorer(self, fieldname: str, text: Any, boost: float = 1.0,
-               doc_frequency: int | None = None) -> TermScorer | None:
-        """The BM25 scorer of a term (None for fields Whoosh does not score by BM25)."""
-        if not self.view.schema[fieldname].scorable:
-            return None
-        view = self.view
-        df, n, fields = self._collection(
-            (fieldname,), str(text), lambda: view.doc_frequency(fieldname, text)
-            if doc_frequency is None else doc_frequency)
-        return TermScorer.for_fields(str(text), fields, df, n, boost)
-
-    def term_scores(self, fieldname: str, text: Any, ids: Any, weights: Any,
-                    boost: float = 1.0, doc_frequency: int | None = None) -> FloatArray:
-        """Scores of the term's postings ``ids`` with their ``weights`` (tf)."""
-        scorer = self.scorer(fieldname, text, boost, doc_frequency)
-        tf = weights.astype(np.float64)
-        if scorer is None:  # Whoosh scores an unscorable field by its weight
-            return tf * boost  # type: ignore[no-any-return]
-        lengths = self.view.lengths(fieldname)
-        dl = LENGTH_OF_BYTE[lengths[ids]] if lengths is not None else np.ones(len(ids))
-        return scorer.scores(tf, dl)
-
-    def word_parts(self, fields: tuple[str, ...], text: str, boost: float = 1.0
-                   ) -> tuple[TermScorer, IntArray, list[FloatArray], list[FloatArray]] | None:
-        """One word over several fields: its BM25F scorer, the documents that have it
-        in any of them (sorted), and per field their tf and length (0 tf: absent)."""
-        view = self.view
-        found = [(i, f, p) for i, f in enumerate(fields)
-                 if (p := view.term(f, text)) is not None]
-        if not found:
-            return None
-        ids, places = _union([p.ids for _i, _f, p in found])
-        df, n, stats = self._collection(fields, str(text), lambda: len(ids))
-        scorer = TermScorer.for_fields(str(text), [stats[i] for i, _f, _p in found], df, n,
-                                       boost)
-        tfs, lengths = [], []
-        for (_i, f, p), at in zip(found, places, strict=True):
-            if at is None:  # the field has every document: no scatter
-                tf = p.weights.astype(np.float64)
-            else:
-                tf = np.zeros(len(ids))
-                tf[at] = p.weights
-            tfs.append(tf)
-            stored = view.lengths(f)
-            lengths.append(LENGTH_OF_BYTE[stored[ids]] if stored is not None
-                           else np.ones(len(ids)))
-        return scorer, ids, tfs, lengths
-
-    def _bm25f(self, fields: tuple[str, ...]) -> bool:
-        """Whether a word over these fields is one BM25F clause (every field scored by
-        BM25, none twice); otherwise each field is its own clause."""
-        schema = self.view.schema
-        return len(set(fields)) == len(fields) and all(
-            f in schema and schema[f].scorable for f in fields)
-
     def _word_leaf(self, q: Word) -> Match:
         if len(q.fields) == 1:
             return self._term(q.fields[0], q.text, q.boost)
-        if not self._bm25f(q.fields):
+        if not self.words.bm25f(q.fields):
             return self.run(AnyOf(tuple(Word((f,), q.text, q.boost) for f in q.fields)))
         return self._word(q)
 
@@ -198,7 +134,7 @@ class Executor:
         weighted, length-normalised frequencies saturated together (scoring.py)."""
         view = self.view
         mask = np.zeros(view.n, np.bool_)
-        parts = self.word_parts(q.fields, q.text, q.boost)
+        parts = self.words.word_parts(q.fields, q.text, q.boost)
         if parts is None:
             return Match(mask, np.zeros(view.n) if self.scored else None)
         scorer, ids, tfs, lengths = parts
@@ -229,7 +165,7 @@ class Executor:
                 assert w.score is not None
                 total += w.score[docs]
                 continue
-            parts = self.word_parts(q.fields, word)
+            parts = self.words.word_parts(q.fields, word)
             if parts is None:  # pragma: no cover - a matched phrase has its words
                 continue
             scorer, ids, tfs, lengths = parts
@@ -251,7 +187,7 @@ class Executor:
         if not self.scored:
             return Match(mask, None)
         score = np.zeros(view.n)
-        score[ids] = self.term_scores(fieldname, text, ids, postings.weights, boost,
+        score[ids] = self.words.term_scores(fieldname, text, ids, postings.weights, boost,
                                       postings.doc_frequency)
         score[view.dead] = 0.0
         return Match(mask, score)
@@ -294,7 +230,7 @@ class Executor:
             postings = [view.term(fieldname, w) for w in words]
             if any(p is None for p in postings):
                 return self._empty()
-            docs = _intersect([p.ids for p in postings if p is not None])
+            docs = intersect([p.ids for p in postings if p is not None])
             docs = docs[view.live[docs]]
             parts: list[Match] = []
         else:
@@ -349,7 +285,7 @@ class Executor:
 
     def _is_word_leaf(self, q: Node) -> bool:
         """A word (one field, or one BM25F clause over several), not repeated in the query."""
-        return isinstance(q, Word) and (len(q.fields) == 1 or self._bm25f(q.fields)) and (
+        return isinstance(q, Word) and (len(q.fields) == 1 or self.words.bm25f(q.fields)) and (
             self._repeated is None or q not in self._repeated)
 
     def _word_postings(self, q: Word) -> tuple[npt.NDArray[Any], FloatArray | None]:
@@ -360,10 +296,10 @@ class Executor:
             if postings is None:
                 return np.zeros(0, np.int64), np.zeros(0)
             ids = postings.ids
-            scores = self.term_scores(q.fields[0], q.text, ids, postings.weights, q.boost,
+            scores = self.words.term_scores(q.fields[0], q.text, ids, postings.weights, q.boost,
                                       postings.doc_frequency) if self.scored else None
         else:
-            parts = self.word_parts(q.fields, q.text, q.boost)
+            parts = self.words.word_parts(q.fields, q.text, q.boost)
             if parts is None:
                 return np.zeros(0, np.int64), np.zeros(0)
             scorer, ids, tfs, lengths = parts
@@ -391,59 +327,6 @@ class Executor:
         if boost != 1.0:
             score *= boost
         return Match(mask, score)
-
-
-def _intersect(sorted_ids: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
-    """The ids in every one of these sorted arrays, shortest first: each step costs
-    a binary search per id still in, not a pass over every document."""
-    arrays = sorted(sorted_ids, key=len)
-    found = arrays[0]
-    for other in arrays[1:]:
-        if not len(found):
-            break
-        found = found[_places_in(other, found)[1]]
-    return found
-
-
-def _places_in(ids: npt.NDArray[Any], values: npt.NDArray[Any]
-               ) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
-    """Where each of ``values`` is or would go in the sorted ``ids``, and whether it is there."""
-    at = np.searchsorted(ids, values)
-    present = at < len(ids)
-    present[present] = ids[at[present]] == values[present]
-    return at, present
-
-
-def _union(sorted_ids: list[npt.NDArray[Any]]
-           ) -> tuple[npt.NDArray[Any], list[npt.NDArray[Any] | None]]:
-    """The sorted union of sorted, duplicate-free id arrays, and where each array's
-    ids are in it (None: the union is that array). Two arrays (a word in title and
-    body) are merged by rank, without sorting: an id's place in the union is its
-    place in its own array plus the number of the other array's new ids before it."""
-    if len(sorted_ids) == 1:
-        return sorted_ids[0], [None]
-    if len(sorted_ids) != 2:
-        ids = np.unique(np.concatenate(sorted_ids))
-        return ids, [None if len(a) == len(ids) else np.searchsorted(ids, a)
-                     for a in sorted_ids]
-    first, second = sorted_ids
-    swap = len(second) > len(first)
-    big, small = (second, first) if swap else (first, second)
-    at, present = _places_in(big, small)
-    if present.all():  # the usual case: the title's documents all have the word in the body
-        places: list[npt.NDArray[Any] | None] = [None, at]
-        return big, places[::-1] if swap else places
-    new = small[~present]
-    big_at = np.arange(len(big)) + np.searchsorted(new, big)
-    new_at = at[~present] + np.arange(len(new))
-    ids = np.empty(len(big) + len(new), dtype=np.result_type(big, new))
-    ids[big_at] = big
-    ids[new_at] = new
-    small_at = np.empty(len(small), dtype=np.int64)
-    small_at[present] = big_at[at[present]]
-    small_at[~present] = new_at
-    places = [big_at, small_at]
-    return ids, places[::-1] if swap else places
 
 
 def _leaf_keys(q: Node) -> list[Word]:

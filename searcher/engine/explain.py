@@ -68,7 +68,7 @@ def _label(q: Node) -> str:
 def _word(ex: Executor, q: Word, docnum: int, score: float | None = None,
           matched: bool | None = None) -> Explanation:
     label = f"{q.text} in {'+'.join(q.fields)}"
-    parts = ex.word_parts(q.fields, q.text, q.boost)
+    parts = ex.words.word_parts(q.fields, q.text, q.boost)
     if parts is None:
         return Explanation(label, 0.0, False)
     scorer, ids, tfs, lengths = parts
@@ -94,7 +94,7 @@ def _term(ex: Executor, q: Word, docnum: int, score: float, matched: bool) -> Ex
         return Explanation(label, 0.0, False)
     (field,) = q.fields
     postings = ex.view.term(field, q.text)
-    scorer = ex.scorer(field, q.text, q.boost)
+    scorer = ex.words.scorer(field, q.text, q.boost)
     if postings is None or scorer is None:
         return Explanation(label, score, matched, (("boost", float(q.boost)),))
     i = int(np.searchsorted(postings.ids, docnum))
