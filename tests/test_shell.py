@@ -30,6 +30,7 @@ from searcher import Index, build_index, open_index
 from searcher.cli import main
 from searcher.filters import Filters
 from searcher.shell import Shell
+from searcher.shell.commands import run_line
 from searcher.shell.completion import ShellCompleter
 from searcher.shell.filters import FILTERS, ShellError, describe, parse_filters
 from searcher.shell.lexer import ERROR, FIELD, OPERATOR, PAREN, PHRASE, quote_value, tokens
@@ -369,11 +370,11 @@ def test_completion_inserts_quoted_values_and_result_numbers(shell_index: Path) 
         assert apply('tag:"Mi') == 'tag:"Mike Pompeo"'
         assert apply("tag:pac") == "tag:Pacific"
         assert apply(":filter tag:Mike") == ':filter tag:"Mike Pompeo"'
-        shell.run_line("scud")
+        run_line(shell, "scud")
         offered = completer.get_completions(Document(":open "), CompleteEvent())
         assert [(c.text, c.display_meta_text) for c in offered] == [("1", SEED_TITLE[:60])]
-        shell.run_line(":sort oldest")
-        shell.run_line("missile tag:Pacific")
+        run_line(shell, ":sort oldest")
+        run_line(shell, "missile tag:Pacific")
         offered = completer.get_completions(Document(":similar "), CompleteEvent())
         assert [(c.text, c.display_meta_text) for c in offered] == [
             ("1", "Missile test 1 over the Pacific"), ("2", "Missile test 3 over the Pacific"),

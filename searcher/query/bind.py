@@ -30,7 +30,8 @@ from ..models import QueryTerm
 from ..plan import NOTHING, MatchAll, Node, Nothing, Phrase, Word
 from ..schema import SPELLING_PREFIX, normalize_keyword, text_analyzer
 from .compile import all_of, any_of
-from .dates import date_clause, small_int
+from .date_clauses import date_clause
+from .dates import small_int
 from .lexer import MAX_PROXIMITY, Token
 from .parser import Leaf, Scope
 

@@ -8,18 +8,16 @@ renderable; the session state they change lives in ``session.Shell``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .. import render, schema
 from ..arguments import SORTS
 from ..errors import InvalidArgumentError, QuerySyntaxError, ShellError
 from ..filters import Filters
 from .filters import FILTERS, describe, parse_filters
-
-if TYPE_CHECKING:
-    from .session import Shell
+from .session import Shell
 
 TAGS_SHOWN = 20
 
@@ -124,7 +122,7 @@ def _help(shell: Shell, _args: str) -> None:
 
 
 def _quit(_shell: Shell, _args: str) -> None:
-    """Never called: ``Shell.run_line`` ends the session on it."""
+    """Never called: ``run_line`` ends the session on it."""
 
 
 @dataclass(frozen=True)
@@ -156,3 +154,24 @@ COMMANDS: tuple[Command, ...] = (
 )
 COMMAND_NAMES: dict[str, Command] = {alias: c for c in COMMANDS
                                      for alias in (c.name, *c.aliases)}
+
+
+def run_line(shell: Shell, line: str) -> bool:
+    """Act on one typed line (a query or a ``:command``); False means leave. Raises
+    SearcherError for a bad line."""
+    text = line.strip()
+    if not text:
+        return True
+    if not text.startswith(":"):
+        shell.search(text, 1)
+        return True
+    name, _, args = text[1:].partition(" ")
+    command = COMMAND_NAMES.get(name.lower())
+    if command is None:
+        guess = difflib.get_close_matches(name.lower(), COMMAND_NAMES, n=1)
+        hint = f"did you mean :{guess[0]}? " if guess else ""
+        raise ShellError(f"unknown command :{name} ({hint}:help lists the commands)")
+    if command.name == "quit":
+        return False
+    command.run(shell, args.strip())
+    return True

@@ -32,7 +32,7 @@ from ..arguments import DEFAULT_LIMIT
 from ..errors import SearcherError
 from ..index import Index
 from ..sanitize import one_line
-from .commands import COMMAND_NAMES
+from .commands import COMMAND_NAMES, run_line
 from .completion import ShellCompleter
 from .lexer import QueryLexer
 from .session import Shell
@@ -134,7 +134,7 @@ def prompt_loop(shell: Shell, session: PromptSession[str]) -> int:
         except EOFError:
             return 0
         try:
-            if not shell.run_line(line):
+            if not run_line(shell, line):
                 return 0
         except SearcherError as e:
             shell.print(render.error_line(describe(e)))
@@ -161,7 +161,7 @@ def run_script(index: Index, lines: Iterable[str], *, console: Console | None = 
     status = 0
     for number, line in enumerate(lines, 1):
         try:
-            if not shell.run_line(line.rstrip("\r\n")):
+            if not run_line(shell, line.rstrip("\r\n")):
                 break
         except SearcherError as e:
             (errors or sys.stderr).write(f"searcher: line {number}: {describe(e)}\n")

@@ -1,15 +1,14 @@
-"""One prompt session: its state and what a typed line does with it.
+"""One prompt session: its state, and the steps the ``:commands`` build on.
 
 The state (the last query and its page, sticky filters, sort order, the results on
-screen) lives in :class:`Shell`; a line is a query or a ``:command``
-(``commands.py``). No search logic: the sticky filters are the ``Filters`` value
+screen) lives in :class:`Shell`; what a typed line (a query or a ``:command``) does
+is ``commands.run_line``. No search logic: the sticky filters are the ``Filters`` value
 ``Index.search`` takes. The same object serves the interactive prompt and the
 piped mode, so a script sees exactly what a person would.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,13 +20,12 @@ from ..errors import ShellError
 from ..filters import Filters
 from ..index import Index
 from ..models import FacetCount, Hit, SearchResults
-from .commands import COMMAND_NAMES
 from .filters import describe
 
 
 @dataclass
 class Shell:
-    """One prompt session over an open index; ``run_line`` handles one typed line."""
+    """One prompt session over an open index (``commands.run_line`` acts on a typed line)."""
 
     index: Index
     console: Console
@@ -57,27 +55,6 @@ class Shell:
     def keyword_values(self, field_name: str, prefix: str) -> list[FacetCount]:
         """``Index.keyword_values`` (cached there per commit: a build elsewhere shows)."""
         return self.index.keyword_values(field_name, prefix)
-
-    # ---- one line
-
-    def run_line(self, line: str) -> bool:
-        """Act on one line; False means leave. Raises SearcherError for a bad line."""
-        text = line.strip()
-        if not text:
-            return True
-        if not text.startswith(":"):
-            self.search(text, 1)
-            return True
-        name, _, args = text[1:].partition(" ")
-        command = COMMAND_NAMES.get(name.lower())
-        if command is None:
-            guess = difflib.get_close_matches(name.lower(), COMMAND_NAMES, n=1)
-            hint = f"did you mean :{guess[0]}? " if guess else ""
-            raise ShellError(f"unknown command :{name} ({hint}:help lists the commands)")
-        if command.name == "quit":
-            return False
-        command.run(self, args.strip())
-        return True
 
     def print(self, renderable: RenderableType) -> None:
         if self.interactive:
