@@ -115,20 +115,20 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
     Incremental: only new and changed files are read, deleted ones are removed.
     Reads .txt pages, .jsonl/.ndjson, .json, .md with front matter, .html (also .gz).
     """
-    from . import render
+    from . import render_build
     from .corpus import default_corpus
     from .indexer import build_index
 
     err = _stderr()
     show_progress = not quiet and err.is_terminal
-    with _errors(), render.build_progress(err, enabled=show_progress) as progress:
+    with _errors(), render_build.build_progress(err, enabled=show_progress) as progress:
         report = build_index(list(paths) or None, index=index, field_map=field_map,
                              rebuild=rebuild, progress=progress)
     if as_json:
         click.echo(json_output.json_text({**json_output.to_jsonable(report),
                                           "changed": report.changed}))
     elif not quiet:
-        err.print(render.build_summary(report))
+        err.print(render_build.build_summary(report))
     if report.documents == 0:
         where = ", ".join(str(p) for p in paths) or str(default_corpus())
         click.echo(f"searcher: no articles could be indexed from {where}", err=True)
@@ -183,9 +183,9 @@ def stats(index: Path | None, top: int, as_json: bool) -> None:
     if as_json:
         click.echo(json_output.json_text(result))
     else:
-        from . import render
+        from . import render_build
 
-        _print(render.stats_view(result))
+        _print(render_build.stats_view(result))
 
 
 class QueryCommand(click.Command):

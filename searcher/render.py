@@ -1,4 +1,6 @@
-"""Rich renderables for everything the terminal shows: the only place styles live.
+"""Rich renderables for search output: results, articles, explanations (render_build.py
+draws builds and stats, render_shell.py the prompt's lines; render*.py are the only
+place styles live).
 
 Untrusted text (titles, snippets, tags, file names) is never put inside markup
 strings: it goes into ``Text`` objects after ``sanitize.clean_text`` strips escapes,
@@ -9,36 +11,18 @@ nothing. Article ids are shown with ``sanitize.escape_controls``, the form
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import IO, Any
+from collections.abc import Sequence
+from typing import IO
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
 
-from .json_output import json_text as json_text  # re-exported: callers use render.*
-from .json_output import to_jsonable as to_jsonable
 from .models import (
     ArticleView,
-    BuildProgress,
-    BuildReport,
     Explanation,
-    FacetCount,
     Facets,
     Hit,
-    IndexStats,
     SearchResults,
     Snippet,
     Span,
@@ -48,7 +32,6 @@ from .render_plain import (
     TITLE_MAX,
     article_meta_text,
     body_pieces,
-    day,
     facet_values_text,
     matched_text,
     meta_text,
@@ -57,130 +40,10 @@ from .render_plain import (
 )
 from .sanitize import blank_controls, blank_line_breaks, one_line
 
-
-def human_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"
-
-
-class _RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} docs/s" if speed else "", style="progress.data.speed")
-
-
-@contextmanager
-def build_progress(console: Console, enabled: bool) -> Iterator[Callable[[BuildProgress], None]]:
-    """A progress callback for build_index that draws a bar with docs/s and ETA."""
-    if not enabled:
-        yield lambda _p: None
-        return
-    progress = Progress(
-        TextColumn("[bold]indexing"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
-        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-        console=console, transient=True,
-    )
-    task = progress.add_task("build", total=None)
-
-    def update(p: BuildProgress) -> None:
-        progress.update(task, completed=p.records_done, total=p.records_total or None)
-
-    with progress:
-        yield update
-
-
-SUMMARY_PROBLEMS = 20  # problems listed after a build; the rest are counted per kind
-
-
-def build_summary(report: BuildReport) -> RenderableType:
-    """The table printed after a build, plus the problems (one line each)."""
-    if not report.changed and not report.rebuilt:
-        head = Text("Nothing changed", style="bold green")
-        head.append(f": {report.documents:,} documents in {report.index}", style="")
-    else:
-        head = Text("Index updated", style="bold green")
-        head.append(f": {report.index}", style="")
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="dim")
-    table.add_column(justify="right")
-    rows = [
-        ("added", f"{report.added:,}"),
-        ("updated", f"{report.updated:,}"),
-        ("deleted", f"{report.deleted:,}"),
-        ("unchanged", f"{report.unchanged:,}"),
-        ("skipped (errors)", f"{report.skipped:,}"),
-        *([("kept (record malformed now)", f"{report.kept:,}")] if report.kept else []),
-        *([("files re-read (repeated page text changed)", f"{report.rejudged:,}")]
-          if report.rejudged else []),
-        ("documents in index", f"{report.documents:,}"),
-        ("files read / unchanged / deleted", f"{report.files_read:,} / "
-         f"{report.files_unchanged:,} / {report.files_deleted:,}"),
-        ("elapsed", f"{report.elapsed_s:.2f} s"),
-        ("index size", human_bytes(report.index_bytes)),
-    ]
-    for label, value in rows:
-        table.add_row(label, value)
-    parts: list[RenderableType] = [head, table]
-    if report.decisions:
-        parts.append(Text("reader decisions (text dropped or values rejected; "
-                          "see `searcher inspect FILE`):", style="dim"))
-        decisions = Table.grid(padding=(0, 2))
-        decisions.add_column()
-        decisions.add_column(justify="right")
-        for kind, count in sorted(report.decisions.items(), key=lambda kv: (-kv[1], kv[0])):
-            decisions.add_row("  " + one_line(kind), f"{count:,}")
-        parts.append(decisions)
-    if report.problems:
-        total = sum(report.problem_kinds.values()) or len(report.problems)
-        parts.append(Text(f"{total:,} problem(s):", style="yellow"))
-        for p in report.problems[:SUMMARY_PROBLEMS]:
-            line = Text("  skipped " if p.skipped else "  warning ",
-                        style="red" if p.skipped else "yellow")
-            line.append(one_line(str(p)))
-            parts.append(line)
-        if total > SUMMARY_PROBLEMS:
-            parts.append(Text(f"  ... {total - SUMMARY_PROBLEMS:,} more (all with --json); "
-                              "per kind:", style="yellow"))
-            for kind, count in report.problem_kinds.items():
-                parts.append(Text(f"  {count:>8,}  {one_line(kind)}"))
-    return Group(*parts)
-
-
-def dates_covered(stats: IndexStats) -> str:
-    """``2020-10-01 to 2020-10-31 (3 undated)``: what dates an index covers."""
-    span = "none dated"
-    if stats.earliest and stats.latest:
-        span = f"{day(stats.earliest)} to {day(stats.latest)}"
-    return span + (f" ({stats.undated:,} undated)" if stats.undated else "")
-
-
-def stats_view(stats: IndexStats) -> RenderableType:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="dim")
-    table.add_column()
-    for label, value in [
-        ("index", stats.path),
-        ("documents", f"{stats.documents:,}"),
-        ("dates", dates_covered(stats)),
-        ("size", human_bytes(stats.index_bytes)),
-        ("last build", stats.last_build or "unknown"),
-    ]:
-        table.add_row(label, Text(one_line(value)))
-    tags = Table(title="top tags", title_justify="left", show_edge=False, box=None)
-    tags.add_column("tag")
-    tags.add_column("articles", justify="right")
-    for fc in stats.top_tags:
-        tags.add_row(Text(one_line(fc.value)), f"{fc.count:,}")
-    return Group(table, Text(""), tags)
-
-
 HIGHLIGHT = "bold yellow"
 TITLE = "bold"
 META = "dim"
+ERROR = "bold red"
 
 
 def highlighted(text: str, spans: Sequence[Span], style: str = "",
@@ -333,27 +196,6 @@ def explanation_view(e: Explanation) -> RenderableType:
     return root
 
 
-# ---- the interactive prompt (shell.py) ---------------------------------------------------
-
-ERROR = "bold red"
-PROMPT_STYLES: dict[str, str] = {
-    # prompt_toolkit style classes for the prompt line (shell_lexer.py emits them). Plain
-    # strings so that this module does not import prompt_toolkit; errors are underlined
-    # too so that they still show under NO_COLOR.
-    "prompt": "bold",
-    "prompt.filters": "ansicyan",
-    "query.operator": "bold ansimagenta",
-    "query.field": "ansicyan",
-    "query.phrase": "ansigreen",
-    "query.wildcard": "ansiyellow",
-    "query.range": "ansigreen",
-    "query.paren": "bold",
-    "query.error": "ansired underline",
-    "query.command": "bold ansiblue",
-    "query.argument": "",
-}
-
-
 def plain_console(file: IO[str] | None = None, width: int | None = None) -> Console:
     """A console that writes text only, never an escape code (pipes, scripts, tests):
     ``color_system=None`` drops colours and bold/dim alike."""
@@ -369,49 +211,3 @@ def plain_text(console: Console, renderable: RenderableType) -> str:
     return "\n".join(line.rstrip() for line in capture.get().split("\n"))
 
 
-def index_header(stats: IndexStats) -> Text:
-    """The line the shell opens with: which index, how many articles, which dates."""
-    out = Text("searcher", style=TITLE)
-    out.append(one_line(f" · {stats.path} · {stats.documents:,} "
-                     f"document{'' if stats.documents == 1 else 's'} · {dates_covered(stats)}"),
-               style=META)
-    return out
-
-
-def meta_line(text: str) -> Text:
-    """A dim informational line (hints, active filters); the text may be untrusted."""
-    return Text(one_line(text), style=META)
-
-
-def error_line(message: str) -> Text:
-    return Text(one_line(message), style=ERROR)
-
-
-def counts_view(counts: Sequence[FacetCount], label: str, shown: int) -> RenderableType:
-    """The first ``shown`` values with their article counts, and how many more there are."""
-    if not counts:
-        return Text(f"no {label}s", style=META)
-    table = Table(show_edge=False, box=None, padding=(0, 1))
-    table.add_column(label)
-    table.add_column("articles", justify="right")
-    for fc in counts[:shown]:
-        table.add_row(Text(one_line(fc.value)), f"{fc.count:,}")
-    if len(counts) <= shown:
-        return table
-    return Group(table, meta_line(f"… and {len(counts) - shown:,} more"))
-
-
-def help_view(rows: Sequence[tuple[str, str]]) -> RenderableType:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for usage, text in rows:
-        table.add_row(usage, text)
-    return table
-
-
-def json_view(obj: Any) -> Text:
-    """Indented, syntax-coloured JSON (a Text, so no markup is read from the data)."""
-    from rich.highlighter import JSONHighlighter
-
-    return JSONHighlighter()(Text(json_text(obj, indent=2)))

@@ -14,8 +14,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .inspect import FileInspection, ReadRecord
+from .json_output import to_jsonable
 from .models import Article, Decision, Problem
-from .render import META, TITLE, to_jsonable
+from .render import META, TITLE
 from .sanitize import clean_text as clean
 
 EXCERPT = 240  # characters of the first and last paragraph shown

@@ -25,7 +25,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "searcher"
 ALLOWED: dict[str, tuple[str, ...]] = {
     "whoosh": ("schema", "storage", "integrity", "indexer", "_whoosh", "query.bind", "index",
                "suggest"),
-    "rich": ("render", "render_inspect", "cli", "cli_serve", "shell"),
+    "rich": ("render", "render_build", "render_shell", "render_inspect", "cli", "cli_serve",
+             "shell"),
     "click": ("cli", "cli_options", "cli_serve"),
     "prompt_toolkit": ("shell",),
     "starlette": ("serve",),

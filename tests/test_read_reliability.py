@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from searcher import build_index, open_index, render
+from searcher import build_index, open_index, render_plain
 from searcher.cli import main
 from searcher.errors import InvalidArgumentError
 from searcher.filters import Filters
@@ -239,7 +239,7 @@ def test_year_one_is_a_placeholder_not_the_start_of_the_archive(hostile_index: P
 
 
 def test_years_before_1000_keep_four_digits() -> None:
-    assert render.day(datetime(1, 1, 1)) == "0001-01-01"
+    assert render_plain.day(datetime(1, 1, 1)) == "0001-01-01"
 
 
 def test_line_breaks_in_values_do_not_break_one_line_displays(hostile_index: Path) -> None:

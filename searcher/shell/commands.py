@@ -12,10 +12,11 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import render, schema
+from .. import render, render_shell, schema
 from ..arguments import SORTS
 from ..errors import InvalidArgumentError, QuerySyntaxError, ShellError
 from ..filters import Filters
+from ..json_output import json_text
 from .filters import FILTERS, describe, parse_filters
 from .session import Shell
 
@@ -46,7 +47,8 @@ def _similar(shell: Shell, args: str) -> None:
 
 
 def _tags(shell: Shell, args: str) -> None:
-    shell.print(render.counts_view(shell.keyword_values(schema.TAGS, args), "tag", TAGS_SHOWN))
+    counts = shell.keyword_values(schema.TAGS, args)
+    shell.print(render_shell.counts_view(counts, "tag", TAGS_SHOWN))
 
 
 def _filter(shell: Shell, args: str) -> None:
@@ -61,14 +63,14 @@ def _filter(shell: Shell, args: str) -> None:
     except (QuerySyntaxError, InvalidArgumentError) as e:
         raise ShellError(f"bad filter: {e}") from None
     shell.filters = new
-    shell.print(render.meta_line(f"filters: {' '.join(describe(new))} "
+    shell.print(render_shell.meta_line(f"filters: {' '.join(describe(new))} "
                                  f"({check.total:,} articles)"))
     shell.rerun()
 
 
 def _filters(shell: Shell, _args: str) -> None:
     described = describe(shell.filters)
-    shell.print(render.meta_line("filters: " + " ".join(described) if described
+    shell.print(render_shell.meta_line("filters: " + " ".join(described) if described
                                  else "no filters (add one with :filter tag:NAME)"))
 
 
@@ -89,7 +91,7 @@ def _sort(shell: Shell, args: str) -> None:
     if args.lower() not in SORTS:
         raise ShellError(f"usage: :sort {'|'.join(SORTS)}")
     shell.sort = args.lower()
-    shell.print(render.meta_line(f"sort: {shell.sort}"))
+    shell.print(render_shell.meta_line(f"sort: {shell.sort}"))
     shell.rerun()
 
 
@@ -97,7 +99,7 @@ def _expand(shell: Shell, args: str) -> None:
     if args.lower() not in ("on", "off"):
         raise ShellError("usage: :expand on|off")
     shell.expand = args.lower() == "on"
-    shell.print(render.meta_line(f"expand: {args.lower()}"))
+    shell.print(render_shell.meta_line(f"expand: {args.lower()}"))
     shell.rerun()
 
 
@@ -105,9 +107,9 @@ def _json(shell: Shell, _args: str) -> None:
     if shell.results is None:
         raise ShellError("no results yet: type a query first")
     if shell.interactive:
-        shell.console.print(render.json_view(shell.results), soft_wrap=True)
+        shell.console.print(render_shell.json_view(shell.results), soft_wrap=True)
     else:
-        shell.console.out(render.json_text(shell.results), highlight=False)
+        shell.console.out(json_text(shell.results), highlight=False)
 
 
 def _help(shell: Shell, _args: str) -> None:
@@ -118,7 +120,7 @@ def _help(shell: Shell, _args: str) -> None:
         rows.append((usage, c.help))
     rows.append(("Tab / Ctrl-R", "complete / search the history"))
     rows.append(("Ctrl-C", "cancel a running query (filters and history stay)"))
-    shell.print(render.help_view(rows))
+    shell.print(render_shell.help_view(rows))
 
 
 def _quit(_shell: Shell, _args: str) -> None:

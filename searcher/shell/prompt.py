@@ -27,7 +27,7 @@ from prompt_toolkit.styles import Style
 from rich.console import Console, RenderableType
 from rich.pager import Pager
 
-from .. import render
+from .. import render, render_shell
 from ..arguments import DEFAULT_LIMIT
 from ..errors import SearcherError
 from ..index import Index
@@ -113,7 +113,7 @@ def make_session(shell: Shell, *, input: Input | None = None, output: Output | N
         completer=ShellCompleter(shell.keyword_values, shell.hits),
         complete_while_typing=True,
         lexer=QueryLexer(frozenset(f":{name}" for name in COMMAND_NAMES)),
-        style=Style.from_dict(render.PROMPT_STYLES),
+        style=Style.from_dict(render_shell.PROMPT_STYLES),
         auto_suggest=AutoSuggestFromHistory(),
         input=input,
         output=output,
@@ -124,8 +124,8 @@ def prompt_loop(shell: Shell, session: PromptSession[str]) -> int:
     """Read and run lines until Ctrl-D or :quit (exit status 0). Ctrl-C clears the line,
     or cancels the query running (the session's filters, results and history stay as
     they were); an error is one red line and the prompt stays."""
-    shell.print(render.index_header(shell.index.stats(top_tags=0)))
-    shell.print(render.meta_line(HINT))
+    shell.print(render_shell.index_header(shell.index.stats(top_tags=0)))
+    shell.print(render_shell.meta_line(HINT))
     while True:
         try:
             line = session.prompt()
@@ -137,9 +137,9 @@ def prompt_loop(shell: Shell, session: PromptSession[str]) -> int:
             if not run_line(shell, line):
                 return 0
         except SearcherError as e:
-            shell.print(render.error_line(describe(e)))
+            shell.print(render_shell.error_line(describe(e)))
         except KeyboardInterrupt:
-            shell.print(render.meta_line(CANCELLED))
+            shell.print(render_shell.meta_line(CANCELLED))
 
 
 def run_prompt(index: Index, *, console: Console | None = None, input: Input | None = None,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rich.console import Console, Group, RenderableType
 
-from .. import render
+from .. import render, render_shell
 from ..arguments import DEFAULT_LIMIT
 from ..errors import ShellError
 from ..filters import Filters
@@ -80,12 +80,12 @@ class Shell:
 
     def show(self, results: SearchResults) -> None:
         if self.similar_of is not None:
-            self.print(render.meta_line(
+            self.print(render_shell.meta_line(
                 f"articles like: {self.similar_of.title or self.similar_of.id}"))
         parts: list[RenderableType] = [render.results_view(results)]
         shown = results.page * results.limit
         if self.interactive and shown < results.total:
-            parts.append(render.meta_line(f":more for {shown + 1}-"
+            parts.append(render_shell.meta_line(f":more for {shown + 1}-"
                                           f"{min(shown + results.limit, results.total)}"))
         self.print(Group(*parts))  # one write: the hint never lags behind the results
 
