@@ -4,7 +4,7 @@ Measured on Reuters-21578 with our schema (bench/build.py), most of a Whoosh
 build is its pure-Python posting writer, not analysis:
 
 * every posting goes through PostingPool as a 5-tuple that is sorted at the end
-  (and past ``limitmb`` pickled to disk and heap-merged back); ``TermPool``
+  (and past ``limitmb`` pickled to disk and heap-merged back); ``TermPool`` (term_pool.py)
   groups postings per (field, term) as they arrive (document numbers only grow,
   so each term's postings are already in order) and sorts only the distinct terms;
 * at flush, Whoosh asks ``doc_field_length`` for every posting, an ``os.stat``
@@ -21,23 +21,21 @@ merge policies and locking behave as Whoosh's.
 """
 from __future__ import annotations
 
-import contextlib
 import pickle
 import types
-from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
 from whoosh import formats
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3PostingsWriter, _lenfield
-from whoosh.compat import dump, dumps, load
-from whoosh.externalsort import imerge
+from whoosh.compat import dumps
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from .. import schema
+from .term_pool import INTERN_MAX, TermPool
 
 emptybytes = b""
 
@@ -58,217 +56,6 @@ _write_block = types.FunctionType(
 def _with_fast_blocks(postings_writer: Any) -> None:
     """Make this W3PostingsWriter write its blocks with BLOCK_PICKLE_PROTOCOL."""
     postings_writer._write_block = types.MethodType(_write_block, postings_writer)
-# Values shorter than this are shared between postings (saves memory; pickle then
-# writes repeats in a block as memo references: smaller .pst, same decoded data).
-_INTERN_MAX = 24
-
-
-class TermPool(PostingPool):  # type: ignore[misc]
-    """PostingPool keyed by field then term, with term-grouped spill runs.
-
-    Memory per posting: three list slots (docnum, weight, value). The docnum int
-    is shared by all of a document's postings, and equal weights and short
-    values are interned, so most postings cost ~24-30 bytes instead of a 5-tuple
-    with its own objects (~200 bytes). Spelling postings (Whoosh's spell_* fields:
-    docnum 0, weight 1, the value of the posting added just before) keep only
-    their value (8 bytes).
-
-    Past ``limitmb`` (estimated) the pool writes a run: its terms in sorted
-    order, each with its whole posting list, pickled in batches. Runs are
-    chronological, so merging them is a heap merge on (field, term) that
-    concatenates lists: no per-posting comparisons.
-    """
-
-    RUN_BATCH = 2000  # terms per pickle record in a run
-
-    def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
-        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self._fields: dict[str, dict[bytes, list[Any]]] = {}
-        self._spell: dict[str, dict[bytes, list[Any]]] = {}
-        self._interned: dict[Any, Any] = {}
-
-    def _field_terms(self, fieldname: str) -> dict[bytes, list[Any]]:
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
-        return terms
-
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        """Generic entry point (merging existing segments, MpWriter): one posting."""
-        fieldname, tbytes, docnum, weight, vbytes = item
-        terms = self._field_terms(fieldname)
-        lst = terms.get(tbytes)
-        if lst is None:
-            terms[tbytes] = [docnum, weight, vbytes]
-            self.currentsize += 250 + len(tbytes)
-        else:
-            lst += (docnum, weight, vbytes)
-            self.currentsize += 40
-        if self.currentsize > self.limit:
-            self.save()
-
-    def add_many(self, fieldname: str, items: list[tuple[bytes, Any, Any, Any]],
-                 docnum: int, fieldboost: float, scorable: bool) -> int:
-        """One field of one document (SegmentWriter.add_document's loop); returns its length."""
-        terms = self._field_terms(fieldname)
-        get = terms.get
-        intern = self._interned.setdefault
-        length = 0
-        size = 0
-        for tbytes, freq, weight, vbytes in items:
-            weight *= fieldboost
-            weight = intern(weight, weight)
-            if scorable:
-                length += freq
-            if vbytes is not None and len(vbytes) < _INTERN_MAX:
-                vbytes = intern(vbytes, vbytes)
-            lst = get(tbytes)
-            if lst is None:
-                terms[tbytes] = [docnum, weight, vbytes]
-                size += 250 + len(tbytes)
-            else:
-                lst += (docnum, weight, vbytes)
-                size += 40
-        self.currentsize += size
-        if self.currentsize > self.limit:
-            self.save()
-        return length
-
-    def add_spelling(self, fieldname: str, words: Any, vbytes: Any) -> None:
-        """Whoosh's spelling postings (spellfield, word, 0, 1, vbytes), one per unique word."""
-        terms = self._spell.get(fieldname)
-        if terms is None:
-            terms = self._spell[fieldname] = {}
-            self.fieldnames.add(fieldname)
-        get = terms.get
-        size = 0
-        for word in words:
-            lst = get(word)
-            if lst is None:
-                terms[word] = [vbytes]
-                size += 200 + len(word)
-            else:
-                lst.append(vbytes)
-                size += 8
-        self.currentsize += size
-        if self.currentsize > self.limit:
-            self.save()
-
-    @staticmethod
-    def _ordered(lst: list[Any], spell: list[Any] | None) -> list[Any]:
-        """One term's postings as a flat [docnum, weight, value, ...] list, in the
-        order Whoosh's pool gives (sorted by docnum, then weight, then value).
-
-        Postings arrive in docnum order, so this is only a check, except for
-        spelling postings, which all have docnum 0 and tie.
-        """
-        if spell:
-            sp: list[Any] = []
-            for v in sorted(spell, key=_value_key):
-                sp += (0, 1, v)
-            if not lst:
-                return sp
-            lst = sp + lst
-        elif len(lst) <= 3:
-            return lst
-        else:
-            ds = lst[0::3]
-            if len(set(ds)) == len(ds) and ds == sorted(ds):
-                return lst
-        it = iter(lst)
-        trip = sorted(zip(it, it, it, strict=True), key=_posting_key)
-        return [x for t in trip for x in t]
-
-    def _memory_terms(self) -> Iterator[tuple[str, bytes, list[Any], list[Any] | None]]:
-        """(field, term, postings, spelling values) in sorted order; empties memory."""
-        fields, spell = self._fields, self._spell
-        self._fields, self._spell = {}, {}
-        self._interned = {}
-        self.currentsize = 0
-        for fieldname in sorted(set(fields) | set(spell)):
-            terms = fields.pop(fieldname, {})
-            sterms = spell.pop(fieldname, {})
-            for tbytes in sorted(set(terms) | set(sterms) if sterms else terms):
-                yield fieldname, tbytes, terms.get(tbytes) or [], sterms.get(tbytes)
-
-    def save(self) -> None:
-        if not self._fields and not self._spell:
-            return
-        path, f = self._new_run()
-        batch: list[Any] = []
-        for rec in self._memory_terms():
-            batch.append(rec)
-            if len(batch) >= self.RUN_BATCH:
-                dump(batch, f, -1)
-                batch = []
-        if batch:
-            dump(batch, f, -1)
-        f.close()
-        self._add_run(path)
-
-    def _read_terms(self, path: str, runno: int) -> Iterator[tuple[Any, ...]]:
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    batch = load(f)
-                except EOFError:
-                    return
-                for fieldname, tbytes, lst, sp in batch:
-                    yield fieldname, tbytes, runno, lst, sp
-        finally:
-            f.close()
-            self._remove_run(path)
-
-    def iter_terms(self) -> Iterator[tuple[str, bytes, list[Any]]]:
-        """(field, term, flat ordered postings) for every term, sorted; empties the pool."""
-        ordered = self._ordered
-        if not self.runs:
-            for fieldname, tbytes, lst, sp in self._memory_terms():
-                yield fieldname, tbytes, ordered(lst, sp)
-            return
-        self.save()
-        runs: list[Any] = list(self.runs)
-        self.runs: list[Any] = []
-        merged = imerge([self._read_terms(p, i) for i, p in enumerate(runs)])
-        cur = None
-        acc: list[Any] = []
-        accsp: list[Any] = []
-        for fieldname, tbytes, _, lst, sp in merged:
-            key = (fieldname, tbytes)
-            if key != cur:
-                if cur is not None:
-                    yield cur[0], cur[1], ordered(acc, accsp)
-                cur, acc, accsp = key, [], []
-            acc += lst
-            if sp:
-                accsp += sp
-        if cur is not None:
-            yield cur[0], cur[1], ordered(acc, accsp)
-
-    def items(self, maxfiles: int = 128) -> Iterator[tuple[str, bytes, int, Any, Any]]:
-        for fieldname, tbytes, lst in self.iter_terms():
-            it = iter(lst)
-            for d, w, v in zip(it, it, it, strict=True):
-                yield (fieldname, tbytes, d, w, v)
-
-    def cleanup(self) -> None:
-        for path in self.runs:
-            with contextlib.suppress(OSError):
-                self._remove_run(path)
-        self.runs = []
-        self._fields, self._spell, self._interned = {}, {}, {}
-
-
-def _value_key(v: Any) -> Any:
-    return (v is not None, v or b"")
-
-
-def _posting_key(t: tuple[int, Any, Any]) -> Any:
-    return (t[0], t[1], t[2] is not None, t[2] or b"")
-
-
 def news_text_indexer(field: Any) -> Any:
     """For a TEXT field analyzed by ``schema.NewsAnalyzer`` with Positions: one pass
     (``schema.index_words``) that returns what ``field.index(value)`` and
@@ -287,7 +74,7 @@ def news_text_indexer(field: Any) -> Any:
         items = []
         for st, pl in poses.items():
             n = len(pl)
-            if n == 1 and _INTERN_MAX:
+            if n == 1 and INTERN_MAX:
                 p0 = pl[0]
                 v = enc1.get(p0)
                 if v is None:
