@@ -86,8 +86,8 @@ def shipped() -> Config:
 def analyze(text: str, stops: frozenset[str]) -> list[str]:
     """searcher's analyzer (schema._words) with a chosen stop list."""
     out = []
-    for m in schema._WORD.finditer(text):
-        word = m.group().lower().translate(schema.accent_map)
+    for m in schema._WORD.finditer(schema.fold(text)):
+        word = m.group()
         if len(word) < 2 or word in stops:
             continue
         out.append(schema.stem_word(word))
