@@ -33,6 +33,7 @@ def main() -> None:
     sys.path.insert(0, str(REPO))
     from searcher import build_index
     from searcher.boilerplate import KIND
+    from searcher.boilerplate_build import is_judged
     from searcher.corpus import discover
     from searcher.inspect import inspect_file
 
@@ -46,6 +47,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             build_index([folder], index=Path(tmp) / "ix", rebuild=True)
             for f in discover([folder]).files:
+                if not is_judged(f.reader):  # JSON records are not judged
+                    continue
                 source = f"{folder.parent.name}/{folder.name}/{Path(f.name).parent}".rstrip("/.")
                 seen = inspect_file(f.path, index=Path(tmp) / "ix")
                 articles[source] += len(seen.articles)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import posixpath
 import re
 import sys
@@ -127,8 +128,17 @@ class SourceCounts:
                 else:
                     self.cells.pop(c, None)
 
-    def count(self, fp: int) -> int:
-        return min(self.cells.get(c, 0) for c in _cells(fp))
+    def count(self, fp: int, at_least: int = 0) -> int:
+        """How many articles hold ``fp`` (never fewer than the truth); 0 as soon as a
+        row shows fewer than ``at_least`` (most lines are in one article: one lookup)."""
+        cells = self.cells
+        least = None
+        for row in range(ROWS):
+            value = cells.get(row * WIDTH + ((fp >> (16 * row)) & (WIDTH - 1)), 0)
+            if value < at_least:
+                return 0
+            least = value if least is None else min(least, value)
+        return least or 0
 
 
 @dataclass(frozen=True)
@@ -214,8 +224,9 @@ class FurnitureStats:
             sc = self.sources.get(key)
             if sc is None or sc.articles < MIN_ARTICLES:
                 continue
-            count = min(sc.count(fp), sc.articles)
-            if count >= MIN_ARTICLES and count >= MIN_SHARE * sc.articles:
+            needed = max(MIN_ARTICLES, math.ceil(MIN_SHARE * sc.articles))
+            count = min(sc.count(fp, needed), sc.articles)
+            if count >= needed:
                 found = Evidence(key, count, sc.articles)
                 if best is None or found.share > best.share:
                     best = found
@@ -227,17 +238,18 @@ class FurnitureStats:
                       if self.evidence(fp, keys) is not None)
 
 
-def count_article(article: Article) -> set[int]:
-    """The fingerprints an article adds to its sources (each line once)."""
-    return {fp for fp in line_prints(article.body) if fp is not None}
+_EMPTY = SourceCounts()
 
 
-def judge(article: Article, keys: tuple[str, ...],
-          stats: FurnitureStats) -> tuple[Article, list[Decision]]:
+def judge(article: Article, keys: tuple[str, ...], stats: FurnitureStats,
+          prints: list[int | None] | None = None) -> tuple[Article, list[Decision]]:
     """The article without the lines its sources show to be furniture, and one
-    Decision per dropped line (the article itself when nothing is dropped)."""
+    Decision per dropped line (the article itself when nothing is dropped); ``prints``:
+    its ``line_prints`` if already known."""
     lines = article.body.split("\n")
-    prints = line_prints(article.body)
+    if not any(stats.sources.get(k, _EMPTY).articles >= MIN_ARTICLES for k in keys):
+        return article, []
+    prints = line_prints(article.body) if prints is None else prints
     found = [stats.evidence(fp, keys) if fp is not None else None for fp in prints]
     if not any(found):
         return article, []

@@ -21,8 +21,8 @@ from pathlib import Path
 from .boilerplate import (
     FileCounts,
     FurnitureStats,
-    count_article,
     judge,
+    line_prints,
     source_keys,
     stats_json,
     stats_path,
@@ -33,6 +33,7 @@ from .formats.base import Reader
 from .models import Article, Decision, Problem
 
 Item = Article | Problem | Decision
+Prints = list[int | None]  # an article's line fingerprints (boilerplate.line_prints)
 CACHE_CHARS = 64_000_000  # article text kept between counting and indexing (else re-read)
 JUDGED_READERS: tuple[Reader, ...] = (text.read, markdown.read, html.read)
 
@@ -49,7 +50,7 @@ class FurnitureRun:
     stats: FurnitureStats = field(default_factory=FurnitureStats)
     rejudged: int = 0  # unchanged files read again because their furniture changed
     _touched: set[str] = field(default_factory=set)
-    _cache: dict[str, list[Item]] = field(default_factory=dict)
+    _cache: dict[str, list[tuple[Item, Prints | None]]] = field(default_factory=dict)
     _cached_chars: int = 0
 
     def forget(self, key: str) -> None:
@@ -57,14 +58,18 @@ class FurnitureRun:
         self._touched |= self.stats.remove_file(key)
 
     def plan(self, to_read: Iterable[CorpusFile], unchanged: Iterable[CorpusFile],
-             read: Callable[[CorpusFile], Iterator[Item]]) -> list[CorpusFile]:
-        """Count the files to read; return the unchanged files to read again (counted
-        by no stored statistics, or judged differently now)."""
+             read: Callable[[CorpusFile], Iterator[Item]],
+             tick: Callable[[int, int], None] | None = None) -> list[CorpusFile]:
+        """Count the files to read (``tick(done, total)`` after each); return the
+        unchanged files to read again (counted by no stored statistics, or judged
+        differently now)."""
         unchanged = [f for f in unchanged if is_judged(f.reader)]
         lost = [f for f in unchanged if f.key not in self.stats.files]
-        for f in [*to_read, *lost]:
-            if is_judged(f.reader):
-                self._count(f, read(f))
+        counted = [f for f in [*to_read, *lost] if is_judged(f.reader)]
+        for done, f in enumerate(counted, start=1):
+            self._count(f, read(f))
+            if tick is not None:
+                tick(done, len(counted))
         stale = [f for f in unchanged if f.key in self.stats.files and f not in lost
                  and self._stale(self.stats.files[f.key])]
         for counts in self.stats.files.values():
@@ -79,12 +84,14 @@ class FurnitureRun:
         if not is_judged(f.reader):
             return read()
         kept = self._cache.pop(f.key, None)
-        return self._judged(f, iter(kept) if kept is not None else read())
+        return self._judged(f, iter(kept) if kept is not None else
+                            ((item, None) for item in read()))
 
-    def _judged(self, f: CorpusFile, items: Iterator[Item]) -> Iterator[Item]:
-        for item in items:
+    def _judged(self, f: CorpusFile,
+                items: Iterator[tuple[Item, Prints | None]]) -> Iterator[Item]:
+        for item, prints in items:
             if isinstance(item, Article):
-                article, decisions = judge(item, source_keys(item, f.key), self.stats)
+                article, decisions = judge(item, source_keys(item, f.key), self.stats, prints)
                 yield from decisions
                 yield article
             else:
@@ -92,14 +99,16 @@ class FurnitureRun:
 
     def _count(self, f: CorpusFile, items: Iterator[Item]) -> None:
         counts = FileCounts()
-        kept: list[Item] = []
+        kept: list[tuple[Item, Prints | None]] = []
         size = 0
         complete = True
         try:
             for item in items:
-                kept.append(item)
-                if isinstance(item, Article):
-                    counts.add_article(source_keys(item, f.key), count_article(item))
+                prints = line_prints(item.body) if isinstance(item, Article) else None
+                kept.append((item, prints))
+                if isinstance(item, Article) and prints is not None:
+                    counts.add_article(source_keys(item, f.key),
+                                       {fp for fp in prints if fp is not None})
                     size += len(item.body)
         except Exception:  # the indexing pass reads it again and reports why it failed
             complete = False
@@ -121,7 +130,7 @@ def save_stats(index: Path, generation: int, stats: FurnitureStats) -> None:
     tmp = target.with_name(target.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(stats_json(stats), f, separators=(",", ":"))
+            f.write(json.dumps(stats_json(stats), separators=(",", ":")))  # C encoder
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

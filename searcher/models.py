@@ -174,12 +174,15 @@ class QueryTerm:
 
 @dataclass(frozen=True)
 class BuildProgress:
-    """A snapshot for progress displays; ``records_total`` is an estimate (line counts)."""
+    """A snapshot for progress displays; ``records_total`` is an estimate (line counts).
+    ``stage``: ``indexing``, or ``counting page lines`` while a build first reads the
+    pages it will judge for repeated text (then the records are the files counted)."""
 
     files_done: int
     files_total: int
     records_done: int
     records_total: int
+    stage: str = "indexing"
 
 
 @dataclass(frozen=True)

@@ -51,13 +51,15 @@ def build_progress(console: Console, enabled: bool) -> Iterator[Callable[[BuildP
         yield lambda _p: None
         return
     progress = Progress(
-        TextColumn("[bold]indexing"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
         TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
         console=console, transient=True,
     )
-    task = progress.add_task("build", total=None)
+    task = progress.add_task("indexing", total=None)
 
     def update(p: BuildProgress) -> None:
+        if p.stage != progress.tasks[0].description:  # a new stage: its own rate and ETA
+            progress.reset(task, description=p.stage)
         progress.update(task, completed=p.records_done, total=p.records_total or None)
 
     with progress:

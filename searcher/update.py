@@ -166,8 +166,12 @@ class Update:
                          files: dict[str, CorpusFile]) -> None:
         """Count the files to read for repeated page text (boilerplate_build.py); an
         unchanged file whose furniture changed is read again (moved to ``to_read``)."""
+        progress = self.progress
+        tick = None if progress is None else (lambda done, total: progress(BuildProgress(
+            done, total, done, total, "counting page lines")))
         again = self.furniture.plan([f for f, _ in to_read], [files[k] for k in unchanged],
-                                    lambda f: _items(f, Source(f.path, f.name, self.field_map)))
+                                    lambda f: _items(f, Source(f.path, f.name, self.field_map)),
+                                    tick)
         for f in again:
             entry = self.new.files[f.key]
             unchanged.remove(f.key)

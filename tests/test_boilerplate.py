@@ -18,6 +18,7 @@ from searcher import build_index
 from searcher.boilerplate import KIND, MIN_ARTICLES, ROWS, WIDTH, SourceCounts, normalise
 from searcher.cli import main
 from searcher.inspect import inspect_file
+from searcher.models import BuildProgress
 
 from .conftest import SHARED, needs_shared, write_jsonl
 
@@ -134,6 +135,18 @@ def test_a_file_added_later_is_judged_with_the_sources_statistics(tmp_path: Path
     assert report.added == 1 and report.decisions == {KIND: 3} | {
         k: v for k, v in report.decisions.items() if k != KIND}
     assert MENU not in bodies(tmp_path / "ix")["zz-new.txt"]
+
+
+def test_the_counting_pass_reports_progress_before_indexing(tmp_path: Path) -> None:
+    write_site(tmp_path / "valley", 7)
+    write_jsonl(tmp_path / "valley" / "feed.jsonl", [{"id": "j1", "title": "t", "body": "b"}])
+    seen: list[BuildProgress] = []
+    build_index([tmp_path / "valley"], index=tmp_path / "ix", progress=seen.append)
+    counting = [p for p in seen if p.stage == "counting page lines"]
+    assert [(p.records_done, p.records_total) for p in counting] == [(n, 7) for n in range(1, 8)]
+    assert seen.index(counting[-1]) < len(seen) - 1
+    assert all(p.stage == "indexing" for p in seen[seen.index(counting[-1]) + 1:])
+    assert seen[-1].records_done == 8
 
 
 def test_a_source_with_too_few_articles_loses_nothing(tmp_path: Path) -> None:
