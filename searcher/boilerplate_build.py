@@ -45,13 +45,23 @@ def is_judged(reader: Reader) -> bool:
 
 @dataclass
 class FurnitureRun:
-    """The statistics during one build, and what the build did with them."""
+    """The statistics during one build, and what the build did with them. They are
+    loaded (``load``) only when a page is read or deleted: an unchanged re-run, or one
+    that changes only JSON records, keeps the ``stored`` file as it is."""
 
-    stats: FurnitureStats = field(default_factory=FurnitureStats)
+    load: Callable[[], FurnitureStats] = FurnitureStats
+    stored: Path | None = None  # the statistics file ``load`` reads, if any
     rejudged: int = 0  # unchanged files read again because their furniture changed
+    _stats: FurnitureStats | None = None
     _touched: set[str] = field(default_factory=set)
     _cache: dict[str, list[tuple[Item, Prints | None]]] = field(default_factory=dict)
     _cached_chars: int = 0
+
+    @property
+    def stats(self) -> FurnitureStats:
+        if self._stats is None:
+            self._stats = self.load()
+        return self._stats
 
     def forget(self, key: str) -> None:
         """A deleted file: its lines no longer count."""
@@ -63,9 +73,12 @@ class FurnitureRun:
         """Count the files to read (``tick(done, total)`` after each); return the
         unchanged files to read again (counted by no stored statistics, or judged
         differently now)."""
+        to_read = [f for f in to_read if is_judged(f.reader)]
+        if not to_read and self._stats is None and self.stored and self.stored.exists():
+            return []  # no page read or deleted: the stored statistics stand
         unchanged = [f for f in unchanged if is_judged(f.reader)]
         lost = [f for f in unchanged if f.key not in self.stats.files]
-        counted = [f for f in [*to_read, *lost] if is_judged(f.reader)]
+        counted = [*to_read, *lost]
         for done, f in enumerate(counted, start=1):
             self._count(f, read(f))
             if tick is not None:
@@ -121,16 +134,23 @@ class FurnitureRun:
         return bool(counts.keys() & self._touched) and self.stats.flagged(counts) != counts.flagged
 
 
-def save_stats(index: Path, generation: int, stats: FurnitureStats) -> None:
-    """Write atomically (temp file + rename), like the manifest it sits beside; nothing
-    when no file is judged (an index of JSON records only)."""
-    if not stats.files:
-        return
-    target = stats_path(index, generation)
+    def save(self, index: Path, generation: int) -> None:
+        """Store the statistics with ``generation`` (beside its manifest): written if
+        loaded, else the stored file carried over; nothing for an index without pages."""
+        target = stats_path(index, generation)
+        if self._stats is not None:
+            if self._stats.files:
+                _write(target, json.dumps(stats_json(self._stats), separators=(",", ":")))
+        elif self.stored is not None and self.stored != target and self.stored.exists():
+            _write(target, self.stored.read_text("utf-8"))
+
+
+def _write(target: Path, text: str) -> None:
+    """Write atomically (temp file + rename), like the manifest."""
     tmp = target.with_name(target.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
-            f.write(json.dumps(stats_json(stats), separators=(",", ":")))  # C encoder
+            f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

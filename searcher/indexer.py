@@ -30,8 +30,8 @@ from whoosh.writing import CLEAR, MERGE_SMALL
 from . import schema
 from ._whoosh.parallel import ParallelWriter
 from ._whoosh.segment_writer import FastSegmentWriter
-from .boilerplate import FurnitureStats, load_stats
-from .boilerplate_build import FurnitureRun, save_stats
+from .boilerplate import FurnitureStats, load_stats, stats_path
+from .boilerplate_build import FurnitureRun
 from .corpus import default_corpus, discover
 from .errors import CorpusError, IndexIncompatibleError, SearcherError
 from .formats import FieldMap, parse_field_map
@@ -79,7 +79,7 @@ def build_index(
     with idx.write_lock():
         ix, old, rebuild = _open_for_build(idx, rebuild)
         run = Update(ix, old, fmap, reading_key(fmap), progress, _open_writer,
-                     FurnitureRun(_furniture_stats(idx, ix, old)))
+                     _furniture(idx, ix, old))
         committed = False
         try:
             with idx.writing():
@@ -88,13 +88,13 @@ def build_index(
                     run.writer  # noqa: B018 (open it: a rebuild always commits, even if empty)
                 if run.has_writer:
                     idx.save_manifest(run.writer.generation, run.new)
-                    save_stats(idx.path, run.writer.generation, run.furniture.stats)
+                    run.furniture.save(idx.path, run.writer.generation)
                     run.writer.commit(mergetype=CLEAR if rebuild else _merge_policy,
                                       optimize=False)
                     committed = True
                 elif run.metadata_changed:  # same content, new mtimes: remember, no commit
                     idx.save_manifest(ix.latest_generation(), run.new)
-                    save_stats(idx.path, ix.latest_generation(), run.furniture.stats)
+                    run.furniture.save(idx.path, ix.latest_generation())
         except BaseException:
             if run.has_writer and not committed:
                 with contextlib.suppress(Exception):
@@ -149,12 +149,14 @@ def _open_for_build(idx: IndexDir, rebuild: bool) -> tuple[FileIndex, Manifest, 
     return ix, stored, False
 
 
-def _furniture_stats(idx: IndexDir, ix: FileIndex, old: Manifest) -> FurnitureStats:
-    """The line statistics the index was built with (none for a new index or a
-    rebuild; files they lack are counted again by the build)."""
+def _furniture(idx: IndexDir, ix: FileIndex, old: Manifest) -> FurnitureRun:
+    """The line statistics the index was built with, loaded when first needed (none for
+    a new index or a rebuild; files they lack are counted again by the build)."""
     if not old.files:
-        return FurnitureStats()
-    return load_stats(idx.path, ix.latest_generation()) or FurnitureStats()
+        return FurnitureRun()
+    generation = ix.latest_generation()
+    return FurnitureRun(lambda: load_stats(idx.path, generation) or FurnitureStats(),
+                        stats_path(idx.path, generation))
 
 
 def _open_writer(ix: FileIndex, records: int) -> Any:

@@ -101,7 +101,7 @@ def _judged(file: Path, source: Source, reader: Reader,
     st = real.stat()
     corpus_file = CorpusFile(real, source.name, real.as_posix(), st.st_size, st.st_mtime_ns,
                              reader)
-    run = FurnitureRun(stats)
+    run = FurnitureRun(lambda: stats)
     run.plan([corpus_file], [], lambda f: reader(source))
     return run.items(corpus_file, lambda: reader(source))
 

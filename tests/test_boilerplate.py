@@ -149,6 +149,22 @@ def test_the_counting_pass_reports_progress_before_indexing(tmp_path: Path) -> N
     assert seen[-1].records_done == 8
 
 
+def test_statistics_are_carried_over_by_builds_that_read_no_page(tmp_path: Path) -> None:
+    """A build that changes only JSON records keeps the statistics (not loaded, copied to
+    the new generation): the next page added is judged with them, nothing is re-read."""
+    write_site(tmp_path / "c" / "valley", 8)
+    feed = tmp_path / "c" / "feed.jsonl"
+    write_jsonl(feed, [{"id": "j1", "title": "t", "body": "b"}])
+    build_index([tmp_path / "c"], index=tmp_path / "ix")
+    write_jsonl(feed, [{"id": "j1", "title": "t", "body": "b2"}])
+    second = build_index([tmp_path / "c"], index=tmp_path / "ix")
+    assert second.updated == 1 and second.rejudged == 0 and second.files_read == 1
+    (tmp_path / "c" / "valley" / "new.txt").write_text(page(random.Random(7), 50), "utf-8")
+    third = build_index([tmp_path / "c"], index=tmp_path / "ix")
+    assert third.added == 1 and third.rejudged == 0 and third.files_read == 1
+    assert third.decisions.get(KIND) == 3
+
+
 def test_a_source_with_too_few_articles_loses_nothing(tmp_path: Path) -> None:
     write_site(tmp_path / "small", MIN_ARTICLES - 1)
     report = build_index([tmp_path / "small"], index=tmp_path / "ix")
