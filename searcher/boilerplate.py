@@ -16,9 +16,11 @@ sentence ends) between two article paragraphs that are not furniture is a quote 
 stories share; a short dateline (``LONDON (Reuters) -``) before such a paragraph is the
 story's dateline, and so is a line stating a date above the first paragraph (``By Jane
 Doe - August 25, 2024``: the article's own byline and date, however often they recur).
-An article that would lose all its lines is a duplicate, not a template: it keeps them.
-Every dropped line is a Decision (``repeated page text
-dropped``) that names how many articles of which source hold it.
+An article at least half of whose prose recurs is a copy of a story saved again (with
+edits or additions), not a template: it keeps its prose (its short recurring lines
+still go), and one all of whose lines recur (an exact copy) keeps them all. Every
+dropped line is a Decision (``repeated page text dropped``) that names how many
+articles of which source hold it.
 
 Bounded: the counts per source are a count-min sketch (``ROWS`` x ``WIDTH`` cells at
 most, whatever the source's size; linear, so a file's counts can be taken out again
@@ -255,11 +257,13 @@ def judge(article: Article, keys: tuple[str, ...], stats: FurnitureStats,
         return article, []
     first = next((i for i, line in enumerate(lines) if found[i] is None and _is_prose(line)),
                  len(lines))
-    drop = [ev is not None and not _kept_in_context(lines, found, i, ev, i < first)
+    if all(ev is not None for line, ev in zip(lines, found, strict=True) if line.strip()):
+        return article, []  # every line recurs: a duplicated article, not a template
+    prose = [ev for line, ev in zip(lines, found, strict=True) if _is_prose(line)]
+    copy = bool(prose) and 2 * sum(ev is not None for ev in prose) >= len(prose)
+    drop = [ev is not None and not (copy and _is_prose(lines[i]))
+            and not _kept_in_context(lines, found, i, ev, i < first)
             for i, ev in enumerate(found)]
-    kept_text = [line for line, d in zip(lines, drop, strict=True) if not d and line.strip()]
-    if not kept_text:  # every line recurs: a duplicated article, not a template
-        return article, []
     decisions = [Decision(article.path, KIND, f"{_shown(line)}  ({ev.describe()})",
                           chars=len(line))
                  for line, d, ev in zip(lines, drop, found, strict=True) if d and ev]

@@ -109,6 +109,27 @@ def test_a_recurring_byline_with_its_date_above_the_article_is_kept(tmp_path: Pa
         assert "Popular this week" not in body and "April" not in body
 
 
+def test_copies_of_a_story_keep_their_prose_and_lose_the_furniture(tmp_path: Path) -> None:
+    """A story saved six times, each time with one more paragraph of news, among other
+    pages of the site: its paragraphs recur in many files, but they are the story (most of
+    each copy's prose recurs), not the template."""
+    rng = random.Random(11)
+    story = [prose(rng) for _ in range(4)]
+    site = write_site(tmp_path / "valley", 10)
+    for n in range(6):
+        paragraphs = "\n\n".join([*story[:2], prose(rng), *story[2:]])
+        (tmp_path / "valley" / f"story{n}.txt").write_text(
+            f"The flood, version {n}\n\n{MENU}\n\n{paragraphs}\n\n{PROMPT}\n", "utf-8")
+    report = build_index([tmp_path / "valley"], index=tmp_path / "ix")
+    assert report.decisions[KIND] == 16 * 2 + 10  # menu and prompt everywhere, market line
+    found = bodies(tmp_path / "ix")
+    for n in range(6):
+        body = found[f"story{n}.txt"]
+        assert all(p in body for p in story), n
+        assert MENU not in body and PROMPT not in body
+    assert all(MENU not in found[p.name] for p in site)
+
+
 def test_inspect_with_the_index_shows_the_drop_and_the_counts_behind_it(tmp_path: Path) -> None:
     pages = write_site(tmp_path / "valley", 12)
     build_index([tmp_path / "valley"], index=tmp_path / "ix")
