@@ -8,6 +8,7 @@ missing browser fails (.ci/run installs it)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -45,26 +46,34 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextlib.contextmanager
+def serving(index: Path, log: Path) -> Iterator[str]:
+    """`searcher serve` as a user runs it (its messages to ``log``), until the block ends."""
+    port = free_port()
+    with log.open("w") as err:
+        proc = subprocess.Popen([str(BIN / "searcher"), "serve", "--index", str(index),
+                                 "--port", str(port)], stderr=err)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("searcher serve did not start: "
+                                       + log.read_text()) from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(small_index: Path) -> Iterator[str]:
-    """`searcher serve` as a user runs it, until the module's tests are done."""
-    port = free_port()
-    proc = subprocess.Popen([str(BIN / "searcher"), "serve", "--index", str(small_index),
-                             "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"searcher serve did not start: {proc.communicate()[1]}"
-                                   ) from None
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(small_index, small_index.parent / "serve.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +155,26 @@ def test_no_script_from_articles_runs(server: str, browser: WebDriver) -> None:
         assert "<script>window.injected = 1</script>" in title
         links = [a.get_attribute("href") or "" for a in browser.find_elements(By.TAG_NAME, "a")]
         assert not [h for h in links if h.startswith("javascript:")]
+
+
+def test_reuters_in_the_browser(reuters_index: Path, browser: WebDriver,
+                                tmp_path: Path) -> None:
+    """The Reuters index through the page: the total and the first hits are the
+    library's; a facet narrows it. ``SEARCHER_SCREENSHOT=FILE`` saves the page as a PNG
+    (README's picture is made this way)."""
+    from searcher import Filters, open_index
+
+    with open_index(reuters_index) as ix:
+        expected = ix.search("cocoa AND buffer", filters=Filters(tags=("icco",)))
+    with serving(reuters_index, tmp_path / "serve.log") as url:
+        browser.get(url + "/?q=cocoa+AND+buffer")
+        browser.find_element(By.XPATH, "//section[@id='facet-tags']//a[contains(., 'icco')]"
+                             ).click()
+        assert state(browser) == [("q", "cocoa AND buffer"), ("tag", "icco")]
+        assert total(browser) == expected.total
+        titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".hit a.title")]
+        assert titles == [" ".join(h.title.split()) for h in expected.hits]
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#timeline a")) >= 3
+        shot = os.environ.get("SEARCHER_SCREENSHOT")
+        if shot:
+            browser.save_screenshot(shot)
