@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -42,6 +43,7 @@ DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHER_INDEX"
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files are _MAIN_<gen>.toc, MAIN_<id>.seg
 MANIFEST_VERSION = 3
+LOCK_GRACE_SECONDS = 1.0  # how long a build waits for a just-killed build's workers to end
 _MANIFEST_PREFIX = "searcher-files-"
 _TOC = re.compile(rf"_{INDEX_NAME}_[0-9]+\.toc")
 _TOC_TEMP = re.compile(rf"_{INDEX_NAME}_[0-9]+\.toc\..+")
@@ -211,14 +213,22 @@ class IndexDir:
 
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
-        """Whoosh's write lock for the whole build: a second builder fails at once.
+        """Whoosh's write lock for the whole build: a second builder fails within
+        :data:`LOCK_GRACE_SECONDS`.
 
+        The short wait is for a build that was just killed: its worker processes die
+        with it, but the kernel ends them (and closes their copy of the lock, inherited
+        through fork) a moment after the parent, so a build started right after
+        ``kill -9`` would otherwise be refused by a build that no longer runs.
         Taken without opening the index, so a build can start over on a damaged one."""
         with self.writing():
             self.path.mkdir(parents=True, exist_ok=True)
             lock = FileStorage(str(self.path)).lock(f"{INDEX_NAME}_WRITELOCK")
-            if not lock.acquire(blocking=False):
-                raise IndexLockedError(str(self.path))
+            deadline = time.monotonic() + LOCK_GRACE_SECONDS
+            while not lock.acquire(blocking=False):
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(str(self.path))
+                time.sleep(0.05)
         try:
             yield
         finally:
