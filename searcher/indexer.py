@@ -37,8 +37,9 @@ from .errors import CorpusError, IndexIncompatibleError, SearcherError
 from .formats import FieldMap, parse_field_map
 from .formats.mapping import ARTICLE_FIELDS, field_keys
 from .models import BuildReport
+from .prepare import MAX_ARTICLE_CHARS, record_hash
 from .storage import IndexDir, Manifest
-from .update import MAX_ARTICLE_CHARS, ProgressCallback, Update, record_hash
+from .update import ProgressCallback, Update
 
 WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spilling to disk
 # Builds reading at least this many records index in worker processes (_whoosh/parallel.py):
@@ -203,7 +204,8 @@ def _code_version() -> str:
     dates, schema, the update rules); the package version where sources are absent."""
     root = Path(__file__).parent
     files = sorted(root.glob("formats/*.py")) + [root / n for n in (
-        "schema.py", "dates.py", "analysis.py", "sanitize.py", "update.py", "boilerplate.py")]
+        "schema.py", "dates.py", "analysis.py", "sanitize.py", "update.py", "prepare.py",
+        "boilerplate.py")]
     h = hashlib.sha1()
     try:
         for path in files:

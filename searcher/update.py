@@ -21,12 +21,10 @@ manifest, and they interact: keeping, refusing and claiming ids must be read tog
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from .boilerplate_build import FurnitureRun
 from .corpus import CorpusFile, Discovery, estimate_records, fingerprint, is_within
 from .formats import FieldMap, Source, UnreadableFile, reader_for
 from .models import Article, BuildProgress, Decision, Problem
+from .prepare import prepare_document
 from .storage import FileEntry, Manifest, describe
 
 ProgressCallback = Callable[[BuildProgress], None]
@@ -42,17 +41,7 @@ ProgressCallback = Callable[[BuildProgress], None]
 MAX_PROBLEMS_KEPT = 1000  # the report lists this many; counts per kind stay exact
 MAX_PROBLEMS_PER_FILE = 200  # remembered in the manifest to report again (counts too)
 PROGRESS_EVERY = 250  # records between progress callbacks
-MAX_ARTICLE_CHARS = 2_000_000  # article text indexed per article (the rest is cut, counted)
-MAX_TITLE_CHARS = 1_000
-CUT_KIND = f"article text cut at {MAX_ARTICLE_CHARS // 1_000_000} M characters"
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _KIND_END = re.compile(r"[:(\"'0-9]|\bat\b|;")
-
-
-def record_hash(doc: dict[str, object]) -> str:
-    """Content hash of an article's document: equal hash, nothing to re-index."""
-    blob = json.dumps(doc, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
 
 
 def problem_kind(message: str) -> str:
@@ -317,39 +306,14 @@ class Update:
         self.writer.add_document(**doc)
 
     def _document(self, article: Article, f: CorpusFile) -> tuple[dict[str, Any], int | None, str]:
-        """(Whoosh document, line the record came from, content hash).
-
-        The stored path is the file's name: a record of a multi-record file is found by
-        its id, and a line number stored with it would go stale (or force rewriting every
-        record below an edit). Text past the caps is cut, counted and reported; lone
-        surrogates (valid JSON, not valid text) become U+FFFD, reported."""
-        line = None
-        suffix = article.path[len(f.name):] if article.path.startswith(f.name) else ""
-        if suffix[:1] in (":", "#") and suffix[1:].isdigit():
-            line = int(suffix[1:]) if suffix[0] == ":" else None
-        where = article.path or f.name
-        if len(article.body) > MAX_ARTICLE_CHARS or len(article.title) > MAX_TITLE_CHARS:
-            article = self._cut(article, where)
-        doc = schema.article_to_document(article)
-        doc[schema.PATH] = f.name
-        try:
-            digest = record_hash(doc)
-        except UnicodeEncodeError:
-            doc = _scrub(doc)
-            digest = record_hash(doc)
-            self.report(Problem(where, "text holds lone surrogates (\\ud800-\\udfff), not "
-                                "valid Unicode: indexed with U+FFFD in their place",
-                                skipped=False))
+        """(Whoosh document, line the record came from, content hash): prepare.py's,
+        with what its caps cut and its scrubbing replaced counted and reported."""
+        doc, line, digest, problems, decisions = prepare_document(article, f.name)
+        for problem in problems:
+            self.report(problem)
+        for kind in decisions:
+            self.decisions[kind] += 1
         return doc, line, digest
-
-    def _cut(self, article: Article, where: str) -> Article:
-        size = len(article.body)
-        if size > MAX_ARTICLE_CHARS:
-            self.decisions[CUT_KIND] += 1
-            self.report(Problem(where, f"article text is {size:,} characters: indexed the "
-                                f"first {MAX_ARTICLE_CHARS:,}", skipped=False))
-        return replace(article, title=article.title[:MAX_TITLE_CHARS],
-                       body=article.body[:MAX_ARTICLE_CHARS])
 
     def _claim_freed(self, present: dict[str, CorpusFile]) -> None:
         """Index the refused copies of ids whose owner let them go in this build."""
@@ -394,14 +358,3 @@ def _file_of(key: str, entry: FileEntry) -> CorpusFile | None:
     if reader is None or not path.is_file():
         return None
     return CorpusFile(path, entry.name, key, entry.size, entry.mtime_ns, reader)
-
-
-def _scrub(value: Any) -> Any:
-    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {_scrub(k): _scrub(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_scrub(v) for v in value]
-    return value

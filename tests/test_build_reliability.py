@@ -21,8 +21,8 @@ from searcher.cli import main
 from searcher.errors import IndexDamagedError
 from searcher.formats import base
 from searcher.integrity import check as check_index
+from searcher.prepare import CUT_KIND, MAX_ARTICLE_CHARS
 from searcher.storage import IndexDir
-from searcher.update import CUT_KIND, MAX_ARTICLE_CHARS
 
 from .conftest import write_jsonl
 
