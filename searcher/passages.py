@@ -1,6 +1,6 @@
 """Snippets: the best passages of an article for a query, and their plain/HTML renderers.
 
-Matches come from ``highlight.py`` (the same words and phrases the title and full
+Matches come from ``textmatch.py`` (the same words and phrases the title and full
 article highlight). Conventions renderers and tests rely on:
 
 - ``make_snippets`` cleans first (``sanitize.clean_text``): ``Snippet.text`` is a slice
@@ -8,8 +8,8 @@ article highlight). Conventions renderers and tests rely on:
   "word" longer than ``size`` is cut at a letter/non-letter edge, or hard as a last
   resort), with every whitespace run collapsed to one space. No ellipsis is added:
   renderers put "…" between passages if they want.
-- Spans are sorted and never overlap (``highlight.merge_spans``).
-- Only the first ``highlight.MAX_ANALYZED_CHARS`` characters of an article are
+- Spans are sorted and never overlap (``textmatch.merge_spans``).
+- Only the first ``textmatch.MAX_ANALYZED_CHARS`` characters of an article are
   looked at, so a huge article costs what its first part costs.
 """
 
@@ -21,9 +21,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from .highlight import Match, head_of, leaves_of, locate, merge_spans
 from .models import QueryTerm, Snippet, Span
 from .sanitize import clean_text
+from .textmatch import Match, head_of, leaves_of, locate, merge_spans
 
 __all__ = ["make_snippets", "to_html", "to_plain"]
 

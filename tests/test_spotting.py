@@ -1,4 +1,4 @@
-"""Word spotting (highlight._spot) gives exactly what analysing every word gives.
+"""Word spotting (textmatch._spot) gives exactly what analysing every word gives.
 
 Snippets, highlights and why-matched find a query's words by letting one regex scan
 propose the places a matching word may start and analysing only those words. These
@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.support.charset import accent_map
 
-from searcher import highlight
-from searcher.highlight import analyze, find_matches, locate
+from searcher import textmatch
 from searcher.models import QueryTerm
 from searcher.schema import ENGLISH_STOP_WORDS, stem_word
+from searcher.textmatch import analyze, find_matches, locate
 
 from .conftest import REUTERS, SHARED, needs_shared
 
@@ -30,7 +30,7 @@ _WORDS = re.compile(r"\w+(?:\.\w+)*")
 
 
 def full(text: str, leaves: list[QueryTerm], same_length: bool = False
-         ) -> tuple[str, list[highlight.Match]]:
+         ) -> tuple[str, list[textmatch.Match]]:
     tok = analyze(text, same_length)
     return tok.text, find_matches(tok, leaves, strict_phrase=True)
 
@@ -55,7 +55,7 @@ def test_a_word_starts_with_its_stem_but_the_last_letters() -> None:
             if len(folded) < 2 or folded in ENGLISH_STOP_WORDS or not folded.isascii():
                 continue
             stem = stem_word(folded)
-            keep = max(1, len(stem) - highlight._STEM_REWRITE)
+            keep = max(1, len(stem) - textmatch._STEM_REWRITE)
             assert folded.startswith(stem[:keep]), (word, stem)
             checked += 1
     assert checked > 50_000
@@ -97,7 +97,7 @@ def test_spotting_equals_full_analysis_on_real_articles() -> None:
         for same_length in (False, True):
             got = locate(body, leaves, same_length=same_length)
             assert got == full(body, leaves, same_length)
-        spotted += highlight._spottable(body, highlight._single_words(leaves))
+        spotted += textmatch._spottable(body, textmatch._single_words(leaves))
     assert spotted > 300  # the fast path was really taken
 
 
