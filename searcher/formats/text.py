@@ -42,6 +42,7 @@ from . import text_lines as tl
 from .base import Source, UnreadableFile, read_text
 from .text_body import drop_link_runs, paragraphs, read_body, read_sign_off
 from .text_head import read_header, read_title
+from .text_labels import RECORD_SEPARATOR, is_labelled, is_rule, read_labels, split_records
 from .text_page import Page, content_lines
 from .text_tags import split_tags
 
@@ -61,15 +62,52 @@ def _counts_as_prose(line: str) -> bool:
 
 def parse(text: str, name: str) -> tuple[Article | None, list[Decision | Problem]]:
     """The article in a scraped page's text (None if it has neither title nor body),
-    with the decisions that dropped text and the warnings about the result."""
-    page = Page(name)
+    with the decisions that dropped text and the warnings about the result (the first
+    record of a file holding several: see parse_records)."""
+    return parse_records(text, name)[0]
+
+
+def parse_records(text: str, name: str) -> list[tuple[Article | None, list[Decision | Problem]]]:
+    """Every article in a text file: one per labelled record (text_labels.py), else one."""
     lines = content_lines(text)
-    read_body(page, lines, read_header(page, lines, read_title(page, lines)))
+    if not is_labelled(lines):
+        return [_parse_page(Page(name), lines, name, name, labelled=False)]
+    records = split_records(lines)
+    out = []
+    for number, record in enumerate(records, start=1):
+        page = Page(name)
+        for i, line in enumerate(record.lines):
+            if line and is_rule(line):
+                page.drop(RECORD_SEPARATOR, i, line)
+                record.lines[i] = ""
+        several = len(records) > 1
+        out.append(_parse_page(page, record.lines, f"{name}#{number}" if several else name,
+                               f"{name}:{record.start + 1}" if several else name,
+                               labelled=True))
+    return out
+
+
+def _parse_page(page: Page, lines: list[str], article_id: str, path: str, *,
+                labelled: bool) -> tuple[Article | None, list[Decision | Problem]]:
+    name = page.name
+    all_lines = list(lines)
+    if labelled:
+        start, titled, body_label = read_labels(page, lines)
+        if not titled:
+            start = read_title(page, lines)
+        if not body_label:
+            start = read_header(page, lines, start)
+    else:
+        start = read_header(page, lines, read_title(page, lines))
+    read_body(page, lines, start)
     drop_link_runs(page)
     read_sign_off(page)
     kept = paragraphs(page)
     if page.title and kept and kept[0] == page.title:
         page.drop("repeated title dropped", 0, kept.pop(0))
+    if page.standfirst and len(kept) > 1 and kept[0] == page.standfirst \
+            and kept[1].startswith(page.standfirst):
+        kept.pop(0)  # the body's first paragraph repeats the labelled summary: kept there
     body = "\n\n".join(kept)
     notes: list[Decision | Problem] = list(page.decisions)
     if not page.title and not body:
@@ -84,27 +122,28 @@ def parse(text: str, name: str) -> tuple[Article | None, list[Decision | Problem
     if not page.title:
         notes.append(Problem(name, "no title found: the article is indexed without one",
                              skipped=False))
-    page_prose = sum(len(line) for line in lines if _counts_as_prose(line))
+    page_prose = sum(len(line) for line in all_lines if _counts_as_prose(line))
     body_prose = sum(len(line) for line in body.split("\n") if _counts_as_prose(line))
     if page_prose >= WARN_MIN_CHARS and body_prose < KEPT_PROSE_MIN * page_prose:
         notes.append(Problem(name, f"body keeps {body_prose * 100 // page_prose}% of the page's "
                              "prose: check what was dropped with searcher inspect",
                              skipped=False))
-    return Article(id=name, title=page.title, body=body, tags=tuple(tags), authors=page.authors,
-                   published=published, source=page.footer_holder or page.early_holder,
-                   path=name), notes
+    return Article(id=article_id, title=page.title, body=body, tags=tuple(tags),
+                   authors=page.authors, published=published,
+                   source=page.footer_holder or page.early_holder, url=page.url, path=path,
+                   meta=dict(page.meta)), notes
 
 
 def read(source: Source) -> Iterator[Article | Problem | Decision]:
-    """Read one scraped-page text file: one Article (with its decisions), or a skipped
-    Problem if it has no text."""
+    """Read one scraped-page text file: its Article(s) (with their decisions), or a
+    skipped Problem for a record with no text."""
     text, problems = read_text(source)
     if not text.strip():
         raise UnreadableFile("empty file")
     yield from problems
-    article, notes = parse(text, source.name)
-    yield from notes
-    if article is None:
-        yield Problem(source.name, "no title or body text found")
-    else:
-        yield article
+    for article, notes in parse_records(text, source.name):
+        yield from notes
+        if article is None:
+            yield Problem(source.name, "no title or body text found")
+        else:
+            yield article

@@ -23,11 +23,19 @@ class Page:
     raw_date: str = ""
     early_holder: str = ""
     footer_holder: str = ""
+    url: str = ""
+    standfirst: str = ""  # a labelled summary, kept as the body's first paragraph
+    meta: dict[str, str] = field(default_factory=dict)  # labels no field uses
     decisions: list[Decision] = field(default_factory=list)
 
     def drop(self, kind: str, index: int, line: str) -> None:
         detail = line if len(line) <= 80 else line[:77] + "..."
         self.decisions.append(Decision(self.name, kind, detail, index + 1, len(line)))
+
+    def drop_value(self, kind: str, index: int, value: str) -> None:
+        """A rejected value (no article text lost: chars 0)."""
+        detail = value if len(value) <= 80 else value[:77] + "..."
+        self.decisions.append(Decision(self.name, kind, detail, index + 1, 0))
 
     def date(self, when: datetime | None, line: str) -> None:
         if when is not None and self.published is None:
