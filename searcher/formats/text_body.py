@@ -44,11 +44,12 @@ def read_body(page: Page, lines: list[str], start: int) -> None:
         line = lines[i]
         i += 1
         started = any(index >= 0 for index, _ in page.kept)
-        if in_poll:
+        if in_poll and poll_ended and not tl.poll_end(line):
+            in_poll = False  # the poll's closing lines are over: this line is the article's
+        if in_poll:  # (it used to be dropped with the poll: issue 15's off-by-one)
             if line:
                 page.drop(tl.POLL, i - 1, line)
             poll_ended = poll_ended or tl.poll_end(line)
-            in_poll = not poll_ended or tl.poll_end(line)  # the poll's closing lines too
             continue
         if not line:
             page.kept.append((-1, ""))

@@ -37,6 +37,8 @@ def read_title(page: Page, lines: list[str]) -> int:
             page.tag_texts.append(tag[0])
         elif is_date:
             page.date(when, line)
+            if when is None:  # an "Updated ..." stamp: said, not silently skipped
+                page.drop_value(tl.UPDATE_IGNORED, i, line)
         elif len(line) > tl.TITLE_MAX_CHARS:
             return i
         else:
@@ -99,19 +101,23 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
         names = tl.byline(line)
         is_date, when = tl.date_line(line)
         if tl.is_byline_word(line) and following and tl.names_in(following):
-            page.authors = page.authors or tl.names_in(following) or ()
+            _authors(page, tl.names_in(following) or (), nxt, following)
             i = nxt + 1
         elif tl.is_date_label(line) and following and tl.date_line(following)[0]:
             if line.casefold().startswith(("published", "posted", "date")):
-                page.date(tl.date_line(following)[1], following)
+                page.date(tl.date_line(following)[1], following, nxt)
+            else:  # "Updated:" then the time (evidence: huffingtonpost.com1, dev half)
+                page.drop_value(tl.UPDATE_IGNORED, nxt, following)
             i = nxt + 1
         elif names:
-            page.authors = page.authors or names
+            _authors(page, names, i - 1, line)
             shape = DATE_SHAPE.search(line)
             if shape:
-                page.date(tl.date_line(line[shape.start():])[1], line)
+                page.date(tl.date_line(line[shape.start():])[1], line, i - 1)
         elif is_date:
-            page.date(when, line)
+            page.date(when, line, i - 1)
+            if when is None:
+                page.drop_value(tl.UPDATE_IGNORED, i - 1, line)
         elif tl.is_credit(line):
             page.drop(tl.CREDIT, i - 1, line)
         elif tl.is_copyright_line(line):
@@ -128,6 +134,15 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
         else:
             page.drop(tl.furniture(line) or tl.HEADER, i - 1, line)
     return first_prose
+
+
+def _authors(page: Page, names: tuple[str, ...], index: int, line: str) -> None:
+    """The first byline gives the authors; a later one naming others is counted, not
+    silently ignored (found by tests/test_no_silent_loss.py's generated pages)."""
+    if not page.authors:
+        page.authors = names
+    elif set(names) - set(page.authors):
+        page.drop_value(tl.SECOND_VALUE, index, line)
 
 
 def _first_prose(lines: list[str], start: int) -> int | None:

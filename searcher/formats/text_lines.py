@@ -31,6 +31,8 @@ RELATED = "related links dropped"
 CREDIT = "photo credits dropped"
 FOOTER = "footer cut"
 HEADER = "header lines dropped"
+UPDATE_IGNORED = "update time not used as the date"  # a value rejected, no text lost
+SECOND_VALUE = "later byline or date not used"  # the first one given is the field's
 
 _NAV = re.compile(
     r"advertisements?|ad|ads|sponsored|share|share this( article| story| post| page| url)?|"

@@ -37,9 +37,13 @@ class Page:
         detail = value if len(value) <= 80 else value[:77] + "..."
         self.decisions.append(Decision(self.name, kind, detail, index + 1, 0))
 
-    def date(self, when: datetime | None, line: str) -> None:
+    def date(self, when: datetime | None, line: str, index: int | None = None) -> None:
+        """The first date given is the publication date; a later different one is
+        counted when its line is known (nothing ignored silently)."""
         if when is not None and self.published is None:
             self.published, self.raw_date = when, line
+        elif when is not None and when != self.published and index is not None:
+            self.drop_value(tl.SECOND_VALUE, index, line)
 
 
 def content_lines(text: str) -> list[str]:
