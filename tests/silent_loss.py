@@ -6,6 +6,7 @@ A line is accounted for when
 * a Decision names its line (``footer cut`` covers its line and every line after it);
 * its text (or, for ``Label: value``, the value) is inside a field's text: title, body,
   tags, authors, url, source, metadata values;
+* it is markup (a page's HTML saved as text) whose shown text is in a field;
 * it is a label with no value (``Headlines:``, ``By``: the value is the next line);
 * it gives the publication date the article has, or names one of its authors or tags
   (a date line, a byline, a tag line: their value is the field, not the words).
@@ -13,6 +14,7 @@ A line is accounted for when
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -46,6 +48,8 @@ def unaccounted(text: str, items: Iterable[Article | Decision | Problem]) -> lis
             decided.add(d.line)
             if d.kind == "footer cut":
                 cut_from = d.line if cut_from is None else min(cut_from, d.line)
+    markup = any(isinstance(d, Decision) and d.kind == "HTML markup removed from body"
+                 for d in items)
     fields = " \n ".join(_norm(t) for a in articles for t in (
         a.title, a.body, *a.tags, *a.authors, a.url, a.source,
         *(str(v) for v in a.meta.values())))
@@ -60,8 +64,16 @@ def unaccounted(text: str, items: Iterable[Article | Decision | Problem]) -> lis
             continue
         if _norm(line) in fields or _accounted_as_metadata(line, fields, names, dates):
             continue
+        if markup and _norm(_text_of(line)) in fields:
+            continue
         missing.append((number, line))
     return missing
+
+
+def _text_of(line: str) -> str:
+    """A line of markup as the text it shows (tags as spaces, entities decoded); an
+    image's alt text is not shown."""
+    return html.unescape(re.sub(r"<[^>]*>", " ", line))
 
 
 def _accounted_as_metadata(line: str, fields: str, names: set[str],

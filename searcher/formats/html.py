@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from ..dates import parse_date, parse_prose_date, vetted
 from ..models import Article, Decision, Problem
 from .base import Source, decode, read_bytes
-from .bylines import AUTHOR_REJECTED, clean_name, split_names
+from .bylines import AUTHOR_REJECTED, byline_names, clean_name, split_names
 from .html_body import (
     BODY_RECOVERED,
     BODY_SHORT,
@@ -114,16 +114,24 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
         else:
             tags.append(item)
     authors: list[str] = []
-    raw_authors = split_names([_clean(found.get("author"))]) or split_names(stated.authors)
     owners = _copyright_text(tree)
-    for raw in raw_authors:
-        author, kind = clean_name(raw, [s for s in sites if s])
-        if author and author.casefold() in owners:  # "© 2023 Condé Nast": the company
-            author, kind = "", AUTHOR_REJECTED
-        if kind:
-            yield Decision(name, kind, _short(raw))
-        if author and author.casefold() not in {a.casefold() for a in authors}:
-            authors.append(author)
+    # Each source in turn until one names a person: what the extractor found, what the
+    # page's meta/JSON-LD state, a byline at the top of the article text (a menu label
+    # or the site's domain rejected must not leave the article without its author:
+    # evidence tagesausblick.de, meta author "tagesausblick.de", text "von Nicolas
+    # Schlippe", dev half).
+    for raw_authors in (split_names([_clean(found.get("author"))]),
+                        split_names(stated.authors), byline_names(body)):
+        for raw in raw_authors:
+            author, kind = clean_name(raw, [s for s in sites if s])
+            if author and author.casefold() in owners:  # "© 2023 Condé Nast": the company
+                author, kind = "", AUTHOR_REJECTED
+            if kind:
+                yield Decision(name, kind, _short(raw))
+            if author and author.casefold() not in {a.casefold() for a in authors}:
+                authors.append(author)
+        if authors:
+            break
     site = _clean(found.get("sitename"))
     if site and (normalized(site) == normalized(title) or len(site.split()) > 6):
         yield Decision(name, SOURCE_REJECTED, _short(site))

@@ -158,9 +158,29 @@ def _names(value: Any) -> list[str]:
     return []
 
 
+def _main_article(tree: Any) -> Any | None:
+    """The <article> holding the page's headline (<h1>), if an <article> holds one."""
+    for heading in tree.iter("h1"):
+        for article in heading.iterancestors("article"):
+            return article
+    return None
+
+
+def _other_story(element: Any, main: Any | None) -> bool:
+    """Inside an <article> other than the main one: a teaser of another story, whose
+    date is not this page's (evidence: la-bas.org's sidebar <time pubdate>, dev half)."""
+    if main is None:
+        return False
+    articles = list(element.iterancestors("article"))
+    return bool(articles) and main not in articles
+
+
 def _microdata_dates(tree: Any) -> list[str]:
     found = []
+    main = _main_article(tree)
     for element in tree.xpath("//*[@itemprop='datePublished'] | //time[@pubdate]"):
+        if _other_story(element, main):
+            continue
         value = element.get("datetime") or element.get("content") or element.text_content()
         if value and value.strip():
             found.append(str(value).strip())
@@ -213,8 +233,9 @@ def _time_elements(tree: Any) -> list[str]:
                         "//header//time[@datetime]")
     anywhere = tree.xpath("//body//time[@datetime]")
     values = []
+    main = _main_article(tree)
     for element in [*inside, *anywhere]:
-        if _inside_boilerplate(element):
+        if _inside_boilerplate(element) or _other_story(element, main):
             continue
         value = (element.get("datetime") or "").strip()
         if value and value not in values:

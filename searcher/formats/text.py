@@ -34,12 +34,14 @@ keeping under half of the page's prose, and an empty title, are warned about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..dates import vetted
 from ..models import Article, Decision, Problem
 from . import text_lines as tl
 from .base import Source, UnreadableFile, read_text
+from .record_cleanup import MARKUP_REMOVED, html_to_text_dropping
 from .text_body import drop_link_runs, paragraphs, read_body, read_sign_off
 from .text_head import read_header, read_title
 from .text_labels import RECORD_SEPARATOR, is_labelled, is_rule, read_labels, split_records
@@ -51,6 +53,11 @@ is_boilerplate = tl.is_boilerplate
 is_copyright_line = tl.is_copyright_line
 __all__ = ["is_boilerplate", "is_copyright_line", "parse", "read", "split_tags"]
 
+_MARKUP_START = re.compile(r"\s*<(?:div|p|article|section|h[1-6]|body|html|main)\b",
+                           re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</(?:p|div|h[1-6]|li|section|article)>", re.IGNORECASE)
+_HEADING = re.compile(r"<h[1-3]\b", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"<p\b", re.IGNORECASE)
 KEPT_PROSE_MIN = 0.5
 WARN_MIN_CHARS = 400  # pages with less prose than this are not judged
 
@@ -69,6 +76,8 @@ def parse(text: str, name: str) -> tuple[Article | None, list[Decision | Problem
 
 def parse_records(text: str, name: str) -> list[tuple[Article | None, list[Decision | Problem]]]:
     """Every article in a text file: one per labelled record (text_labels.py), else one."""
+    if _MARKUP_START.match(text) and _BLOCK_TAG.search(text):
+        return [_parse_markup(text, name)]
     lines = content_lines(text)
     if not is_labelled(lines):
         return [_parse_page(Page(name), lines, name, name, labelled=False)]
@@ -87,11 +96,32 @@ def parse_records(text: str, name: str) -> list[tuple[Article | None, list[Decis
     return out
 
 
+def _parse_markup(text: str, name: str) -> tuple[Article | None, list[Decision | Problem]]:
+    """A page's article markup saved as text (``<div><p>...</p>``: evidence the kod.ru
+    scraper, dev half): read as the text a browser shows, paragraphs as lines. Only a
+    heading element is a title; without one every paragraph is the body's."""
+    plain, dropped = html_to_text_dropping(text)
+    page = Page(name)
+    for kind, detail in dropped:
+        page.drop(kind, 0, detail)
+    page.decisions.append(Decision(name, MARKUP_REMOVED, line=1, chars=max(
+        0, len(text) - len(plain) - sum(len(d) for _, d in dropped))))
+    lines = [line for raw in plain.split("\n") for line in (raw, "")]
+    heading = _HEADING.search(text)
+    titled = heading is not None and heading.start() <= min(
+        (m.start() for m in _PARAGRAPH.finditer(text)), default=len(text))
+    return _parse_page(page, content_lines("\n".join(lines)), name, name, labelled=False,
+                       titled=titled)
+
+
 def _parse_page(page: Page, lines: list[str], article_id: str, path: str, *,
-                labelled: bool) -> tuple[Article | None, list[Decision | Problem]]:
+                labelled: bool, titled: bool = True,
+                ) -> tuple[Article | None, list[Decision | Problem]]:
     name = page.name
     all_lines = list(lines)
-    if labelled:
+    if not titled:
+        start = 0
+    elif labelled:
         start, titled, body_label = read_labels(page, lines)
         if not titled:
             start = read_title(page, lines)

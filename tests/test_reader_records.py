@@ -1,0 +1,89 @@
+"""Issue 15's JSON and HTML classes, each on a real file that has it (../shared/fixtures)
+or, where no real file has the shape, a generated one: the NYT lead paragraph kept
+beside the abstract, a feed item's "Continue reading..." and related-link list dropped
+and counted, another story's date and a site-domain author not taken for the page's."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from searcher.formats import reader_for
+from searcher.formats.base import Source
+from searcher.models import Article, Decision, Problem
+
+from .conftest import SHARED, needs_shared
+
+FIXTURES = SHARED / "fixtures"
+Item = Article | Decision | Problem
+
+
+def read(path: Path) -> list[Item]:
+    reader = reader_for(path)
+    assert reader is not None
+    return list(reader(Source(path, path.name)))
+
+
+def articles(items: list[Item]) -> list[Article]:
+    return [i for i in items if isinstance(i, Article)]
+
+
+@needs_shared(FIXTURES)
+def test_nyt_search_record_keeps_its_lead_paragraph_beside_the_abstract() -> None:
+    found = articles(read(FIXTURES / "real" / "json" / "nyt_sabine.json"))
+    body = found[1].body
+    assert body.startswith("BRIC Arts announces lineup for 2016 Celebrate Brooklyn!")
+    assert body.endswith("Sharon Jones and the Dap-Kings will kick off the event in Prospect "
+                         "Park on June 8.")
+    # where the lead paragraph is the body already, nothing is repeated
+    assert found[0].body.count("The magazine’s Ethicist columnist") == 1
+
+
+def test_feed_item_continue_reading_and_related_links_dropped(tmp_path: Path) -> None:
+    item = {"title": "Bridge to close to lorries", "pubDate": "2023-05-02 10:00:00",
+            "link": "https://news.example.com/bridge",
+            "description": "<p>The council voted on Tuesday to close the old bridge.</p>"
+                           "<ul><li><a href='https://news.example.com/a'>Road works start"
+                           "</a></li><li><a href='https://news.example.com/b'>Bus routes "
+                           "change</a></li></ul><p>Repairs will take eighteen months.</p> "
+                           "<a href='https://news.example.com/bridge'>Continue reading...</a>"}
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps({"status": "ok", "items": [item]}), encoding="utf-8")
+    items = read(path)
+    [article] = articles(items)
+    assert article.body == ("The council voted on Tuesday to close the old bridge.\n"
+                            "Repairs will take eighteen months.")
+    dropped = [(i.kind, i.detail) for i in items if isinstance(i, Decision)]
+    assert ("continue-reading link dropped", "Continue reading...") in dropped
+    assert ("related links dropped", "Road works start") in dropped
+    assert ("related links dropped", "Bus routes change") in dropped
+
+
+def test_a_list_the_article_holds_is_kept(tmp_path: Path) -> None:
+    item = {"title": "Three things to know", "pubDate": "2023-05-02 10:00:00",
+            "description": "<p>What changes:</p><ul><li>Lorries are banned.</li>"
+                           "<li>Buses may still cross, <a href='https://x.example'>see the map"
+                           "</a>.</li></ul>"}
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps({"items": [item]}), encoding="utf-8")
+    [article] = articles(read(path))
+    assert "Lorries are banned." in article.body and "see the map" in article.body
+
+
+@needs_shared(FIXTURES)
+def test_another_storys_date_is_not_the_pages() -> None:
+    """A teaser <article> of another story carries <time pubdate>; the page's own
+    article (the one holding the <h1>) states 28 June 2019."""
+    [article] = articles(read(FIXTURES / "pool" / "html" / "htmldate" /
+                              "la-bas.org.porte.html"))
+    assert article.published is not None
+    assert article.published.date() == datetime(2019, 6, 28).date()
+
+
+@needs_shared(FIXTURES)
+def test_site_domain_as_author_is_rejected_and_the_byline_used() -> None:
+    items = read(FIXTURES / "pool" / "html" / "htmldate" / "tagesausblick.de.dow.html")
+    [article] = articles(items)
+    assert article.authors == ("Nicolas Schlippe",)
+    assert any(isinstance(i, Decision) and i.kind == "author rejected" for i in items)
