@@ -171,3 +171,15 @@ def test_labelled_header_round_trip(tmp_path_factory: pytest.TempPathFactory,
     assert article.published == datetime(2023, 5, 2)
     assert article.url == values["url"]
     assert article.body == body
+
+
+def test_a_dateline_or_quote_with_a_colon_is_body_not_a_label(tmp_path: Path) -> None:
+    """Only short values make an unknown label: ``WASHINGTON: The president said ...``
+    after the header is the article's first paragraph."""
+    first = ("WASHINGTON: The president said on Tuesday that the bridge would close to "
+             "lorries from next spring, after engineers found cracks in two of its piers.")
+    items = read_page(tmp_path, "Title: Bridge to close\nURL: https://news.example.com/b\n\n"
+                      f"{first}\n\n{PARAGRAPHS[2]}")
+    [article] = articles(items)
+    assert article.body == f"{first}\n\n{PARAGRAPHS[2]}"
+    assert article.meta == {}

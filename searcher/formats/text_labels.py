@@ -51,6 +51,7 @@ LABELS: dict[str, str] = {
 OPENING_FIELDS = {"title", "url"}  # a field whose label, repeated, opens a new record
 DETECT_LINES = 6  # the first content lines that must show the labels
 LABEL_MAX_WORDS = 4
+META_VALUE_MAX_WORDS = 12  # "Interviewer: By Jane Doe", "Section: Local", not a sentence
 RECORD_SEPARATOR = "record separator dropped"
 _LABEL = re.compile(r"^(?P<label>[^\W\d_][\w .'&/-]{0,40}?)\s*[:：]\s*(?P<value>.*)$")
 _RULE = re.compile(r"^\W{0,2}[-=*_#~]{3,}(?:[\w\s]{0,40}[-=*_#~]{3,})?\W{0,2}$")
@@ -67,12 +68,17 @@ class Record:
 
 
 def label(line: str) -> tuple[str, str, str] | None:
-    """(label as written, field or "meta", value) if the line is ``Label: value``."""
+    """(label as written, field or "meta", value) if the line is ``Label: value``. An
+    unknown label takes only a short value: ``WASHINGTON: The president said ...`` (a
+    dateline) or ``He said: ...`` is prose."""
     m = _LABEL.match(line)
     if not m or len(m["label"].split()) > LABEL_MAX_WORDS or m["value"].startswith("//"):
         return None
     key = " ".join(m["label"].casefold().split())
-    return m["label"], LABELS.get(key, "meta"), m["value"].strip()
+    kind = LABELS.get(key, "meta")
+    if kind == "meta" and len(m["value"].split()) > META_VALUE_MAX_WORDS:
+        return None
+    return m["label"], kind, m["value"].strip()
 
 
 def is_rule(line: str) -> bool:
