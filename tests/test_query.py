@@ -406,6 +406,13 @@ def test_star_survives_whoosh_normalize(index: Any, text: str, expected: set[str
     assert {hit["id"] for hit in index.search(query, limit=None)} == expected
 
 
+def test_a_proximity_clause_survives_whoosh_normalize(index: Any) -> None:
+    """The oracle's Whoosh form of a plan normalizes (hypothesis found
+    '"last week""wom?nmissile"~2' once: SpanNear2 carried no boost)."""
+    query = to_whoosh(parse(index, '"last week""wom?nmissile"~2').query)
+    index.search(query.normalize(), limit=None)
+
+
 @pytest.mark.parametrize("text", ["the of", "?!", "🚀", "a AND the", "-the", "NOT", "()"])
 def test_nothing_searchable_gives_an_empty_query(index: Any, text: str) -> None:
     parsed = parse(index, text)

@@ -93,6 +93,8 @@ def to_whoosh(q: plan.Node) -> Any:
         else:
             found = [SpanNear2([wq.Term(f, w) for w in q.words], slop=q.slop,
                                ordered=q.ordered) for f in q.fields]
+            for span in found:
+                span.boost = q.boost  # Whoosh's SpanNear2 sets none; Or.normalize() reads it
         return found[0] if len(found) == 1 else wq.Or(found)
     if isinstance(q, plan.AnyOf):
         return wq.Or([to_whoosh(c) for c in q.children], boost=q.boost)
