@@ -87,7 +87,12 @@ def single_copy_ids(corpus: dict[str, Any]) -> set[str]:
     seen: dict[str, int] = {}
     for lines in corpus["jsonl"].values():
         for item in lines:
-            if isinstance(item, dict):
+            if isinstance(item, str):  # a "bad" line may still be a record with an id
+                try:                   # ('{"id": "b", "title": 5, ...}' is article "5")
+                    item = json.loads(item)
+                except ValueError:
+                    continue
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
                 seen[item["id"]] = seen.get(item["id"], 0) + 1
     return {aid for aid, n in seen.items() if n == 1}
 
