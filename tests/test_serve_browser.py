@@ -35,9 +35,20 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CRUDE = "//section[@id='facet-tags']//a[contains(., 'crude')]"
+
+
+@contextlib.contextmanager
+def new_page(browser: WebDriver) -> Iterator[None]:
+    """The block's click or Enter loads another page: wait until it has (the old page's
+    root is gone), so the next read sees the new page, however loaded the machine is."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    yield
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(old))
 
 
 def free_port() -> int:
@@ -103,27 +114,34 @@ def test_search_filter_page_and_open(server: str, browser: WebDriver) -> None:
     browser.get(server + "/")
     box = browser.switch_to.active_element  # autofocus
     assert box.get_attribute("id") == "q"
-    box.send_keys("oil prices", Keys.ENTER)
+    with new_page(browser):
+        box.send_keys("oil prices", Keys.ENTER)
     assert state(browser) == [("q", "oil prices"), ("sort", "relevance")]  # blanks dropped
     assert total(browser) == 24
     assert browser.find_elements(By.CSS_SELECTOR, ".hit .snippet mark")
     # A facet click adds the filter; the page says so and the URL holds it.
-    browser.find_element(By.XPATH, CRUDE).click()
+    with new_page(browser):
+        browser.find_element(By.XPATH, CRUDE).click()
     assert ("tag", "crude") in state(browser) and total(browser) == 11
     # A timeline bar narrows to its month.
     bars = browser.find_elements(By.CSS_SELECTOR, "#timeline a")
     assert len(bars) == 1  # every crude article is from October
-    browser.find_element(By.XPATH, CRUDE).click()
+    with new_page(browser):
+        browser.find_element(By.XPATH, CRUDE).click()
     assert ("tag", "crude") not in state(browser) and total(browser) == 24
-    browser.find_elements(By.CSS_SELECTOR, "#timeline a")[0].click()
+    with new_page(browser):
+        browser.find_elements(By.CSS_SELECTOR, "#timeline a")[0].click()
     assert ("since", "2020-09") in state(browser) and total(browser) == 12
-    browser.back()
+    with new_page(browser):
+        browser.back()
     # Paging: the second page starts at 11.
-    browser.find_element(By.ID, "next").click()
+    with new_page(browser):
+        browser.find_element(By.ID, "next").click()
     assert ("page", "2") in state(browser)
     assert browser.find_element(By.CSS_SELECTOR, "ol.hits").get_attribute("start") == "11"
     # The article page highlights every query word.
-    browser.find_element(By.CSS_SELECTOR, ".hit a.title").click()
+    with new_page(browser):
+        browser.find_element(By.CSS_SELECTOR, ".hit a.title").click()
     assert urlsplit(browser.current_url).path.startswith("/articles/")
     marks = {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, "#body mark")}
     assert marks == {"oil", "prices"}
@@ -136,7 +154,8 @@ def test_slash_focuses_the_box_and_errors_show_inline(server: str, browser: WebD
     browser.find_element(By.TAG_NAME, "body").send_keys("/")
     box = browser.switch_to.active_element
     assert box.get_attribute("id") == "q"
-    box.send_keys(Keys.END, " AND (grain", Keys.ENTER)
+    with new_page(browser):
+        box.send_keys(Keys.END, " AND (grain", Keys.ENTER)
     error = browser.find_element(By.ID, "error").text
     assert error.startswith("bad query: missing ) to close the group") and "position 9" in error
     assert browser.find_element(By.ID, "q").get_attribute("value") == "oil AND (grain"
@@ -168,8 +187,9 @@ def test_reuters_in_the_browser(reuters_index: Path, browser: WebDriver,
         expected = ix.search("cocoa AND buffer", filters=Filters(tags=("icco",)))
     with serving(reuters_index, tmp_path / "serve.log") as url:
         browser.get(url + "/?q=cocoa+AND+buffer")
-        browser.find_element(By.XPATH, "//section[@id='facet-tags']//a[contains(., 'icco')]"
-                             ).click()
+        with new_page(browser):
+            browser.find_element(
+                By.XPATH, "//section[@id='facet-tags']//a[contains(., 'icco')]").click()
         assert state(browser) == [("q", "cocoa AND buffer"), ("tag", "icco")]
         assert total(browser) == expected.total
         titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".hit a.title")]
