@@ -5,7 +5,10 @@ on a real file that has it."""
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
+import re
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +19,7 @@ from searcher.formats import reader_for
 from searcher.formats.base import Source
 from searcher.models import Article, Decision, Problem
 
-from .conftest import REAL_EXPECTED, REAL_FILES, needs_shared
+from .conftest import REAL_EXPECTED, REAL_FILES, REUTERS, needs_shared
 
 REAL = REAL_FILES
 pytestmark = needs_shared(REAL)
@@ -208,3 +211,29 @@ def test_real_article_prose_saved_as_text_loses_almost_nothing() -> None:
         total += len(article.body)
         dropped += sum(n.chars for n in notes if isinstance(n, Decision))
     assert dropped <= 0.03 * total, (dropped, total)
+
+
+@needs_shared(REUTERS)
+def test_wire_copy_saved_as_text_keeps_its_wrapped_paragraphs_and_tables(tmp_path: Path) -> None:
+    """Real wire copy (Reuters, hard-wrapped at ~65 characters, with market tables)
+    saved as title + blank line + text: short wrapped lines of a sentence and the rows
+    of a table are article text, not a list of links to other pages. Every line of the
+    original that ends a sentence, and every table row, is in the body."""
+    checked = 0
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
+        for record in map(json.loads, itertools.islice(f, 600)):
+            if not (record["title"] and record["body"]):
+                continue
+            path = tmp_path / f"{record['id']}.txt"
+            path.write_text(f"{record['title']}\n\n{record['body']}\n", encoding="utf-8")
+            article, _, _ = read_real(path)
+            body = " ".join(article.body.split())
+            for line in record["body"].splitlines():
+                words = line.split()
+                if (line.rstrip().endswith(".") and len(words) >= 6) or TABLE_ROW.search(line):
+                    assert " ".join(words) in body, (record["id"], line)
+                    checked += 1
+    assert checked > 1000
+
+
+TABLE_ROW = re.compile(r"[A-Za-z] {3,}-?\d[\d.,]*\s*$")  # "Sum of adjustments      12.75"

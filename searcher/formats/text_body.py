@@ -159,6 +159,54 @@ def _cut(page: Page, lines: list[str], index: int) -> None:
                                    sum(map(len, rest))))
 
 
+# Words a headline does not end on, but a line of a wrapped sentence often does.
+_NO_HEADLINE_END = frozenset({
+    "a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for",
+    "from", "with", "into", "as", "than", "that", "which", "who", "its", "their", "his", "her",
+    "our", "your", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will",
+    "would",
+})
+
+
+def continues(line: str, following: str) -> bool:
+    """``following`` goes on with ``line``'s sentence: ``line`` ends on a comma or a
+    word no headline ends on, or ``following`` starts in lower case (after quotes)."""
+    last = line.rstrip().rsplit(None, 1)[-1].lower() if line.strip() else ""
+    first = following.lstrip(" \t\"'“‘(")[:1]
+    return (line.rstrip().endswith((",", ";", "-")) or last in _NO_HEADLINE_END
+            or first.islower())
+
+
+
+def _wrapped_lines(kept: list[tuple[int, str]]) -> set[int]:
+    """Positions in ``kept`` of lines that are one paragraph hard-wrapped over several
+    lines (wire copy and e-mail text wrap at ~65 characters): two lines in a row, no
+    blank between, where the first cannot end a headline or the second cannot start
+    one (continues). Each such line is prose however short it is."""
+    found: set[int] = set()
+    block: list[int] = []  # positions of lines in a row, no blank between
+    for k, (i, line) in enumerate(kept):
+        if block and (i < 0 or i != kept[block[-1]][0] + 1):
+            found.update(_sentence_block(kept, block))
+            block = []
+        if i >= 0:
+            block.append(k)
+        if k + 1 < len(kept):
+            j, following = kept[k + 1]
+            if i >= 0 and j == i + 1 and continues(line, following):
+                found.update((k, k + 1))
+    found.update(_sentence_block(kept, block))
+    return found
+
+
+def _sentence_block(kept: list[tuple[int, str]], block: list[int]) -> list[int]:
+    """A block of 2+ lines in a row ending a sentence on its last line, 12+ words in
+    all, is one wrapped paragraph (a list of links ends on a headline, not a sentence)."""
+    if len(block) < 2 or not kept[block[-1]][1].rstrip().endswith(tl.TERMINAL):
+        return []
+    return block if sum(len(kept[k][1].split()) for k in block) >= 12 else []
+
+
 def drop_link_runs(page: Page) -> None:
     """Remove runs of LINK_RUN_MIN+ lines that read like other pages' headlines (blank
     lines between allowed), unless the run follows a line ending in ':' (a list the
@@ -178,8 +226,9 @@ def drop_link_runs(page: Page) -> None:
             kept.extend(run)
         run.clear()
 
-    for item in page.kept:
-        if item[0] < 0 or tl.is_link_text(item[1]):
+    wrapped = _wrapped_lines(page.kept)
+    for k, item in enumerate(page.kept):
+        if item[0] < 0 or (k not in wrapped and tl.is_link_text(item[1])):
             run.append(item)
         else:
             settle()

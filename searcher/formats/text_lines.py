@@ -132,6 +132,10 @@ _CREDIT_GLUE = {"via", "by", "for", "of", "the", "and", "file", "staff", "photo"
 _CREDIT_HINT = re.compile(r"\b(?:photo|file|credit|image|courtesy|pictures?)\b", re.IGNORECASE)
 _NAME_SLASH = re.compile(r"[A-Z][\w.'-]*(?:/[A-Z][\w.'-]*)+")
 _CODEISH = re.compile(r"[{}();=<>`\[\]\\]|::|https?://|\w\.\w+\(|^\W*[-*+] ")
+# A row of a table: a figure set off by a column gap ("Sum of adjustments      12.75",
+# "Wheat\t3.40"), or two figures compared ("Shr 34 cts vs 1.19 dlrs"). Market and
+# results tables in wire copy are article text; links to other pages are not laid out so.
+_TABLE_ROW = re.compile(r"\S(?: {2,}|\t+)[-+$£€(]?\d|\d\S*(?: \S+)? vs\.? \S*\d")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 NAME_PARTICLES = {"de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "al"}
 _ROLE_WORDS = {"writer", "staff", "reporter", "correspondent", "editor", "contributor",
@@ -158,6 +162,7 @@ _TAG_HEADING = re.compile(r"^(?:tags?|topics?|keywords?|filed under|categories)\
                           re.IGNORECASE)
 _DELIMITERS = re.compile(r"\s*[,;|•·]\s*")
 _TERMINAL = tuple(".!?…\"”’)")
+TERMINAL = _TERMINAL  # how a sentence ends (text_body reads it too)
 
 
 def _normalise(line: str) -> str:
@@ -385,4 +390,5 @@ def is_link_text(line: str) -> bool:
     end, starting with a capital, digit or quote, and no code or URL in it (lists of
     commits, code and addresses are article text)."""
     return (is_headline_like(line) and not _CODEISH.search(line)
+            and not _TABLE_ROW.search(line)
             and (line[:1].isupper() or line[:1].isdigit() or line[:1] in "\"'“‘«»›"))
