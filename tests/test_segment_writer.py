@@ -110,3 +110,36 @@ def test_posting_blocks_are_pickled_at_protocol_5(tmp_path: Path) -> None:
     assert data[:2] == bytes([0x80, BLOCK_PICKLE_PROTOCOL])
     ids, _weights, values = pickle.loads(data)
     assert len(ids) == info[0] and all(type(v) is bytes for v in values)
+
+
+def test_small_blocks_are_not_compressed_and_read_back(tmp_path: Path) -> None:
+    """A block of SMALL_BLOCK postings or fewer is stored without zlib (cheaper to
+    write, issue 20), a larger one compressed; Whoosh and our own reader read both."""
+    import io
+    import pickle
+    import struct
+
+    from searcher._whoosh import postings
+    from searcher._whoosh.segment_writer import SMALL_BLOCK
+
+    docs = [Article(id=str(i), title=f"Oil {i}",
+                    body="crude oil" + (" tanker" if i < 5 else ""))
+            for i in range(600)]
+    with build(tmp_path / "ix", docs, True, 128).reader() as reader:
+        [(segment, _offset)] = reader.leaf_readers()
+        terms = segment._terms
+        infos = {}
+        for word in (b"tanker", b"oil"):
+            start = terms.term_info("body", word).extent()[0] + 4  # after the magic
+            raw = terms._postfile.get(start, 64)
+            (length,) = struct.unpack_from("!i", raw)
+            infos[word] = pickle.load(io.BytesIO(raw[4:4 + abs(length)]))
+        assert infos[b"tanker"][0] == 5 <= SMALL_BLOCK and infos[b"tanker"][3] == 0
+        assert infos[b"oil"][0] > SMALL_BLOCK and infos[b"oil"][3] > 0
+        whoosh_ids = list(reader.postings("body", b"tanker").all_ids())
+        assert len(whoosh_ids) == 5
+        assert {reader.stored_fields(n)["id"] for n in whoosh_ids} == {"0", "1", "2", "3", "4"}
+        ids, _weights = postings.postings(segment, "body", b"tanker")
+        assert list(ids) == whoosh_ids
+        oil = list(reader.postings("body", b"oil").all_ids())
+        assert len(oil) > 500 and list(postings.postings(segment, "body", b"oil")[0]) == oil
