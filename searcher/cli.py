@@ -22,7 +22,7 @@ from .cli_options import index_option
 from .cli_serve import export, serve
 from .errors import SearcherError
 from .filters import Filters
-from .program import one_blas_thread, one_shot
+from .program import forgiving_output, one_blas_thread, one_shot, output_failed
 from .storage import IndexDir
 
 if TYPE_CHECKING:
@@ -84,8 +84,17 @@ class _Program(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         own_command_line = not args and kwargs.get("args") is None
-        with one_shot(sys.argv[1] if own_command_line and len(sys.argv) > 1 else None):
+        if not own_command_line:
             return super().main(*args, **kwargs)
+        forgiving_output()
+        with one_shot(sys.argv[1] if len(sys.argv) > 1 else None):
+            try:
+                try:
+                    return super().main(*args, **kwargs)
+                finally:  # a full disk shows when the output is flushed, here or at exit
+                    sys.stdout.flush()
+            except OSError as e:
+                sys.exit(output_failed(e))
 
 
 @click.group(cls=_Program, context_settings={"help_option_names": ["-h", "--help"]})

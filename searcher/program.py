@@ -10,11 +10,13 @@ only to the program itself, never to a Python caller importing searcher.
 
 from __future__ import annotations
 
+import errno
 import gc
+import io
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
 
@@ -56,3 +58,36 @@ def one_shot(command: str | None) -> Iterator[None]:
     finally:
         if command in READ_ONLY:
             gc.freeze()
+
+
+class _Closed(io.TextIOBase):
+    """The standard output of a process started without one: writing fails as writing
+    to a closed descriptor does, so the command reports it (output_failed)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def forgiving_output() -> None:
+    """Output the console cannot encode is replaced, not a traceback: under a non-UTF-8
+    locale (ISO-8859-1, ASCII, a cp1252 console) searcher's own ``…`` and ``·`` and an
+    article's letters print as ``?``. Only for the program's own streams."""
+    if sys.stdout is None:  # started with stdout closed (``>&-``): say so when written
+        sys.stdout = _Closed()
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            with suppress(OSError, ValueError):  # closed or detached: nothing to print to
+                reconfigure(errors="replace")
+
+
+def output_failed(error: OSError) -> int:
+    """The output could not be written (a full disk, a closed stdout): one line on
+    stderr, exit status 1, and nothing left for the interpreter to fail on at exit."""
+    reason = error.strerror or str(error)
+    with suppress(OSError, ValueError):
+        sys.stderr.write(f"searcher: cannot write the output ({reason})\n")
+        sys.stderr.flush()
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (until exit)
+    return 1
+
