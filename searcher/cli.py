@@ -115,10 +115,12 @@ main.add_command(serve)
               help="Read an article field from other record keys (JSON/JSONL/front matter), "
                    "e.g. --map body=short_description --map tags=topics,places. Repeatable.")
 @click.option("--rebuild", is_flag=True, help="Start over instead of updating.")
+@click.option("--shards", type=int, default=None, metavar="N",
+              help="Build a sharded index: N shard indexes, each article routed by its id.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...],
-          rebuild: bool, quiet: bool, as_json: bool) -> None:
+          rebuild: bool, shards: int | None, quiet: bool, as_json: bool) -> None:
     """Index the articles in PATHS (files or folders; default: corpus/).
 
     Incremental: only new and changed files are read, deleted ones are removed.
@@ -131,8 +133,14 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
     err = _stderr()
     show_progress = not quiet and err.is_terminal
     with _errors(), render_build.build_progress(err, enabled=show_progress) as progress:
-        report = build_index(list(paths) or None, index=index, field_map=field_map,
-                             rebuild=rebuild, progress=progress)
+        if shards is None:
+            report = build_index(list(paths) or None, index=index, field_map=field_map,
+                                 rebuild=rebuild, progress=progress)
+        else:
+            from .cluster.build import build_sharded
+
+            report = build_sharded(list(paths) or None, index=index, shards=shards,
+                                   field_map=field_map, rebuild=rebuild, progress=progress)
     if as_json:
         click.echo(json_output.json_text({**json_output.to_jsonable(report),
                                           "changed": report.changed}))

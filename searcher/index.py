@@ -326,8 +326,18 @@ def _weighting() -> Any:
 
 
 def open_index(path: str | os.PathLike[str] | None = None) -> Index:
-    """Open the index at ``path`` (default ``$SEARCHER_INDEX`` or ``index/``)."""
-    return Index(index_path(path))
+    """Open the index at ``path`` (default ``$SEARCHER_INDEX`` or ``index/``); a sharded
+    index (``searcher build --shards N``) opens as a ``cluster.search.ShardedIndex``,
+    which has ``search``, ``get`` and ``len``."""
+    where = index_path(path)
+    from .cluster.layout import read_layout
+
+    layout = read_layout(where)
+    if layout is not None:
+        from .cluster.search import ShardedIndex
+
+        return cast(Index, ShardedIndex(layout, [Index(p) for p in layout.shard_paths]))
+    return Index(where)
 
 
 def search(query: str = "", *, index: str | os.PathLike[str] | None = None,

@@ -19,7 +19,7 @@ import importlib.metadata
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,18 +69,35 @@ def build_index(
     previous index is then unchanged); bad files and records are reported in the
     returned BuildReport, never raised.
     """
+    return build_part(paths, index=index, field_map=field_map, rebuild=rebuild,
+                      progress=progress)
+
+
+def build_part(
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    index: str | os.PathLike[str] | None = None,
+    field_map: Sequence[str] | FieldMap | None = None,
+    rebuild: bool = False,
+    progress: ProgressCallback | None = None,
+    keep_id: Callable[[str], bool] | None = None,
+    exclude: Path | None = None,
+) -> BuildReport:
+    """:func:`build_index`, keeping only the articles whose id ``keep_id`` accepts (one
+    shard of a sharded index: cluster/build.py) and not reading under ``exclude``
+    (the whole sharded index, not just this shard's folder)."""
     started = time.perf_counter()
     roots = [Path(p) for p in paths] if paths else [default_corpus()]
     fmap = field_map if isinstance(field_map, Mapping) else parse_field_map(list(field_map or ()))
     idx = IndexDir.at(index)
-    found = discover(roots, exclude=idx.path)
+    found = discover(roots, exclude=exclude or idx.path)
     # The write lock covers the whole build (planning included) so a second build fails
     # at once; the writer itself is only opened once there is something to write, so a
     # no-change run leaves the index untouched.
     with idx.write_lock():
         ix, old, rebuild = _open_for_build(idx, rebuild)
         run = Update(ix, old, fmap, reading_key(fmap), progress, _open_writer,
-                     _furniture(idx, ix, old))
+                     _furniture(idx, ix, old), keep_id=keep_id)
         committed = False
         try:
             with idx.writing():

@@ -61,6 +61,10 @@ class Update:
     progress: ProgressCallback | None
     open_writer: Callable[[Any, int], Any]
     furniture: FurnitureRun = field(default_factory=FurnitureRun)  # repeated page text
+    # A shard of a sharded index keeps only the ids routed to it (cluster/layout.py);
+    # it still reads every file, so readers and repeated-text judgement see the whole
+    # corpus and each article is exactly what one index would hold.
+    keep_id: Callable[[str], bool] | None = None
     new: Manifest = field(init=False)
     owners: dict[str, str] = field(init=False)
     added: int = 0
@@ -279,6 +283,8 @@ class Update:
              entry: FileEntry) -> None:
         doc, line, digest = self._document(article, f)
         aid = doc[schema.ID]
+        if self.keep_id is not None and not self.keep_id(aid):
+            return
         owner = self.owners.get(aid)
         if aid in entry.records or (owner is not None and owner != f.key):
             where = "earlier in this file" if aid in entry.records else f"in {self._name(owner)}"

@@ -95,31 +95,52 @@ def display_value(view: IndexView, field: str, folded: str) -> str:
 def date_histogram(view: IndexView, mask: BoolArray) -> tuple[list[FacetCount], str]:
     """Matches per month (or per year over long spans), oldest first, with the unit;
     every bucket between the first and the last, empty ones too (a timeline)."""
+    return month_histogram(month_counts(view, mask))
+
+
+def month_counts(view: IndexView, mask: BoolArray) -> dict[int, int]:
+    """Dated live matches per month (months since 1970-01): what shards add up."""
     # The published column, not newest: newest holds 0 for undated articles, which is
     # also the value of 0001-01-01, so a year-1 date fell out of the timeline.
     column = view.column(schema.PUBLISHED)
     if column is None:
-        return [], "month"
+        return {}
     raw = column[mask & view.live]
     raw = raw[raw != np.uint64(view.column_missing(schema.PUBLISHED))]
     if not len(raw):
-        return [], "month"
+        return {}
     micros = (raw.astype(np.int64) - _EPOCH_LONG).astype("datetime64[us]")
-    months = micros.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
-    first, last = int(months.min()), int(months.max())
+    months, counts = np.unique(micros.astype("datetime64[M]").astype(np.int64),
+                               return_counts=True)
+    return dict(zip(months.tolist(), counts.tolist(), strict=True))
+
+
+def month_histogram(per_month: dict[int, int]) -> tuple[list[FacetCount], str]:
+    """The timeline of :func:`month_counts`: by month up to ``MONTHS_UP_TO``, else by year."""
+    if not per_month:
+        return [], "month"
+    first, last = min(per_month), max(per_month)
     if last - first <= MONTHS_UP_TO:
-        counts = np.bincount(months - first, minlength=last - first + 1)
-        labels = [f"{1970 + (first + i) // 12:04d}-{(first + i) % 12 + 1:02d}"
-                  for i in range(len(counts))]
-        return [FacetCount(k, int(c)) for k, c in zip(labels, counts.tolist(), strict=True)], \
-            "month"
-    years = months // 12
-    y0 = int(years.min())
-    counts = np.bincount(years - y0)
-    return [FacetCount(f"{1970 + y0 + i:04d}", int(c)) for i, c in enumerate(counts.tolist())], \
+        labels = [f"{1970 + m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
+        return [FacetCount(label, per_month.get(m, 0))
+                for label, m in zip(labels, range(first, last + 1), strict=True)], "month"
+    per_year: dict[int, int] = {}
+    for m, n in per_month.items():
+        per_year[m // 12] = per_year.get(m // 12, 0) + n
+    y0, y1 = min(per_year), max(per_year)
+    return [FacetCount(f"{1970 + y:04d}", per_year.get(y, 0)) for y in range(y0, y1 + 1)], \
         "year"
-
-
+def date_range(view: IndexView) -> tuple[int, datetime | None, datetime | None]:
+    """(live dated documents, earliest, latest published date): for stats."""
+    column = view.column(schema.PUBLISHED)
+    if column is None:
+        return 0, None, None
+    raw = column[view.live & (column != np.uint64(view.column_missing(schema.PUBLISHED)))]
+    if not len(raw):
+        return 0, None, None
+    ends = (np.array([raw.min(), raw.max()]).astype(np.int64) - _EPOCH_LONG)
+    first, last = (d.astype(datetime) for d in ends.astype("datetime64[us]"))
+    return len(raw), first, last
 def compute_facets(view: IndexView, mask: BoolArray, top: int = TOP_VALUES) -> Facets:
     """Top tags, authors and sources (display spellings) and dates over ``mask``."""
 
@@ -132,14 +153,3 @@ def compute_facets(view: IndexView, mask: BoolArray, top: int = TOP_VALUES) -> F
                   sources=top_values(schema.SOURCE), dates=tuple(dates), date_unit=unit)
 
 
-def date_range(view: IndexView) -> tuple[int, datetime | None, datetime | None]:
-    """(live dated documents, earliest, latest published date): for stats."""
-    column = view.column(schema.PUBLISHED)
-    if column is None:
-        return 0, None, None
-    raw = column[view.live & (column != np.uint64(view.column_missing(schema.PUBLISHED)))]
-    if not len(raw):
-        return 0, None, None
-    ends = (np.array([raw.min(), raw.max()]).astype(np.int64) - _EPOCH_LONG)
-    first, last = (d.astype(datetime) for d in ends.astype("datetime64[us]"))
-    return len(raw), first, last
