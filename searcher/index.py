@@ -166,20 +166,23 @@ class Index:
         )
 
     @_reports_damage
-    def keyword_values(self, field: str, prefix: str = "") -> list[FacetCount]:
+    def keyword_values(self, field: str, prefix: str = "", *,
+                       limit: int | None = None) -> list[FacetCount]:
         """Every value of a keyword field (tags, authors, source) starting with ``prefix``
-        (case-insensitive), with its number of live articles, most used first."""
+        (case-insensitive), with its number of live articles, most used first; the first
+        ``limit`` of them when given (completion, the top tags)."""
         field = arguments.keyword_field(field)
         prefix = arguments.text("prefix", prefix)
         view = self._engine()
         folded_prefix = schema.normalize_keyword(prefix) if prefix.strip() else ""
         key = ("values", field, folded_prefix)  # per commit: completion asks per keystroke
-        found: list[FacetCount] | None = view.memo.get(key)
-        if found is None:
-            found = [FacetCount(engine_facets.display_value(view, field, t), n)
-                     for t, n in engine_facets.keyword_counts(view, field, prefix=folded_prefix)]
-            view.memo[key] = found
-        return list(found)
+        counts: list[tuple[str, int]] | None = view.memo.get(key)
+        if counts is None:
+            counts = engine_facets.keyword_counts(view, field, prefix=folded_prefix)
+            view.memo[key] = counts
+        chosen = counts if limit is None else counts[:arguments.count("limit", limit, 0)]
+        shown = engine_facets.display_values(view, field, [t for t, _n in chosen])
+        return [FacetCount(v, n) for v, (_t, n) in zip(shown, chosen, strict=True)]
 
     @_reports_damage
     def search(
@@ -287,7 +290,7 @@ class Index:
             earliest=earliest,
             latest=latest,
             undated=documents - dated,
-            top_tags=tuple(self.keyword_values(schema.TAGS)[:top_tags]),
+            top_tags=tuple(self.keyword_values(schema.TAGS, limit=top_tags)),
             index_bytes=self._dir.size_bytes(),
             last_build=built.built_at if built else None,
         )

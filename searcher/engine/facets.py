@@ -76,20 +76,35 @@ def keyword_counts(view: IndexView, field: str, mask: BoolArray | None = None,
     return out
 
 
-def display_value(view: IndexView, field: str, folded: str) -> str:
-    """A keyword value as an article wrote it (the index holds it folded): the
-    first live article carrying it says how it is spelled."""
+def display_values(view: IndexView, field: str, folded: list[str]) -> list[str]:
+    """Keyword values as articles wrote them (the index holds them folded): the first
+    live article carrying a value says how it is spelled. Each article is read once
+    for all the values it spells, and its values are folded until those are found:
+    one article with 10,000 tags was read 10,000 times (``stats`` over 120 s)."""
     stored_field = {schema.TAGS: schema.TAGS_STORED, schema.AUTHORS: schema.AUTHORS_STORED,
                     schema.SOURCE: schema.SOURCE_STORED}[field]
-    postings = view.term(field, folded)
-    if postings is not None:
-        live = postings.ids[view.live[postings.ids]]
-        if len(live):
-            values: Any = view.searcher.stored_fields(int(live[0])).get(stored_field) or ()
-            for value in [values] if isinstance(values, str) else values:
-                if schema.normalize_keyword(value) == folded:
-                    return str(value)
-    return folded
+    spelled: dict[str, str] = view.memo.setdefault(("spelled", field), {})
+    out = [spelled.get(v, "") for v in folded]
+    wanted: dict[int, set[str]] = {}
+    for i, value in enumerate(folded):
+        if out[i]:
+            continue
+        out[i] = value
+        postings = view.term(field, value)
+        if postings is not None:
+            live = postings.ids[view.live[postings.ids]]
+            if len(live):
+                wanted.setdefault(int(live[0]), set()).add(value)
+    for docnum, values in wanted.items():
+        stored: Any = view.searcher.stored_fields(docnum).get(stored_field) or ()
+        for raw in [stored] if isinstance(stored, str) else stored:
+            key = schema.normalize_keyword(raw)
+            if key in values:
+                spelled[key] = str(raw)
+                values.discard(key)
+                if not values:
+                    break
+    return [spelled.get(v, v) for v in folded]
 
 
 def date_histogram(view: IndexView, mask: BoolArray) -> tuple[list[FacetCount], str]:
@@ -145,8 +160,9 @@ def compute_facets(view: IndexView, mask: BoolArray, top: int = TOP_VALUES) -> F
     """Top tags, authors and sources (display spellings) and dates over ``mask``."""
 
     def top_values(field: str) -> tuple[FacetCount, ...]:
-        return tuple(FacetCount(display_value(view, field, v), n)
-                     for v, n in keyword_counts(view, field, mask)[:top])
+        chosen = keyword_counts(view, field, mask)[:top]
+        shown = display_values(view, field, [v for v, _n in chosen])
+        return tuple(FacetCount(d, n) for d, (_v, n) in zip(shown, chosen, strict=True))
 
     dates, unit = date_histogram(view, mask)
     return Facets(tags=top_values(schema.TAGS), authors=top_values(schema.AUTHORS),

@@ -32,7 +32,7 @@ DATE_WORDS = ("today", "yesterday", "this week", "last week", "this month", "las
 OPERATORS = ("AND", "OR", "NOT")
 _FILTER_START = re.compile(r"(?<!\S)([A-Za-z][A-Za-z-]*):")
 
-Values = Callable[[str, str], Sequence[FacetCount]]
+Values = Callable[[str, str, int], Sequence[FacetCount]]  # field, prefix, at most
 
 
 class ShellCompleter(Completer):
@@ -75,7 +75,7 @@ class ShellCompleter(Completer):
 
     def _values(self, field: str, typed: str, quote: bool) -> Iterable[Completion]:
         prefix = typed.lstrip(QUOTES)
-        for fc in self.values(field, prefix)[:MAX_VALUES]:
+        for fc in self.values(field, prefix, MAX_VALUES):
             yield Completion(quote_value(fc.value) if quote else fc.value, -len(typed),
                              display=f"{one_line(fc.value)} ({fc.count:,})")
 

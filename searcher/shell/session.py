@@ -52,9 +52,10 @@ class Shell:
     def hits(self) -> Sequence[Hit]:
         return self.results.hits if self.results else ()
 
-    def keyword_values(self, field_name: str, prefix: str) -> list[FacetCount]:
+    def keyword_values(self, field_name: str, prefix: str,
+                       limit: int | None = None) -> list[FacetCount]:
         """``Index.keyword_values`` (cached there per commit: a build elsewhere shows)."""
-        return self.index.keyword_values(field_name, prefix)
+        return self.index.keyword_values(field_name, prefix, limit=limit)
 
     def print(self, renderable: RenderableType) -> None:
         if self.interactive:

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Bounded cost under hostile input (issue 16): time and peak RSS of each attack.
+
+    python bench/attack.py [--only NAME] [--keep DIR]
+
+Each attack writes its input into a temporary folder (not timed), then runs the
+``searcher`` commands a user would, each in a fresh process (``python -m searcher``),
+timed, with the process's peak RSS (``wait4``). Every step must finish under 5 s and
+300 MB; the table says which do not, and the last line is a JSON summary.
+
+- ``whitespace``: 100 KB whitespace runs (spaces, tabs, newlines, no-break spaces) in
+  every field of a JSON Lines record, of a front-matter Markdown file, of a scraped
+  ``.txt`` page (title, byline, date, tags, body lines) and of a saved HTML page; build,
+  search, show, inspect.
+- ``tags``: one article with 10,000 distinct tags; build, stats, search, the shell's
+  ``:tags`` and tag completion (``tag:a`` Tab).
+- ``gzip-blank``: 1 MB of gzip that is nothing but blank lines (about 1 GB
+  uncompressed), as ``.jsonl.gz`` and as ``.txt.gz``; build, inspect.
+- ``bad-lines``: 3,000,000 malformed JSON Lines lines around three good records;
+  build, inspect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+LIMIT_S = 5.0
+LIMIT_MB = 300.0
+RUN = 100_000  # characters of whitespace per run
+
+
+def run(args: list[str], cwd: Path, stdin: str = "") -> tuple[float, float, int, str]:
+    """(seconds, peak RSS MB, exit status, last line of stderr) of one command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "searcher", *args], cwd=cwd,
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "100"})
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(stdin.encode())
+    proc.stdin.close()
+    err = proc.stderr.read().decode(errors="replace")
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    lines = err.strip().splitlines()
+    return seconds, usage.ru_maxrss / 1024, proc.returncode, lines[-1][:80] if lines else ""
+
+
+def ws(n: int = RUN) -> str:
+    unit = " \t\n\u00a0  \r\n"
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+def spaces(n: int = RUN) -> str:
+    return " " * n
+
+
+def whitespace(d: Path) -> list[list[str]]:
+    c = d / "c"
+    c.mkdir()
+    w, s = ws(), spaces()
+    record = {"id": f"w{s}1", "title": f"Oil{w}prices{s}rise", "body": f"Crude{w}oil{s}.{w}x",
+              "tags": [f"Energy{s}", s, f"{w}Oil"], "authors": f"By{s}Jane{w}Doe{s}and{s}Joe",
+              "published": f"2020-01-01{s}", "source": f"Wire{w}", "url": f"http://x{s}",
+              "extra": w}
+    (c / "a.jsonl").write_text(json.dumps(record) + "\n")
+    (c / "b.md").write_text(f"---\ntitle: Oil{s}news\nauthor: By{s}Jane\ntags: [a{s}, b]\n"
+                            f"date: 2020-01-02{s}\n---\n\n# Oil{s}\n\n{w}crude{s}oil{w}\n")
+    (c / "p.txt").write_text(
+        f"Oil{s}prices{s}rise\n\nBy{s}Jane{s}Doe{s}\nPublished:{s}2020-01-03{s}\n"
+        f"{s}\nCrude{s}oil{s}rose.{s}\n\n{s}READ MORE:{s}\n\nTags{s}Oil,{s}Energy\n"
+        f"Copyright{s}2020{s}Wire{s}\n")
+    (c / "h.html").write_text(
+        f"<html><head><title>Oil{s}prices</title><meta name='author' content='Jane{s}Doe'>"
+        f"<meta name='keywords' content='oil,{s}energy'></head><body><article><h1>Oil{s}"
+        f"</h1><p>By{s}Jane{s}Doe</p><p>Crude{w}oil{s}prices rose today in trading."
+        f"</p></article></body></html>")
+    return [["build", "c", "--index", "ix", "--quiet"], ["search", "oil", "--index", "ix"],
+            ["show", "h.html", "--index", "ix"], ["inspect", "c"]]
+
+
+def tags(d: Path) -> list[list[str]]:
+    c = d / "c"
+    c.mkdir()
+    record = {"id": "t1", "title": "Many tags oil", "body": "oil",
+              "tags": [f"tag {n:05d} {'a' if n % 2 else 'b'}" for n in range(10_000)]}
+    (c / "t.jsonl").write_text(json.dumps(record) + "\n")
+    return [["build", "c", "--index", "ix", "--quiet"], ["stats", "--index", "ix"],
+            ["search", "oil", "--index", "ix"], ["shell", "--index", "ix", "\n:tags\noil\n"],
+            ["inspect", "c"], ["completion", "tag:ta"]]
+
+
+def gzip_blank(d: Path) -> list[list[str]]:
+    c = d / "c"
+    c.mkdir()
+    for name in ("blank.jsonl.gz", "blank.txt.gz"):
+        with gzip.open(c / name, "wb", compresslevel=9) as f:
+            block = b"\n" * (1 << 20)
+            while (c / name).stat().st_size < 1 << 20 and f.fileobj.tell() < 1 << 20:
+                for _ in range(64):
+                    f.write(block)
+                f.flush()
+    (c / "ok.jsonl").write_text('{"id": "g1", "title": "Oil", "body": "oil"}\n')
+    return [["build", "c", "--index", "ix", "--quiet"], ["inspect", "c"]]
+
+
+def bad_lines(d: Path) -> list[list[str]]:
+    c = d / "c"
+    c.mkdir()
+    with open(c / "bad.jsonl", "w") as f:
+        f.write('{"id": "b1", "title": "Oil", "body": "oil"}\n')
+        bad = '{"id": "x", "title": broken}\n'
+        for _ in range(30):
+            f.write(bad * 100_000)
+        f.write('{"id": "b2", "title": "Oil two", "body": "oil"}\n')
+    return [["build", "c", "--index", "ix", "--quiet"], ["inspect", "c/bad.jsonl"]]
+
+
+ATTACKS: dict[str, Callable[[Path], list[list[str]]]] = {
+    "whitespace": whitespace, "tags": tags, "gzip-blank": gzip_blank, "bad-lines": bad_lines}
+
+
+def completion(d: Path, text: str) -> tuple[float, float, int, str]:
+    """Tag completion as the shell asks for it, in a fresh process (open + first Tab)."""
+    code = ("import sys, time\n"
+            "from prompt_toolkit.document import Document\n"
+            "from prompt_toolkit.completion import CompleteEvent\n"
+            "from searcher import open_index\n"
+            "from searcher.shell.completion import ShellCompleter\n"
+            "ix = open_index('ix')\n"
+            "c = ShellCompleter(lambda f, p, n: ix.keyword_values(f, p, limit=n), lambda: ())\n"
+            f"found = list(c.get_completions(Document({text!r}), CompleteEvent()))\n"
+            "assert found, 'no completions'\n")
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=d, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode(errors="replace")
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    lines = err.strip().splitlines()
+    return (time.perf_counter() - started, usage.ru_maxrss / 1024,
+            os.waitstatus_to_exitcode(status), lines[-1][:80] if lines else "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=sorted(ATTACKS))
+    parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
+    opts = parser.parse_args()
+    rows = []
+    for name, make in ATTACKS.items():
+        if opts.only and name != opts.only:
+            continue
+        d = Path(tempfile.mkdtemp(prefix=f"attack-{name}-", dir=opts.keep))
+        try:
+            steps = make(d)
+            for step in steps:
+                if step[0] == "completion":
+                    seconds, mb, status, err = completion(d, step[1])
+                    label = f"complete {step[1]!r}"
+                elif step[0] == "shell":
+                    seconds, mb, status, err = run(step[:-1], d, stdin=step[-1])
+                    label = "shell " + step[-1].strip().replace("\n", " / ")
+                else:
+                    seconds, mb, status, err = run(step, d)
+                    label = " ".join(step[:2])
+                ok = seconds < LIMIT_S and mb < LIMIT_MB and "Traceback" not in err
+                rows.append({"attack": name, "step": label, "s": round(seconds, 2),
+                             "peak_mb": round(mb, 1), "exit": status, "ok": ok, "stderr": err})
+                print(f"{name:11} {label:32} {seconds:7.2f} s {mb:7.1f} MB  exit {status}"
+                      f"  {'ok' if ok else 'OVER'}  {err}", flush=True)
+        finally:
+            if opts.keep is None:
+                shutil.rmtree(d, ignore_errors=True)
+    worst_s = max((r["s"] for r in rows), default=0.0)
+    worst_mb = max((r["peak_mb"] for r in rows), default=0.0)
+    print(json.dumps({"bench": "attack", "steps": len(rows), "all_ok": all(r["ok"] for r in rows),
+                      "worst_s": worst_s, "worst_peak_mb": worst_mb,
+                      "over": [f"{r['attack']}: {r['step']}" for r in rows if not r["ok"]]}))
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
