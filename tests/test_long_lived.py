@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -128,3 +129,25 @@ def test_the_shell_follows_builds_made_by_another_process(tmp_path: Path) -> Non
     assert errors.getvalue().splitlines() == [
         f"searcher: line 6: no index at {index}: build one with "
         f"`searcher build [PATH...] --index {index}`"]
+
+
+def test_ten_thousand_tags_on_one_article_are_spelled_with_one_read(tmp_path: Path,
+                                                                    monkeypatch: Any) -> None:
+    """Issue 16 class 6: the display spelling of every tag of an article with thousands
+    of them costs one read of that article, not one per tag (stats took > 120 s)."""
+    from whoosh.reading import SegmentReader
+
+    tags = [f"Tag-{i:05d}-Mixed" for i in range(10_000)]
+    write_jsonl(tmp_path / "c" / "a.jsonl", [{"id": "many", "title": "Tags", "body": "x",
+                                              "tags": tags}])
+    build_index([tmp_path / "c"], index=tmp_path / "ix")
+    reads = []
+    original = SegmentReader.stored_fields  # one build, one segment
+    monkeypatch.setattr(SegmentReader, "stored_fields",
+                        lambda self, n: reads.append(n) or original(self, n))
+    with open_index(tmp_path / "ix") as ix:
+        values = ix.keyword_values("tags")
+        assert sorted(v.value for v in values) == tags
+        assert len(reads) == 1
+        assert [t.value for t in ix.stats(top_tags=3).top_tags] == tags[:3]
+        assert [v.value for v in ix.keyword_values("tags", "tag-0000", limit=2)] == tags[:2]

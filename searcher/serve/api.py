@@ -87,7 +87,7 @@ async def suggest(request: Request, ix: Index) -> Response:
     """Tag, author and source values starting with ``prefix``, most used first, with
     their article counts: what the search box offers as you type."""
     prefix = request.query_params.get("prefix", "")[:200]
-    return json_response({name: ix.keyword_values(field, prefix)[:SUGGESTIONS]
+    return json_response({name: ix.keyword_values(field, prefix, limit=SUGGESTIONS)
                           for name, field in (("tags", "tags"), ("authors", "authors"),
                                               ("sources", "source"))})
 
