@@ -135,7 +135,7 @@ class ShardedIndex:
             view = shard._engine()
             postings = view.term(field, folded)
             if postings is not None and view.live[postings.ids].any():
-                return engine_facets.display_value(view, field, folded)
+                return engine_facets.display_values(view, field, [folded])[0]
         return folded
 
 
