@@ -20,7 +20,7 @@ from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .cli_options import errors as _errors
 from .cli_options import index_option
 from .cli_serve import export, serve
-from .errors import SearcherError
+from .errors import InvalidArgumentError, SearcherError
 from .filters import Filters
 from .program import forgiving_output, one_blas_thread, one_shot, output_failed
 from .storage import IndexDir
@@ -71,9 +71,16 @@ def _stderr() -> Console:
 
 
 def _open_index(index: Path | None) -> Index:
-    from .index import open_index  # the engine, and numpy: after one_blas_thread
+    from .index import Index, open_index  # the engine, and numpy: after one_blas_thread
 
-    return open_index(index)
+    ix = open_index(index)
+    if not isinstance(ix, Index):  # a sharded index: only the library searches it so far
+        ix.close()
+        raise InvalidArgumentError(
+            f"the index at {ix.path} is sharded: this command does not read sharded indexes "
+            "yet; search it from Python (open_index(PATH).search) or build one index "
+            "without --shards")
+    return ix
 
 
 class _Program(click.Group):
@@ -133,6 +140,12 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
     err = _stderr()
     show_progress = not quiet and err.is_terminal
     with _errors(), render_build.build_progress(err, enabled=show_progress) as progress:
+        if shards is None:  # an index built with --shards stays sharded
+            from .cluster.layout import read_layout
+            from .storage import index_path
+
+            layout = read_layout(index_path(index))
+            shards = layout.shards if layout is not None else None
         if shards is None:
             report = build_index(list(paths) or None, index=index, field_map=field_map,
                                  rebuild=rebuild, progress=progress)

@@ -123,3 +123,31 @@ def test_routing_is_stable_and_spread() -> None:
     for n in range(4000):
         counts[shard_of(f"id-{n}", 4)] += 1
     assert min(counts) > 900
+
+
+def test_a_sharded_index_stays_sharded_and_commands_say_what_they_cannot(
+        tmp_path: Path) -> None:
+    """A later `searcher build` without --shards updates the shards (it wrote a plain
+    index beside them, which no search read); a command that does not read sharded
+    indexes yet says so in one line (it was a traceback)."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(6):
+        (corpus / f"{i}.txt").write_text(f"Oil story {i}\n\nCrude oil rose {i} pct.\n")
+    index = tmp_path / "ix"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(corpus), "--index", str(index), "--shards", "2",
+                                "--quiet"]).exit_code == 0
+    (corpus / "6.txt").write_text("Oil story 6\n\nCrude oil fell.\n")
+    again = runner.invoke(main, ["build", str(corpus), "--index", str(index), "--quiet"])
+    assert again.exit_code == 0, again.output
+    assert not list(index.glob("_MAIN_*.toc"))  # no plain index beside the shards
+    with open_index(index) as ix:
+        assert len(ix) == 7 and ix.search("fell").total == 1
+    for command in (["search", "oil"], ["stats"], ["show", "0.txt"]):
+        result = runner.invoke(main, [*command, "--index", str(index)])
+        assert result.exit_code == 2
+        assert result.stderr.strip().splitlines() == [
+            f"searcher: the index at {index} is sharded: this command does not read sharded "
+            "indexes yet; search it from Python (open_index(PATH).search) or build one "
+            "index without --shards"]
