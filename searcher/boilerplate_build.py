@@ -11,9 +11,7 @@ bodies one rebuild gives. Then the articles are judged as they are indexed.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from .corpus import CorpusFile
 from .formats import html, markdown, text
 from .formats.base import Reader
 from .models import Article, Decision, Problem
+from .storage import write_atomically
 
 Item = Article | Problem | Decision
 Prints = list[int | None]  # an article's line fingerprints (boilerplate.line_prints)
@@ -140,21 +139,7 @@ class FurnitureRun:
         target = stats_path(index, generation)
         if self._stats is not None:
             if self._stats.files:
-                _write(target, json.dumps(stats_json(self._stats), separators=(",", ":")))
+                write_atomically(target, json.dumps(stats_json(self._stats), separators=(",", ":")))
         elif self.stored is not None and self.stored != target and self.stored.exists():
-            _write(target, self.stored.read_text("utf-8"))
+            write_atomically(target, self.stored.read_text("utf-8"))
 
-
-def _write(target: Path, text: str) -> None:
-    """Write atomically (temp file + rename), like the manifest."""
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise

@@ -259,19 +259,9 @@ class IndexDir:
             "built_at": manifest.built_at,
             "files": {k: vars(v) for k, v in sorted(manifest.files.items())},
         }
-        target = self._manifest_path(generation)
-        tmp = target.with_suffix(".tmp")
         with self.writing():
-            try:
-                with open(tmp, "w", encoding="utf-8") as f:
-                    json.dump(data, f, separators=(",", ":"))
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, target)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-                raise
+            write_atomically(self._manifest_path(generation),
+                             json.dumps(data, separators=(",", ":")))
 
     # ---- size and cleanup --------------------------------------------------------------
 
@@ -354,3 +344,19 @@ def describe(error: BaseException) -> str:
         return f"{name}: {error.strerror}" if name else error.strerror
     text = str(error).splitlines()[0] if str(error) else ""
     return f"{type(error).__name__}: {text[:120]}" if text else type(error).__name__
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """``text`` into ``target`` as a whole or not at all (a temporary file, synced, then
+    renamed over it): a build killed mid-write leaves the previous file."""
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
