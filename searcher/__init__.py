@@ -26,7 +26,9 @@ from .errors import (
     IndexNotFoundError,
     InvalidArgumentError,
     QuerySyntaxError,
+    SchedulerError,
     SearcherError,
+    ShardUnavailableError,
 )
 from .models import (
     Article,
@@ -85,8 +87,10 @@ __all__ = [
     "InvalidArgumentError",
     "Problem",
     "QuerySyntaxError",
+    "SchedulerError",
     "SearchResults",
     "SearcherError",
+    "ShardUnavailableError",
     "Snippet",
     "build_index",
     "open_index",

@@ -18,7 +18,7 @@ import click
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
 from .cli_options import errors as _errors
-from .cli_options import index_option
+from .cli_options import index_option, scheduler_option
 from .cli_serve import export, serve
 from .errors import InvalidArgumentError, SearcherError
 from .filters import Filters
@@ -124,10 +124,12 @@ main.add_command(serve)
 @click.option("--rebuild", is_flag=True, help="Start over instead of updating.")
 @click.option("--shards", type=int, default=None, metavar="N",
               help="Build a sharded index: N shard indexes, each article routed by its id.")
+@scheduler_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...],
-          rebuild: bool, shards: int | None, quiet: bool, as_json: bool) -> None:
+          rebuild: bool, shards: int | None, scheduler: str | None, quiet: bool,
+          as_json: bool) -> None:
     """Index the articles in PATHS (files or folders; default: corpus/).
 
     Incremental: only new and changed files are read, deleted ones are removed.
@@ -146,6 +148,8 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
 
             layout = read_layout(index_path(index))
             shards = layout.shards if layout is not None else None
+        if shards is None and scheduler:
+            raise InvalidArgumentError("--scheduler builds a sharded index: add --shards N")
         if shards is None:
             report = build_index(list(paths) or None, index=index, field_map=field_map,
                                  rebuild=rebuild, progress=progress)
@@ -153,7 +157,8 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
             from .cluster.build import build_sharded
 
             report = build_sharded(list(paths) or None, index=index, shards=shards,
-                                   field_map=field_map, rebuild=rebuild, progress=progress)
+                                   field_map=field_map, rebuild=rebuild, progress=progress,
+                                   scheduler=scheduler or "")
     if as_json:
         click.echo(json_output.json_text({**json_output.to_jsonable(report),
                                           "changed": report.changed}))

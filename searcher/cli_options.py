@@ -35,6 +35,14 @@ def index_option(f: F) -> F:
         help="Index folder (default: index/).")(f)
 
 
+def scheduler_option(f: F) -> F:
+    return click.option(
+        "--scheduler", metavar="tcp://HOST:PORT", envvar="SEARCHER_SCHEDULER",
+        show_envvar=True, default=None,
+        help="Run a sharded index's shard work on this Dask cluster (searcher[cluster]; "
+             "the workers must see the same paths).")(f)
+
+
 def filter_options(f: F) -> F:
     """``--tag``, ``--any-tag``, ``--not-tag``, ``--since``, ``--until``, ``--author``,
     ``--source``: ``Index.search``'s filters, under the same names as its arguments."""

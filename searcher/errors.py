@@ -7,12 +7,29 @@ with the index or the corpus, 2 for a bad query or argument (a usage error).
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SearcherError(Exception):
     """Base class: anything the CLI shows as a one-line message instead of a traceback."""
 
     exit_code = 1
     prefix = ""  # what the CLI puts before the message ("bad query: ")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as it is (message and attributes), not rebuilt by calling the class
+        with its message: an error raised by a shard on a Dask worker reaches the
+        coordinator as the same error (``IndexNotFoundError(message)`` would wrap the
+        message in a second one)."""
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type[SearcherError], args: tuple[Any, ...],
+             state: dict[str, Any]) -> SearcherError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class IndexNotFoundError(SearcherError):
@@ -117,3 +134,29 @@ class IndexWriteError(SearcherError):
 
 class ShellError(SearcherError):
     """A line the prompt cannot act on (unknown command, bad filter, missing argument...)."""
+
+
+class ShardUnavailableError(SearcherError):
+    """A shard of a sharded index did not answer (missing, damaged, its worker died
+    more often than the scheduler retries, no answer in time)."""
+
+    def __init__(self, index: str, shard: str, reason: str) -> None:
+        super().__init__(
+            f"shard {shard} of the index at {index} did not answer ({reason}): check it "
+            f"with `searcher check --index {index}/{shard}`, or allow partial results "
+            "(--allow-partial) to answer from the other shards")
+        self.index = index
+        self.shard = shard
+        self.reason = reason
+
+
+class SchedulerError(SearcherError):
+    """The Dask scheduler named by --scheduler / SEARCHER_SCHEDULER cannot be used."""
+
+    def __init__(self, address: str, reason: str) -> None:
+        super().__init__(
+            f"cannot use the Dask scheduler at {address} ({reason}): start one with "
+            "`dask scheduler` and `dask worker ADDRESS`, or leave --scheduler out to "
+            "search in this process")
+        self.address = address
+        self.reason = reason

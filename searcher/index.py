@@ -328,18 +328,24 @@ def _weighting() -> Any:
     return scoring.BM25F(B=BM25_B, K1=BM25_K1)
 
 
-def open_index(path: str | os.PathLike[str] | None = None) -> Index:
+def open_index(path: str | os.PathLike[str] | None = None, *, scheduler: str | None = None,
+               allow_partial: bool = False) -> Index:
     """Open the index at ``path`` (default ``$SEARCHER_INDEX`` or ``index/``); a sharded
     index (``searcher build --shards N``) opens as a ``cluster.search.ShardedIndex``,
-    which has ``search``, ``get`` and ``len``."""
+    which has ``search``, ``get`` and ``len``. On a sharded index, ``scheduler``
+    (default ``$SEARCHER_SCHEDULER``; ``tcp://HOST:PORT``) runs the shards' work on
+    that Dask cluster's workers, and ``allow_partial`` answers from the shards that
+    answer (a note names the others) instead of raising ShardUnavailableError."""
     where = index_path(path)
     from .cluster.layout import read_layout
 
     layout = read_layout(where)
     if layout is not None:
+        from .cluster.execution import runner_for
         from .cluster.search import ShardedIndex
 
-        return cast(Index, ShardedIndex(layout, [Index(p) for p in layout.shard_paths]))
+        runner = runner_for(layout, Index, scheduler)
+        return cast(Index, ShardedIndex(layout, runner, allow_partial=allow_partial))
     return Index(where)
 
 

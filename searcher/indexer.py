@@ -17,6 +17,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -180,7 +181,9 @@ def _furniture(idx: IndexDir, ix: FileIndex, old: Manifest) -> FurnitureRun:
 def _open_writer(ix: FileIndex, records: int) -> Any:
     """Worker processes for large builds (both cores), one process otherwise."""
     procs = min(os.cpu_count() or 1, MAX_WORKERS)
-    if records >= PARALLEL_MIN_RECORDS and procs >= 2:
+    # a daemonic process (a Dask worker building a shard) may not start children
+    if records >= PARALLEL_MIN_RECORDS and procs >= 2 and \
+            not multiprocessing.current_process().daemon:
         return ParallelWriter(ix, procs=procs)
     return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False)
 

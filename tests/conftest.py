@@ -63,3 +63,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                                 for m in item.iter_markers("skipif"))
         if "reuters_index" in names or str(REUTERS) in skip_reasons:
             item.add_marker(pytest.mark.slow)
+
+
+CLUSTER_SAMPLE = 3000  # Reuters articles for the sharded tests: ties, rare words, facets
+
+
+@pytest.fixture(scope="session")
+def reuters_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first CLUSTER_SAMPLE Reuters articles as one JSONL file (the sharded tests)."""
+    if not REUTERS.exists():
+        pytest.skip(f"{REUTERS} not present")
+    import gzip
+
+    path = tmp_path_factory.mktemp("sample") / "reuters.jsonl"
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
+        head = [line for _n, line in zip(range(CLUSTER_SAMPLE), f, strict=False)]
+    path.write_text("".join(head), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_index(reuters_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``reuters_sample`` as one index: the oracle of the sharded tests."""
+    from searcher import build_index
+
+    index = tmp_path_factory.mktemp("one") / "index"
+    build_index([reuters_sample], index=index, field_map=REUTERS_MAP)
+    return index

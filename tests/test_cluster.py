@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import math
 from pathlib import Path
 
@@ -15,71 +14,28 @@ from searcher.cluster.build import build_sharded
 from searcher.cluster.layout import shard_of
 from searcher.indexer import build_index
 
-from .conftest import REUTERS, REUTERS_MAP
-
-SAMPLE = 3000  # Reuters articles: enough for ties, rare words and facets, a few seconds
-QUERIES = ["oil prices", "coffee OR cocoa", '"interest rates"', "bank -japan",
-           "title:wheat", "gold^2 silver", "tags:grain", "opec AND crude", "xyzzyq",
-           "stock*", "dollar yen"]
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not REUTERS.exists():
-        pytest.skip(f"{REUTERS} not present")
-    path = tmp_path_factory.mktemp("sample") / "reuters.jsonl"
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
-        head = [line for _n, line in zip(range(SAMPLE), f, strict=False)]
-    path.write_text("".join(head), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def one(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index = tmp_path_factory.mktemp("one") / "index"
-    build_index([sample], index=index, field_map=REUTERS_MAP)
-    return index
-
-
-def _ranked(results: object) -> list[tuple[float, str]]:
-    return [(h.score, h.id) for h in results.hits]  # type: ignore[attr-defined]
-
-
-def _tie_key(si: tuple[float, str]) -> tuple[float, str]:
-    """Score order, ties (equal to 12 digits: the last bit may differ with the
-    summation order of segments) by id."""
-    return -float(f"{si[0]:.12g}"), si[1]
+from .cluster_oracle import QUERIES, assert_same_answers, ranked, tie_key
+from .conftest import CLUSTER_SAMPLE, REUTERS_MAP
 
 
 @pytest.mark.parametrize("shards", [3, 4])
-def test_sharded_answers_equal_one_index(sample: Path, one: Path, tmp_path: Path,
-                                         shards: int) -> None:
-    report = build_sharded([sample], index=tmp_path / "sharded", shards=shards,
+def test_sharded_answers_equal_one_index(reuters_sample: Path, sample_index: Path,
+                                         tmp_path: Path, shards: int) -> None:
+    report = build_sharded([reuters_sample], index=tmp_path / "sharded", shards=shards,
                            field_map=REUTERS_MAP)
-    assert report.documents == SAMPLE
-    with open_index(one) as single, open_index(tmp_path / "sharded") as sharded:
-        assert len(sharded) == len(single) == SAMPLE
-        for q in QUERIES:
-            a = single.search(q, limit=1000, facets=True, snippets=False)
-            b = sharded.search(q, limit=10, facets=True, snippets=False)
-            assert b.total == a.total, q
-            assert b.facets == a.facets, q
-            # one index breaks score ties by insertion order, shards by id: compare
-            # both in (score desc, id) order, over one index's 1000 best
-            expected = sorted(_ranked(a), key=_tie_key)[:len(b.hits)]
-            got = sorted(_ranked(b), key=_tie_key)
-            assert [i for _s, i in got] == [i for _s, i in expected], q
-            for (sg, _), (se, _) in zip(got, expected, strict=True):
-                assert math.isclose(sg, se, rel_tol=1e-9), q
-            assert [h.rank for h in b.hits] == list(range(1, len(b.hits) + 1))
+    assert report.documents == CLUSTER_SAMPLE
+    with open_index(sample_index) as single, open_index(tmp_path / "sharded") as sharded:
+        assert len(sharded) == len(single) == CLUSTER_SAMPLE
+        assert_same_answers(single, sharded)
         some = single.search("oil", limit=5).hits[0].id
         assert sharded.get(some) == single.get(some)
 
 
-def test_incremental_sharded_build_routes_changes(sample: Path, tmp_path: Path) -> None:
+def test_incremental_sharded_build_routes_changes(reuters_sample: Path,
+                                                  tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)[:300]
+    lines = reuters_sample.read_text(encoding="utf-8").splitlines(keepends=True)[:300]
     (corpus / "a.jsonl").write_text("".join(lines), encoding="utf-8")
     index, single = tmp_path / "sharded", tmp_path / "one"
     build_sharded([corpus], index=index, shards=3, field_map=REUTERS_MAP)
@@ -97,22 +53,22 @@ def test_incremental_sharded_build_routes_changes(sample: Path, tmp_path: Path) 
         for q in [*QUERIES[:4], "zanzibar"]:
             a, b = one.search(q, limit=300, snippets=False), sharded.search(q, snippets=False)
             assert b.total == a.total, q
-            expected = sorted(_ranked(a), key=_tie_key)[:len(b.hits)]
-            got = sorted(_ranked(b), key=_tie_key)
+            expected = sorted(ranked(a), key=tie_key)[:len(b.hits)]
+            got = sorted(ranked(b), key=tie_key)
             assert [i for _s, i in got] == [i for _s, i in expected], q
             for (sg, _), (se, _) in zip(got, expected, strict=True):
                 assert math.isclose(sg, se, rel_tol=1e-9), q
         assert sharded.search("zanzibar").total == 1
 
 
-def test_cli_builds_a_sharded_index(sample: Path, tmp_path: Path) -> None:
+def test_cli_builds_a_sharded_index(reuters_sample: Path, tmp_path: Path) -> None:
     index = tmp_path / "sharded"
-    result = CliRunner().invoke(main, ["build", str(sample), "--index", str(index),
+    result = CliRunner().invoke(main, ["build", str(reuters_sample), "--index", str(index),
                                        "--shards", "4", "--map", REUTERS_MAP[0], "--json"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in index.iterdir()) == [
         "cluster.json", "shard-000", "shard-001", "shard-002", "shard-003"]
-    again = CliRunner().invoke(main, ["build", str(sample), "--index", str(index),
+    again = CliRunner().invoke(main, ["build", str(reuters_sample), "--index", str(index),
                                       "--shards", "3"])
     assert again.exit_code == 2 and "has 4 shards" in again.output
 

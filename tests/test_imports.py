@@ -33,13 +33,16 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "jinja2": ("serve",),
     "markupsafe": ("serve",),
     "uvicorn": ("serve",),
+    "dask": ("cluster.dask_runner",),
+    "distributed": ("cluster.dask_runner",),
 }
 # What `import searcher` must not load (the one-shot CLI and the library stay light).
-NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit", "starlette", "jinja2", "uvicorn")
+NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit", "starlette", "jinja2", "uvicorn", "dask",
+                 "distributed")
 # What a one-shot `searcher search` or `show` printing to a pipe or as JSON must not load.
 NOT_IN_ONE_SHOT = ("rich", "prompt_toolkit", "searcher.indexer", "searcher.render", "asyncio",
                    "urllib.request", "dateutil.relativedelta", "zoneinfo", "starlette",
-                   "jinja2", "uvicorn", "searcher.serve")
+                   "jinja2", "uvicorn", "searcher.serve", "dask", "distributed")
 
 
 def _module_name(path: Path) -> str:

@@ -17,13 +17,16 @@ from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
-from ..errors import InvalidArgumentError
+from ..corpus import default_corpus
+from ..errors import InvalidArgumentError, SchedulerError
 from ..formats import FieldMap
 from ..indexer import build_part
 from ..models import BuildReport
 from ..storage import IndexDir, index_path
 from ..update import MAX_PROBLEMS_KEPT, ProgressCallback, problem_kind
+from .execution import dask_runner
 from .layout import ClusterLayout, check_shards, read_layout, shard_of
+from .runner import scheduler_address
 
 
 def build_sharded(
@@ -34,11 +37,16 @@ def build_sharded(
     field_map: Sequence[str] | FieldMap | None = None,
     rebuild: bool = False,
     progress: ProgressCallback | None = None,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Index ``paths`` into ``shards`` shard indexes under ``index`` (a new folder,
     or a sharded index with that many shards). One report for the whole index: the
     articles added, changed, deleted and held are summed over the shards; problems,
-    decisions and files are the corpus's (every shard reads the same files)."""
+    decisions and files are the corpus's (every shard reads the same files).
+
+    ``scheduler`` (default ``$SEARCHER_SCHEDULER``; ``tcp://HOST:PORT``) builds the
+    shards on that Dask cluster's workers, which must see ``paths`` and ``index`` at
+    the same paths (a shared filesystem); ``progress`` is then not called."""
     started = time.perf_counter()
     layout = ClusterLayout(index_path(index), check_shards(shards))
     existing = read_layout(layout.path)
@@ -51,11 +59,36 @@ def build_sharded(
             f"{layout.path} is an index that is not sharded: build the sharded index "
             "into a new folder")
     layout.save()
-    reports = [build_part(paths, index=shard_path, field_map=field_map, rebuild=rebuild,
-                          progress=progress, keep_id=partial(_routed, n, shards),
-                          exclude=layout.path)
-               for n, shard_path in enumerate(layout.shard_paths)]
+    address = scheduler_address(scheduler)
+    if address is None:
+        reports = [build_part(paths, index=shard_path, field_map=field_map, rebuild=rebuild,
+                              progress=progress, keep_id=partial(_routed, n, shards),
+                              exclude=layout.path)
+                   for n, shard_path in enumerate(layout.shard_paths)]
+    else:
+        reports = _on_cluster(layout, address, paths, field_map, rebuild)
     return _combined(layout.path, reports, time.perf_counter() - started)
+
+
+def _on_cluster(layout: ClusterLayout, address: str,
+                paths: Sequence[str | os.PathLike[str]] | None,
+                field_map: Sequence[str] | FieldMap | None, rebuild: bool) -> list[BuildReport]:
+    """Each shard's build as a task on the Dask cluster (paths made absolute: a worker's
+    working folder is not ours). A shard whose build fails fails the build."""
+    roots = [Path(p).resolve() for p in (paths or [default_corpus()])]
+    runner = dask_runner(layout, None, address)
+    try:
+        outcomes = runner.each(range(layout.shards), lambda n: (partial(
+            build_part, roots, index=layout.shard_path(n), field_map=field_map,
+            rebuild=rebuild, keep_id=partial(_routed, n, layout.shards),
+            exclude=layout.path),))
+    finally:
+        runner.close()
+    for n, outcome in enumerate(outcomes):
+        if not isinstance(outcome, BuildReport):
+            raise SchedulerError(address, f"the build of {layout.shard_path(n).name} "
+                                          f"failed: {outcome.reason}")
+    return outcomes
 
 
 def _routed(n: int, shards: int, article_id: str) -> bool:

@@ -6,55 +6,44 @@ its plan scores; summed, they are the whole collection's (a word a shard's plan
 lacks occurs in none of its documents). Round two: every shard runs its plan scored
 with those global statistics (``Executor(view, stats=...)``) and returns its best
 ``page * limit`` hits, its exact total and its facet counts; the coordinator merges
-the hits by score (ties: article id), sums totals and counts. Runs in-process; Dask
-execution is not done yet.
+the hits by score (ties: article id), sums totals and counts. The shard work
+(tasks.py) runs where the runner puts it: this process, or Dask workers.
+
+A shard that does not answer is an error naming it (ShardUnavailableError), or with
+``allow_partial`` an answer from the other shards with a note naming the missing
+ones (the statistics are then those of the shards that answered).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol
-
-import numpy as np
+from typing import Any, TypeVar
 
 from .. import arguments, schema
 from ..engine import facets as engine_facets
-from ..engine.execute import Executor
-from ..engine.filtermask import allowed as allowed_documents
-from ..engine.stats import CollectionStats, TermKey
-from ..engine.view import IndexView
-from ..errors import ArticleNotFoundError, InvalidArgumentError
+from ..errors import ArticleNotFoundError, InvalidArgumentError, ShardUnavailableError
 from ..filters import Filters
-from ..hits import page_hits
-from ..models import Article, FacetCount, Facets, Hit, SearchResults
-from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
-from ..query import build_filter, parse_query
+from ..models import Article, FacetCount, Facets, SearchResults
+from . import tasks
 from .layout import ClusterLayout, shard_of
+from .runner import ShardFailure, ShardRunner
 
-_KEYWORD_FIELDS = (schema.TAGS, schema.AUTHORS, schema.SOURCE)
-
-
-class Shard(Protocol):
-    """What a shard is to the coordinator (an ``index.Index``, not imported here:
-    ``index.open_index`` opens a sharded index, so the import flows that way)."""
-
-    def _engine(self) -> IndexView: ...
-    def get(self, article_id: str) -> Article: ...
-    def __len__(self) -> int: ...
-    def close(self) -> None: ...
+T = TypeVar("T")
 
 
 class ShardedIndex:
     """An open sharded index: ``search``, ``get`` and ``len`` as :class:`Index` has them."""
 
-    def __init__(self, layout: ClusterLayout, shards: list[Shard]) -> None:
+    def __init__(self, layout: ClusterLayout, runner: ShardRunner, *,
+                 allow_partial: bool = False) -> None:
         self.path = layout.path
         self.layout = layout
-        self.shards = shards  # index.Index of each shard (opened by index.open_index)
+        self.runner = runner
+        self.allow_partial = allow_partial
 
     def __enter__(self) -> ShardedIndex:
         return self
@@ -64,25 +53,56 @@ class ShardedIndex:
         self.close()
 
     def close(self) -> None:
-        for shard in self.shards:
-            shard.close()
+        self.runner.close()
+
+    def _each(self, task: Callable[..., T], *args: Any,
+              shards: Sequence[int] | None = None) -> tuple[dict[int, T], list[ShardFailure]]:
+        """``task`` on every shard (or ``shards``): the answers by shard number, and
+        the failures (ShardUnavailableError for the first unless ``allow_partial``)."""
+        chosen = list(range(self.layout.shards)) if shards is None else list(shards)
+        answers: dict[int, T] = {}
+        failures: list[ShardFailure] = []
+        for n, outcome in zip(chosen, self.runner.run(task, chosen, *args), strict=True):
+            if isinstance(outcome, ShardFailure):
+                failures.append(outcome)
+            else:
+                answers[n] = outcome
+        if failures and not (self.allow_partial and answers):
+            raise ShardUnavailableError(str(self.path), self._name(failures[0].shard),
+                                        failures[0].reason)
+        return answers, failures
+
+    def _name(self, n: int) -> str:
+        return self.layout.shard_path(n).name
+
+    def _partial_note(self, failures: list[ShardFailure]) -> tuple[str, ...]:
+        if not failures:
+            return ()
+        missing = ", ".join(f"{self._name(f.shard)} ({f.reason})" for f in failures)
+        answered = self.layout.shards - len(failures)
+        return (f"Partial results: from {answered} of {self.layout.shards} shards; "
+                f"did not answer: {missing}.",)
 
     def __len__(self) -> int:
-        return sum(len(s) for s in self.shards)
+        counts, _failures = self._each(tasks.documents)
+        return sum(counts.values())
 
     def get(self, article_id: str) -> Article:
         """The article with this id, from the shard that owns it."""
         article_id = arguments.text("article_id", article_id)
-        try:
-            return self.shards[shard_of(article_id, self.layout.shards)].get(article_id)
-        except ArticleNotFoundError:
-            # an id typed in its escaped display form routes elsewhere: ask every shard
-            for shard in self.shards:
-                try:
-                    return shard.get(article_id)
-                except ArticleNotFoundError:
-                    continue
-            raise
+        owner = shard_of(article_id, self.layout.shards)
+        found, failures = self._each(tasks.fetch, article_id, shards=[owner])
+        if found.get(owner) is not None:
+            return found[owner]  # type: ignore[return-value]
+        # an id typed in its escaped display form routes elsewhere: ask every shard
+        found, failures = self._each(tasks.fetch, article_id)
+        for n in sorted(found):
+            if found[n] is not None:
+                return found[n]  # type: ignore[return-value]
+        if failures:
+            raise ShardUnavailableError(str(self.path), self._name(failures[0].shard),
+                                        failures[0].reason)
+        raise ArticleNotFoundError(article_id)
 
     def search(self, query: str = "", *, filters: Filters | None = None,
                sort: str = "relevance", limit: int = arguments.DEFAULT_LIMIT, page: int = 1,
@@ -96,30 +116,38 @@ class ShardedIndex:
             query, sort=sort, limit=limit, page=page, now=now)
         if sort != "relevance":
             raise InvalidArgumentError("a sharded index sorts by relevance only (for now)")
-        parsed = [_parse(s, query, now) for s in self.shards]
-        stats = _summed([_stats(s, plan) for s, (plan, _n) in zip(self.shards, parsed,
-                                                                    strict=True)])
-        answers = [_answer(s, query, chosen, now, stats, page * limit, facets, snippets)
-                   for s in self.shards]
-        merged = sorted((h for a in answers for h in a.hits),
+        gathered, failed = self._each(tasks.gather, query, now)
+        stats = [g.stats for _n, g in sorted(gathered.items())]
+        total_stats = stats[0]
+        for part in stats[1:]:
+            total_stats = total_stats + part
+        answers, more = self._each(tasks.answer, query, chosen, now, total_stats,
+                                   page * limit, facets, snippets, shards=sorted(gathered))
+        merged = sorted((h for a in answers.values() for h in a.hits),
                         key=lambda h: (-(h.score or 0.0), h.id))
         first = (page - 1) * limit
         hits = tuple(replace(h, rank=first + n + 1)
                      for n, h in enumerate(merged[first:first + limit]))
+        notes = gathered[min(gathered)].notes + self._partial_note(failed + more)
         return SearchResults(
-            query=query, total=sum(a.total for a in answers), hits=hits, page=page,
-            limit=limit, elapsed_ms=(time.perf_counter() - started) * 1000,
-            facets=self._facets(answers) if facets else None, notes=parsed[0][1])
+            query=query, total=sum(a.total for a in answers.values()), hits=hits,
+            page=page, limit=limit, elapsed_ms=(time.perf_counter() - started) * 1000,
+            facets=self._facets(list(answers.values())) if facets else None, notes=notes)
 
-    def _facets(self, answers: list[_Answer]) -> Facets:
-        def top(field: str) -> tuple[FacetCount, ...]:
+    def _facets(self, answers: list[tasks.Answer]) -> Facets:
+        tops: dict[str, list[tuple[str, int]]] = {}
+        for field in tasks.KEYWORD_FIELDS:
             counts: dict[str, int] = {}
             for a in answers:
                 for value, n in a.keywords[field]:
                     counts[value] = counts.get(value, 0) + n
             best = sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))
-            return tuple(FacetCount(self._display(field, v), n)
-                         for v, n in best[:engine_facets.TOP_VALUES])
+            tops[field] = best[:engine_facets.TOP_VALUES]
+        shown = self._spellings({f: [v for v, _n in top] for f, top in tops.items()})
+
+        def top(field: str) -> tuple[FacetCount, ...]:
+            return tuple(FacetCount(s, n) for s, (_v, n) in
+                         zip(shown[field], tops[field], strict=True))
 
         months: dict[int, int] = {}
         for a in answers:
@@ -129,96 +157,15 @@ class ShardedIndex:
         return Facets(tags=top(schema.TAGS), authors=top(schema.AUTHORS),
                       sources=top(schema.SOURCE), dates=tuple(dates), date_unit=unit)
 
-    def _display(self, field: str, folded: str) -> str:
-        """How the first shard holding a live article with the value spells it."""
-        for shard in self.shards:
-            view = shard._engine()
-            postings = view.term(field, folded)
-            if postings is not None and view.live[postings.ids].any():
-                return engine_facets.display_values(view, field, [folded])[0]
-        return folded
-
-
-class _Answer:
-    """One shard's round-two answer: its best hits, exact total and facet counts."""
-
-    def __init__(self, total: int, hits: tuple[Hit, ...],
-                 keywords: dict[str, list[tuple[str, int]]], months: dict[int, int]) -> None:
-        self.total, self.hits, self.keywords, self.months = total, hits, keywords, months
-
-
-def _parse(shard: Shard, query: str, now: datetime | None) -> tuple[Node, tuple[str, ...]]:
-    parsed = parse_query(query, shard._engine().searcher.reader(), now=now)
-    return parsed.query, parsed.notes
-
-
-def _stats(shard: Shard, plan: Node) -> CollectionStats:
-    """Round one: this shard's statistics for every word its plan may score."""
-    return CollectionStats.of(shard._engine(), set(_term_keys(plan)))
-
-
-def _summed(parts: list[CollectionStats]) -> CollectionStats:
-    total = parts[0]
-    for part in parts[1:]:
-        total = total + part
-    return total
-
-
-def _term_keys(q: Node) -> Iterator[TermKey]:
-    """Each word over its fields together and over each field alone (the executor
-    scores a word one way or the other, by the fields' kinds): a superset is exact."""
-    words: list[tuple[tuple[str, ...], str]] = []
-    if isinstance(q, Word):
-        words = [(q.fields, q.text)]
-    elif isinstance(q, Phrase):
-        words = [(q.fields, w) for w in q.words]
-    elif isinstance(q, (AnyOf, AllOf)):
-        for sub in q.children:
-            yield from _term_keys(sub)
-    elif isinstance(q, Exclude):
-        yield from _term_keys(q.base)
-    elif isinstance(q, RankBy):
-        yield from _term_keys(q.required)
-        yield from _term_keys(q.ranking)
-    for fields, text in words:
-        yield fields, text
-        for f in fields:
-            yield (f,), text
-
-
-def _answer(shard: Shard, query: str, chosen: Filters, now: datetime | None,
-            stats: CollectionStats, k: int, facets: bool, snippets: bool) -> _Answer:
-    """Round two on one shard, scored with the global statistics."""
-    view = shard._engine()
-    parsed = parse_query(query, view.searcher.reader(), now=now)
-    allowed = allowed_documents(view, *build_filter(chosen, now=now))
-    matched = Executor(view, stats=stats).run(parsed.query)
-    found = matched.mask if allowed is None else matched.mask & allowed
-    best = _best(view, found, matched.score, k)
-    hits = page_hits(view, best, matched.score, None, False, 1, k, parsed, snippets)
-    keywords: dict[str, list[tuple[str, int]]] = {}
-    months: dict[int, int] = {}
-    if facets:
-        keywords = {f: engine_facets.keyword_counts(view, f, found) for f in _KEYWORD_FIELDS}
-        months = engine_facets.month_counts(view, found)
-    return _Answer(int(np.count_nonzero(found)), hits, keywords, months)
-
-
-def _best(view: Any, found: Any, scores: Any, k: int) -> Any:
-    """The shard's ``k`` best documents by (score, article id) as a mask: the merge's
-    order, so ties at the k-th score are decided by id here too (one index decides
-    them by insertion order, which shards do not share). Reads the ids of the
-    documents tied with the k-th score only."""
-    docs = np.flatnonzero(found)
-    if len(docs) <= k:
-        return found
-    kth = np.partition(scores[docs], len(docs) - k)[len(docs) - k]
-    above = docs[scores[docs] > kth]
-    tied = docs[scores[docs] == kth]
-    ids = sorted((str(view.stored(int(d))[schema.ID]), int(d)) for d in tied)
-    keep = np.concatenate([above, np.array([d for _i, d in ids[:k - len(above)]],
-                                           np.int64)])
-    mask = np.zeros_like(found)
-    mask[keep] = True
-    return mask
-
+    def _spellings(self, wanted: dict[str, list[str]]) -> dict[str, list[str]]:
+        """How the first shard holding a live article with each value spells it."""
+        if not any(wanted.values()):
+            return {f: [] for f in wanted}
+        found, _failures = self._each(tasks.spellings, wanted)
+        shown: dict[str, list[str]] = {}
+        for field, folded in wanted.items():
+            shown[field] = []
+            for i, value in enumerate(folded):
+                spelled = [s for n in sorted(found) if (s := found[n][field][i]) is not None]
+                shown[field].append(spelled[0] if spelled else value)
+        return shown

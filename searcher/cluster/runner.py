@@ -1,0 +1,93 @@
+"""Where a sharded index's shard work runs: in this process (LocalRunner, here) or on
+Dask workers (dask_runner.DaskRunner, loaded only when a scheduler is named).
+
+A runner runs one task (a function of tasks.py) on each chosen shard and returns,
+per shard, its result or a :class:`ShardFailure` (the shard is missing or damaged,
+its worker died more often than Dask retries, it gave no answer in time); whether a
+failure is an error or a partial answer is the coordinator's decision
+(search.ShardedIndex). An error of the query itself (a syntax error, a bad argument)
+is raised as it is: every shard would say the same.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from ..errors import (
+    IndexDamagedError,
+    IndexIncompatibleError,
+    IndexNotFoundError,
+)
+from .layout import ClusterLayout
+from .tasks import Shard
+
+T = TypeVar("T")
+
+SCHEDULER_ENV = "SEARCHER_SCHEDULER"
+
+SHARD_FAILURES: tuple[type[BaseException], ...] = (
+    IndexNotFoundError, IndexDamagedError, IndexIncompatibleError, OSError)
+"""What makes a shard fail (rather than the query): it cannot be opened or read."""
+
+
+@dataclass(frozen=True)
+class ShardFailure:
+    """Shard ``shard`` (its number) did not answer, and why (one line)."""
+
+    shard: int
+    reason: str
+
+
+class ShardRunner(Protocol):
+    def run(self, task: Callable[..., T], shards: Sequence[int],
+            *args: Any) -> list[T | ShardFailure]: ...
+    def close(self) -> None: ...
+
+
+ShardOpener = Callable[[Path], Shard]
+"""Opens one shard (``index.Index``: passed in by ``index.open_index``)."""
+
+
+def reason(error: BaseException) -> str:
+    """One line saying why a shard failed."""
+    text = str(error).splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class LocalRunner:
+    """The shards opened in this process (each once, on first use), tasks run one
+    shard after the other."""
+
+    def __init__(self, layout: ClusterLayout, opener: ShardOpener) -> None:
+        self.layout = layout
+        self._opener = opener
+        self._open: dict[int, Shard] = {}
+
+    def run(self, task: Callable[..., T], shards: Sequence[int],
+            *args: Any) -> list[T | ShardFailure]:
+        results: list[T | ShardFailure] = []
+        for n in shards:
+            try:
+                shard = self._open.get(n)
+                if shard is None:
+                    shard = self._open[n] = self._opener(self.layout.shard_path(n))
+                results.append(task(shard, *args))
+            except SHARD_FAILURES as e:
+                results.append(ShardFailure(n, reason(e)))
+        return results
+
+    def close(self) -> None:
+        for shard in self._open.values():
+            shard.close()
+        self._open.clear()
+
+
+def scheduler_address(scheduler: str | None) -> str | None:
+    """The scheduler to run on: the argument, else ``$SEARCHER_SCHEDULER``, else None
+    (run in this process). An empty value means none."""
+    chosen = scheduler if scheduler is not None else os.environ.get(SCHEDULER_ENV)
+    return chosen.strip() or None if chosen is not None else None

@@ -1,0 +1,151 @@
+"""The work one shard does for a sharded search: plain functions of an open shard.
+
+Each takes the shard first and plain, picklable values after it, and returns plain
+data, so the same function runs in the coordinator's process (runner.LocalRunner)
+or on the Dask worker that holds the shard open (dask_runner.DaskRunner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from .. import schema
+from ..engine import facets as engine_facets
+from ..engine.execute import Executor
+from ..engine.filtermask import allowed as allowed_documents
+from ..engine.stats import CollectionStats, TermKey
+from ..engine.view import IndexView
+from ..errors import ArticleNotFoundError
+from ..filters import Filters
+from ..hits import page_hits
+from ..models import Article, Hit
+from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
+from ..query import build_filter, parse_query
+
+KEYWORD_FIELDS = (schema.TAGS, schema.AUTHORS, schema.SOURCE)
+
+
+class Shard(Protocol):
+    """What a shard is to its tasks (an ``index.Index``, not imported here:
+    ``index.open_index`` opens a sharded index, so the import flows that way)."""
+
+    def _engine(self) -> IndexView: ...
+    def get(self, article_id: str) -> Article: ...
+    def __len__(self) -> int: ...
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A shard's round one: its statistics for the query's words, the parser's notes."""
+
+    stats: CollectionStats
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A shard's round two: its best hits, exact total and facet counts."""
+
+    total: int
+    hits: tuple[Hit, ...]
+    keywords: dict[str, list[tuple[str, int]]]
+    months: dict[int, int]
+
+
+def gather(shard: Shard, query: str, now: datetime | None) -> Gathered:
+    """Round one: this shard's statistics for every word its plan may score."""
+    parsed = parse_query(query, shard._engine().searcher.reader(), now=now)
+    return Gathered(CollectionStats.of(shard._engine(), set(term_keys(parsed.query))),
+                    parsed.notes)
+
+
+def term_keys(q: Node) -> Iterator[TermKey]:
+    """Each word over its fields together and over each field alone (the executor
+    scores a word one way or the other, by the fields' kinds): a superset is exact."""
+    words: list[tuple[tuple[str, ...], str]] = []
+    if isinstance(q, Word):
+        words = [(q.fields, q.text)]
+    elif isinstance(q, Phrase):
+        words = [(q.fields, w) for w in q.words]
+    elif isinstance(q, (AnyOf, AllOf)):
+        for sub in q.children:
+            yield from term_keys(sub)
+    elif isinstance(q, Exclude):
+        yield from term_keys(q.base)
+    elif isinstance(q, RankBy):
+        yield from term_keys(q.required)
+        yield from term_keys(q.ranking)
+    for fields, text in words:
+        yield fields, text
+        for f in fields:
+            yield (f,), text
+
+
+def answer(shard: Shard, query: str, chosen: Filters, now: datetime | None,
+           stats: CollectionStats, k: int, facets: bool, snippets: bool) -> Answer:
+    """Round two: the shard's ``k`` best hits scored with the global statistics."""
+    view = shard._engine()
+    parsed = parse_query(query, view.searcher.reader(), now=now)
+    allowed = allowed_documents(view, *build_filter(chosen, now=now))
+    matched = Executor(view, stats=stats).run(parsed.query)
+    found = matched.mask if allowed is None else matched.mask & allowed
+    best = _best(view, found, matched.score, k)
+    hits = page_hits(view, best, matched.score, None, False, 1, k, parsed, snippets)
+    keywords: dict[str, list[tuple[str, int]]] = {}
+    months: dict[int, int] = {}
+    if facets:
+        keywords = {f: engine_facets.keyword_counts(view, f, found) for f in KEYWORD_FIELDS}
+        months = engine_facets.month_counts(view, found)
+    return Answer(int(np.count_nonzero(found)), hits, keywords, months)
+
+
+def _best(view: Any, found: Any, scores: Any, k: int) -> Any:
+    """The shard's ``k`` best documents by (score, article id) as a mask: the merge's
+    order, so ties at the k-th score are decided by id here too (one index decides
+    them by insertion order, which shards do not share). Reads the ids of the
+    documents tied with the k-th score only."""
+    docs = np.flatnonzero(found)
+    if len(docs) <= k:
+        return found
+    kth = np.partition(scores[docs], len(docs) - k)[len(docs) - k]
+    above = docs[scores[docs] > kth]
+    tied = docs[scores[docs] == kth]
+    ids = sorted((str(view.stored(int(d))[schema.ID]), int(d)) for d in tied)
+    keep = np.concatenate([above, np.array([d for _i, d in ids[:k - len(above)]],
+                                           np.int64)])
+    mask = np.zeros_like(found)
+    mask[keep] = True
+    return mask
+
+
+def spellings(shard: Shard, wanted: dict[str, list[str]]) -> dict[str, list[str | None]]:
+    """How this shard spells each folded keyword value of each field, None for a value
+    no live article of it holds (the coordinator takes the first shard's that has one)."""
+    view = shard._engine()
+    found: dict[str, list[str | None]] = {}
+    for field, folded in wanted.items():
+        held = [v for v in folded
+                if (p := view.term(field, v)) is not None and view.live[p.ids].any()]
+        shown = dict(zip(held, engine_facets.display_values(view, field, held),
+                         strict=True))
+        found[field] = [shown.get(v) for v in folded]
+    return found
+
+
+def fetch(shard: Shard, article_id: str) -> Article | None:
+    """The article with this id if this shard holds it."""
+    try:
+        return shard.get(article_id)
+    except ArticleNotFoundError:
+        return None
+
+
+def documents(shard: Shard) -> int:
+    """The shard's live articles."""
+    return len(shard)

@@ -1,0 +1,38 @@
+"""The sharded tests' oracle: a sharded index answers as one index of the same articles."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+QUERIES = ["oil prices", "coffee OR cocoa", '"interest rates"', "bank -japan",
+           "title:wheat", "gold^2 silver", "tags:grain", "opec AND crude", "xyzzyq",
+           "stock*", "dollar yen"]
+
+
+def ranked(results: Any) -> list[tuple[float, str]]:
+    return [(h.score, h.id) for h in results.hits]
+
+
+def tie_key(si: tuple[float, str]) -> tuple[float, str]:
+    """Score order, ties (equal to 12 digits: the last bit may differ with the
+    summation order of segments) by id."""
+    return -float(f"{si[0]:.12g}"), si[1]
+
+
+def assert_same_answers(single: Any, sharded: Any, queries: list[str] = QUERIES,
+                        facets: bool = True, limit: int = 10) -> None:
+    """Totals, facets, top ids and scores (1e-9 relative) and ranks of each query."""
+    for q in queries:
+        a = single.search(q, limit=1000, facets=facets, snippets=False)
+        b = sharded.search(q, limit=limit, facets=facets, snippets=False)
+        assert b.total == a.total, q
+        assert b.facets == a.facets, q
+        # one index breaks score ties by insertion order, shards by id: compare
+        # both in (score desc, id) order, over one index's 1000 best
+        expected = sorted(ranked(a), key=tie_key)[:len(b.hits)]
+        got = sorted(ranked(b), key=tie_key)
+        assert [i for _s, i in got] == [i for _s, i in expected], q
+        for (sg, _), (se, _) in zip(got, expected, strict=True):
+            assert math.isclose(sg, se, rel_tol=1e-9), q
+        assert [h.rank for h in b.hits] == list(range(1, len(b.hits) + 1))
