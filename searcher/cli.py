@@ -17,8 +17,8 @@ import click
 
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
+from .cli_options import cluster_options, index_option, scheduler_option
 from .cli_options import errors as _errors
-from .cli_options import index_option, scheduler_option
 from .cli_serve import export, serve
 from .errors import InvalidArgumentError, SearcherError
 from .filters import Filters
@@ -70,11 +70,14 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def _open_index(index: Path | None) -> Index:
+def _open_index(index: Path | None, scheduler: str | None = None,
+                allow_partial: bool = False, *, sharded: bool = False) -> Index:
+    """The index; a sharded one only for the commands that read them (``sharded``),
+    on ``scheduler``'s cluster when one is named."""
     from .index import Index, open_index  # the engine, and numpy: after one_blas_thread
 
-    ix = open_index(index)
-    if not isinstance(ix, Index):  # a sharded index: only the library searches it so far
+    ix = open_index(index, scheduler=scheduler or "", allow_partial=allow_partial)
+    if not sharded and not isinstance(ix, Index):
         ix.close()
         raise InvalidArgumentError(
             f"the index at {ix.path} is sharded: this command does not read sharded indexes "
@@ -211,9 +214,11 @@ def inspect(files: tuple[Path, ...], field_map: tuple[str, ...], index: Path | N
 @click.option("--top", type=click.IntRange(0), default=DEFAULT_TOP_TAGS, show_default=True,
               help="How many top tags to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
-def stats(index: Path | None, top: int, as_json: bool) -> None:
+@cluster_options
+def stats(index: Path | None, top: int, as_json: bool, scheduler: str | None,
+          allow_partial: bool) -> None:
     """Documents, date range, top tags, index size and last build."""
-    with _errors(), _open_index(index) as ix:
+    with _errors(), _open_index(index, scheduler, allow_partial, sharded=True) as ix:
         result = ix.stats(top_tags=top)
     if as_json:
         click.echo(json_output.json_text(result))
@@ -277,13 +282,15 @@ class QueryCommand(click.Command):
 @click.option("--expand", is_flag=True,
               help="Re-rank with words from the best matches (RM3 feedback).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
+@cluster_options
 def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
            any_tags: tuple[str, ...], exclude_tags: tuple[str, ...], since: str | None,
            until: str | None, author: str | None, source: str | None, sort: str, limit: int,
-           page: int, facets: bool, expand: bool, as_json: bool) -> None:
+           page: int, facets: bool, expand: bool, as_json: bool, scheduler: str | None,
+           allow_partial: bool) -> None:
     """Search the index. QUERY uses the query language in README.md (`*` or nothing with
     filters: every article)."""
-    with _errors(), _open_index(index) as ix:
+    with _errors(), _open_index(index, scheduler, allow_partial, sharded=True) as ix:
         filters = Filters(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
                           since=since, until=until, author=author, source=source)
         results = ix.search(" ".join(query), filters=filters, sort=sort, limit=limit,
@@ -305,9 +312,11 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
 @index_option
 @click.option("--query", "-q", default="", help="Highlight this query's terms.")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
-def show(article_id: str, index: Path | None, query: str, as_json: bool) -> None:
+@cluster_options
+def show(article_id: str, index: Path | None, query: str, as_json: bool,
+         scheduler: str | None, allow_partial: bool) -> None:
     """Show the whole article ARTICLE_ID (ids are shown in search results)."""
-    with _errors(), _open_index(index) as ix:
+    with _errors(), _open_index(index, scheduler, allow_partial, sharded=True) as ix:
         view = ix.show(article_id, query)
     if as_json:
         click.echo(json_output.json_text(view))

@@ -43,6 +43,14 @@ def scheduler_option(f: F) -> F:
              "the workers must see the same paths).")(f)
 
 
+def cluster_options(f: F) -> F:
+    """``--scheduler`` and ``--allow-partial``: how a command reads a sharded index."""
+    f = click.option("--allow-partial", is_flag=True,
+                     help="On a sharded index, answer from the shards that answer (a note "
+                          "names the others) instead of failing.")(f)
+    return scheduler_option(f)
+
+
 def filter_options(f: F) -> F:
     """``--tag``, ``--any-tag``, ``--not-tag``, ``--since``, ``--until``, ``--author``,
     ``--source``: ``Index.search``'s filters, under the same names as its arguments."""

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .arguments import SORTS
-from .cli_options import errors, filter_options, index_option
+from .cli_options import cluster_options, errors, filter_options, index_option
 from .export import DEFAULT_FIELDS, FIELDS, FORMATS
 
 
@@ -27,8 +27,10 @@ from .export import DEFAULT_FIELDS, FIELDS, FORMATS
               metavar="F,F,...", help="Columns, from: " + ", ".join(FIELDS) + ".")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (default: stdout).")
+@cluster_options
 def export(query: tuple[str, ...], index: Path | None, sort: str, fmt: str, fields: str,
-           output: Path | None, **filters: Any) -> None:
+           output: Path | None, scheduler: str | None, allow_partial: bool,
+           **filters: Any) -> None:
     """Write every match of QUERY (not one page), in ranked order, as CSV or JSON Lines.
 
     Same query language, filters and sort as `searcher search`; streams in batches, so
@@ -38,7 +40,8 @@ def export(query: tuple[str, ...], index: Path | None, sort: str, fmt: str, fiel
     from .filters import Filters
     from .index import open_index
 
-    with errors(), open_index(index) as ix:
+    with errors(), open_index(index, scheduler=scheduler or "",
+                              allow_partial=allow_partial) as ix:
         rows = Export(ix, " ".join(query), fmt=fmt, fields=fields, sort=sort,
                       filters=Filters(**filters))
         if output is None:
@@ -80,11 +83,16 @@ def _write(rows: Any, out: Any) -> None:
               help="Server processes (each opens the index).")
 def serve(index: Path | None, host: str, port: int, workers: int) -> None:
     """Serve the index as a search page and a JSON API (read-only, no authentication)."""
-    from .index import open_index
+    from .errors import InvalidArgumentError
+    from .index import Index, open_index
     from .serve.server import is_loopback, run
 
     with errors(), open_index(index) as ix:  # a missing or damaged index fails here
         path = ix.path
+        if not isinstance(ix, Index):
+            raise InvalidArgumentError(
+                f"the index at {path} is sharded: searcher serve does not read sharded "
+                "indexes yet; build one index without --shards")
     if not is_loopback(host):
         click.echo(f"searcher: warning: listening on {host}: anyone who can reach it can "
                    "read the whole index (no authentication)", err=True)

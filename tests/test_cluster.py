@@ -100,10 +100,13 @@ def test_a_sharded_index_stays_sharded_and_commands_say_what_they_cannot(
     assert not list(index.glob("_MAIN_*.toc"))  # no plain index beside the shards
     with open_index(index) as ix:
         assert len(ix) == 7 and ix.search("fell").total == 1
-    for command in (["search", "oil"], ["stats"], ["show", "0.txt"]):
+    for command in (["explain", "0.txt", "oil"], ["shell"], ["serve"]):
         result = runner.invoke(main, [*command, "--index", str(index)])
         assert result.exit_code == 2
         assert result.stderr.strip().splitlines() == [
-            f"searcher: the index at {index} is sharded: this command does not read sharded "
-            "indexes yet; search it from Python (open_index(PATH).search) or build one "
-            "index without --shards"]
+            f"searcher: the index at {index} is sharded: "
+            + ("searcher serve does not" if command[0] == "serve" else "this command does not")
+            + " read sharded indexes yet; "
+            + ("" if command[0] == "serve" else
+               "search it from Python (open_index(PATH).search) or ")
+            + "build one index without --shards"]

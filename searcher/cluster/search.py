@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -27,9 +26,10 @@ from .. import arguments, schema
 from ..engine import facets as engine_facets
 from ..errors import ArticleNotFoundError, InvalidArgumentError, ShardUnavailableError
 from ..filters import Filters
-from ..models import Article, FacetCount, Facets, SearchResults
+from ..models import Article, ArticleView, FacetCount, Facets, IndexStats, SearchResults
 from . import tasks
 from .layout import ClusterLayout, shard_of
+from .merge import merged_hits, summed, summed_months
 from .runner import ShardFailure, ShardRunner
 
 T = TypeVar("T")
@@ -87,73 +87,100 @@ class ShardedIndex:
         counts, _failures = self._each(tasks.documents)
         return sum(counts.values())
 
-    def get(self, article_id: str) -> Article:
-        """The article with this id, from the shard that owns it."""
+    def _owned(self, task: Callable[..., T | None], article_id: str, *args: Any) -> T:
+        """``task`` on the shard that owns ``article_id``; an id typed in its escaped
+        display form routes elsewhere, so then every shard is asked."""
         article_id = arguments.text("article_id", article_id)
         owner = shard_of(article_id, self.layout.shards)
-        found, failures = self._each(tasks.fetch, article_id, shards=[owner])
-        if found.get(owner) is not None:
-            return found[owner]  # type: ignore[return-value]
-        # an id typed in its escaped display form routes elsewhere: ask every shard
-        found, failures = self._each(tasks.fetch, article_id)
+        found, failures = self._each(task, article_id, *args, shards=[owner])
+        answer = found.get(owner)
+        if answer is not None:
+            return answer
+        found, failures = self._each(task, article_id, *args)
         for n in sorted(found):
-            if found[n] is not None:
-                return found[n]  # type: ignore[return-value]
+            answer = found[n]
+            if answer is not None:
+                return answer
         if failures:
             raise ShardUnavailableError(str(self.path), self._name(failures[0].shard),
                                         failures[0].reason)
         raise ArticleNotFoundError(article_id)
 
+    def get(self, article_id: str) -> Article:
+        """The article with this id, from the shard that owns it."""
+        return self._owned(tasks.fetch, article_id)
+
+    def show(self, article_id: str, query: str = "") -> ArticleView:
+        """As :meth:`Index.show`, on the shard that owns the article."""
+        return self._owned(tasks.show, article_id, arguments.text("query", query))
+
+    def stats(self, top_tags: int = arguments.DEFAULT_TOP_TAGS) -> IndexStats:
+        """As :meth:`Index.stats`: documents and sizes summed, the date range and the
+        last build over every shard, the top tags counted over all of them."""
+        top_tags = arguments.count("top_tags", top_tags, 0)
+        parts, _failures = self._each(tasks.describe)
+        earliest = [p.earliest for p in parts.values() if p.earliest is not None]
+        latest = [p.latest for p in parts.values() if p.latest is not None]
+        built = [p.last_build for p in parts.values() if p.last_build is not None]
+        return IndexStats(
+            path=str(self.path), documents=sum(p.documents for p in parts.values()),
+            earliest=min(earliest, default=None), latest=max(latest, default=None),
+            undated=sum(p.undated for p in parts.values()),
+            top_tags=tuple(self.keyword_values(schema.TAGS, limit=top_tags)),
+            index_bytes=sum(p.index_bytes for p in parts.values()),
+            last_build=max(built, default=None))
+
+    def keyword_values(self, field: str, prefix: str = "", *,
+                       limit: int | None = None) -> list[FacetCount]:
+        """As :meth:`Index.keyword_values`: counts summed over the shards."""
+        field = arguments.keyword_field(field)
+        prefix = arguments.text("prefix", prefix)
+        folded = schema.normalize_keyword(prefix) if prefix.strip() else ""
+        parts, _failures = self._each(tasks.keyword_counts, field, folded)
+        counts = summed([parts[n] for n in sorted(parts)])
+        if limit is not None:
+            counts = counts[:arguments.count("limit", limit, 0)]
+        shown = self._spellings({field: [v for v, _n in counts]})[field]
+        return [FacetCount(v, n) for v, (_t, n) in zip(shown, counts, strict=True)]
+
     def search(self, query: str = "", *, filters: Filters | None = None,
                sort: str = "relevance", limit: int = arguments.DEFAULT_LIMIT, page: int = 1,
-               facets: bool = False, snippets: bool = True,
+               facets: bool = False, snippets: bool = True, expand: bool = False,
                now: datetime | None = None, **filter_options: Any) -> SearchResults:
-        """As :meth:`Index.search` (relevance order; date sorts, ``expand`` and
-        did-you-mean are not available on a sharded index yet)."""
+        """As :meth:`Index.search` (``expand`` and did-you-mean are not available on a
+        sharded index yet). Equal scores (and equal dates) rank by article id: one
+        index ranks them in the order it added them."""
         started = time.perf_counter()
         chosen = Filters.given(filters, **filter_options)
         query, sort, limit, page, now = arguments.check_search(
             query, sort=sort, limit=limit, page=page, now=now)
-        if sort != "relevance":
-            raise InvalidArgumentError("a sharded index sorts by relevance only (for now)")
+        if expand:
+            raise InvalidArgumentError("expand is not available on a sharded index yet")
         gathered, failed = self._each(tasks.gather, query, now)
         stats = [g.stats for _n, g in sorted(gathered.items())]
         total_stats = stats[0]
         for part in stats[1:]:
             total_stats = total_stats + part
-        answers, more = self._each(tasks.answer, query, chosen, now, total_stats,
-                                   page * limit, facets, snippets, shards=sorted(gathered))
-        merged = sorted((h for a in answers.values() for h in a.hits),
-                        key=lambda h: (-(h.score or 0.0), h.id))
-        first = (page - 1) * limit
-        hits = tuple(replace(h, rank=first + n + 1)
-                     for n, h in enumerate(merged[first:first + limit]))
+        found, more = self._each(tasks.answer, query, chosen, now, total_stats, page * limit,
+                                 facets, snippets, sort, shards=sorted(gathered))
+        answers = [found[n] for n in sorted(found)]
+        hits = merged_hits(answers, sort, (page - 1) * limit, limit)
         notes = gathered[min(gathered)].notes + self._partial_note(failed + more)
         return SearchResults(
-            query=query, total=sum(a.total for a in answers.values()), hits=hits,
+            query=query, total=sum(a.total for a in answers), hits=hits,
             page=page, limit=limit, elapsed_ms=(time.perf_counter() - started) * 1000,
-            facets=self._facets(list(answers.values())) if facets else None, notes=notes)
+            facets=self._facets(answers) if facets else None, notes=notes)
 
     def _facets(self, answers: list[tasks.Answer]) -> Facets:
-        tops: dict[str, list[tuple[str, int]]] = {}
-        for field in tasks.KEYWORD_FIELDS:
-            counts: dict[str, int] = {}
-            for a in answers:
-                for value, n in a.keywords[field]:
-                    counts[value] = counts.get(value, 0) + n
-            best = sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))
-            tops[field] = best[:engine_facets.TOP_VALUES]
+        tops = {f: summed([a.keywords[f] for a in answers])[:engine_facets.TOP_VALUES]
+                for f in tasks.KEYWORD_FIELDS}
         shown = self._spellings({f: [v for v, _n in top] for f, top in tops.items()})
 
         def top(field: str) -> tuple[FacetCount, ...]:
             return tuple(FacetCount(s, n) for s, (_v, n) in
                          zip(shown[field], tops[field], strict=True))
 
-        months: dict[int, int] = {}
-        for a in answers:
-            for m, n in a.months.items():
-                months[m] = months.get(m, 0) + n
-        dates, unit = engine_facets.month_histogram(months)
+        dates, unit = engine_facets.month_histogram(summed_months([a.months for a in answers]))
         return Facets(tags=top(schema.TAGS), authors=top(schema.AUTHORS),
                       sources=top(schema.SOURCE), dates=tuple(dates), date_unit=unit)
 

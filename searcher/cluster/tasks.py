@@ -19,11 +19,12 @@ from ..engine import facets as engine_facets
 from ..engine.execute import Executor
 from ..engine.filtermask import allowed as allowed_documents
 from ..engine.stats import CollectionStats, TermKey
+from ..engine.topk import top_by_key
 from ..engine.view import IndexView
 from ..errors import ArticleNotFoundError
 from ..filters import Filters
 from ..hits import page_hits
-from ..models import Article, Hit
+from ..models import Article, ArticleView, Hit, IndexStats
 from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
 from ..query import build_filter, parse_query
 
@@ -36,6 +37,8 @@ class Shard(Protocol):
 
     def _engine(self) -> IndexView: ...
     def get(self, article_id: str) -> Article: ...
+    def show(self, article_id: str, query: str = "") -> ArticleView: ...
+    def stats(self, top_tags: int = ...) -> IndexStats: ...
     def __len__(self) -> int: ...
     def close(self) -> None: ...
 
@@ -50,12 +53,15 @@ class Gathered:
 
 @dataclass(frozen=True)
 class Answer:
-    """A shard's round two: its best hits, exact total and facet counts."""
+    """A shard's round two: its best hits, exact total and facet counts; for a date
+    sort, each hit's sort key (the column value: undated ones hold the column's
+    missing value, as in one index)."""
 
     total: int
     hits: tuple[Hit, ...]
     keywords: dict[str, list[tuple[str, int]]]
     months: dict[int, int]
+    keys: tuple[int, ...] = ()
 
 
 def gather(shard: Shard, query: str, now: datetime | None) -> Gathered:
@@ -88,28 +94,51 @@ def term_keys(q: Node) -> Iterator[TermKey]:
 
 
 def answer(shard: Shard, query: str, chosen: Filters, now: datetime | None,
-           stats: CollectionStats, k: int, facets: bool, snippets: bool) -> Answer:
-    """Round two: the shard's ``k`` best hits scored with the global statistics."""
+           stats: CollectionStats, k: int, facets: bool, snippets: bool,
+           sort: str = "relevance") -> Answer:
+    """Round two: the shard's ``k`` best hits scored with the global statistics (or
+    its ``k`` first by date, with their sort keys)."""
     view = shard._engine()
     parsed = parse_query(query, view.searcher.reader(), now=now)
     allowed = allowed_documents(view, *build_filter(chosen, now=now))
-    matched = Executor(view, stats=stats).run(parsed.query)
+    matched = Executor(view, stats=stats, scored=sort == "relevance").run(parsed.query)
     found = matched.mask if allowed is None else matched.mask & allowed
-    best = _best(view, found, matched.score, k)
-    hits = page_hits(view, best, matched.score, None, False, 1, k, parsed, snippets)
+    keys: tuple[int, ...] = ()
+    if sort == "relevance":
+        best = _best(view, found, matched.score, k)
+        hits = page_hits(view, best, matched.score, None, False, 1, k, parsed, snippets)
+    else:
+        column = _sort_column(view, sort)
+        descending = sort == "newest"
+        rank = column if descending else np.iinfo(np.uint64).max - column  # exact: uint64
+        best = _best(view, found, rank, k)
+        docs = np.flatnonzero(best)
+        order = top_by_key(docs, column[docs], k, descending=descending)
+        keys = tuple(int(v) for v in column[docs[order]])
+        hits = page_hits(view, best, None, column, descending, 1, k, parsed, snippets)
     keywords: dict[str, list[tuple[str, int]]] = {}
     months: dict[int, int] = {}
     if facets:
         keywords = {f: engine_facets.keyword_counts(view, f, found) for f in KEYWORD_FIELDS}
         months = engine_facets.month_counts(view, found)
-    return Answer(int(np.count_nonzero(found)), hits, keywords, months)
+    return Answer(int(np.count_nonzero(found)), hits, keywords, months, keys)
+
+
+def _sort_column(view: IndexView, sort: str) -> Any:
+    """The date column a sort reads (a shard with no dated article: every document
+    holds the column's missing value, so its articles sort as undated ones)."""
+    name = schema.NEWEST if sort == "newest" else schema.PUBLISHED
+    column = view.column(name)
+    if column is None:
+        return np.full(view.n, view.column_missing(name), np.uint64)
+    return column
 
 
 def _best(view: Any, found: Any, scores: Any, k: int) -> Any:
-    """The shard's ``k`` best documents by (score, article id) as a mask: the merge's
-    order, so ties at the k-th score are decided by id here too (one index decides
-    them by insertion order, which shards do not share). Reads the ids of the
-    documents tied with the k-th score only."""
+    """The shard's ``k`` best documents by (score or date key, article id) as a mask:
+    the merge's order, so ties at the k-th are decided by id here too (one index
+    decides them by insertion order, which shards do not share). Reads the ids of the
+    documents tied with the k-th only."""
     docs = np.flatnonzero(found)
     if len(docs) <= k:
         return found
@@ -149,3 +178,22 @@ def fetch(shard: Shard, article_id: str) -> Article | None:
 def documents(shard: Shard) -> int:
     """The shard's live articles."""
     return len(shard)
+
+
+def show(shard: Shard, article_id: str, query: str) -> ArticleView | None:
+    """The article with this id and the query's terms located in it, if this shard
+    holds it (the terms are this shard's: the article's words are all in it)."""
+    try:
+        return shard.show(article_id, query)
+    except ArticleNotFoundError:
+        return None
+
+
+def describe(shard: Shard) -> IndexStats:
+    """The shard's documents, date range, size and last build (no tags: counted apart)."""
+    return shard.stats(top_tags=0)
+
+
+def keyword_counts(shard: Shard, field: str, folded_prefix: str) -> list[tuple[str, int]]:
+    """(folded value, live articles) of every value of ``field`` with this prefix."""
+    return engine_facets.keyword_counts(shard._engine(), field, prefix=folded_prefix)

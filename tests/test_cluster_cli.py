@@ -1,0 +1,63 @@
+"""The command line on a sharded index prints what it prints for one index of the same
+articles: search (relevance and date sorts, filters, facets, pages), show, stats,
+export."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searcher.cli import main
+from searcher.cluster.build import build_sharded
+
+from .conftest import REUTERS_MAP
+
+
+@pytest.fixture(scope="module")
+def sharded(reuters_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index = tmp_path_factory.mktemp("cli") / "sharded"
+    build_sharded([reuters_sample], index=index, shards=4, field_map=REUTERS_MAP)
+    return index
+
+
+def _run(args: list[str], index: Path) -> str:
+    result = CliRunner().invoke(main, [*args, "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    text = result.stdout.replace(str(index), "INDEX")
+    return re.sub(r"\(\d[\d,.]* ms\)|\"elapsed_ms\": [\d.e-]+", "(ms)", text)
+
+
+# Queries whose best hits do not tie on score or date at the page's edges (ties rank
+# by article id on shards, by insertion order in one index).
+SEARCHES = [["oil", "prices"], ["coffee", "--facets"], ["--tag", "grain", "wheat", "--json"],
+            ["crude", "--sort", "newest", "-n", "5"], ["sugar", "--sort", "oldest", "-n", "5"],
+            ["gold", "mine", "-p", "2"],
+            ["japan", "trade", "surplus", "--since", "1987-03-01", "--json", "--facets"]]
+
+
+@pytest.mark.parametrize("args", SEARCHES, ids=[" ".join(a) for a in SEARCHES])
+def test_search_prints_what_one_index_prints(sharded: Path, sample_index: Path,
+                                             args: list[str]) -> None:
+    assert _run(["search", *args], sharded) == _run(["search", *args], sample_index)
+
+
+def test_show_stats_and_export_print_what_one_index_prints(sharded: Path,
+                                                           sample_index: Path) -> None:
+    some = _run(["search", "cocoa", "--json"], sample_index)
+    article = re.findall(r'"id": "([^"]+)"', some)[1]
+    for args in (["show", article, "-q", "cocoa"], ["show", article, "--json"]):
+        assert _run(args, sharded) == _run(args, sample_index), args
+    # every match, in ranked order; equal scores (the Reuters copies of one story) or
+    # dates may come in another order (by id on shards, as added in one index)
+    for args in (["export", "cocoa OR coffee", "--fields", "id,title,tags,score,body"],
+                 ["export", "sugar", "--sort", "newest", "--format", "jsonl"]):
+        rows = _run(args, sharded).splitlines()
+        assert sorted(rows) == sorted(_run(args, sample_index).splitlines()), args
+        assert len(rows) > 25
+    one = _run(["stats", "--json", "--top", "15"], sample_index)
+    many = _run(["stats", "--json", "--top", "15"], sharded)
+    size = r'"index_bytes": \d+|"last_build": "[^"]+"'
+    assert re.sub(size, "", many) == re.sub(size, "", one)
