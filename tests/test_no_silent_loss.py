@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from searcher.formats.base import Source, read_text
@@ -89,6 +89,9 @@ LABELLED = st.sampled_from(["", "Title: Bridge to close\nBy: Author not found\n"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(title="Bridge to close to lorries",  # "READ MORE:" took the paragraph after it
+         labelled="Title: Bridge to close\nBy: Author not found\n", header=[],
+         body=["READ MORE:", ARTICLE[0], "READ MORE:", ARTICLE[1]], blank=False, indent="")
 @given(title=st.sampled_from(["Bridge to close to lorries", "Bridge to close | Example News",
                               "Lorries banned from the old bridge - The Daily Example"]),
        labelled=LABELLED, header=st.lists(HEADER_LINES, max_size=6),

@@ -145,12 +145,23 @@ def read_labels(page: Page, lines: list[str]) -> tuple[int, bool, bool]:
             while nxt < len(lines) and not lines[nxt]:
                 nxt += 1
             if nxt < len(lines) and label(lines[nxt]) is None and not is_rule(lines[nxt]):
+                if kind == "meta" and _is_prose(lines[nxt]):
+                    # "READ MORE:" then a paragraph: an unknown label takes a short
+                    # value, never prose; the header ends and the body starts here.
+                    return i, has_title, False
                 value, taken = lines[nxt], nxt
         has_title = _take(page, written, kind, value, i) or has_title
         for used in range(i, taken + 1):
             lines[used] = ""
         i = taken + 1
     return i, has_title, False
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence, not a short value: too many words, or several ending a sentence."""
+    words = len(line.split())
+    return words > META_VALUE_MAX_WORDS or (
+        words > 3 and line.rstrip("\"'\u201d\u2019) ").endswith((".", "!", "?")))
 
 
 def _take(page: Page, written: str, kind: str, value: str, index: int) -> bool:
@@ -160,7 +171,7 @@ def _take(page: Page, written: str, kind: str, value: str, index: int) -> bool:
         return True
     if kind == "authors" or (kind == "meta" and _BYLINE_VALUE.match(value)):
         if kind == "meta":
-            page.meta[written.casefold()] = value
+            _keep_meta(page, written, value)
         if not page.authors:
             page.authors = _names(page, value, index)
     elif kind == "date":
@@ -179,8 +190,15 @@ def _take(page: Page, written: str, kind: str, value: str, index: int) -> bool:
     elif kind == "tags" and value:
         page.tag_texts.append(value)
     elif value:
-        page.meta[written.casefold()] = value
+        _keep_meta(page, written, value)
     return False
+
+
+def _keep_meta(page: Page, written: str, value: str) -> None:
+    """An unknown label's value in the metadata; a repeated label keeps every value."""
+    key = written.casefold()
+    before = page.meta.get(key)
+    page.meta[key] = value if not before else f"{before}; {value}"
 
 
 def _names(page: Page, value: str, index: int) -> tuple[str, ...]:
