@@ -1,12 +1,13 @@
-"""Build benchmark on Reuters-21578: searcher vs the obvious Whoosh loop vs SQLite FTS5.
+"""Build benchmark on Reuters-21578: searcher vs the obvious Whoosh loop, SQLite FTS5, tantivy.
 
-    python bench/build.py [--corpus PATH] [--engines ours,whoosh,fts5] [--keep DIR]
+    python bench/build.py [--corpus PATH] [--engines ours,whoosh,fts5,tantivy] [--keep DIR]
 
 Each engine builds in a fresh subprocess (so peak RSS is its own, children
 included: it is sampled over the process tree); wall time includes reading and
 parsing the gzip JSONL and the final commit. Then searcher's no-change re-run is
 timed twice: through the library and as the `searcher build` command end to end.
-Prints a table and a one-line JSON summary.
+CPU seconds are the whole process tree's (workers included). Prints a table and a
+one-line JSON summary.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -94,7 +96,34 @@ def build_fts5(corpus: Path, out: Path) -> int:
     return count
 
 
-ENGINES = {"ours": build_ours, "whoosh": build_whoosh, "fts5": build_fts5}
+def build_tantivy(corpus: Path, out: Path) -> int:
+    """tantivy's Python bindings (the bench extra): the same fields, English stemming."""
+    import tantivy
+
+    out.mkdir(parents=True, exist_ok=True)
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_text_field("title", stored=True, tokenizer_name="en_stem")
+    sb.add_text_field("body", stored=True, tokenizer_name="en_stem")
+    sb.add_text_field("tags", stored=True, tokenizer_name="raw")
+    sb.add_date_field("published", stored=True, indexed=True, fast=True)
+    ix = tantivy.Index(sb.build(), path=str(out))
+    w = ix.writer(heap_size=256_000_000, num_threads=1)
+    count = 0
+    for r in records(corpus):
+        doc = tantivy.Document(id=r["id"], title=r["title"], body=r["body"],
+                               tags=[t.lower() for k in TAG_KEYS for t in r.get(k) or ()] or [""])
+        if r.get("date"):
+            doc.add_date("published", datetime.fromisoformat(r["date"]))
+        w.add_document(doc)
+        count += 1
+    w.commit()
+    w.wait_merging_threads()
+    return count
+
+
+ENGINES = {"ours": build_ours, "whoosh": build_whoosh, "fts5": build_fts5,
+           "tantivy": build_tantivy}
 
 
 # ---- measuring -------------------------------------------------------------------------------
@@ -129,6 +158,9 @@ def dir_mb(path: Path) -> float:
 
 def measure(engine: str, corpus: Path, out: Path) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
+    # CPU of the child and every process it waited for (the parallel build's workers):
+    # RUSAGE_CHILDREN grows by the whole tree once the child is reaped.
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--child", engine, "--corpus",
                              str(corpus), "--keep", str(out)], stdout=subprocess.PIPE, text=True)
@@ -145,12 +177,14 @@ def measure(engine: str, corpus: Path, out: Path) -> dict[str, Any]:
     sampler.start()
     stdout, _ = proc.communicate()
     wall = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     done.set()
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{engine} build failed with status {proc.returncode}")
     docs = int(stdout.strip().splitlines()[-1])
-    return {"engine": engine, "docs": docs, "seconds": round(wall, 2),
+    return {"engine": engine, "docs": docs, "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
             "docs_per_s": round(docs / wall), "peak_rss_mb": round(peak / 1024),
             "index_mb": round(dir_mb(out), 1)}
 
@@ -186,12 +220,13 @@ def main() -> None:
     by = {r["engine"]: r for r in rows}
     rerun = unchanged_rerun(args.corpus, root / "ours") if "ours" in by else {}
 
-    print(f"{'engine':<8} {'docs':>7} {'seconds':>8} {'docs/s':>8} {'peak RSS MB':>12} "
-          f"{'index MB':>9} {'vs whoosh':>10}")
+    print(f"{'engine':<8} {'docs':>7} {'seconds':>8} {'CPU s':>7} {'docs/s':>8} "
+          f"{'peak RSS MB':>12} {'index MB':>9} {'vs whoosh':>10}")
     for r in rows:
         ratio = (f"{r['docs_per_s'] / by['whoosh']['docs_per_s']:.2f}x" if "whoosh" in by
                  else "")
-        print(f"{r['engine']:<8} {r['docs']:>7,} {r['seconds']:>8.1f} {r['docs_per_s']:>8,} "
+        print(f"{r['engine']:<8} {r['docs']:>7,} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} "
+              f"{r['docs_per_s']:>8,} "
               f"{r['peak_rss_mb']:>12,} {r['index_mb']:>9.1f} {ratio:>10}")
     if rerun:
         print(f"unchanged re-run: {rerun['library_s']:.3f} s (library), "

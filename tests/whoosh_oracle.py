@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.matching import WrappingMatcher
+from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2
 
 from searcher import plan
@@ -79,6 +79,47 @@ def offsets_of(q: Any) -> tuple[int, ...] | None:
     return None
 
 
+class ColumnDateRange(wq.Query):  # type: ignore[misc]
+    """A date range read from the published column, one document at a time: the field
+    has no terms (schema._date_column), so Whoosh's own DateRange finds nothing."""
+
+    def __init__(self, q: plan.DateRange) -> None:
+        self.q = q
+        self.fieldname = q.field
+        self.boost = q.boost
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ColumnDateRange) and other.q == self.q
+
+    def __hash__(self) -> int:
+        return hash(self.q)
+
+    def __unicode__(self) -> str:
+        return str(self.q)
+
+    __str__ = __unicode__
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return int(ixreader.doc_count_all())
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        reader = searcher.reader()  # a segment's, when Whoosh searches segment by segment
+        found = sorted(_column_dates(reader, searcher.schema, self.q))
+        if not found:
+            return NullMatcher()
+        return ListMatcher(found, all_weights=scoring.CONSTANT_SCORE * self.boost)
+
+
+def _column_dates(reader: Any, schema: Any, q: plan.DateRange) -> set[int]:
+    column = reader.column_reader(q.field, translate=False)
+    missing = schema[q.field].column_type.default_value(False)
+    field = schema[q.field]
+    lo = -1 if q.start is None else field.to_column_value(q.start)
+    hi = missing if q.end is None else field.to_column_value(q.end)
+    return {d for d in reader.all_doc_ids() if (v := column[d]) != missing and
+            (lo < v if q.start_excluded else lo <= v) and (v < hi if q.end_excluded else v <= hi)}
+
+
 def to_whoosh(q: plan.Node) -> Any:
     """The Whoosh query that matches what a plan node matches (Whoosh's matchers are
     the truth for match sets; the scores are :class:`Reference`'s)."""
@@ -107,8 +148,7 @@ def to_whoosh(q: plan.Node) -> Any:
     if isinstance(q, plan.MatchAll):
         return wq.Every(q.field, boost=q.boost)
     if isinstance(q, plan.DateRange):
-        return wq.DateRange(q.field, q.start, q.end, startexcl=q.start_excluded,
-                            endexcl=q.end_excluded, boost=q.boost)
+        return ColumnDateRange(q)
     assert isinstance(q, plan.Nothing), q
     return wq.NullQuery
 
@@ -122,20 +162,14 @@ def oracle_searcher(index_path: Any) -> Any:
 
 def filter_docs(ws: Any, q: plan.Node) -> set[int]:
     """Documents of a filter plan (build_filter's shapes), from posting lists and the
-    published column read one document at a time (Whoosh's DateRange is a slow OR of
-    trie terms)."""
+    published column read one document at a time."""
     reader = ws.reader()
     if isinstance(q, plan.AllOf):
         return set.intersection(*(filter_docs(ws, sub) for sub in q.children))
     if isinstance(q, plan.AnyOf):
         return set().union(*(filter_docs(ws, sub) for sub in q.children))
     if isinstance(q, plan.DateRange):
-        column = reader.column_reader(q.field, translate=False)
-        missing = ws.schema[q.field].column_type.default_value(False)
-        lo = -1 if q.start is None else to_whoosh(q).start
-        hi = missing if q.end is None else to_whoosh(q).end
-        return {d for d in reader.all_doc_ids() if (v := column[d]) != missing and lo <= v
-                and (v < hi if q.end_excluded else v <= hi)}
+        return _column_dates(reader, ws.schema, q)
     assert isinstance(q, plan.Word) and len(q.fields) == 1, q
     if (q.fields[0], q.text) not in reader:
         return set()

@@ -135,9 +135,6 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(self.schema, fieldnames)
         perdocwriter.start_doc(docnum)
-        # Like Whoosh, a spelling posting carries the value of the last posting
-        # added before it (the variable outlives the field loop there too).
-        vbytes = None
         try:
             for fieldname in fieldnames:
                 value = fields.get(fieldname)
@@ -147,23 +144,18 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                 length = 0
                 if fast is not None and isinstance(value, str):
                     items, words = fast(value)
-                    if items:
-                        vbytes = items[-1][3]
                     length = pool.add_many(fieldname, items, docnum,
                                            self._field_boost(fields, fieldname, docboost),
                                            scorable)
                     if words is not None:
-                        pool.add_spelling(spell, words, vbytes)
+                        pool.add_spelling(spell, words)
                 elif indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     items = list(field.index(value))
-                    if items:
-                        vbytes = items[-1][3]
                     length = pool.add_many(fieldname, items, docnum, fieldboost, scorable)
                 if spell is not None and (fast is None or not isinstance(value, str)):
                     pool.add_spelling(
-                        spell, (w.encode("utf-8") for w in field.spellable_words(value)),
-                        vbytes)
+                        spell, (w.encode("utf-8") for w in field.spellable_words(value)))
                 if vformat:
                     vitems = vformat.word_values(value, field.analyzer, mode="index")
                     vitems = sorted((t, w, v) for t, _, w, v in vitems)
