@@ -4,9 +4,18 @@ built once per test session (it is the real-data check the issues ask for)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time: a property test that finds a new failing case
+# must fail on a developer's machine (random seeds, the local example database), not
+# make a landing flaky. .ci/run sets CI; locally hypothesis keeps exploring.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
