@@ -595,7 +595,8 @@ _PIECES = st.sampled_from([
     "&&", "||", "!", "+", "-", "(", ")", '"', "“", "”", ":", "title:", "tag:", "date:",
     "author:", "foo:", "[", "]", "{", "}", "TO", "2020-10", ">=", "<", "now-7d", "today",
     "\"last week\"", "~", "\\", "'", "é", "🚀", "\x00", "\t", "\n", "\u200b", " ", "  ",
-    "Nagorno-Karabakh", "U.S.", "10:30", "http://x.com", "50%", "the",
+    "Nagorno-Karabakh", "U.S.", "10:30", "http://x.com", "50%", "the", "^2", "^", "^0.5",
+    "^x",
 ])
 _STRUCTURED = st.lists(_PIECES, max_size=14).map("".join) | st.lists(_PIECES, max_size=10).map(
     " ".join)

@@ -419,6 +419,7 @@ def test_filter_values_may_be_unquoted_or_quoted() -> None:
     assert quote_value("Mike Pompeo") == '"Mike Pompeo"'
     assert quote_value("Navy") == "Navy"
     assert quote_value("OR") == '"OR"'
+    assert quote_value("C^2") == '"C^2"'  # unquoted, ^2 would be a boost
     with pytest.raises(ShellError, match="tag: needs a value"):
         parse_filters("tag:")
 

@@ -273,9 +273,11 @@ class Reference:
             if d not in self.matches(q):
                 return 0.0
             return q.boost * sum(self.score(s, d) for s in q.children)
-        if isinstance(q, plan.Exclude):
-            return self.score(q.base, d)
+        if isinstance(q, plan.Exclude):  # beside other clauses, d may be excluded
+            return self.score(q.base, d) if d in self.matches(q) else 0.0
         if isinstance(q, plan.RankBy):
+            if d not in self.matches(q.required):
+                return 0.0
             return self.score(q.required, d) + self.score(q.ranking, d)
         if d not in self.matches(q):
             return 0.0

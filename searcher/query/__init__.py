@@ -30,6 +30,10 @@ The language (Lucene/Elasticsearch habits carry over)
   ``tag:"Mike Pompeo"`` (quote values with spaces). Tag/author/source/date
   clauses beside words restrict the result (``missile date:2020-10`` is the
   missile articles of October 2020) instead of widening it.
+- A boost scales a clause's score, never what matches, as in Lucene: ``oil^3``,
+  ``"oil prices"^2``, ``title:oil^2``, ``tag:earn^2``, ``(gas OR gold)^4``, ``oil^0.5``
+  (a number above 0 and at most :data:`MAX_BOOST`; anything else after ``^`` is an
+  error at the ``^``). A ``^`` that follows nothing (``^oil``) is text.
 - ``missil*`` and ``wom?n`` expand against the index's unstemmed words;
   ``pompeo~`` / ``pompeo~1`` are fuzzy (edit distance 0-2; bare ``~`` picks it
   from the word length). Expansions are capped at :data:`EXPANSION_LIMIT`, most
@@ -63,7 +67,7 @@ Leniency (one rule per case; each repair adds a sentence to ``notes``)
   With AND/OR, where a group ends changes the meaning, so it is an error.
 - Errors (``QuerySyntaxError`` with a 0-based position and a hint): unbalanced
   parentheses with AND/OR, two binary operators in a row, a bad date or date
-  range, a range on a non-date field, nesting deeper than :data:`MAX_DEPTH`.
+  range, a bad boost, a range on a non-date field, nesting deeper than :data:`MAX_DEPTH`.
 - Bounded cost (each cap that bites adds a note): a query longer than
   :data:`MAX_QUERY_CHARS` characters is an error; only the first :data:`MAX_LEAVES`
   words, :data:`MAX_EXPANDED_LEAVES` wildcard/fuzzy words (up to
@@ -100,12 +104,12 @@ from .bind import (
 from .compile import compile_tree, positive_terms
 from .dates import utc
 from .filters import build_filter, parse_date_bound
-from .lexer import FIELD_NAMES, MAX_PROXIMITY
+from .lexer import FIELD_NAMES, MAX_BOOST, MAX_PROXIMITY
 from .parser import DEFAULT_FIELDS, MAX_DEPTH, Parser
 
 __all__ = [
     "ALL_WORDS_BOOST", "ALL_WORDS_MAX_CLAUSES", "DEFAULT_FIELDS", "EXPANSION_LIMIT",
-    "FIELD_NAMES", "FUZZY_PREFIX_LENGTH", "MAX_DEPTH", "MAX_EXPANDED_LEAVES",
+    "FIELD_NAMES", "FUZZY_PREFIX_LENGTH", "MAX_BOOST", "MAX_DEPTH", "MAX_EXPANDED_LEAVES",
     "MAX_FUZZY_DISTANCE", "MAX_LEAVES", "MAX_PHRASE_LEAVES", "MAX_PROXIMITY",
     "MAX_QUERY_CHARS", "ParsedQuery", "build_filter", "parse_date_bound", "parse_query",
 ]

@@ -67,6 +67,19 @@ def boosted(q: Query, factor: float) -> Query:
     return q
 
 
+def scaled(q: Query, factor: float) -> Query:
+    """``q`` with every score it gives multiplied by ``factor`` (``word^N``,
+    ``(group)^N``): an exclusion scales its positive side, a ``+a b`` both of its
+    sides, a proximity phrase its own boost, which the engine applies."""
+    if factor == 1.0 or isinstance(q, Nothing):
+        return q
+    if isinstance(q, plan.Exclude):
+        return replace(q, base=scaled(q.base, factor))
+    if isinstance(q, RankBy):
+        return RankBy(scaled(q.required, factor), scaled(q.ranking, factor))
+    return replace(q, boost=q.boost * factor)
+
+
 def _is_filter(node: Node) -> bool:
     if isinstance(node, Leaf):
         return node.filter
@@ -82,11 +95,12 @@ def _is_filter(node: Node) -> bool:
 def compile_tree(node: Node) -> Query | None:
     """The plan of a node; None when it holds nothing searchable (ignored)."""
     if isinstance(node, Leaf):
-        return node.query
+        return None if node.query is None else scaled(node.query, node.boost)
     if isinstance(node, Required):
         return compile_tree(node.child)
     if isinstance(node, Group):
-        return _compile_group(node)
+        group = _compile_group(node)
+        return None if group is None else scaled(group, node.boost)
     if isinstance(node, Not):
         return _exclude(None, [node.child])
     positive = [c for c in node.children if not isinstance(c, Not)]

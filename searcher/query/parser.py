@@ -29,6 +29,7 @@ class Leaf:
     query: plan.Node | None  # None: nothing searchable (stop words); NOTHING: matches nothing
     terms: tuple[QueryTerm, ...] = ()
     filter: bool = False  # a tag/author/source/date/id clause: restricts, never widens
+    boost: float = 1.0  # word^N
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Or:
 @dataclass
 class Group:
     clauses: list[Node] = field(default_factory=list)
+    boost: float = 1.0  # (group)^N
 
 
 Node = Leaf | Not | Required | And | Or | Group
@@ -77,7 +79,8 @@ BindLeaf = Callable[[Token, Scope], Leaf]
 class Parser:
     """Recursive descent: group := clause*; clause := or; or := and (OR and)*;
     and := unary (AND unary)*; unary := (NOT|!|-|+)* primary;
-    primary := ( group ) | field:value | "phrase" | word.
+    primary := ( group ) boost? | field:value | "phrase" boost? | word boost?
+    (the lexer reads a boost ``^N`` into the token it follows).
 
     Each leaf token goes to ``bind_leaf`` with its field scope, in query order (so
     notes and the first error come out in reading order); the parser itself
@@ -200,7 +203,7 @@ class Parser:
                 raise self.error("the query nests parentheses too deeply", t.pos,
                                  f"use at most {MAX_DEPTH} levels")
             node = self.group()
-            self.take()  # the ")" (balance() guarantees it)
+            node.boost = self.take().boost  # the ")" (balance() guarantees it)
             self.depth -= 1
             return node if node.clauses else None
         if t.kind == "FIELD":
@@ -209,5 +212,7 @@ class Parser:
                 return self.primary()
             finally:
                 self.scope = outer
-        return self.bind_leaf(t, self.scope)
+        leaf = self.bind_leaf(t, self.scope)
+        leaf.boost = t.boost
+        return leaf
 

@@ -32,7 +32,7 @@ _TOKEN = re.compile(r"""
   | (?P<word>[^\s()"“”„]+)
 """, re.VERBOSE | re.DOTALL)
 _WILDCARD = re.compile(r"[*?]|~\d*$")
-_UNSAFE = re.compile(r"[\s()\[\]{}\"“”„]|^[+\-!]|^(?:AND|OR|NOT)$|^&&$|^\|\|$")
+_UNSAFE = re.compile(r"[\s()\[\]{}\"“”„^]|^[+\-!]|^(?:AND|OR|NOT)$|^&&$|^\|\|$")
 
 OPERATOR = "class:query.operator"
 FIELD = "class:query.field"
@@ -111,7 +111,8 @@ class QueryLexer(Lexer):
 
 def quote_value(value: str) -> str:
     """A tag/author/source value as the query language reads it back as one value:
-    quoted when it has spaces, parentheses, quotes or looks like an operator."""
+    quoted when it has spaces, parentheses, quotes, a ``^`` (a boost) or looks like an
+    operator."""
     return f'"{value}"' if _UNSAFE.search(value) else value
 
 
