@@ -6,7 +6,8 @@ these rules, so a date means the same thing wherever it was written:
 * **Naive UTC out.** Aware values are converted; a value without an offset is taken
   as UTC, never shifted by the machine's zone (``naive_utc``).
 * **Never invented.** Text lacking a year, month and day is refused, not completed
-  from today (``2019``, ``Nov 19`` give None).
+  from today (``Nov 19``, ``Published in 2019`` give None); a field holding only a year
+  or a month (below) is that period's first day, and says so.
 * **ISO 8601** (``2019-11-19T10:02:00-05:00``, ``...Z``, date only) and **RFC 2822**
   (``Tue, 19 Nov 2019 10:02:00 -0500``) as written.
 * **``2020-08-31-20-02-06``** (static-site generators' file-name stamp) is a local
@@ -21,9 +22,14 @@ these rules, so a date means the same thing wherever it was written:
   ``11/19/2019`` is 19 November too (month first when the second number cannot be a
   month); when both could be the month (``05/06/2019``) the date is refused as
   ambiguous rather than guessed, unless both readings agree (``05/05/2019``).
-* **Epoch numbers** (int, float or digit strings of 9+ digits; 8 digits are a compact
-  ISO date, ``20191119``): seconds, milliseconds
-  or microseconds, told apart by size. Reuters' ``26-FEB-1987 15:01:01.79``.
+* **Numbers** (JSON numbers, YAML integers or digit strings) by their digits, so that
+  none is silently read as a moment of 1970 (``number_date``): 4 digits are a year
+  (``2020``) and ``YYYY-MM`` a month, read as their first day (``vetted`` counts it:
+  ``date without a day``); 8 digits are a compact date (``20200131``); 9-10 digits are
+  Unix seconds, 12-13 milliseconds, 15-16 microseconds (1973 to 2286, as an archive's
+  timestamps are); 0 is epoch zero (a placeholder). Any other number (``99999``,
+  ``-5``, ``2020.5``, an 8-digit non-date) is refused, so the reader reports it.
+* Reuters' ``26-FEB-1987 15:01:01.79``.
 * **Implausible values are rejected, and the reader says so** (``vet``): placeholders
   (year 1, ``1970-01-01T00:00:00`` exactly = epoch zero, ``1900-01-01T00:00:00``,
   year 9999), dates before 1800, and dates more than a day in the future.
@@ -48,6 +54,7 @@ REJECTED_PLACEHOLDER = "date rejected as placeholder"
 REJECTED_TOO_EARLY = "date rejected as before 1800"
 REJECTED_FUTURE = "date rejected as in the future"
 REJECTED_AMBIGUOUS = "date rejected as ambiguous"
+WITHOUT_DAY = "date without a day: its first day used"
 
 _HOUR = 3600
 ZONES: dict[str, int] = {
@@ -89,7 +96,11 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _REUTERS = re.compile(
     r"(\d{1,2})-([A-Za-z]{3})-(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
-_EPOCH_TEXT = re.compile(r"-?\d{9,}(?:\.\d+)?")
+_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:\.\d*)?")
+_PERIOD = re.compile(r"(\d{4})(?:-(\d{2}))?")  # a year or a year-month, nothing else
+# Digits of an epoch number -> its unit's divisor (seconds, milliseconds, microseconds):
+# 9-10 digits of seconds are 1973-03-03 to 2286-11-20, and so are the others.
+_EPOCH_DIGITS = {9: 1, 10: 1, 12: 1_000, 13: 1_000, 15: 1_000_000, 16: 1_000_000}
 _DASHED_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[-_](\d{2})-(\d{2})(?:-(\d{2}))?")
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/.-])")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -139,7 +150,7 @@ def parse_date(value: Any) -> datetime | None:
         if isinstance(value, bool):
             return None
         if isinstance(value, (int, float)):
-            return _from_epoch(value)
+            return number_date(value)
         if isinstance(value, Mapping) and "$date" in value:
             return parse_date(value["$date"])
     except (ValueError, OverflowError, TypeError, AttributeError, RecursionError):
@@ -202,6 +213,8 @@ def vetted(when: datetime | None, raw: Any, path: str, line: int | None = None,
     (and, for a date before 1800 or in the future, a warning Problem: it may be a bug)."""
     reason = vet(when, now)
     if reason is None:
+        if when is not None and without_day(raw):
+            return when, [Decision(path, WITHOUT_DAY, str(raw).strip(), line)]
         return when, []
     shown = str(raw) if len(str(raw)) <= 60 else str(raw)[:57] + "..."
     notes: list[Decision | Problem] = [Decision(path, reason, shown, line)]
@@ -211,17 +224,42 @@ def vetted(when: datetime | None, raw: Any, path: str, line: int | None = None,
     return None, notes
 
 
-def _from_epoch(number: float) -> datetime | None:
-    if not math.isfinite(number):
+def number_date(number: int | float) -> datetime | None:
+    """The date a number in a date field stands for, by its digits (module docstring);
+    None for a number that is no date of any of those forms."""
+    if not math.isfinite(number) or number < 0:
         return None
-    size = abs(number)
-    if size >= 1e17:
+    whole = int(number)
+    if whole != number:  # a fraction: only an epoch time has one
+        scale = _EPOCH_DIGITS.get(len(str(whole)))
+        return None if scale is None else _EPOCH + timedelta(seconds=number / scale)
+    if whole == 0:
+        return _EPOCH  # epoch zero: a placeholder, which vet() names as one
+    digits = len(str(whole))
+    if digits == 4:
+        return datetime(whole, 1, 1)
+    if digits == 8:
+        return datetime(whole // 10_000, whole // 100 % 100, whole % 100)  # ValueError: none
+    scale = _EPOCH_DIGITS.get(digits)
+    if scale is None:
         return None
-    scale = 1 if size < 1e11 else 1_000 if size < 1e14 else 1_000_000
-    if isinstance(number, int):
-        seconds, rest = divmod(number, scale)
-        return _EPOCH + timedelta(seconds=seconds, microseconds=rest * 1_000_000 // scale)
-    return _EPOCH + timedelta(seconds=number / scale)
+    seconds, rest = divmod(whole, scale)
+    return _EPOCH + timedelta(seconds=seconds, microseconds=rest * 1_000_000 // scale)
+
+
+def without_day(raw: Any) -> bool:
+    """Whether ``raw`` names only a year or a month (``2020``, ``"2020-10"``), so that the
+    date read from it is that period's first day rather than a day it states."""
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, (int, float)):
+        return math.isfinite(raw) and raw == int(raw) and 1000 <= raw <= 9999
+    if not isinstance(raw, str):
+        return False
+    text = raw.strip()
+    if _NUMBER_TEXT.fullmatch(text) and len(text) <= 40:
+        return without_day(float(text))
+    return _PERIOD.fullmatch(text) is not None
 
 
 def _parse_text(text: str) -> datetime | None:
@@ -230,8 +268,13 @@ def _parse_text(text: str) -> datetime | None:
     if text[10:11] in ("-", "_") and (m := _DASHED_TIME.fullmatch(text)):
         parts = [int(p) for p in m.groups(default="0")]
         return datetime(*parts)  # type: ignore[arg-type]
-    if text[4:5] != "-" and len(text) >= 9 and _EPOCH_TEXT.fullmatch(text):  # before
-        return _from_epoch(float(text) if "." in text else int(text))  # compact ISO
+    if text[0] in "0123456789+-" and _NUMBER_TEXT.fullmatch(text):
+        if len(text) > 40:
+            return None
+        return number_date(float(text) if "." in text else int(text))
+    if period := _PERIOD.fullmatch(text):
+        year, month = period.groups()
+        return datetime(int(year), int(month or 1), 1)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

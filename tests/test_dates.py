@@ -14,6 +14,7 @@ from searcher.dates import (
     REJECTED_FUTURE,
     REJECTED_PLACEHOLDER,
     REJECTED_TOO_EARLY,
+    WITHOUT_DAY,
     is_ambiguous,
     naive_utc,
     parse_date,
@@ -53,10 +54,63 @@ def test_documented_forms(text: str, expected: datetime) -> None:
 
 @pytest.mark.parametrize("text", [
     "05/06/2019",  # 5 June or May 6: refused, not guessed
-    "2019", "Nov 19", "nonsense", "", "0", "19/19/2019", "2019-02-30",
+    "Nov 19", "nonsense", "", "19/19/2019", "2019-02-30", "March 2019", "99999", "-5",
+    "20191332", "2019-13", "12345678901",
 ])
 def test_refused_forms(text: str) -> None:
     assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    # issue 16 class 9: these were read as seconds after 1970 (1970-01-01, 1970-08-22)
+    (2020, datetime(2020, 1, 1)), ("2020", datetime(2020, 1, 1)), (2020.0, datetime(2020, 1, 1)),
+    ("2020-10", datetime(2020, 10, 1)),
+    (20200131, datetime(2020, 1, 31)), ("20200131", datetime(2020, 1, 31)),
+    (546_000_000, datetime(1987, 4, 21, 10, 40)),  # 9 digits: seconds (1973-2001)
+    (1574175720, datetime(2019, 11, 19, 15, 2)), ("1574175720", datetime(2019, 11, 19, 15, 2)),
+    (1574175720000, datetime(2019, 11, 19, 15, 2)),
+    (1574175720000000, datetime(2019, 11, 19, 15, 2)),
+    (0, datetime(1970, 1, 1)),  # epoch zero: vet() rejects it as a placeholder
+    # anything else is no date: refused (the reader says so), never a moment of 1970
+    (7, None), (99999, None), (202001, None), (20201301, None), (20200230, None), (-5, None),
+    (-1574175720, None), (2020.5, None), (12345678901, None), (10**20, None),
+    (float("inf"), None),
+])
+def test_numbers_are_read_by_their_digits(value: object, expected: datetime | None) -> None:
+    assert parse_date(value) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(1800, 1, 1), max_value=date(9998, 12, 31)))
+def test_years_and_compact_dates_round_trip(day: date) -> None:
+    assert parse_date(day.year) == parse_date(str(day.year)) == datetime(day.year, 1, 1)
+    compact = int(day.strftime("%Y%m%d"))
+    assert parse_date(compact) == parse_date(str(compact)) == datetime(*day.timetuple()[:3])
+    assert parse_date(day.strftime("%Y-%m")) == datetime(day.year, day.month, 1)
+
+
+_DATE_DIGITS = {1, 4, 8, 9, 10, 12, 13, 15, 16}  # 1: only 0 (epoch zero) reads
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=-(10**20), max_value=10**20))
+def test_no_other_number_is_a_date(number: int) -> None:
+    digits = len(str(abs(number)))
+    if number < 0 or (digits not in _DATE_DIGITS) or (digits == 1 and number):
+        assert parse_date(number) is None
+        assert parse_date(str(number)) is None
+    elif digits != 8:
+        assert parse_date(number) is not None
+
+
+def test_a_year_or_month_alone_is_its_first_day_and_says_so() -> None:
+    when, notes = vetted(parse_date(2020), 2020, "a.json", 3, now=NOW)
+    assert when == datetime(2020, 1, 1)
+    assert notes == [Decision("a.json", WITHOUT_DAY, "2020", 3)]
+    assert vetted(parse_date("2020-10"), "2020-10", "a.json", now=NOW)[1] == [
+        Decision("a.json", WITHOUT_DAY, "2020-10")]
+    assert vetted(parse_date(20200131), 20200131, "a.json", now=NOW) == (
+        datetime(2020, 1, 31), [])
 
 
 def test_ambiguous_numeric_dates_are_told_apart_from_unreadable_ones() -> None:
@@ -151,7 +205,7 @@ def test_formatted_forms_round_trip(moment: datetime) -> None:
         moment.replace(second=0)
     if moment.year >= 1970:
         seconds = int((moment - datetime(1970, 1, 1)).total_seconds())
-        if 10**8 <= seconds < 10**11:  # 9 to 11 digits read as seconds (then ms, µs)
+        if 10**8 <= seconds < 10**10:  # 9 to 10 digits read as seconds (then ms, µs)
             assert parse_date(str(seconds)) == moment
             assert parse_date(seconds * 1000) == moment
 

@@ -131,7 +131,7 @@ def test_list_fields_concatenate_all_keys_and_scalars_take_the_first_non_empty()
     ("1709627400", datetime(2024, 3, 5, 8, 30)),
     ({"$date": "2024-03-05T08:30:00Z"}, datetime(2024, 3, 5, 8, 30)),
     # Never completed from a default: no year, no day, or no date at all.
-    ("March 2024", None), ("2024", None), ("5 March", None), ("next Tuesday", None),
+    ("March 2024", None), ("5 March", None), ("next Tuesday", None),
     ("31-MAR-1987 605:12:19.12", None), ("", None), (True, None), (float("nan"), None),
     (10**30, None), ([2024, 3, 5], None),
 ])
@@ -155,6 +155,27 @@ def test_unreadable_date_keeps_the_article_and_the_raw_value() -> None:
     mapped = convert({"title": "Budget vote", "date": "spring", "created_at": 1709627400})
     assert (mapped.article.published, mapped.warnings) == (datetime(2024, 3, 5, 8, 30), ())
     assert mapped.article.meta == {"date": "spring"}
+
+
+def test_numeric_dates_in_records_are_dates_or_reported() -> None:
+    """Issue 16 class 9: a year, a compact date and an epoch time each mean what they say;
+    a number that is none of them is reported, never read as a moment of 1970."""
+    year = convert({"title": "t", "published": 2020})
+    assert year.article.published == datetime(2020, 1, 1)
+    assert [(n.kind, n.detail) for n in year.notes if isinstance(n, Decision)] == [
+        ("date without a day: its first day used", "2020")]
+    assert convert({"title": "t", "published": 20200131}).article.published == \
+        datetime(2020, 1, 31)
+    assert convert({"title": "t", "date": "2020"}).article.published == datetime(2020, 1, 1)
+    # a year alone gives way to a later key that states the day, and is then not counted
+    both = convert({"title": "t", "published": 2020, "created_at": "2020-03-05T08:30:00Z"})
+    assert (both.article.published, both.notes) == (datetime(2020, 3, 5, 8, 30), ())
+    assert both.article.meta == {"published": 2020}
+    bad = convert({"title": "t", "published": 99999})
+    assert bad.article.published is None
+    assert bad.article.meta == {"published": 99999}
+    assert bad.warnings == ("unreadable date (published=99999): indexed without a date, the "
+                            "raw value is kept in meta",)
 
 
 def test_record_without_title_or_body_is_refused_by_id() -> None:
@@ -328,6 +349,22 @@ def test_markdown_front_matter_goes_through_the_field_map(tmp_path: Path) -> Non
     assert isinstance(items[0], Article)
     assert items[0].meta == {"description": "A short summary that is not the body.",
                              "layout": "post", "updated": "2024-03-06"}
+
+
+@pytest.mark.parametrize(("date", "published", "said"), [
+    ("20200131", datetime(2020, 1, 31), ""),  # YAML reads an int: was 1970-08-22
+    ("2020", datetime(2020, 1, 1), "date without a day: its first day used"),  # was 1970
+    ("1234567", None, "unreadable date (date=1234567)"),
+    ("1709627400", datetime(2024, 3, 5, 8, 30), ""),
+])
+def test_markdown_numeric_front_matter_dates(tmp_path: Path, date: str,
+                                             published: datetime | None, said: str) -> None:
+    items = read_md(tmp_path, f"---\ntitle: T\ndate: {date}\n---\nThe text.\n")
+    (article,) = [i for i in items if isinstance(i, Article)]
+    assert article.published == published
+    notes = [f"{i.kind}" if isinstance(i, Decision) else i.message
+             for i in items if isinstance(i, (Decision, Problem))]
+    assert len(notes) == (1 if said else 0) and all(n.startswith(said) for n in notes)
 
 
 @pytest.mark.parametrize(("text", "title", "body"), [

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..dates import parse_date, parse_prose_date, vetted
+from ..dates import parse_date, parse_prose_date, vetted, without_day
 from ..models import Article, Decision, Problem
 from .base import Source, decode, read_bytes
 from .bylines import AUTHOR_REJECTED, byline_names, clean_name, split_names
@@ -161,6 +162,7 @@ def _published(stated: StatedMeta, name: str,
     """The first stated date that reads and passes ``vet``, with a Decision for each one
     rejected before it; a Problem when the page states dates but none can be used."""
     unreadable: list[str] = []
+    day_less: tuple[datetime, list[Decision | Problem]] | None = None
     for where, raw in stated.dates:
         when = parse_date(raw)
         if when is None and where.startswith("visible date"):
@@ -170,12 +172,21 @@ def _published(stated: StatedMeta, name: str,
                 unreadable.append(raw)
             continue
         accepted, notes = vetted(when, raw, name)
+        if accepted is not None and without_day(raw):
+            day_less = day_less or (accepted, notes)  # a later source may state the day
+            continue
         yield from notes
         if accepted is not None:
             for value in unreadable:
                 yield Decision(name, DATE_UNREADABLE, _short(value))
             yield accepted
             return
+    if day_less is not None:
+        yield from day_less[1]
+        for value in unreadable:
+            yield Decision(name, DATE_UNREADABLE, _short(value))
+        yield day_less[0]
+        return
     if unreadable:
         meta["published_raw"] = unreadable[0]
         yield Problem(name, f"unreadable date {unreadable[0]!r} in the page's meta tags: "

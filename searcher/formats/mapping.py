@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..dates import now_utc, parse_date, vetted
+from ..dates import now_utc, parse_date, vetted, without_day
 from ..models import Article, Decision, Problem
 from .base import FieldMap
 from .field_map import (
@@ -69,6 +69,7 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
     published: datetime | None = None
     bad_dates: list[str] = []
     notes: list[Decision | Problem] = []
+    day_less: tuple[datetime, list[Decision | Problem], str | None] | None = None
     for name, keys in _plan(field_map):
         for key in keys:
             if index is None:
@@ -99,11 +100,16 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
                 if when is None:
                     bad_dates.append(f"{top or key}={_short(value)}")
                     continue
-                published, rejected = vetted(when, value, path, now=_recent_now())
-                if published is not None:
+                accepted, said = vetted(when, value, path, now=_recent_now())
+                if accepted is not None and without_day(value):
+                    if day_less is None:  # a year alone: a later key may state the day
+                        day_less = (accepted, said, top)
+                    continue
+                notes.extend(said)  # a placeholder (1970-01-01T00:00:00Z)...
+                if accepted is not None:
+                    published = accepted
                     consumed.add(top)
-                    break
-                notes.extend(rejected)  # a placeholder (1970-01-01T00:00:00Z): try the next key
+                    break  # else: try the next key
             else:
                 text = value.strip() if type(value) is str else _text(value, name)
                 if text is not None:
@@ -111,6 +117,10 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
                     if text:
                         texts[name] = text
                         break
+    if published is None and day_less is not None:
+        published, said, top = day_less
+        notes.extend(said)
+        consumed.add(top)
     title = texts.get("title", "")
     body = texts.get("body", "")
     article_id = texts.get("id", default_id)
