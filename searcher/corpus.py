@@ -9,6 +9,14 @@ symlinked files, each real file once. Only regular files are read: a FIFO, a dev
 A file name that is not valid UTF-8 is read under a name with the bad bytes replaced
 (reported). A file's ``key`` is its absolute path: the same file built from another
 working directory is the same file.
+
+A file's ``name`` (what ids and displayed paths derive from) is its path relative to
+the index's *corpus base* (``name_from``), not to the folder a build was given, so
+an article keeps its id whichever folder, subfolder or file is built: the base is
+fixed when the index is created (``corpus_base``: the folder the first build, or a
+``--rebuild``, is given; the first of several) and kept in the index's manifest. A
+file outside the base (a sibling folder built later) is named from the folder it and
+the base share: ``2025/a.txt`` beside the base ``archive/2024``.
 """
 
 from __future__ import annotations
@@ -16,10 +24,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import posixpath
 import re
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import CorpusError
@@ -59,10 +68,45 @@ class Discovery:
     # disk): what was indexed from them is kept, not deleted
     unavailable: tuple[str, ...] = ()
 
+    def named_from(self, base: str) -> Discovery:
+        """The same files named from the index's corpus base (``name_from``)."""
+        return replace(self, files=tuple(replace(f, name=name_from(base, f.key))
+                                         for f in self.files))
+
 
 def is_within(key: str, root: str) -> bool:
     """Is the file ``key`` the root itself or somewhere under it?"""
     return key == root or key.startswith(root.rstrip("/") + "/")
+
+
+def corpus_base(roots: Sequence[str]) -> str:
+    """The corpus base of a new index built from ``roots`` (absolute keys): the first
+    folder given (a file's own folder: its name is then its file name). The other paths
+    are named as if built after it, so ``build a b`` names what ``build a; build b`` do."""
+    if not roots:
+        return ""
+    return roots[0] if os.path.isdir(roots[0]) else posixpath.dirname(roots[0])
+
+
+def name_from(base: str, key: str) -> str:
+    """The name of the file ``key`` in an index whose corpus base is ``base``: its path
+    under the base; for a file outside it, its path under the folder both share."""
+    if not base:
+        base = posixpath.dirname(key)
+    elif not is_within(key, base):
+        base = posixpath.commonpath([base, key])
+    return safe_name(key[len(base.rstrip("/")) + 1:])
+
+
+def inferred_base(named: dict[str, str]) -> str:
+    """The corpus base of an index recorded before bases were (file key -> name): the
+    folder most of its files were named from; "" when none tells."""
+    counts: dict[str, int] = {}
+    for key, name in named.items():
+        if name and key.endswith("/" + name):
+            folder = key[:-len(name) - 1] or "/"
+            counts[folder] = counts.get(folder, 0) + 1
+    return max(counts, key=lambda f: (counts[f], f)) if counts else ""
 
 
 def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:

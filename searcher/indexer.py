@@ -33,7 +33,7 @@ from ._whoosh.parallel import ParallelWriter
 from ._whoosh.segment_writer import FastSegmentWriter
 from .boilerplate import FurnitureStats, load_stats, stats_path
 from .boilerplate_build import FurnitureRun
-from .corpus import default_corpus, discover
+from .corpus import corpus_base, default_corpus, discover, inferred_base
 from .errors import CorpusError, IndexIncompatibleError, SearcherError
 from .formats import FieldMap, parse_field_map
 from .formats.mapping import ARTICLE_FIELDS, field_keys
@@ -97,6 +97,10 @@ def build_part(
     # no-change run leaves the index untouched.
     with idx.write_lock():
         ix, old, rebuild = _open_for_build(idx, rebuild)
+        if not old.base:  # a new index, a rebuild, or one recorded before bases were
+            old.base = inferred_base({k: e.name for k, e in old.files.items()}) or \
+                corpus_base(found.roots)
+        found = found.named_from(old.base)
         run = Update(ix, old, fmap, reading_key(fmap), progress, _open_writer,
                      _furniture(idx, ix, old), keep_id=keep_id)
         committed = False

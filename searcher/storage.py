@@ -92,6 +92,7 @@ class Manifest:
     schema_version: int
     files: dict[str, FileEntry] = field(default_factory=dict)
     built_at: str = ""
+    base: str = ""  # the corpus base file names are relative to (corpus.py); "" unknown
 
     def owners(self) -> dict[str, str]:
         """article id -> key of the file it came from (to refuse duplicate ids)."""
@@ -246,7 +247,8 @@ class IndexDir:
             if raw.get("version") != MANIFEST_VERSION:
                 return None
             files = {k: FileEntry(**v) for k, v in raw["files"].items()}
-            return Manifest(int(raw["schema_version"]), files, str(raw.get("built_at", "")))
+            return Manifest(int(raw["schema_version"]), files, str(raw.get("built_at", "")),
+                            str(raw.get("base", "")))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -257,6 +259,7 @@ class IndexDir:
             "version": MANIFEST_VERSION,
             "schema_version": manifest.schema_version,
             "built_at": manifest.built_at,
+            "base": manifest.base,
             "files": {k: vars(v) for k, v in sorted(manifest.files.items())},
         }
         with self.writing():

@@ -89,7 +89,7 @@ class Update:
     _reading_entry: FileEntry | None = None  # the file being read: its problems are kept
 
     def __post_init__(self) -> None:
-        self.new = Manifest(schema.SCHEMA_VERSION, dict(self.old.files))
+        self.new = Manifest(schema.SCHEMA_VERSION, dict(self.old.files), base=self.old.base)
         self.owners = self.old.owners()
 
     @property

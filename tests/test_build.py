@@ -121,7 +121,8 @@ def test_building_another_folder_keeps_the_first(corpus: Path, tmp_path: Path) -
     write_article(other / "z.txt", "Other", "Other text.")
     report = build_index([other], index=index)
     assert report.deleted == 0
-    assert ids(index) == {"b.txt", "z.txt"}
+    # named from the folder it shares with the index's corpus folder (corpus/sub)
+    assert ids(index) == {"b.txt", "other/z.txt"}
 
 
 def test_rebuild_starts_over(corpus: Path, tmp_path: Path) -> None:

@@ -3,9 +3,10 @@ a fresh ``--rebuild`` of the same corpus holds, and no exception ever escapes.
 
 Each example writes a few corpus states (JSON Lines files with malformed lines, lone
 surrogates, invalid UTF-8, duplicate ids across files; text files in cp1252; a file
-name that is not UTF-8; files appearing and disappearing) and builds them one after
-the other into one index, switching ``--map`` on and off, comparing after each build
-with a rebuild into a second index. The allowed differences are the rule that bad
+name that is not UTF-8; files appearing and disappearing; records named by their
+file) and builds them one after the other into one index, switching ``--map`` on and
+off and sometimes building the subfolder ``sub/`` on its own first, comparing after
+each build with a rebuild into a second index. The allowed differences are the rule that bad
 input loses nothing (an article whose line is malformed now stays at its last good
 version, ``kept``, which a rebuild cannot know) and which copy of a duplicate id wins
 (the first indexed, for a rebuild the first file). A last state with every line
@@ -37,15 +38,21 @@ record = st.fixed_dictionaries({
     "body": st.sampled_from(["Crude oil fell.", "Gold rose \udfff.", "Wheat was steady."]),
     "summary": st.sampled_from(["short", "brief note"]),
 })
-line = st.one_of(record, st.sampled_from(BAD_LINES), st.just(b"\xff\xfe{not utf8"))
+# a record without an id is named by its file and line: its id depends on the file's name
+unnamed = st.fixed_dictionaries({"title": st.sampled_from(["Unnamed", "Nameless"]),
+                                 "body": st.sampled_from(["No id here.", "None either."])})
+line = st.one_of(record, unnamed, st.sampled_from(BAD_LINES), st.just(b"\xff\xfe{not utf8"))
 state = st.fixed_dictionaries({
     "jsonl": st.dictionaries(st.sampled_from(JSONL_FILES), st.lists(line, max_size=5),
                              max_size=3),
-    "text": st.dictionaries(st.sampled_from(["t1.txt", "bad\udcff.txt"]),
+    "text": st.dictionaries(st.sampled_from(["t1.txt", "bad\udcff.txt", "sub/t2.txt"]),
                             st.sampled_from([b"Title one\n\nCaf\xe9 body in cp1252.\n",
                                              b"Title two\n\nPlain body.\n", b""]),
                             max_size=2),
     "map": st.booleans(),
+    # build the subfolder sub/ on its own first (issue 16 class 8: names, and so ids,
+    # were relative to the folder a build was given, so sub/t2.txt became t2.txt)
+    "sub_first": st.booleans(),
 })
 
 
@@ -61,6 +68,7 @@ def write_state(root: Path, corpus: dict[str, Any]) -> None:
                         + b"\n" for item in lines)
         path.write_bytes(data)
     for name, data in corpus["text"].items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         with open(os.fsencode(root) + b"/" + os.fsencode(name), "wb") as f:
             f.write(data)
 
@@ -107,6 +115,8 @@ def test_incremental_builds_hold_what_a_rebuild_holds(tmp_path_factory: Any,
     for corpus in [*states, repaired(states[-1])]:
         write_state(root, corpus)
         fmap = ["body=summary"] if corpus["map"] else []
+        if corpus["sub_first"] and (root / "sub").is_dir() and index.exists():
+            build_index([root / "sub"], index=index, field_map=fmap)
         report = build_index([root], index=index, field_map=fmap)
         expected = build_index([root], index=fresh, field_map=fmap, rebuild=True)
         have, want = contents(index), contents(fresh)
