@@ -179,11 +179,17 @@ def filter_docs(ws: Any, q: plan.Node) -> set[int]:
 def matches(ws: Any, q: plan.Node) -> set[int]:
     """Every live document Whoosh's matcher tree says ``q`` matches.
 
-    A top-level AND NOT is split (its positive side's matches minus the other's):
-    Whoosh's AndNotMatcher keeps an excluded first document (``oil NOT price``
-    returned document 26, which has both words)."""
+    An AND NOT is split (its positive side's matches minus the other's), and so is any
+    AND/OR holding one: Whoosh's AndNotMatcher keeps an excluded first document
+    (``oil NOT price`` returned document 26, which has both words; inside an AND,
+    ``oil (-oil tag:energy)`` matched document 1)."""
     if isinstance(q, plan.Exclude):
         return matches(ws, q.base) - matches(ws, q.excluded)
+    if isinstance(q, (plan.AllOf, plan.AnyOf)) and _holds_exclusion(q):
+        sets = [matches(ws, c) for c in q.children]
+        return set.intersection(*sets) if isinstance(q, plan.AllOf) else set.union(*sets)
+    if isinstance(q, plan.RankBy) and _holds_exclusion(q):
+        return matches(ws, q.required)
     reader = ws.reader()
     out: set[int] = set()
     wq_query = to_whoosh(q)
@@ -193,6 +199,16 @@ def matches(ws: Any, q: plan.Node) -> set[int]:
             out.add(m.id())
         m.next()
     return out
+
+
+def _holds_exclusion(q: plan.Node) -> bool:
+    if isinstance(q, plan.Exclude):
+        return True
+    if isinstance(q, (plan.AllOf, plan.AnyOf)):
+        return any(_holds_exclusion(c) for c in q.children)
+    if isinstance(q, plan.RankBy):
+        return _holds_exclusion(q.required) or _holds_exclusion(q.ranking)
+    return False
 
 
 class Reference:
