@@ -37,6 +37,7 @@ from .render_plain import (
     meta_text,
     sparkline,
     total_text,
+    values_text,
 )
 from .sanitize import blank_controls, blank_line_breaks, one_line
 
@@ -145,7 +146,7 @@ def article_view(view: ArticleView) -> RenderableType:
         Text(article_meta_text(a), style=META),
     ]
     if a.tags:
-        parts.append(Text("tags: " + one_line(", ".join(a.tags)), style=META))
+        parts.append(Text("tags: " + values_text(a.tags), style=META))
     parts.append(Text(""))
     parts.extend(long_text(a.body, view.body_highlights))
     return Group(*parts)

@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import BuildProgress, BuildReport, IndexStats
-from .render_plain import day
+from .render_plain import day, value_text
 from .sanitize import one_line
 
 
@@ -147,5 +147,5 @@ def stats_view(stats: IndexStats) -> RenderableType:
     tags.add_column("tag")
     tags.add_column("articles", justify="right")
     for fc in stats.top_tags:
-        tags.add_row(Text(one_line(fc.value)), f"{fc.count:,}")
+        tags.add_row(Text(value_text(fc.value)), f"{fc.count:,}")
     return Group(table, Text(""), tags)

@@ -17,6 +17,7 @@ from .inspect import FileInspection, ReadRecord
 from .json_output import to_jsonable
 from .models import Article, Decision, Problem
 from .render import META, TITLE
+from .render_plain import ID_MAX, id_text, value_text
 from .sanitize import clean_text as clean
 
 EXCERPT = 240  # characters of the first and last paragraph shown
@@ -72,13 +73,13 @@ def _fields(article: Article) -> RenderableType:
     table.add_column(style=META)
     table.add_column()
     rows = [
-        ("id", article.id),
+        ("id", id_text(article.id)),
         ("published", f"{article.published:%Y-%m-%d %H:%M:%S}" if article.published
          else "(none)"),
-        ("authors", "; ".join(article.authors) or "(none)"),
-        ("source", article.source or "(none)"),
-        ("url", article.url or "(none)"),
-        ("tags", "; ".join(article.tags) or "(none)"),
+        ("authors", "; ".join(map(value_text, article.authors)) or "(none)"),
+        ("source", value_text(article.source) or "(none)"),
+        ("url", value_text(article.url, ID_MAX) or "(none)"),
+        ("tags", "; ".join(map(value_text, article.tags)) or "(none)"),
     ]
     if article.meta:
         rows.append(("kept in meta", ", ".join(sorted(map(str, article.meta)))))

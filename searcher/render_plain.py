@@ -19,9 +19,11 @@ from .wrap import cell_width, crop, output_width, wrap
 
 INDENT = 5  # a hit's meta line, snippets and reasons sit under its title
 TITLE_MAX = 160  # cells of a title; a longer one ends with "…"
+VALUE_MAX = 80  # cells of a tag, author, source or url shown; a longer one ends with "…"
+ID_MAX = TITLE_MAX  # cells of an id shown (ids are typed back, so they get a title's room)
 SPARK = " ▁▂▃▄▅▆▇█"
 SPARK_MAX = 60  # a timeline wider than this sums neighbouring buckets
-TAGS_SHOWN = 8  # tags on a hit's meta line
+TAGS_SHOWN = 8  # tags (and authors) on a hit's meta line
 CHUNK = 8_000
 """Characters per piece when a long article is drawn: rich wraps one Text in time
 quadratic in its length (a 4 MB one-paragraph article took 11 s), so the body is cut
@@ -53,21 +55,43 @@ def title_text(title: str) -> str:
     return safe
 
 
+def value_text(value: str, limit: int = VALUE_MAX) -> str:
+    """A tag, author, source, url or path on one line, cut to ``limit`` cells with "…" as
+    titles are (a 1 MB tag shows as its first 80 cells; ``--json`` keeps it whole). Only
+    the first ``4 * limit`` characters are looked at: a value's cost is bounded too."""
+    head = value[:4 * limit]
+    safe = one_line(head)
+    if len(head) == len(value) and cell_width(safe) <= limit:
+        return safe
+    return crop(safe, limit - 1).rstrip() + "…"
+
+
+def id_text(article_id: str) -> str:
+    """An id as shown: controls escaped (``searcher show`` reads that form back), cut to
+    ID_MAX cells."""
+    return value_text(escape_controls(article_id[:4 * ID_MAX + 1]), ID_MAX)
+
+
+def values_text(values: Sequence[str], shown: int | None = None) -> str:
+    """Values joined by ", ", each cut (value_text); past ``shown`` of them, " …"."""
+    kept = values if shown is None else values[:shown]
+    return ", ".join(map(value_text, kept)) + (" …" if len(kept) < len(values) else "")
+
+
 def meta_text(hit: Hit) -> str:
     """Date · source · authors · tags · score · id: the line under a hit's title."""
     parts = []
     if hit.published:
         parts.append(day(hit.published))
     if hit.source:
-        parts.append(hit.source)
+        parts.append(value_text(hit.source))
     if hit.authors:
-        parts.append(", ".join(hit.authors))
+        parts.append(values_text(hit.authors, TAGS_SHOWN))
     if hit.tags:
-        parts.append("tags: " + ", ".join(hit.tags[:TAGS_SHOWN])
-                     + (" …" if len(hit.tags) > TAGS_SHOWN else ""))
+        parts.append("tags: " + values_text(hit.tags, TAGS_SHOWN))
     if hit.score is not None:
         parts.append(f"score {hit.score:.2f}")
-    parts.append(f"id {escape_controls(hit.id)}")
+    parts.append(f"id {id_text(hit.id)}")
     return one_line(" · ".join(parts))
 
 
@@ -77,7 +101,7 @@ def matched_text(hit: Hit) -> str:
 
 def facet_values_text(facets: Facets) -> list[tuple[str, str]]:
     """(label, values) of each non-empty tag/author/source facet."""
-    return [(label, one_line(", ".join(f"{fc.value} ({fc.count:,})" for fc in values)))
+    return [(label, ", ".join(f"{value_text(fc.value)} ({fc.count:,})" for fc in values))
             for label, values in (("tags", facets.tags), ("authors", facets.authors),
                                   ("sources", facets.sources)) if values]
 
@@ -125,13 +149,14 @@ def body_pieces(safe: str) -> list[tuple[int, int]]:
 
 def article_meta_text(a: Article) -> str:
     """Id · date and time · source · authors · url · path: the line under a title."""
-    meta = [f"id {escape_controls(a.id)}"]
+    meta = [f"id {id_text(a.id)}"]
     if a.published:
         meta.append(f"{day(a.published)} {a.published:%H:%M}")
-    for value in (a.source, ", ".join(a.authors), a.url, a.path if a.path != a.id else ""):
+    for value in (value_text(a.source), values_text(a.authors), value_text(a.url, ID_MAX),
+                  value_text(a.path, ID_MAX) if a.path != a.id else ""):
         if value:
             meta.append(value)
-    return one_line(" · ".join(meta))
+    return " · ".join(meta)
 
 
 def article_text(view: ArticleView, width: int | None = None) -> str:
@@ -140,7 +165,7 @@ def article_text(view: ArticleView, width: int | None = None) -> str:
     a = view.article
     texts = [blank_line_breaks(blank_controls(a.title or "(untitled)")), article_meta_text(a)]
     if a.tags:
-        texts.append("tags: " + one_line(", ".join(a.tags)))
+        texts.append("tags: " + values_text(a.tags))
     texts.append("")
     safe = blank_controls(a.body)
     texts.extend(safe[lo:hi] for lo, hi in body_pieces(safe))

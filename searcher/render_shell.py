@@ -16,6 +16,7 @@ from .json_output import json_text
 from .models import FacetCount, IndexStats
 from .render import ERROR, META, TITLE
 from .render_build import dates_covered
+from .render_plain import value_text
 from .sanitize import one_line
 
 PROMPT_STYLES: dict[str, str] = {
@@ -62,7 +63,7 @@ def counts_view(counts: Sequence[FacetCount], label: str, shown: int) -> Rendera
     table.add_column(label)
     table.add_column("articles", justify="right")
     for fc in counts[:shown]:
-        table.add_row(Text(one_line(fc.value)), f"{fc.count:,}")
+        table.add_row(Text(value_text(fc.value)), f"{fc.count:,}")
     if len(counts) <= shown:
         return table
     return Group(table, meta_line(f"… and {len(counts) - shown:,} more"))

@@ -48,12 +48,13 @@ SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=3).
 @st.composite
 def hits(draw: st.DrawFn, rank: int) -> Hit:
     return Hit(
-        id=draw(st.sampled_from(["12", "a\x1bb", "path/file.txt:3"])),
+        id=draw(st.sampled_from(["12", "a\x1bb", "path/file.txt:3", "i" * 400])),
         title=draw(st.one_of(WORDS, st.just("T" * 170), st.just("題" * 90))),
         published=draw(st.one_of(st.none(), st.just(datetime(987, 3, 6)))),
-        tags=tuple(draw(st.lists(st.sampled_from(["crude", "usa", "日本"]), max_size=10))),
-        authors=tuple(draw(st.lists(TEXT, max_size=2))),
-        source=draw(TEXT),
+        tags=tuple(draw(st.lists(st.sampled_from(["crude", "usa", "日本", "t" * 300, "語" * 99]),
+                                 max_size=10))),
+        authors=tuple(draw(st.lists(st.one_of(TEXT, st.just("A" * 200)), max_size=10))),
+        source=draw(st.one_of(TEXT, st.just("S" * 100))),
         url="",
         path="",
         score=draw(st.one_of(st.none(), st.floats(0, 100))),
@@ -70,7 +71,8 @@ def pages(draw: st.DrawFn) -> SearchResults:
     counts = st.lists(st.integers(0, 50), min_size=1, max_size=80)
     facets = draw(st.one_of(st.none(), st.builds(
         Facets,
-        tags=st.lists(st.builds(FacetCount, TEXT, st.integers(0, 10**6)), max_size=12).map(tuple),
+        tags=st.lists(st.builds(FacetCount, st.one_of(TEXT, st.just("F" * 90)),
+                                st.integers(0, 10**6)), max_size=12).map(tuple),
         dates=counts.map(lambda c: tuple(FacetCount(f"1987-{i:02d}", k) for i, k in enumerate(c))),
     )))
     return SearchResults(
@@ -96,11 +98,13 @@ def articles(draw: st.DrawFn) -> ArticleView:
     if draw(st.booleans()):  # a line longer than a CHUNK, cut where it has a space
         paragraphs.append(("word " * 1700) + "x" * 9000)
     article = Article(
-        id=draw(st.sampled_from(["12", "a\x1bb", "path/file.txt:3"])), title=draw(WORDS),
-        body="\n".join(paragraphs), tags=tuple(draw(st.lists(TEXT, max_size=4))),
-        authors=tuple(draw(st.lists(TEXT, max_size=2))),
+        id=draw(st.sampled_from(["12", "a\x1bb", "path/file.txt:3", "i" * 400])),
+        title=draw(WORDS), body="\n".join(paragraphs),
+        tags=tuple(draw(st.lists(st.one_of(TEXT, st.just("t" * 300)), max_size=4))),
+        authors=tuple(draw(st.lists(st.one_of(TEXT, st.just("A" * 200)), max_size=2))),
         published=draw(st.one_of(st.none(), st.just(datetime(1987, 3, 6, 9, 5)))),
-        source=draw(TEXT), url=draw(st.sampled_from(["", "https://example.com/a"])),
+        source=draw(TEXT), url=draw(st.sampled_from(["", "https://example.com/a",
+                                                     "https://example.com/" + "u" * 300])),
         path=draw(st.sampled_from(["", "12", "corpus/a.txt"])))
     return ArticleView(article, draw(SPANS), draw(SPANS))
 

@@ -21,6 +21,7 @@ from .. import Index
 from ..errors import QuerySyntaxError, SearcherError
 from ..models import Facets, SearchResults, Snippet, Span
 from ..passages import to_html
+from ..render_plain import TAGS_SHOWN, id_text, value_text
 from ..sanitize import blank_line_breaks, one_line
 from .failures import message_of, status_of
 from .state import SearchState
@@ -41,7 +42,10 @@ def marked(text: str, spans: tuple[Span, ...] = ()) -> Markup:
 
 def web_link(url: str) -> str:
     """``url`` if it is an http(s) URL (shown as a link), else "" (shown as text only:
-    no javascript:, data: or relative links from article data)."""
+    no javascript:, data: or relative links from article data, and no URL longer than
+    browsers and servers take, :data:`URL_MAX`)."""
+    if len(url) > URL_MAX:
+        return ""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -53,11 +57,18 @@ def day(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d") if moment else ""
 
 
+URL_MAX = 8192
+"""The longest article URL shown as a link (servers refuse longer request lines)."""
+LINK_MAX = 1000
+"""A tag, source or author longer than this many characters is shown without a filter
+link: its URL would be as long (a 1 MB tag on every hit made pages of megabytes)."""
+
 ENV = Environment(loader=FileSystemLoader(TEMPLATES),
                   autoescape=select_autoescape(["html", "xml"], default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(marked=marked, web_link=web_link, day=day, one_line=one_line,
-                   title_text=blank_line_breaks)
+                   title_text=blank_line_breaks, value=value_text, id_text=id_text)
+ENV.globals.update(LINK_MAX=LINK_MAX, TAGS_SHOWN=TAGS_SHOWN)
 
 
 def render(name: str, status: int = 200, media_type: str = "text/html", **context: Any

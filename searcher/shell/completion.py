@@ -18,6 +18,7 @@ from .. import schema
 from ..arguments import SORTS
 from ..models import FacetCount, Hit
 from ..query import FIELD_NAMES
+from ..render_plain import value_text
 from ..sanitize import one_line
 from .commands import COMMANDS
 from .filters import FILTER_FIELDS, FILTERS
@@ -77,7 +78,7 @@ class ShellCompleter(Completer):
         prefix = typed.lstrip(QUOTES)
         for fc in self.values(field, prefix, MAX_VALUES):
             yield Completion(quote_value(fc.value) if quote else fc.value, -len(typed),
-                             display=f"{one_line(fc.value)} ({fc.count:,})")
+                             display=f"{value_text(fc.value)} ({fc.count:,})")
 
     # ---- :commands
 

@@ -1,0 +1,84 @@
+"""Long values (issue 16, class 13): tags, authors, sources, ids and urls are shown cut
+to a bounded width, as titles are, by every command, the shell and the web page; JSON
+keeps them whole. A 1 MB tag used to be printed whole on every hit of every page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from searcher import build_index
+from searcher.cli import main
+from searcher.render_plain import ID_MAX, VALUE_MAX, id_text, value_text, values_text
+from searcher.serve.app import create_app
+
+from .conftest import write_jsonl
+
+BIG = 1_000_000
+TAG = "Tag" + "t" * BIG
+AUTHOR = "Jane " + "Roe" * 100_000
+SOURCE = "Source " + "s" * 300_000
+LONG_ID = "id-" + "i" * 5_000
+URL = "https://example.com/" + "u" * 100_000
+BOUND = 20_000  # bytes: far above what a page of ten cut hits needs, far below 1 MB
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("long")
+    write_jsonl(root / "corpus" / "a.jsonl", [
+        {"id": LONG_ID if n == 0 else f"oil{n}", "title": f"Oil report {n}",
+         "body": f"Crude oil prices rose {n} points.", "tags": [TAG, "energy"],
+         "authors": [AUTHOR], "source": SOURCE, "url": URL, "published": "2020-10-05"}
+        for n in range(10)])
+    build_index([root / "corpus"], index=root / "ix")
+    return root / "ix"
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_values_are_cut_like_titles() -> None:
+    assert value_text("energy") == "energy"
+    cut = value_text(TAG)
+    assert cut == "Tag" + "t" * (VALUE_MAX - 4) + "…"
+    assert value_text("日" * 100) == "日" * ((VALUE_MAX - 1) // 2) + "…"  # cells, not chars
+    assert value_text("a\nb\x1b[2Jc") == "a bc"  # one line, escapes dropped
+    assert id_text("a\x1bb") == "a\\x1bb"  # the form searcher show reads back
+    assert id_text(LONG_ID) == LONG_ID[:ID_MAX - 1] + "…"
+    assert values_text(["a"] * 10, 8) == ", ".join(["a"] * 8) + " …"
+
+
+def test_every_command_cuts_long_values_and_json_keeps_them(index: Path) -> None:
+    for args in (["search", "oil", "--facets"], ["search", "oil", "--limit", "10"],
+                 ["show", "oil3"], ["stats"], ["search", "--tag", "energy", "*"]):
+        out = run(*args, "--index", str(index))
+        assert len(out.encode()) < BOUND, args
+        assert "Tagttt" in out and "…" in out, args
+    found = json.loads(run("search", "oil", "--json", "--limit", "10", "--index", str(index)))
+    hit = next(h for h in found["hits"] if h["id"] == LONG_ID)
+    assert (hit["tags"][0], hit["authors"], hit["source"], hit["url"]) == (
+        TAG, [AUTHOR], SOURCE, URL)
+    shell = CliRunner().invoke(main, ["shell", "--index", str(index)],
+                               input="oil\n:tags\n", env={"COLUMNS": "100"})
+    assert shell.exit_code == 0, shell.output
+    assert len(shell.stdout.encode()) < 2 * BOUND and "Tagttt" in shell.stdout
+
+
+def test_the_web_page_cuts_long_values_and_the_api_keeps_them(index: Path) -> None:
+    with TestClient(create_app(index)) as client:
+        page = client.get("/", params={"q": "oil"})
+        assert page.status_code == 200
+        assert len(page.content) < 2 * BOUND  # was over 10 MB: each value, and its link
+        assert "Tagttt" in page.text and "Jane RoeRoe" in page.text
+        article = client.get("/articles/oil3")
+        assert article.status_code == 200 and len(article.content) < BOUND
+        api = client.get("/api/search", params={"q": "oil"}).json()
+        assert api["hits"][0]["tags"][0] == TAG
