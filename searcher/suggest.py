@@ -3,7 +3,10 @@
 Words are looked up in the *unstemmed* spelling fields (WHOOSH-NOTES 3-4: the
 stemmed lexicon would suggest stems such as "elect"). Candidates within edit
 distance 1, then 2, are ranked by how many articles contain them; the respelled
-query is offered only if it finds more than the original.
+query is offered only if it finds more than the original. A short word is not
+respelled far: as Lucene's AUTO fuzziness, 3-5 letters take one edit and only 6 or
+more take two (``oil`` two edits from ``one`` is another word, not a typo of it:
+"did you mean: one" was offered for ``oil`` on an index without it).
 
 Bounded like every query: only queries of at most :data:`MAX_QUERY_CHARS` characters
 get a suggestion, at most :data:`MAX_RESPELLED` words of at most
@@ -54,7 +57,7 @@ def _respell(word: str, s: Searcher) -> str | None:
     key = folded[0][0]
     if any((f, key) in reader for f in _SPELL_FIELDS):
         return None
-    for distance in range(1, MAX_DISTANCE + 1):
+    for distance in range(1, max_distance(key) + 1):
         candidates: set[str] = set()
         for field in _SPELL_FIELDS:
             if field in reader.schema:  # the bounded, cached edit-distance search
@@ -65,6 +68,12 @@ def _respell(word: str, s: Searcher) -> str | None:
                 schema.BODY, schema.stem_word(c)) + reader.doc_frequency(
                 schema.TITLE, schema.stem_word(c)))
     return None
+
+
+def max_distance(word: str) -> int:
+    """Edits a misspelling of ``word`` may hold: 1 for 3-5 letters, 2 from 6 on (Lucene
+    and Elasticsearch's AUTO fuzziness), never more than :data:`MAX_DISTANCE`."""
+    return min(MAX_DISTANCE, 0 if len(word) < 3 else 1 if len(word) < 6 else 2)
 
 
 def suggest_query(text: str, s: Searcher, count: Callable[[Any], int], *,

@@ -242,6 +242,18 @@ def test_cli_no_results_says_so_with_suggestion(seed_index: Path) -> None:
     assert "did you mean: pompeo" in out
 
 
+@pytest.mark.parametrize(("query", "suggestion"), [
+    ("oil", None),  # issue 16: was "one", two edits away: another word, not a typo
+    ("oil prices", None),  # was "one prices"
+    ("missle", "missile"), ("armnia", "armenia"), ("azerbajan", "azerbaijan"),
+    ("pompeio", "pompeo"),
+])
+def test_did_you_mean_respells_only_near_misses(seed_index: Path, query: str,
+                                                suggestion: str | None) -> None:
+    res = search(query, index=seed_index)
+    assert res.total == 0 and res.suggestion == suggestion
+
+
 def test_cli_unclosed_quote_is_not_an_error(seed_index: Path) -> None:
     """Bad input on every surface is test_cli's; an unclosed quote is forgiven."""
     code, _, err = cli("search", "--index", str(seed_index), 'title:"missile')
