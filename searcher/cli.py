@@ -165,8 +165,8 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
     if as_json:
         click.echo(json_output.json_text({**json_output.to_jsonable(report),
                                           "changed": report.changed}))
-    elif not quiet:
-        err.print(render_build.build_summary(report))
+    elif not quiet:  # the summary is the command's result: stdout (progress: stderr)
+        _print(render_build.build_summary(report))
     if report.documents == 0:
         where = ", ".join(str(p) for p in paths) or str(default_corpus())
         click.echo(f"searcher: no articles could be indexed from {where}", err=True)

@@ -67,6 +67,7 @@ class Discovery:
     # files and folders that exist but cannot be read now (a symlink to an unmounted
     # disk): what was indexed from them is kept, not deleted
     unavailable: tuple[str, ...] = ()
+    ignored_kinds: tuple[tuple[str, int], ...] = ()  # (extension, files) no reader takes
 
     def named_from(self, base: str) -> Discovery:
         """The same files named from the index's corpus base (``name_from``)."""
@@ -117,7 +118,7 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
     problems: list[Problem] = []
     unavailable: list[str] = []
     seen: dict[tuple[int, int], str] = {}  # real file -> the name it was found under
-    ignored = 0
+    ignored: dict[str, int] = {}  # extension -> files no reader takes
     skip = _identity(exclude) if exclude is not None else None
     for given in paths:
         if not given.exists():
@@ -140,7 +141,8 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
                 continue
             reader = reader_for(path)
             if reader is None:
-                ignored += 1
+                kind = extension(path)
+                ignored[kind] = ignored.get(kind, 0) + 1
                 continue
             try:
                 st = path.stat()
@@ -164,8 +166,17 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
                                         "name (bad bytes replaced by \ufffd)", skipped=False))
             key = path.as_posix()
             found.setdefault(key, CorpusFile(path, name, key, st.st_size, st.st_mtime_ns, reader))
-    return Discovery(tuple(found[k] for k in sorted(found)), tuple(roots), ignored,
-                     tuple(problems), tuple(unavailable))
+    kinds = tuple(sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Discovery(tuple(found[k] for k in sorted(found)), tuple(roots),
+                     sum(ignored.values()), tuple(problems), tuple(unavailable), kinds)
+
+
+def extension(path: Path) -> str:
+    """How a file no reader takes is counted: ``.pdf``, ``.pdf.gz``, ``no extension``."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if not suffixes:
+        return "no extension"
+    return "".join(suffixes) if suffixes[-1] == ".gz" and len(suffixes) == 2 else suffixes[-1]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

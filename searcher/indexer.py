@@ -147,6 +147,7 @@ def build_part(
         problem_kinds=dict(run.problem_kinds.most_common()),
         kept=run.kept,
         rejudged=run.furniture.rejudged,
+        ignored_kinds=dict(found.ignored_kinds),
     )
 
 

@@ -213,6 +213,8 @@ class BuildReport:
     """Articles kept at their last good version because their record is malformed now."""
     rejudged: int = 0
     """Unchanged files read again: their source's repeated page text changed."""
+    ignored_kinds: dict[str, int] = field(default_factory=dict)
+    """``files_ignored`` (files no reader takes) counted per extension: {".pdf": 10}."""
 
     @property
     def changed(self) -> bool:

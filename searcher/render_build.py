@@ -98,6 +98,8 @@ def build_summary(report: BuildReport) -> RenderableType:
     for label, value in rows:
         table.add_row(label, value)
     parts: list[RenderableType] = [head, table]
+    if report.files_ignored:
+        parts.append(Text(ignored_text(report), style="yellow"))
     if report.decisions:
         parts.append(Text("reader decisions (text dropped or values rejected; "
                           "see `searcher inspect FILE`):", style="dim"))
@@ -121,6 +123,16 @@ def build_summary(report: BuildReport) -> RenderableType:
             for kind, count in report.problem_kinds.items():
                 parts.append(Text(f"  {count:>8,}  {one_line(kind)}"))
     return Group(*parts)
+
+
+def ignored_text(report: BuildReport) -> str:
+    """``skipped 12 files no reader takes (.pdf 10, .docx 2)``."""
+    kinds = list(report.ignored_kinds.items())
+    shown = ", ".join(f"{one_line(kind)[:20]} {count:,}" for kind, count in kinds[:8])
+    more = f", {len(kinds) - 8:,} more kinds" if len(kinds) > 8 else ""
+    plural = "" if report.files_ignored == 1 else "s"
+    return (f"skipped {report.files_ignored:,} file{plural} no reader takes ({shown}{more})"
+            if shown else f"skipped {report.files_ignored:,} file{plural} no reader takes")
 
 
 def dates_covered(stats: IndexStats) -> str:

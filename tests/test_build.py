@@ -65,10 +65,31 @@ def test_seed_builds_from_default_corpus_and_rerun_changes_nothing(
     assert (tmp_path / "index").is_dir()
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0
-    assert "Nothing changed" in result.stderr
+    assert "Nothing changed" in result.stdout and result.stderr == ""  # the result: stdout
     code, data, _ = run_build()
     assert (data["added"], data["updated"], data["deleted"], data["unchanged"]) == (0, 0, 0, 1)
     assert data["changed"] is False
+
+
+def test_summary_is_the_result_on_stdout_and_names_files_no_reader_takes(
+        corpus: Path, tmp_path: Path) -> None:
+    """`searcher build > log` keeps the summary (ripgrep's and pgcli's habit: the result
+    on stdout, progress on stderr); files of extensions no reader takes are counted per
+    extension instead of passing unmentioned."""
+    for name in ("scan.pdf", "sub/old.pdf", "notes.docx", "Makefile", "x.pdf.gz"):
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_bytes(b"%PDF-1.4")
+    index = str(tmp_path / "ix")
+    result = CliRunner().invoke(main, ["build", str(corpus), "--index", index])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.startswith("Index updated: ")
+    assert "skipped 5 files no reader takes (.pdf 2, .docx 1, .pdf.gz 1, no extension 1)" \
+        in result.stdout.splitlines()
+    _, data, _ = run_build(str(corpus), "--index", index)
+    assert (data["files_ignored"], data["ignored_kinds"]) == (
+        5, {".pdf": 2, ".docx": 1, ".pdf.gz": 1, "no extension": 1})
+    quiet = CliRunner().invoke(main, ["build", str(corpus), "--index", index, "--quiet"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
 def test_no_change_rerun_does_not_write_the_index(corpus: Path, tmp_path: Path) -> None:

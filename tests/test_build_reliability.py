@@ -500,7 +500,7 @@ def test_many_bad_records_are_summarised_on_the_terminal(tmp_path: Path) -> None
     (root / "w.jsonl").write_text("\n".join(good + bad) + "\n")
     result = CliRunner().invoke(main, ["build", str(root), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0
-    lines = result.stderr.splitlines()
+    lines = result.stdout.splitlines()
     assert "100 problem(s):" in lines
     assert sum(1 for line in lines if line.startswith("  skipped ")) == 20
     assert "  ... 80 more (all with --json); per kind:" in lines

@@ -129,4 +129,4 @@ def _combined(path: Path, reports: list[BuildReport], elapsed: float) -> BuildRe
         index_bytes=total("index_bytes"), elapsed_s=elapsed,
         rebuilt=first.rebuilt, decisions=dict(first.decisions),
         problem_kinds=dict(kinds.most_common()), kept=total("kept"),
-        rejudged=first.rejudged)
+        rejudged=first.rejudged, ignored_kinds=dict(first.ignored_kinds))
