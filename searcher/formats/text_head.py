@@ -8,6 +8,7 @@ import re
 
 from ..dates import DATE_SHAPE
 from . import text_lines as tl
+from .text_glued import TITLE_GLUED, split_glued_title
 from .text_page import Page, is_meta, next_nonblank
 
 DECK_MIN_WORDS = 5
@@ -40,6 +41,10 @@ def read_title(page: Page, lines: list[str]) -> int:
             if when is None:  # an "Updated ..." stamp: said, not silently skipped
                 page.drop_value(tl.UPDATE_IGNORED, i, line)
         elif len(line) > tl.TITLE_MAX_CHARS:
+            glued = split_glued_title(line)
+            if glued:  # the headline and the text after it on one line
+                page.title, lines[i], numbering = glued
+                page.drop_value(TITLE_GLUED, i, f"{numbering}{page.title}")
             return i
         else:
             title, end = line, i + 1
