@@ -38,7 +38,7 @@ from .html_body import (
     link_texts,
     remove_hover_cards,
 )
-from .html_meta import StatedMeta, page_meta
+from .html_meta import GUESSED_DATE_PLACES, StatedMeta, page_meta
 from .titles import SITE_NAME_REMOVED, best_title, normalized, removed_part
 
 TAG_REJECTED = "tag rejected"
@@ -165,10 +165,10 @@ def _published(stated: StatedMeta, name: str,
     day_less: tuple[datetime, list[Decision | Problem]] | None = None
     for where, raw in stated.dates:
         when = parse_date(raw)
-        if when is None and where.startswith("visible date"):
+        if when is None and where.startswith(GUESSED_DATE_PLACES):
             when = parse_prose_date(raw)
         if when is None:
-            if not where.startswith("visible date"):
+            if not where.startswith(GUESSED_DATE_PLACES):
                 unreadable.append(raw)
             continue
         accepted, notes = vetted(when, raw, name)

@@ -18,6 +18,9 @@ from typing import Any
 
 from ..dates import DATE_SHAPE
 
+# Where a date is read from text that may not be a date at all: an unreadable value
+# there is no date, not a broken one (no problem reported).
+GUESSED_DATE_PLACES = ("visible date", "other meta", "URL path", "<title> date")
 # Meta names/properties/itemprops stating when an article was published, best first.
 DATE_META = (
     "article:published_time", "og:article:published_time", "og:published_time",
@@ -31,6 +34,12 @@ TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title")
 SITE_META = ("og:site_name", "application-name", "twitter:site", "parsely-section-site")
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "byl",
                "dc.creator", "twitter:creator")
+_OWN_DATE_KEY = re.compile(r"date|publish|created|issued")
+_NOT_PUBLISHED_KEY = re.compile(r"modif|updat|expir|revis|valid|edit|chang|last|birth|start|end"
+                                r"|event|review|accessed|crawl|index|copyright|format")
+_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)([/-])(?P<m>0?[1-9]|1[0-2])\2"
+                       r"(?P<d>0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
+_TITLE_SEPARATOR = re.compile(r" (?:\||-|–|—|::|·|/) ")
 _ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|webpage", re.IGNORECASE)
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 # "Updated ..." is when the page changed, not when the article was published.
@@ -95,7 +104,35 @@ def page_meta(tree: Any) -> StatedMeta:
     title = tree.find(".//title")
     if title is not None:
         stated.page_title = " ".join(title.text_content().split())
+    stated.dates.extend(_last_resort_dates(tree, metas, stated.page_title))
     return stated
+
+
+def _last_resort_dates(tree: Any, metas: dict[str, list[str]],
+                       page_title: str) -> list[tuple[str, str]]:
+    """Where a page states its date when none of the usual places does, weakest last,
+    so that they are read only when everything above fails: a meta key of the page's
+    own naming that says date/published/created (``article_date_original``,
+    ``veeseo:date``; never modified/updated/expiry), the date in the path of the page's
+    own URL (canonical link or og:url: ``/2016/12/19/``), and a ``<title>`` segment that
+    is a date (``Tigers-Royals - Preview - April 16, 2012``: si-game, dev half)."""
+    found = [(f"other meta {key}", values[0]) for key, values in metas.items()
+             if key not in DATE_META and _OWN_DATE_KEY.search(key)
+             and not _NOT_PUBLISHED_KEY.search(key) and len(values[0]) < 60]
+    urls = [link.get("href") or "" for link in tree.iter("link")
+            if (link.get("rel") or "").strip().lower() == "canonical"]
+    urls += metas.get("og:url", [])[:1]
+    for url in urls:
+        if m := _URL_DATE.search(url[:300]):
+            found.append(("URL path", f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"))
+            break
+    for segment in _TITLE_SEPARATOR.split(page_title[:300])[1:]:
+        segment = segment.strip()
+        if 6 <= len(segment) <= 40 and (shape := DATE_SHAPE.search(segment)) \
+                and shape.end() - shape.start() >= len(segment) - 1:
+            found.append(("<title> date", segment))
+            break
+    return found
 
 
 def _json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
