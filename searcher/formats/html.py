@@ -30,11 +30,13 @@ from .html_body import (
     BODY_RECOVERED,
     BODY_SHORT,
     HOVER_CARD_REMOVED,
+    LEAD_ADDED,
     TRAILING_FURNITURE,
     article_paragraphs,
     drop_leading_furniture,
     drop_trailing_furniture,
     is_short,
+    lead_outside_paragraphs,
     link_texts,
     remove_hover_cards,
 )
@@ -93,6 +95,9 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
                       f"{sum(map(len, reference)):,} characters", skipped=False)
     if dropped_title:
         yield Decision(name, TITLE_LINE_DROPPED, _short(dropped_title))
+    if lead := lead_outside_paragraphs(tree, body):
+        body = f"{lead}\n{body}"
+        yield Decision(name, LEAD_ADDED, _short(lead))
     body, furniture = drop_trailing_furniture(body, link_texts(tree))
     for line in leading + furniture:
         yield Decision(name, TRAILING_FURNITURE, _short(line), chars=len(line))

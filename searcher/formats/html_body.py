@@ -24,6 +24,9 @@ HOVER_CARD_REMOVED = "hover card removed"
 TRAILING_FURNITURE = "trailing page furniture dropped"
 BODY_SHORT = "bodies shorter than the page suggests"
 BODY_RECOVERED = "body recovered from the page's article markup"
+LEAD_ADDED = "lead paragraph outside <p> added to the body"
+LEAD_MIN_WORDS = 15
+LEAD_SCAN_ELEMENTS = 60
 SHORT_RATIO = 0.5  # a body under this share of the page's article text is suspicious
 MIN_REFERENCE = 600  # characters of article text below which no comparison is made
 
@@ -167,3 +170,74 @@ def drop_trailing_furniture(body: str, links: set[str]) -> tuple[str, list[str]]
         for _ in range(items + 1):
             dropped.append(lines.pop())
     return "\n".join(lines).rstrip(), dropped[::-1]
+
+
+_BLOCKS = frozenset({"p", "div", "section", "article", "header", "li", "ul", "ol", "table",
+                     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NOT_LEAD = frozenset({"nav", "footer", "aside", "form", "figure", "figcaption", "script",
+                       "style", "noscript", "button", "select", "label", "a", "time"})
+_SENTENCE_END = (".", "!", "?", "\"", "”", "»", "…")
+# What pages call the lead in their markup (class, id, itemprop), in the usual spellings.
+_LEAD_NAME = re.compile(r"lead|standfirst|intro|summary|\bdek\b|deck|subtitle|subhead"
+                        r"|description|excerpt|abstract|chapo|teaser|kicker", re.IGNORECASE)
+_NOT_LEAD_NAME = re.compile(r"caption|credit|video|author|bio|related|promo|newsletter|share"
+                            r"|comment-?count|byline|leaderboard|advert|sponsor|\bads?\b",
+                            re.IGNORECASE)
+
+
+def _named_lead(element: Any) -> bool:
+    """Whether the markup names the element (or a close ancestor) the article's lead."""
+    for node in [element, *list(element.iterancestors())[:3]]:
+        names = " ".join(node.get(a) or "" for a in ("class", "id", "itemprop"))
+        if _NOT_LEAD_NAME.search(names):
+            return False
+        if _LEAD_NAME.search(names):
+            return True
+    return False
+
+
+def lead_outside_paragraphs(tree: Any, body: str) -> str:
+    """The article's lead (standfirst) when the page sets it in a ``<div>``/``<span>``
+    after the headline and the extractor, which reads ``<p>`` text, left it out
+    (evidence, development half: horizont.net's ``PageArticle_commentLead``,
+    channelpartner.de's ``<div class="abstract">``): the first text block after the
+    ``<h1>`` in document order, before any text the body holds, that the markup names
+    the lead (class/id/itemprop: lead, standfirst, intro, abstract, dek, summary...),
+    reads as prose (15 words or more, ending as a sentence ends) and is not a caption,
+    byline, heading, link, navigation or date. "" when there is none or the body
+    already holds it. Scans at most LEAD_SCAN_ELEMENTS elements after the headline."""
+    heading = next(iter(tree.xpath("//article//h1") or tree.xpath("//body//h1")), None)
+    if heading is None:
+        return ""
+    flat = " ".join(body.split())
+    seen = 0
+    after = False
+    for element in tree.iter():
+        if element is heading:
+            after = True
+            continue
+        if not after or not isinstance(element.tag, str):
+            continue
+        if any(a is heading for a in element.iterancestors()):
+            continue
+        seen += 1
+        if seen > LEAD_SCAN_ELEMENTS:
+            return ""
+        if element.tag not in _BLOCKS and element.tag != "span":
+            continue
+        if any(child.tag in _BLOCKS for child in element if isinstance(child.tag, str)):
+            continue  # a container: its blocks come next
+        text = " ".join(element.text_content().split())
+        if not text:
+            continue
+        if text[:60] in flat:
+            return ""  # the body has started: no lead before it
+        if element.tag in _NOT_LEAD or element.tag in _HEADINGS \
+                or any(a.tag in _NOT_LEAD for a in element.iterancestors()):
+            continue
+        linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+        if (len(text.split()) >= LEAD_MIN_WORDS and text.endswith(_SENTENCE_END)
+                and linked < len(text) / 2 and _named_lead(element)):
+            return text
+    return ""
