@@ -221,6 +221,34 @@ def test_header_metadata(tmp_path: Path) -> None:
     assert article.source == "The Daily Planet"
 
 
+@pytest.mark.parametrize(("byline", "when"), [
+    ("By Jane Doe - August 25, 2024 3878", datetime(2024, 8, 25)),  # a view count after
+    ("By Jane Doe – August 25, 2024", datetime(2024, 8, 25)),
+    ("By Jane Doe - October 17, 2020 10:03 AM EDT", datetime(2020, 10, 17, 14, 3)),
+])
+def test_byline_then_a_dash_and_the_date(tmp_path: Path, byline: str, when: datetime) -> None:
+    """``By NAME - DATE``, as blog and news themes print it (the development half's
+    blackcoffer pages: ``By Ajay Bidyarthy -   August 26, 2024 3878``): the name without
+    the dash, the date without what follows it unless that is its time."""
+    text = f"Storm hits coast\n{byline}\n\nWinds rose on the coast overnight, officials said.\n"
+    article = only_article(read_file(tmp_path, text))
+    assert article.authors == ("Jane Doe",)
+    assert article.published == when
+
+
+def test_dates_in_a_list_below_the_article_do_not_move_its_start(tmp_path: Path) -> None:
+    """Once the byline is passed, a date further down (another story's, in a list of
+    popular pages) does not make the article's first line a deck: the development
+    half's blackcoffer pages, one article line then such a list, lost their article."""
+    text = ("Marbles simulation\nBy Jane Doe - August 30, 2021 5834\n\n"
+            "The client, a consulting firm, asked for a model of marbles drawn at random.\n\n"
+            "MOST POPULAR INSIGHTS\n\nThe Future of Telehealth Services\n\nApril 28, 2022\n\n"
+            "How to overcome your fear of making mistakes?\n")
+    article = only_article(read_file(tmp_path, text))
+    assert article.body.startswith("The client, a consulting firm")
+    assert article.published == datetime(2021, 8, 30)
+
+
 def test_date_before_title_and_tags_after_it(tmp_path: Path) -> None:
     text = "Saturday, 17 October 2020\nStorm hits coast\nTopics: Weather\n\nWinds rose.\n"
     article = only_article(read_file(tmp_path, text))

@@ -118,7 +118,8 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
             _authors(page, names, i - 1, line)
             shape = DATE_SHAPE.search(line)
             if shape:
-                page.date(tl.date_line(line[shape.start():])[1], line, i - 1)
+                when = tl.date_line(line[shape.start():])[1]  # a time after it is kept
+                page.date(when or tl.date_line(shape.group())[1], line, i - 1)  # "... 3878"
         elif is_date:
             page.date(when, line, i - 1)
             if when is None:
@@ -153,9 +154,12 @@ def _authors(page: Page, names: tuple[str, ...], index: int, line: str) -> None:
 def _first_prose(lines: list[str], start: int) -> int | None:
     """Where the body starts: the first prose line with no byline or date line between it
     and the next prose line (a caption or deck above the byline is not the body), else
-    the first prose line, else None. Scans only as far as it must."""
+    the first prose line, else None. Once a byline or date has been passed, a later date
+    (another story's, in a list below the article) no longer disqualifies a line. Scans
+    only as far as it must."""
     first: int | None = None
     current: int | None = None  # the candidate being checked
+    bylined = False  # a byline or date above the candidate: the header is behind it
     for i in range(start, len(lines)):
         line = lines[i]
         if not line:
@@ -165,8 +169,10 @@ def _first_prose(lines: list[str], start: int) -> int | None:
                 return current  # no byline or date between it and this prose line
             current = i
             first = i if first is None else first
-        elif current is not None and _is_header_meta(line):
-            current = None  # a caption or deck above the byline
+        elif _is_header_meta(line):
+            if current is not None and not bylined:
+                current = None  # a caption or deck above the byline
+            bylined = bylined or current is None
     return current if current is not None else first
 
 

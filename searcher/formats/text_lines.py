@@ -278,7 +278,7 @@ def names_in(text: str) -> tuple[str, ...] | None:
     """People named in a byline's text (``Jane Doe and John Roe``, ``JOHN DOE, Staff
     Writer``, ``Jane Doe | jdoe@paper.com``), or None if it is not a list of names."""
     text = re.split(r"\s+[|/•·]\s+|\S+@\S+", text, maxsplit=1)[0]
-    text = DATE_SHAPE.split(text, maxsplit=1)[0].strip(" ,;|")
+    text = DATE_SHAPE.split(text, maxsplit=1)[0].strip(" ,;|-–—")  # "Jane Doe - May 3, 2024"
     names: list[str] = []
     if "," in text and not re.search(r"\s(?:and|&)\s", text):
         text = text.split(",")[0]  # "Jane Doe, Washington": a place or role after the name
