@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import BuildProgress, BuildReport, IndexStats
-from .render_plain import day, value_text
+from .render_plain import PROBLEM_MAX, day, value_text
 from .sanitize import one_line
 
 
@@ -115,7 +115,7 @@ def build_summary(report: BuildReport) -> RenderableType:
         for p in report.problems[:SUMMARY_PROBLEMS]:
             line = Text("  skipped " if p.skipped else "  warning ",
                         style="red" if p.skipped else "yellow")
-            line.append(one_line(str(p)))
+            line.append(value_text(str(p), PROBLEM_MAX))
             parts.append(line)
         if total > SUMMARY_PROBLEMS:
             parts.append(Text(f"  ... {total - SUMMARY_PROBLEMS:,} more (all with --json); "

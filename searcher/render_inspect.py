@@ -17,7 +17,7 @@ from .inspect import FileInspection, ReadRecord
 from .json_output import to_jsonable
 from .models import Article, Decision, Problem
 from .render import META, TITLE
-from .render_plain import ID_MAX, id_text, value_text
+from .render_plain import ID_MAX, PROBLEM_MAX, id_text, value_text
 from .sanitize import clean_text as clean
 
 EXCERPT = 240  # characters of the first and last paragraph shown
@@ -63,7 +63,8 @@ def _record_view(number: int, record: ReadRecord) -> RenderableType:
     for p in problems:
         line = Text("   skipped: " if p.skipped else "   warning: ",
                     style="red" if p.skipped else "yellow")
-        line.append(clean(p.message if p.line is None else f"line {p.line}: {p.message}"))
+        line.append(value_text(p.message if p.line is None else f"line {p.line}: {p.message}",
+                               PROBLEM_MAX))
         parts.append(line)
     return Group(*parts)
 

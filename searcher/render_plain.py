@@ -21,6 +21,7 @@ INDENT = 5  # a hit's meta line, snippets and reasons sit under its title
 TITLE_MAX = 160  # cells of a title; a longer one ends with "…"
 VALUE_MAX = 80  # cells of a tag, author, source or url shown; a longer one ends with "…"
 ID_MAX = TITLE_MAX  # cells of an id shown (ids are typed back, so they get a title's room)
+PROBLEM_MAX = 500  # cells of a problem line of a build summary or inspect
 SPARK = " ▁▂▃▄▅▆▇█"
 SPARK_MAX = 60  # a timeline wider than this sums neighbouring buckets
 TAGS_SHOWN = 8  # tags (and authors) on a hit's meta line

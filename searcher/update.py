@@ -44,6 +44,12 @@ PROGRESS_EVERY = 250  # records between progress callbacks
 _KIND_END = re.compile(r"[:(\"'0-9]|\bat\b|;")
 
 
+def shown_id(aid: str) -> str:
+    """An id as a problem quotes it: whole up to 200 characters, else its start and "…"
+    (a 1 MB id was copied into every message, the manifest and the summary)."""
+    return repr(aid if len(aid) <= 200 else aid[:199] + "…")
+
+
 def problem_kind(message: str) -> str:
     """What a problem is about, without its particulars: ``invalid JSON``, ``duplicate id``."""
     match = _KIND_END.search(message)
@@ -290,7 +296,8 @@ class Update:
             where = "earlier in this file" if aid in entry.records else f"in {self._name(owner)}"
             if aid not in entry.records and aid not in entry.refused:
                 entry.refused.append(aid)
-            self.report(Problem(article.path or f.name, f"duplicate id {aid!r} (already {where})"),
+            self.report(Problem(article.path or f.name,
+                                f"duplicate id {shown_id(aid)} (already {where})"),
                         aid=None if aid in entry.records else aid)
             return
         entry.records[aid] = digest

@@ -82,3 +82,17 @@ def test_the_web_page_cuts_long_values_and_the_api_keeps_them(index: Path) -> No
         assert article.status_code == 200 and len(article.content) < BOUND
         api = client.get("/api/search", params={"q": "oil"}).json()
         assert api["hits"][0]["tags"][0] == TAG
+
+
+def test_a_problem_quoting_a_long_id_is_cut(tmp_path: Path) -> None:
+    """A duplicate 1 MB id was quoted whole in its problem: in the summary and in --json
+    at every build (the manifest repeats the message)."""
+    huge = "I" * BIG
+    write_jsonl(tmp_path / "c" / "a.jsonl", [{"id": huge, "title": "One", "body": "b"}])
+    write_jsonl(tmp_path / "c" / "b.jsonl", [{"id": huge, "title": "Two", "body": "b"}])
+    out = run("build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"))
+    assert len(out.encode()) < BOUND and "duplicate id" in out
+    again = json.loads(run("build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
+                           "--json"))
+    (problem,) = again["problems"]
+    assert problem["message"] == f"duplicate id '{'I' * 199}…' (already in a.jsonl)"
