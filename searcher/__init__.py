@@ -45,17 +45,18 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from .build import build_index
     from .filters import Filters
     from .index import Index, open_index, search
-    from .indexer import build_index
+    from .searchable import Searchable
 
 __version__ = "0.1.0"
 
 # Loaded on first use: the build side (readers, trafilatura...), which `searcher search`
 # and a program that only searches never import, and the engine (numpy), so that the
 # command line decides how numpy starts before it loads (cli.py: _one_blas_thread).
-_LAZY = {"build_index": "indexer", "Index": "index", "open_index": "index",
-         "search": "index", "Filters": "filters"}
+_LAZY = {"build_index": "build", "Index": "index", "open_index": "index",
+         "search": "index", "Filters": "filters", "Searchable": "searchable"}
 
 
 def __getattr__(name: str) -> Any:
@@ -89,6 +90,7 @@ __all__ = [
     "QuerySyntaxError",
     "SchedulerError",
     "SearchResults",
+    "Searchable",
     "SearcherError",
     "ShardUnavailableError",
     "Snippet",

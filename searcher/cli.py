@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from .index import Index
+    from .searchable import Searchable
 
 # rich (render.py), the build side (indexer, readers) and prompt_toolkit are imported
 # by the commands that use them: a one-shot `searcher search`, with --json or to a pipe,
@@ -70,20 +71,26 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def _open_index(index: Path | None, scheduler: str | None = None,
-                allow_partial: bool = False, *, sharded: bool = False) -> Index:
-    """The index; a sharded one only for the commands that read them (``sharded``),
-    on ``scheduler``'s cluster when one is named."""
+def _open_index(index: Path | None) -> Index:
+    """One index: for the commands that do not read sharded indexes yet."""
     from .index import Index, open_index  # the engine, and numpy: after one_blas_thread
 
-    ix = open_index(index, scheduler=scheduler or "", allow_partial=allow_partial)
-    if not sharded and not isinstance(ix, Index):
+    ix = open_index(index)
+    if not isinstance(ix, Index):
         ix.close()
         raise InvalidArgumentError(
             f"the index at {ix.path} is sharded: this command does not read sharded indexes "
             "yet; search it from Python (open_index(PATH).search) or build one index "
             "without --shards")
     return ix
+
+
+def _open_any(index: Path | None, scheduler: str | None,
+              allow_partial: bool) -> Searchable:
+    """One index or a sharded one (on ``scheduler``'s Dask cluster when one is named)."""
+    from .index import open_index  # the engine, and numpy: after one_blas_thread
+
+    return open_index(index, scheduler=scheduler or "", allow_partial=allow_partial)
 
 
 class _Program(click.Group):
@@ -139,13 +146,13 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
     Reads .txt pages, .jsonl/.ndjson, .json, .md with front matter, .html (also .gz).
     """
     from . import render_build
+    from .build import build_index
     from .corpus import default_corpus
-    from .indexer import build_index
 
     err = _stderr()
     show_progress = not quiet and err.is_terminal
     with _errors(), render_build.build_progress(err, enabled=show_progress) as progress:
-        if shards is None:  # an index built with --shards stays sharded
+        if shards is None and scheduler:  # (the shards of an index built with --shards)
             from .cluster.layout import read_layout
             from .storage import index_path
 
@@ -153,7 +160,7 @@ def build(paths: tuple[Path, ...], index: Path | None, field_map: tuple[str, ...
             shards = layout.shards if layout is not None else None
         if shards is None and scheduler:
             raise InvalidArgumentError("--scheduler builds a sharded index: add --shards N")
-        if shards is None:
+        if shards is None:  # build_index keeps a sharded index sharded
             report = build_index(list(paths) or None, index=index, field_map=field_map,
                                  rebuild=rebuild, progress=progress)
         else:
@@ -218,7 +225,7 @@ def inspect(files: tuple[Path, ...], field_map: tuple[str, ...], index: Path | N
 def stats(index: Path | None, top: int, as_json: bool, scheduler: str | None,
           allow_partial: bool) -> None:
     """Documents, date range, top tags, index size and last build."""
-    with _errors(), _open_index(index, scheduler, allow_partial, sharded=True) as ix:
+    with _errors(), _open_any(index, scheduler, allow_partial) as ix:
         result = ix.stats(top_tags=top)
     if as_json:
         click.echo(json_output.json_text(result))
@@ -290,7 +297,7 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
            allow_partial: bool) -> None:
     """Search the index. QUERY uses the query language in README.md (`*` or nothing with
     filters: every article)."""
-    with _errors(), _open_index(index, scheduler, allow_partial, sharded=True) as ix:
+    with _errors(), _open_any(index, scheduler, allow_partial) as ix:
         filters = Filters(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
                           since=since, until=until, author=author, source=source)
         results = ix.search(" ".join(query), filters=filters, sort=sort, limit=limit,
@@ -316,7 +323,7 @@ def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
 def show(article_id: str, index: Path | None, query: str, as_json: bool,
          scheduler: str | None, allow_partial: bool) -> None:
     """Show the whole article ARTICLE_ID (ids are shown in search results)."""
-    with _errors(), _open_index(index, scheduler, allow_partial, sharded=True) as ix:
+    with _errors(), _open_any(index, scheduler, allow_partial) as ix:
         view = ix.show(article_id, query)
     if as_json:
         click.echo(json_output.json_text(view))

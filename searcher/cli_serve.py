@@ -89,7 +89,7 @@ def serve(index: Path | None, host: str, port: int, workers: int) -> None:
 
     with errors(), open_index(index) as ix:  # a missing or damaged index fails here
         path = ix.path
-        if not isinstance(ix, Index):
+        if not isinstance(ix, Index):  # (create_app says the same, for Python callers)
             raise InvalidArgumentError(
                 f"the index at {path} is sharded: searcher serve does not read sharded "
                 "indexes yet; build one index without --shards")

@@ -28,7 +28,7 @@ from .models import Hit
 from .sanitize import escape_json
 
 if TYPE_CHECKING:
-    from .index import Index
+    from .searchable import Searchable
 
 FORMATS = ("csv", "jsonl")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
@@ -77,7 +77,7 @@ class Export:
     the rows produced so far.
     """
 
-    def __init__(self, ix: Index, query: str = "", *, fmt: str = "csv",
+    def __init__(self, ix: Searchable, query: str = "", *, fmt: str = "csv",
                  fields: Sequence[str] | str | None = None, sort: str = "relevance",
                  filters: Filters | None = None, batch: int = MAX_LIMIT) -> None:
         self.format = check_format(fmt)

@@ -45,6 +45,7 @@ from .models import Article, ArticleView, Explanation, FacetCount, IndexStats, S
 from .plan import Node
 from .query import ParsedQuery, build_filter, parse_query
 from .sanitize import unescape_controls
+from .searchable import Searchable
 from .similar import similar_hits
 from .storage import IndexDir, NewestCommit, index_path
 from .suggest import suggest_query
@@ -329,13 +330,15 @@ def _weighting() -> Any:
 
 
 def open_index(path: str | os.PathLike[str] | None = None, *, scheduler: str | None = None,
-               allow_partial: bool = False) -> Index:
+               allow_partial: bool = False) -> Searchable:
     """Open the index at ``path`` (default ``$SEARCHER_INDEX`` or ``index/``); a sharded
-    index (``searcher build --shards N``) opens as a ``cluster.search.ShardedIndex``,
-    which has ``search``, ``get`` and ``len``. On a sharded index, ``scheduler``
-    (default ``$SEARCHER_SCHEDULER``; ``tcp://HOST:PORT``) runs the shards' work on
-    that Dask cluster's workers, and ``allow_partial`` answers from the shards that
-    answer (a note names the others) instead of raising ShardUnavailableError."""
+    index (``searcher build --shards N``) opens as a ``cluster.search.ShardedIndex``:
+    both are a :class:`~searcher.searchable.Searchable` (search, get, show, stats,
+    keyword_values, len); ``explain`` and ``similar`` are one index's (``Index``). On a
+    sharded index, ``scheduler`` (default ``$SEARCHER_SCHEDULER``; ``tcp://HOST:PORT``)
+    runs the shards' work on that Dask cluster's workers, and ``allow_partial``
+    answers from the shards that answer (a note names the others) instead of raising
+    ShardUnavailableError."""
     where = index_path(path)
     from .cluster.layout import read_layout
 
@@ -345,7 +348,7 @@ def open_index(path: str | os.PathLike[str] | None = None, *, scheduler: str | N
         from .cluster.search import ShardedIndex
 
         runner = runner_for(layout, Index, scheduler)
-        return cast(Index, ShardedIndex(layout, runner, allow_partial=allow_partial))
+        return ShardedIndex(layout, runner, allow_partial=allow_partial)
     return Index(where)
 
 

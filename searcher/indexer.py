@@ -51,29 +51,6 @@ PURGE_SHARE = 0.25  # a segment with more deleted articles than this is rewritte
 PURGE_MIN_DOCS = 500  # ...if it is this big (Whoosh's MERGE_SMALL merges smaller ones)
 
 
-def build_index(
-    paths: Sequence[str | os.PathLike[str]] | None = None,
-    *,
-    index: str | os.PathLike[str] | None = None,
-    field_map: Sequence[str] | FieldMap | None = None,
-    rebuild: bool = False,
-    progress: ProgressCallback | None = None,
-) -> BuildReport:
-    """Index the articles under ``paths`` (default: ``$SEARCHER_CORPUS`` or ``corpus/``)
-    into ``index`` (default: ``$SEARCHER_INDEX`` or ``index/``).
-
-    ``field_map`` overrides how structured records map to article fields
-    (``["body=short_description", "tags=topics,places"]``). ``rebuild`` starts
-    from an empty index (and always works, even on a damaged one). Raises
-    IndexLockedError when another build holds the index, CorpusError for a path that
-    does not exist, IndexWriteError when the index folder cannot be written (the
-    previous index is then unchanged); bad files and records are reported in the
-    returned BuildReport, never raised.
-    """
-    return build_part(paths, index=index, field_map=field_map, rebuild=rebuild,
-                      progress=progress)
-
-
 def build_part(
     paths: Sequence[str | os.PathLike[str]] | None = None,
     *,
@@ -84,9 +61,10 @@ def build_part(
     keep_id: Callable[[str], bool] | None = None,
     exclude: Path | None = None,
 ) -> BuildReport:
-    """:func:`build_index`, keeping only the articles whose id ``keep_id`` accepts (one
-    shard of a sharded index: cluster/build.py) and not reading under ``exclude``
-    (the whole sharded index, not just this shard's folder)."""
+    """Build one index (``build.build_index`` says how), keeping only the articles
+    whose id ``keep_id`` accepts (one shard of a sharded index: cluster/build.py) and
+    not reading under ``exclude`` (the whole sharded index, not just this shard's
+    folder)."""
     started = time.perf_counter()
     roots = [Path(p) for p in paths] if paths else [default_corpus()]
     fmap = field_map if isinstance(field_map, Mapping) else parse_field_map(list(field_map or ()))
@@ -241,4 +219,4 @@ def _code_version() -> str:
     return h.hexdigest()[:16]
 
 
-__all__ = ["CorpusError", "ProgressCallback", "build_index", "record_hash"]
+__all__ = ["CorpusError", "ProgressCallback", "build_part", "record_hash"]

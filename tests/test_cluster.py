@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher import open_index
+from searcher import build_index, open_index
 from searcher.cli import main
 from searcher.cluster.build import build_sharded
 from searcher.cluster.layout import shard_of
-from searcher.indexer import build_index
 
 from .cluster_oracle import QUERIES, assert_same_answers, ranked, tie_key
 from .conftest import CLUSTER_SAMPLE, REUTERS_MAP
@@ -100,6 +99,13 @@ def test_a_sharded_index_stays_sharded_and_commands_say_what_they_cannot(
     assert not list(index.glob("_MAIN_*.toc"))  # no plain index beside the shards
     with open_index(index) as ix:
         assert len(ix) == 7 and ix.search("fell").total == 1
+    # the library keeps it sharded too (build_index wrote a plain index beside the shards)
+    (corpus / "7.txt").write_text("Oil story 7\n\nCrude oil slid.\n")
+    report = build_index([corpus], index=index)
+    assert (report.added, report.documents) == (1, 8)
+    assert not list(index.glob("_MAIN_*.toc"))
+    with open_index(index) as ix:
+        assert len(ix) == 8 and ix.search("slid").total == 1
     for command in (["explain", "0.txt", "oil"], ["shell"], ["serve"]):
         result = runner.invoke(main, [*command, "--index", str(index)])
         assert result.exit_code == 2

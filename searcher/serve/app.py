@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import Index, open_index
+from ..errors import InvalidArgumentError
 from . import api, pages
 
 STATIC = Path(__file__).parent / "static"
@@ -67,6 +68,11 @@ def create_app(index: str | os.PathLike[str] | None = None) -> Starlette:
     """The app over the index at ``index`` (default ``$SEARCHER_INDEX`` or ``index/``),
     opened once here: a missing index fails now, not at the first request."""
     ix = open_index(index)
+    if not isinstance(ix, Index):  # explain, similar: one index's so far
+        ix.close()
+        raise InvalidArgumentError(f"the index at {ix.path} is sharded: searcher serve does "
+                                   "not read sharded indexes yet; build one index without "
+                                   "--shards")
 
     def bind(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
         async def call(request: Request) -> Response:
