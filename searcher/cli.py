@@ -342,10 +342,12 @@ def show(article_id: str, index: Path | None, query: str, as_json: bool,
 @click.argument("query")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
-def explain(article_id: str, query: str, index: Path | None, as_json: bool) -> None:
+@cluster_options
+def explain(article_id: str, query: str, index: Path | None, as_json: bool,
+            scheduler: str | None, allow_partial: bool) -> None:
     """Why ARTICLE_ID scores what it does for QUERY: each clause's score, and each
     word's BM25F parts (idf, tf, length, weight per field; K1, boost)."""
-    with _errors(), _open_index(index) as ix:
+    with _errors(), _open_any(index, scheduler, allow_partial) as ix:
         explanation = ix.explain(article_id, query)
     if as_json:
         click.echo(json_output.json_text(explanation))

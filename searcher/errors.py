@@ -157,6 +157,6 @@ class SchedulerError(SearcherError):
         super().__init__(
             f"cannot use the Dask scheduler at {address} ({reason}): start one with "
             "`dask scheduler` and `dask worker ADDRESS`, or leave --scheduler out to "
-            "search in this process")
+            "work in this process")
         self.address = address
         self.reason = reason

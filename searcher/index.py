@@ -333,8 +333,8 @@ def open_index(path: str | os.PathLike[str] | None = None, *, scheduler: str | N
                allow_partial: bool = False) -> Searchable:
     """Open the index at ``path`` (default ``$SEARCHER_INDEX`` or ``index/``); a sharded
     index (``searcher build --shards N``) opens as a ``cluster.search.ShardedIndex``:
-    both are a :class:`~searcher.searchable.Searchable` (search, get, show, stats,
-    keyword_values, len); ``explain`` and ``similar`` are one index's (``Index``). On a
+    both are a :class:`~searcher.searchable.Searchable` (search, get, show, explain,
+    stats, keyword_values, len); ``similar`` is one index's (``Index``) so far. On a
     sharded index, ``scheduler`` (default ``$SEARCHER_SCHEDULER``; ``tcp://HOST:PORT``)
     runs the shards' work on that Dask cluster's workers, and ``allow_partial``
     answers from the shards that answer (a note names the others) instead of raising

@@ -4,7 +4,7 @@ returns.
 ``index.Index`` (one index) and ``cluster.search.ShardedIndex`` (shards, in this
 process or on a Dask cluster) both satisfy :class:`Searchable`; code that only
 searches, shows, counts and exports takes a Searchable, and code that needs more of
-one index (``explain``, ``similar``, the prompt, the server) checks for ``Index``
+one index (``similar``, the prompt, the server) checks for ``Index``
 first (``isinstance``) and says in one line what a sharded index does not do yet.
 """
 
@@ -18,7 +18,14 @@ from typing import Protocol
 
 from .arguments import DateArg
 from .filters import Filters
-from .models import Article, ArticleView, FacetCount, IndexStats, SearchResults
+from .models import (
+    Article,
+    ArticleView,
+    Explanation,
+    FacetCount,
+    IndexStats,
+    SearchResults,
+)
 
 
 class Searchable(Protocol):
@@ -34,6 +41,7 @@ class Searchable(Protocol):
     def __len__(self) -> int: ...
     def get(self, article_id: str) -> Article: ...
     def show(self, article_id: str, query: str = "") -> ArticleView: ...
+    def explain(self, article_id: str, query: str) -> Explanation: ...
     def stats(self, top_tags: int = ...) -> IndexStats: ...
     def keyword_values(self, field: str, prefix: str = "", *,
                        limit: int | None = None) -> list[FacetCount]: ...

@@ -36,3 +36,19 @@ def assert_same_answers(single: Any, sharded: Any, queries: list[str] = QUERIES,
         for (sg, _), (se, _) in zip(got, expected, strict=True):
             assert math.isclose(sg, se, rel_tol=1e-9), q
         assert [h.rank for h in b.hits] == list(range(1, len(b.hits) + 1))
+
+
+def assert_same_explanation(got: Any, expected: Any) -> None:
+    """The same tree of matched clauses, scores and BM25F parts (floats to 1e-9
+    relative). A prefix or wildcard expands to the owning shard's words: the words
+    that did not match the article are not all the same as one index lists."""
+    assert (got.clause, got.matched) == (expected.clause, expected.matched)
+    assert math.isclose(got.score, expected.score, rel_tol=1e-9, abs_tol=1e-12), got.clause
+    assert [name for name, _v in got.details] == [name for name, _v in expected.details]
+    for (_n, a), (_m, b) in zip(got.details, expected.details, strict=True):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (got.clause, _n)
+    mine = [c for c in got.children if c.matched]
+    theirs = [c for c in expected.children if c.matched]
+    assert len(mine) == len(theirs), got.clause
+    for a, b in zip(mine, theirs, strict=True):
+        assert_same_explanation(a, b)

@@ -48,7 +48,8 @@ def test_show_stats_and_export_print_what_one_index_prints(sharded: Path,
                                                            sample_index: Path) -> None:
     some = _run(["search", "cocoa", "--json"], sample_index)
     article = re.findall(r'"id": "([^"]+)"', some)[1]
-    for args in (["show", article, "-q", "cocoa"], ["show", article, "--json"]):
+    for args in (["show", article, "-q", "cocoa"], ["show", article, "--json"],
+                 ["explain", article, "cocoa OR coffee"]):
         assert _run(args, sharded) == _run(args, sample_index), args
     # every match, in ranked order; equal scores (the Reuters copies of one story) or
     # dates may come in another order (by id on shards, as added in one index)

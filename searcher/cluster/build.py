@@ -77,6 +77,7 @@ def _on_cluster(layout: ClusterLayout, address: str,
     working folder is not ours). A shard whose build fails fails the build."""
     roots = [Path(p).resolve() for p in (paths or [default_corpus()])]
     runner = dask_runner(layout, None, address)
+    runner.timeout = None  # a build takes as long as it takes (a search's is bounded)
     try:
         outcomes = runner.each(range(layout.shards), lambda n: (partial(
             build_part, roots, index=layout.shard_path(n), field_map=field_map,

@@ -24,9 +24,18 @@ from typing import Any, TypeVar
 
 from .. import arguments, schema
 from ..engine import facets as engine_facets
+from ..engine.stats import CollectionStats
 from ..errors import ArticleNotFoundError, InvalidArgumentError, ShardUnavailableError
 from ..filters import Filters
-from ..models import Article, ArticleView, FacetCount, Facets, IndexStats, SearchResults
+from ..models import (
+    Article,
+    ArticleView,
+    Explanation,
+    FacetCount,
+    Facets,
+    IndexStats,
+    SearchResults,
+)
 from . import tasks
 from .layout import ClusterLayout, shard_of
 from .merge import merged_hits, summed, summed_months
@@ -36,7 +45,8 @@ T = TypeVar("T")
 
 
 class ShardedIndex:
-    """An open sharded index: ``search``, ``get`` and ``len`` as :class:`Index` has them."""
+    """An open sharded index: a :class:`~searcher.searchable.Searchable`, as
+    :class:`~searcher.index.Index` is (search, get, show, explain, stats...)."""
 
     def __init__(self, layout: ClusterLayout, runner: ShardRunner, *,
                  allow_partial: bool = False) -> None:
@@ -114,6 +124,24 @@ class ShardedIndex:
         """As :meth:`Index.show`, on the shard that owns the article."""
         return self._owned(tasks.show, article_id, arguments.text("query", query))
 
+    def explain(self, article_id: str, query: str) -> Explanation:
+        """As :meth:`Index.explain`: on the shard that owns the article, scored with
+        the whole collection's statistics for the query (round one of a search)."""
+        query = arguments.text("query", query)
+        stats = self._collection_stats(query, None)[0]
+        return self._owned(tasks.explain, article_id, query, stats)
+
+    def _collection_stats(self, query: str, now: datetime | None
+                          ) -> tuple[CollectionStats, dict[int, tasks.Gathered],
+                                     list[ShardFailure]]:
+        """Round one: the query's statistics summed over the shards that answered."""
+        gathered, failed = self._each(tasks.gather, query, now)
+        parts = [g.stats for _n, g in sorted(gathered.items())]
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        return total, gathered, failed
+
     def stats(self, top_tags: int = arguments.DEFAULT_TOP_TAGS) -> IndexStats:
         """As :meth:`Index.stats`: documents and sizes summed, the date range and the
         last build over every shard, the top tags counted over all of them."""
@@ -156,11 +184,7 @@ class ShardedIndex:
             query, sort=sort, limit=limit, page=page, now=now)
         if expand:
             raise InvalidArgumentError("expand is not available on a sharded index yet")
-        gathered, failed = self._each(tasks.gather, query, now)
-        stats = [g.stats for _n, g in sorted(gathered.items())]
-        total_stats = stats[0]
-        for part in stats[1:]:
-            total_stats = total_stats + part
+        total_stats, gathered, failed = self._collection_stats(query, now)
         found, more = self._each(tasks.answer, query, chosen, now, total_stats, page * limit,
                                  facets, snippets, sort, shards=sorted(gathered))
         answers = [found[n] for n in sorted(found)]

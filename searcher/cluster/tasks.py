@@ -8,7 +8,7 @@ or on the Dask worker that holds the shard open (dask_runner.DaskRunner).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ import numpy as np
 from .. import schema
 from ..engine import facets as engine_facets
 from ..engine.execute import Executor
+from ..engine.explain import explain_query
 from ..engine.filtermask import allowed as allowed_documents
 from ..engine.stats import CollectionStats, TermKey
 from ..engine.topk import top_by_key
@@ -24,7 +25,7 @@ from ..engine.view import IndexView
 from ..errors import ArticleNotFoundError
 from ..filters import Filters
 from ..hits import page_hits
-from ..models import Article, ArticleView, Hit, IndexStats
+from ..models import Article, ArticleView, Explanation, Hit, IndexStats
 from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
 from ..query import build_filter, parse_query
 
@@ -187,6 +188,21 @@ def show(shard: Shard, article_id: str, query: str) -> ArticleView | None:
         return shard.show(article_id, query)
     except ArticleNotFoundError:
         return None
+
+
+def explain(shard: Shard, article_id: str, query: str,
+            stats: CollectionStats) -> Explanation | None:
+    """Why the article scores what it does for ``query`` with the global statistics
+    (as :meth:`Index.explain`), if this shard holds it."""
+    try:
+        article = shard.get(article_id)
+    except ArticleNotFoundError:
+        return None
+    view = shard._engine()
+    docnum = view.searcher.document_number(**{schema.ID: article.id})
+    parsed = parse_query(query, view.searcher.reader())
+    return replace(explain_query(Executor(view, stats=stats), parsed.query, docnum),
+                   clause=query)
 
 
 def describe(shard: Shard) -> IndexStats:
