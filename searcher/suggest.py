@@ -50,7 +50,14 @@ def respell(word: str, s: Searcher) -> str | None:
 
 
 def _respell(word: str, s: Searcher) -> str | None:
-    reader = s.reader()
+    return best_candidate([spelling_candidates(word, s.reader())])
+
+
+def spelling_candidates(word: str, reader: Any) -> tuple[int, dict[str, int]] | None:
+    """None when ``word`` is an indexed word here (or cannot be respelled: not one
+    word); else the smallest edit distance that has indexed words (1, then 2) and
+    those words, each with its title and body document frequency (none: an empty
+    dict). Shards of one collection add these up (:func:`best_candidate`)."""
     folded = schema.text_analyzer(stem=False).terms(word)
     if len(folded) != 1:
         return None
@@ -64,10 +71,27 @@ def _respell(word: str, s: Searcher) -> str | None:
                 candidates.update(w for w, _df in
                                   match_fuzzy(reader, field, key, distance, prefix=1).words)
         if candidates:
-            return max(sorted(candidates), key=lambda c: reader.doc_frequency(
-                schema.BODY, schema.stem_word(c)) + reader.doc_frequency(
-                schema.TITLE, schema.stem_word(c)))
-    return None
+            return distance, {c: reader.doc_frequency(schema.BODY, schema.stem_word(c))
+                              + reader.doc_frequency(schema.TITLE, schema.stem_word(c))
+                              for c in candidates}
+    return MAX_DISTANCE + 1, {}
+
+
+def best_candidate(parts: list[tuple[int, dict[str, int]] | None]) -> str | None:
+    """The respelling from every part's :func:`spelling_candidates` (one index: one
+    part; a sharded index: one per shard): none if any part knows the word; else the
+    most frequent word at the smallest distance any part found (a part with nearer
+    candidates did not look further: its are the nearest)."""
+    found = [p for p in parts if p is not None]
+    if len(found) < len(parts) or not any(c for _d, c in found):
+        return None
+    nearest = min(d for d, c in found if c)
+    counts: dict[str, int] = {}
+    for d, candidates in found:
+        if d == nearest:
+            for c, n in candidates.items():
+                counts[c] = counts.get(c, 0) + n
+    return max(sorted(counts), key=lambda c: counts[c])
 
 
 def max_distance(word: str) -> int:
@@ -80,6 +104,19 @@ def suggest_query(text: str, s: Searcher, count: Callable[[Any], int], *,
                   better_than: int) -> str | None:
     """``text`` with unknown words respelled, if that finds more than ``better_than`` hits
     (``count`` counts the matches of a parsed query within the caller's filters)."""
+    candidate = respelled(text, lambda word: respell(word, s))
+    if candidate is None:
+        return None
+    try:
+        parsed = parse_query(candidate, s.reader())
+    except QuerySyntaxError:
+        return None
+    return candidate if count(parsed.query) > better_than else None
+
+
+def respelled(text: str, respell_word: Callable[[str], str | None]) -> str | None:
+    """``text`` with its first MAX_RESPELLED lookable words respelled by
+    ``respell_word`` (None: kept), or None when nothing changed or it is too long."""
     if len(text) > MAX_QUERY_CHARS:
         return None
     changed = False
@@ -91,17 +128,11 @@ def suggest_query(text: str, s: Searcher, count: Callable[[Any], int], *,
         if word in _OPERATORS or len(word) > MAX_WORD_LENGTH or looked_up >= MAX_RESPELLED:
             return word
         looked_up += 1
-        better = respell(word, s)
+        better = respell_word(word)
         if better is None:
             return word
         changed = True
         return better
 
     candidate = _WORD.sub(replace, text)
-    if not changed:
-        return None
-    try:
-        parsed = parse_query(candidate, s.reader())
-    except QuerySyntaxError:
-        return None
-    return candidate if count(parsed.query) > better_than else None
+    return candidate if changed else None

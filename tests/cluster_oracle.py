@@ -7,7 +7,7 @@ from typing import Any
 
 QUERIES = ["oil prices", "coffee OR cocoa", '"interest rates"', "bank -japan",
            "title:wheat", "gold^2 silver", "tags:grain", "opec AND crude", "xyzzyq",
-           "stock*", "dollar yen"]
+           "stock*", "dollar yen", "coffe", "wheet bundesbnk"]  # (the last two: did-you-mean)
 
 
 def ranked(results: Any) -> list[tuple[float, str]]:
@@ -28,6 +28,7 @@ def assert_same_answers(single: Any, sharded: Any, queries: list[str] = QUERIES,
         b = sharded.search(q, limit=limit, facets=facets, snippets=False)
         assert b.total == a.total, q
         assert b.facets == a.facets, q
+        assert b.suggestion == a.suggestion, q
         # one index breaks score ties by insertion order, shards by id: compare
         # both in (score desc, id) order, over one index's 1000 best
         expected = sorted(ranked(a), key=tie_key)[:len(b.hits)]

@@ -36,10 +36,13 @@ from ..models import (
     IndexStats,
     SearchResults,
 )
+from ..suggest import best_candidate, respelled
 from . import tasks
 from .layout import ClusterLayout, shard_of
 from .merge import merged_hits, summed, summed_months
 from .runner import ShardFailure, ShardRunner
+
+SUGGEST_BELOW = 3  # as index.SUGGEST_BELOW: did-you-mean below this many matches
 
 T = TypeVar("T")
 
@@ -175,9 +178,9 @@ class ShardedIndex:
                sort: str = "relevance", limit: int = arguments.DEFAULT_LIMIT, page: int = 1,
                facets: bool = False, snippets: bool = True, expand: bool = False,
                now: datetime | None = None, **filter_options: Any) -> SearchResults:
-        """As :meth:`Index.search` (``expand`` and did-you-mean are not available on a
-        sharded index yet). Equal scores (and equal dates) rank by article id: one
-        index ranks them in the order it added them."""
+        """As :meth:`Index.search` (``expand`` is not available on a sharded index
+        yet). Equal scores (and equal dates) rank by article id: one index ranks them in
+        the order it added them."""
         started = time.perf_counter()
         chosen = Filters.given(filters, **filter_options)
         query, sort, limit, page, now = arguments.check_search(
@@ -190,10 +193,33 @@ class ShardedIndex:
         answers = [found[n] for n in sorted(found)]
         hits = merged_hits(answers, sort, (page - 1) * limit, limit)
         notes = gathered[min(gathered)].notes + self._partial_note(failed + more)
+        total = sum(a.total for a in answers)
+        suggestion = None
+        if total < SUGGEST_BELOW and not gathered[min(gathered)].match_all \
+                and any(a.allows_any for a in answers):
+            suggestion = self._suggestion(query, chosen, now, total)
         return SearchResults(
-            query=query, total=sum(a.total for a in answers), hits=hits,
-            page=page, limit=limit, elapsed_ms=(time.perf_counter() - started) * 1000,
-            facets=self._facets(answers) if facets else None, notes=notes)
+            query=query, total=total, hits=hits, page=page, limit=limit,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            facets=self._facets(answers) if facets else None, suggestion=suggestion,
+            notes=notes)
+
+    def _suggestion(self, query: str, chosen: Filters, now: datetime | None,
+                    total: int) -> str | None:
+        """Did you mean, as one index offers it: each unknown word respelled from the
+        words of every shard (their candidates' frequencies added up), kept if the
+        respelled query finds more than ``total`` articles within the filters."""
+        def respell(word: str) -> str | None:
+            parts, _failures = self._each(tasks.spellings_of, word)
+            return best_candidate([parts[n] for n in sorted(parts)])
+
+        candidate = respelled(query, respell)
+        if candidate is None:
+            return None
+        counts, _failures = self._each(tasks.count, candidate, chosen, now)
+        if any(n is None for n in counts.values()):
+            return None
+        return candidate if sum(n or 0 for n in counts.values()) > total else None
 
     def _facets(self, answers: list[tasks.Answer]) -> Facets:
         tops = {f: summed([a.keywords[f] for a in answers])[:engine_facets.TOP_VALUES]

@@ -22,12 +22,13 @@ from ..engine.filtermask import allowed as allowed_documents
 from ..engine.stats import CollectionStats, TermKey
 from ..engine.topk import top_by_key
 from ..engine.view import IndexView
-from ..errors import ArticleNotFoundError
+from ..errors import ArticleNotFoundError, QuerySyntaxError
 from ..filters import Filters
 from ..hits import page_hits
 from ..models import Article, ArticleView, Explanation, Hit, IndexStats
 from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
 from ..query import build_filter, parse_query
+from ..suggest import spelling_candidates
 
 KEYWORD_FIELDS = (schema.TAGS, schema.AUTHORS, schema.SOURCE)
 
@@ -50,6 +51,7 @@ class Gathered:
 
     stats: CollectionStats
     notes: tuple[str, ...]
+    match_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,14 @@ class Answer:
     keywords: dict[str, list[tuple[str, int]]]
     months: dict[int, int]
     keys: tuple[int, ...] = ()
+    allows_any: bool = True  # the filters leave some article of the shard
 
 
 def gather(shard: Shard, query: str, now: datetime | None) -> Gathered:
     """Round one: this shard's statistics for every word its plan may score."""
     parsed = parse_query(query, shard._engine().searcher.reader(), now=now)
     return Gathered(CollectionStats.of(shard._engine(), set(term_keys(parsed.query))),
-                    parsed.notes)
+                    parsed.notes, parsed.match_all)
 
 
 def term_keys(q: Node) -> Iterator[TermKey]:
@@ -122,7 +125,8 @@ def answer(shard: Shard, query: str, chosen: Filters, now: datetime | None,
     if facets:
         keywords = {f: engine_facets.keyword_counts(view, f, found) for f in KEYWORD_FIELDS}
         months = engine_facets.month_counts(view, found)
-    return Answer(int(np.count_nonzero(found)), hits, keywords, months, keys)
+    return Answer(int(np.count_nonzero(found)), hits, keywords, months, keys,
+                  allowed is None or bool(allowed.any()))
 
 
 def _sort_column(view: IndexView, sort: str) -> Any:
@@ -203,6 +207,24 @@ def explain(shard: Shard, article_id: str, query: str,
     parsed = parse_query(query, view.searcher.reader())
     return replace(explain_query(Executor(view, stats=stats), parsed.query, docnum),
                    clause=query)
+
+
+def spellings_of(shard: Shard, word: str) -> tuple[int, dict[str, int]] | None:
+    """Did-you-mean's candidates for ``word`` in this shard (suggest.spelling_candidates)."""
+    return spelling_candidates(word, shard._engine().searcher.reader())
+
+
+def count(shard: Shard, query: str, chosen: Filters, now: datetime | None) -> int | None:
+    """The shard's matches of ``query`` within the filters (None: it does not parse).
+    Parsed as one index parses a did-you-mean candidate (at the current time)."""
+    view = shard._engine()
+    try:
+        parsed = parse_query(query, view.searcher.reader())
+    except QuerySyntaxError:
+        return None
+    allowed = allowed_documents(view, *build_filter(chosen, now=now))
+    mask = Executor(view, scored=False).run(parsed.query).mask
+    return int(np.count_nonzero(mask if allowed is None else mask & allowed))
 
 
 def describe(shard: Shard) -> IndexStats:
