@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""One index vs a sharded index, in-process and on a local Dask cluster: query latency
+and build time.
+
+    python bench/cluster.py [--scale 1] [--shards 4,8] [--queries 200] [--seed 1]
+
+Builds Reuters-21578 (``--scale K``: every record repeated K times with the ids
+``<id>-<k>``, as bench/query.py does) as one index and as N shards for each
+``--shards`` value: in this process (``build_sharded``) and on a local Dask cluster
+(2 worker processes, one thread each, scheduler and workers bound to 127.0.0.1,
+``build_sharded(scheduler=...)``). Each build is timed (fresh, ``rebuild``), none is
+cached. Then bench/query.py's fixed query mix (top 10 with snippets, exact totals, the
+tag and date filters of its kinds) runs on one index, on the shards in-process and on
+the shards through the Dask cluster (one warm-up pass, one timed pass each): p50/p95
+ms overall and per kind, the coordination overhead (sharded p50 minus one index's
+p50), and whether every query's total and top-10 ids and scores equal one index's
+(in (score, id) order among one index's top 1000, scores to 1e-9 relative).
+Issue 19's target: sharded p50 <= 2x one index's p50 + 10 ms. The last line is a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import query as qbench  # noqa: E402 (bench/query.py: the query mix and the scaled corpus)
+
+import searcher  # noqa: E402
+from searcher.cluster.build import build_sharded  # noqa: E402
+
+TARGET_P50 = (2.0, 10.0)  # sharded p50 <= 2x one index's p50 + 10 ms (issue 19)
+
+
+def timed(fn: Callable[[], Any], what: str) -> float:
+    started = time.perf_counter()
+    fn()
+    took = time.perf_counter() - started
+    print(f"{what}: {took:.1f} s", file=sys.stderr, flush=True)
+    return took
+
+
+def run_mix(ix: Any, queries: Sequence[qbench.BenchQuery]) -> tuple[list[float], list[Any]]:
+    """One warm-up pass, then one timed pass: ms per query and each query's results."""
+    def one(q: qbench.BenchQuery) -> Any:
+        return ix.search(q.ours(), tags=[q.tag] if q.tag else (), since=q.since,
+                         until=q.until, limit=qbench.LIMIT)
+
+    for q in queries:
+        one(q)
+    times, results = [], []
+    for q in queries:
+        started = time.perf_counter()
+        results.append(one(q))
+        times.append((time.perf_counter() - started) * 1000)
+    return times, results
+
+
+def same(a: Any, b: Any) -> bool:
+    """Same total, and ``b``'s top ids and scores are ``a``'s first in (score, id)
+    order (``a`` is one index's top 1000: one index breaks ties by insertion order)."""
+    def ranked(r: Any) -> list[tuple[float, str]]:
+        return sorted((-float(f"{h.score:.12g}"), h.id) for h in r.hits)
+
+    if a.total != b.total:
+        return False
+    x, y = ranked(a)[:len(b.hits)], ranked(b)
+    return [i for _s, i in x] == [i for _s, i in y] and all(
+        math.isclose(s, t, rel_tol=1e-9) for (s, _), (t, _) in zip(x, y, strict=True))
+
+
+def pct(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def summary(times: Sequence[float], kinds: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"p50_ms": round(statistics.median(times), 2),
+                           "p95_ms": round(pct(times, 95), 2)}
+    for kind in qbench.KINDS:
+        mine = [t for t, k in zip(times, kinds, strict=True) if k == kind]
+        if mine:
+            out[kind] = round(statistics.median(mine), 2)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--shards", default="4,8")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=2, help="Dask worker processes")
+    args = ap.parse_args(argv)
+    shard_counts = [int(n) for n in args.shards.split(",") if n.strip()]
+
+    from distributed import LocalCluster
+
+    records = qbench.load_records(qbench.CORPUS)
+    corpus = qbench.scaled_corpus(qbench.CORPUS, records, args.scale,
+                                  qbench.file_sha1(qbench.CORPUS)[:12])
+    queries = qbench.make_queries(records, args.queries, args.seed)
+    kinds = [q.kind for q in queries]
+    work = Path(tempfile.mkdtemp(prefix="cluster-bench-", dir=qbench.OUT
+                                 if qbench.OUT.exists() else None))
+    rows: list[dict[str, Any]] = []
+    try:
+        one = work / "one"
+        build_one = timed(lambda: searcher.build_index(
+            [corpus], index=one, field_map=qbench.FIELD_MAP), "one index built")
+        with searcher.open_index(one) as ix:
+            times, _results = run_mix(ix, queries)
+            documents = len(ix)
+            expected = [ix.search(q.ours(), tags=[q.tag] if q.tag else (), since=q.since,
+                                  until=q.until, limit=1000, snippets=False)
+                        for q in queries]  # the oracle, untimed
+        rows.append({"setup": "one index", "build_s": round(build_one, 1),
+                     **summary(times, kinds), "exact": True})
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                          host="127.0.0.1", protocol="tcp", scheduler_port=0,
+                          dashboard_address="127.0.0.1:0") as cluster:
+            address = cluster.scheduler_address
+            for n in shard_counts:
+                local, remote = work / f"local-{n}", work / f"dask-{n}"
+                build_local = timed(lambda n=n, local=local: build_sharded(
+                    [corpus], index=local, shards=n, field_map=qbench.FIELD_MAP),
+                    f"{n} shards built in-process")
+                build_dask = timed(lambda n=n, remote=remote: build_sharded(
+                    [corpus], index=remote, shards=n, field_map=qbench.FIELD_MAP,
+                    scheduler=address), f"{n} shards built on Dask")
+                for setup, scheduler, build_s in (
+                        (f"{n} shards, in-process", None, build_local),
+                        (f"{n} shards, Dask {args.workers} workers", address, build_dask)):
+                    with searcher.open_index(local if scheduler is None else remote,
+                                             scheduler=scheduler or "") as ix:
+                        times, got = run_mix(ix, queries)
+                    exact = all(same(a, b) for a, b in zip(expected, got, strict=True))
+                    rows.append({"setup": setup, "build_s": round(build_s, 1),
+                                 **summary(times, kinds), "exact": exact})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    base = rows[0]["p50_ms"]
+    print(f"Reuters-21578 x{args.scale}: {documents:,} articles, {len(queries)} queries "
+          f"(top {qbench.LIMIT}, snippets, exact totals); {os.cpu_count()} cores")
+    header = ["setup", "build_s", "p50_ms", "p95_ms", "overhead_ms", *qbench.KINDS, "exact"]
+    print(" | ".join(header))
+    for row in rows:
+        row["overhead_ms"] = round(row["p50_ms"] - base, 2)
+        row["meets_target"] = row["p50_ms"] <= TARGET_P50[0] * base + TARGET_P50[1]
+        print(" | ".join(str(row.get(h, "")) for h in header))
+    print(json.dumps({"scale": args.scale, "documents": documents, "queries": len(queries),
+                      "rows": rows}))
+    return 0 if all(r["exact"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
