@@ -1,8 +1,9 @@
 """The coordinator's side of a sharded search: the shards' answers as one index's.
 
-Hits merge by score (relevance) or by date key (newest: largest first; oldest:
-smallest first), ties by article id, which each shard also used to choose its own
-best (tasks._best); totals and facet counts are sums, exactly.
+The shards' candidates merge by score (relevance) or by date key (newest: largest
+first; oldest: smallest first), ties by article id, which each shard also used to
+choose its own best (tasks._best); the page's hits, made by the shards that hold them,
+are put in that order; totals and facet counts are sums, exactly.
 """
 
 from __future__ import annotations
@@ -13,17 +14,26 @@ from ..models import Hit
 from .tasks import Answer
 
 
-def merged_hits(answers: list[Answer], sort: str, first: int, limit: int) -> tuple[Hit, ...]:
-    """Hits ``first``... ``first + limit`` of the merged order, ranked from ``first + 1``."""
-    if sort == "relevance":
-        ordered = sorted((h for a in answers for h in a.hits),
-                         key=lambda h: (-(h.score or 0.0), h.id))
+def merged_page(answers: dict[int, Answer], sort: str, first: int,
+                limit: int) -> list[tuple[float, str, int]]:
+    """``(score or date key, article id, shard)`` of hits ``first``... ``first + limit``
+    of the merged order."""
+    entries = [(value, article_id, n) for n, a in answers.items()
+               for value, article_id in a.ranked]
+    if sort == "oldest":
+        entries.sort(key=lambda e: (e[0], e[1]))
     else:
-        keyed = [(key, h) for a in answers for key, h in zip(a.keys, a.hits, strict=True)]
-        sign = -1 if sort == "newest" else 1
-        ordered = [h for _k, h in sorted(keyed, key=lambda kh: (sign * kh[0], kh[1].id))]
-    return tuple(replace(h, rank=first + n + 1)
-                 for n, h in enumerate(ordered[first:first + limit]))
+        entries.sort(key=lambda e: (-e[0], e[1]))
+    return entries[first:first + limit]
+
+
+def ranked_hits(page: list[tuple[float, str, int]], made: list[tuple[Hit, ...]],
+                first: int) -> tuple[Hit, ...]:
+    """The page's hits in its order, ranked from ``first + 1`` (an article removed by
+    a build between the rounds is left out)."""
+    by_id = {h.id: h for part in made for h in part}
+    found = [by_id[article_id] for _v, article_id, _n in page if article_id in by_id]
+    return tuple(replace(h, rank=first + n + 1) for n, h in enumerate(found))
 
 
 def summed(parts: list[list[tuple[str, int]]]) -> list[tuple[str, int]]:

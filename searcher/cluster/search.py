@@ -4,9 +4,11 @@ Round one: every shard parses the query against its own words and reports the
 collection statistics (documents, field lengths, document frequencies) of the words
 its plan scores; summed, they are the whole collection's (a word a shard's plan
 lacks occurs in none of its documents). Round two: every shard runs its plan scored
-with those global statistics (``Executor(view, stats=...)``) and returns its best
-``page * limit`` hits, its exact total and its facet counts; the coordinator merges
-the hits by score (ties: article id), sums totals and counts. The shard work
+with those global statistics (``Executor(view, stats=...)``) and returns the scores
+and ids of its best ``page * limit``, its exact total and its facet counts; the
+coordinator merges them by score (ties: article id) and sums totals and counts. Round
+three: the shards holding the page's articles make those hits (titles, snippets, why
+matched), so snippets are made for one page, not for every shard's candidates. The shard work
 (tasks.py) runs where the runner puts it: this process, or Dask workers.
 
 A shard that does not answer is an error naming it (ShardUnavailableError), or with
@@ -39,7 +41,7 @@ from ..models import (
 from ..suggest import best_candidate, respelled
 from . import tasks
 from .layout import ClusterLayout, shard_of
-from .merge import merged_hits, summed, summed_months
+from .merge import merged_page, ranked_hits, summed, summed_months
 from .runner import ShardFailure, ShardRunner
 
 SUGGEST_BELOW = 3  # as index.SUGGEST_BELOW: did-you-mean below this many matches
@@ -191,8 +193,13 @@ class ShardedIndex:
         found, more = self._each(tasks.answer, query, chosen, now, total_stats, page * limit,
                                  facets, snippets, sort, shards=sorted(gathered))
         answers = [found[n] for n in sorted(found)]
-        hits = merged_hits(answers, sort, (page - 1) * limit, limit)
-        notes = gathered[min(gathered)].notes + self._partial_note(failed + more)
+        first = (page - 1) * limit
+        chosen_page = merged_page(found, sort, first, limit)
+        wanted = [(v, article_id) for v, article_id, _n in chosen_page]
+        made, lost = self._each(tasks.hits, query, now, wanted, sort, snippets,
+                                shards=sorted({n for _v, _i, n in chosen_page}))
+        hits = ranked_hits(chosen_page, [made[n] for n in sorted(made)], first)
+        notes = gathered[min(gathered)].notes + self._partial_note(failed + more + lost)
         total = sum(a.total for a in answers)
         suggestion = None
         if total < SUGGEST_BELOW and not gathered[min(gathered)].match_all \

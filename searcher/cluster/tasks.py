@@ -20,7 +20,6 @@ from ..engine.execute import Executor
 from ..engine.explain import explain_query
 from ..engine.filtermask import allowed as allowed_documents
 from ..engine.stats import CollectionStats, TermKey
-from ..engine.topk import top_by_key
 from ..engine.view import IndexView
 from ..errors import ArticleNotFoundError, QuerySyntaxError
 from ..filters import Filters
@@ -56,15 +55,14 @@ class Gathered:
 
 @dataclass(frozen=True)
 class Answer:
-    """A shard's round two: its best hits, exact total and facet counts; for a date
-    sort, each hit's sort key (the column value: undated ones hold the column's
-    missing value, as in one index)."""
+    """A shard's round two: its best ``(score or date key, article id)``, its exact
+    total and facet counts (the hits themselves are made for the merged page only:
+    :func:`hits`)."""
 
     total: int
-    hits: tuple[Hit, ...]
+    ranked: tuple[tuple[float, str], ...]
     keywords: dict[str, list[tuple[str, int]]]
     months: dict[int, int]
-    keys: tuple[int, ...] = ()
     allows_any: bool = True  # the filters leave some article of the shard
 
 
@@ -107,26 +105,46 @@ def answer(shard: Shard, query: str, chosen: Filters, now: datetime | None,
     allowed = allowed_documents(view, *build_filter(chosen, now=now))
     matched = Executor(view, stats=stats, scored=sort == "relevance").run(parsed.query)
     found = matched.mask if allowed is None else matched.mask & allowed
-    keys: tuple[int, ...] = ()
     if sort == "relevance":
-        best = _best(view, found, matched.score, k)
-        hits = page_hits(view, best, matched.score, None, False, 1, k, parsed, snippets)
+        scores: Any = matched.score
+        best = np.flatnonzero(_best(view, found, scores, k))
+        ranked = tuple((float(scores[d]), _id(view, d)) for d in best)
     else:
         column = _sort_column(view, sort)
-        descending = sort == "newest"
-        rank = column if descending else np.iinfo(np.uint64).max - column  # exact: uint64
-        best = _best(view, found, rank, k)
-        docs = np.flatnonzero(best)
-        order = top_by_key(docs, column[docs], k, descending=descending)
-        keys = tuple(int(v) for v in column[docs[order]])
-        hits = page_hits(view, best, None, column, descending, 1, k, parsed, snippets)
+        rank = column if sort == "newest" else np.iinfo(np.uint64).max - column  # exact
+        best = np.flatnonzero(_best(view, found, rank, k))
+        ranked = tuple((int(column[d]), _id(view, d)) for d in best)
     keywords: dict[str, list[tuple[str, int]]] = {}
     months: dict[int, int] = {}
     if facets:
         keywords = {f: engine_facets.keyword_counts(view, f, found) for f in KEYWORD_FIELDS}
         months = engine_facets.month_counts(view, found)
-    return Answer(int(np.count_nonzero(found)), hits, keywords, months, keys,
+    return Answer(int(np.count_nonzero(found)), ranked, keywords, months,
                   allowed is None or bool(allowed.any()))
+
+
+def _id(view: IndexView, docnum: Any) -> str:
+    return str(view.stored(int(docnum))[schema.ID])
+
+
+def hits(shard: Shard, query: str, now: datetime | None,
+         wanted: list[tuple[float, str]], sort: str, snippets: bool) -> tuple[Hit, ...]:
+    """Round three: the hits (title, snippets, why matched) of the merged page's
+    articles that this shard holds, with their scores (or date keys) from round two."""
+    view = shard._engine()
+    parsed = parse_query(query, view.searcher.reader(), now=now)
+    relevance = sort == "relevance"
+    mask = np.zeros(view.n, bool)
+    values = np.zeros(view.n, np.float64 if relevance else np.uint64)
+    for value, article_id in wanted:
+        docnum = view.searcher.document_number(**{schema.ID: article_id})
+        if docnum is not None:
+            mask[docnum] = True
+            values[docnum] = value
+    n = int(mask.sum())
+    if relevance:
+        return page_hits(view, mask, values, None, False, 1, n, parsed, snippets)
+    return page_hits(view, mask, None, values, sort == "newest", 1, n, parsed, snippets)
 
 
 def _sort_column(view: IndexView, sort: str) -> Any:
