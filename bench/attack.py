@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 LIMIT_S = 5.0
 LIMIT_MB = 300.0
 RUN = 100_000  # characters of whitespace per run
+TIMEOUT_S = 120.0  # a step still running then is killed (--timeout)
 
 
 def run(args: list[str], cwd: Path, stdin: str = "") -> tuple[float, float, int, str]:
@@ -49,12 +51,25 @@ def run(args: list[str], cwd: Path, stdin: str = "") -> tuple[float, float, int,
     assert proc.stdin is not None and proc.stderr is not None
     proc.stdin.write(stdin.encode())
     proc.stdin.close()
+    return finish(proc, started)
+
+
+def finish(proc: subprocess.Popen[bytes], started: float) -> tuple[float, float, int, str]:
+    """Wait for ``proc`` (killed after --timeout seconds): its time, peak RSS, status and
+    the last line of its stderr."""
+    assert proc.stderr is not None
+    timer = threading.Timer(TIMEOUT_S, proc.kill)
+    timer.start()
     err = proc.stderr.read().decode(errors="replace")
     _pid, status, usage = os.wait4(proc.pid, 0)
+    timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     lines = err.strip().splitlines()
-    return seconds, usage.ru_maxrss / 1024, proc.returncode, lines[-1][:80] if lines else ""
+    last = lines[-1][:80] if lines else ""
+    if seconds >= TIMEOUT_S:
+        last = f"killed after {TIMEOUT_S:.0f} s"
+    return seconds, usage.ru_maxrss / 1024, proc.returncode, last
 
 
 def ws(n: int = RUN) -> str:
@@ -87,7 +102,8 @@ def whitespace(d: Path) -> list[list[str]]:
         f"</h1><p>By{s}Jane{s}Doe</p><p>Crude{w}oil{s}prices rose today in trading."
         f"</p></article></body></html>")
     return [["build", "c", "--index", "ix", "--quiet"], ["search", "oil", "--index", "ix"],
-            ["show", "h.html", "--index", "ix"], ["inspect", "c"]]
+            ["show", "h.html", "--index", "ix"],
+            ["inspect", "c/a.jsonl", "c/b.md", "c/p.txt", "c/h.html"]]
 
 
 def tags(d: Path) -> list[list[str]]:
@@ -98,7 +114,7 @@ def tags(d: Path) -> list[list[str]]:
     (c / "t.jsonl").write_text(json.dumps(record) + "\n")
     return [["build", "c", "--index", "ix", "--quiet"], ["stats", "--index", "ix"],
             ["search", "oil", "--index", "ix"], ["shell", "--index", "ix", "\n:tags\noil\n"],
-            ["inspect", "c"], ["completion", "tag:ta"]]
+            ["inspect", "c/t.jsonl"], ["completion", "tag:ta"]]
 
 
 def gzip_blank(d: Path) -> list[list[str]]:
@@ -112,7 +128,8 @@ def gzip_blank(d: Path) -> list[list[str]]:
                     f.write(block)
                 f.flush()
     (c / "ok.jsonl").write_text('{"id": "g1", "title": "Oil", "body": "oil"}\n')
-    return [["build", "c", "--index", "ix", "--quiet"], ["inspect", "c"]]
+    return [["build", "c", "--index", "ix", "--quiet"],
+            ["inspect", "c/blank.jsonl.gz", "c/blank.txt.gz"]]
 
 
 def bad_lines(d: Path) -> list[list[str]]:
@@ -144,19 +161,18 @@ def completion(d: Path, text: str) -> tuple[float, float, int, str]:
             "assert found, 'no completions'\n")
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=d, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read().decode(errors="replace")
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    lines = err.strip().splitlines()
-    return (time.perf_counter() - started, usage.ru_maxrss / 1024,
-            os.waitstatus_to_exitcode(status), lines[-1][:80] if lines else "")
+    return finish(proc, started)
 
 
 def main() -> int:
+    global TIMEOUT_S
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=sorted(ATTACKS))
     parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
+    parser.add_argument("--timeout", type=float, default=120.0,
+                        help="kill a step still running after this many seconds")
     opts = parser.parse_args()
+    TIMEOUT_S = opts.timeout
     rows = []
     for name, make in ATTACKS.items():
         if opts.only and name != opts.only:

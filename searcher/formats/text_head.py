@@ -20,7 +20,10 @@ _NEWS_WORDS = {"news", "times", "post", "daily", "herald", "journal", "press", "
                "observer", "weekly", "insider", "monitor", "chronicle", "reporter", "sun",
                "mirror", "standard", "examiner", "register", "bulletin", "dispatch", "courier",
                "inquirer", "times-picayune", "newsweek", "review", "report", "channel"}
-_SITE_SUFFIX = re.compile(r"^(?P<head>.{12,}?)\s+(?P<sep>\||-|–|—|::|·|•)\s+(?P<site>[^|]{2,40})$")
+# The head ends before a run of spaces, not inside it (else each space of a long run
+# starts a scan of the rest of it: quadratic); at least 12 characters as before.
+_SITE_SUFFIX = re.compile(r"^(?P<head>.{12}(?:.*?(?<!\s))??)\s+(?P<sep>\||-|–|—|::|·|•)\s+"
+                          r"(?P<site>[^|]{2,40})$")
 
 
 def read_title(page: Page, lines: list[str]) -> int:

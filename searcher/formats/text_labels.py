@@ -54,7 +54,9 @@ LABEL_MAX_WORDS = 4
 META_VALUE_MAX_WORDS = 12  # "Interviewer: By Jane Doe", "Section: Local", not a sentence
 RECORD_SEPARATOR = "record separator dropped"
 _LABEL = re.compile(r"^(?P<label>[^\W\d_][\w .'&/-]{0,40}?)\s*[:：]\s*(?P<value>.*)$")
-_RULE = re.compile(r"^\W{0,2}[-=*_#~]{3,}(?:[\w\s]{0,40}[-=*_#~]{3,})?\W{0,2}$")
+# Each run of rule characters taken whole ((?=(...))\\1, an atomic group): giving some
+# back never helps the rest match, and trying every split of a long run is quadratic.
+_RULE = re.compile(r"^\W{0,2}(?=([-=*_#~]{3,}))\1(?:[\w\s]{0,40}(?=([-=*_#~]{3,}))\2)?\W{0,2}$")
 _BYLINE_VALUE = re.compile(r"^(?:[Bb][Yy]\s*[:\s]\s*|By(?=[A-Z][a-z]))")  # "ByLily Meyer" too
 _URLISH = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 

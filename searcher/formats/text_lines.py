@@ -103,9 +103,10 @@ _LEGAL = re.compile(
     r"(?:terms of (?:use|service)|privacy policy|user agreement|cookie policy)\b.{0,80}$|"
     r"do not sell my personal information|all quotes delayed|our standards:",
     re.IGNORECASE)
-_CAPTION_CREDIT = re.compile(
-    r"(?:[.)]\s*|\s)(?:photo(?:graph)?|image|picture|video)?\s*(?:credit|courtesy)s?\s*:\s*"
-    r"\S.{0,80}$|\((?:photo|image|picture)s?\s*(?::|by|credit)[^()]{1,80}\)$", re.IGNORECASE)
+_CAPTION_CREDIT = re.compile(  # searched, so written to be linear (see _RIGHTS)
+    r"(?:[.)]\s*(?:(?:photo(?:graph)?|image|picture|video)\s*)?|\s(?:photo(?:graph)?|image|"
+    r"picture|video)\s*|(?<!\s)\s+)(?:credit|courtesy)s?\s*:\s*\S.{0,80}$|"
+    r"\((?:photo|image|picture)s?\s*(?::|by|credit)[^()]{1,80}\)$", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _POLL_START = re.compile(r"take our poll|story continues below", re.IGNORECASE)
 _POLL_END = re.compile(r"completing this poll|opt out at any ?time|privacy policy and terms|"
@@ -117,7 +118,11 @@ _READ_MORE = re.compile(
     r"\s*[:»›>]", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:(?:copyright|©|\(c\))\s*)+(?P<year>\d{4}(?:\s*[-–]\s*\d{4})?\b)?",
                         re.IGNORECASE)
-_RIGHTS = re.compile(r"\s*all rights reserved.*$", re.IGNORECASE)
+# Patterns searched through a line take the spaces before what they look for only from
+# the start of a run (``(?<!\s)``, ``(?<!\S)``): tried from every character of a long run
+# or word, a leading ``\s*``/``\S*`` is quadratic (40 KB of spaces: 18 s); matches are
+# the same (one that starts inside a run also starts at the run's start).
+_RIGHTS = re.compile(r"(?:(?<!\s)\s+)?all rights reserved.*$", re.IGNORECASE)
 _COMPANY_SUFFIXES = {"inc", "ltd", "co", "corp", "llc", "plc", "bros", "s.a", "n.v", "gmbh", "ag"}
 _ABBREVIATIONS = _COMPANY_SUFFIXES | {"jr", "sr", "st", "mr", "mrs", "ms", "dr"}
 _CREDIT_PREFIX = re.compile(
@@ -135,7 +140,7 @@ _CODEISH = re.compile(r"[{}();=<>`\[\]\\]|::|https?://|\w\.\w+\(|^\W*[-*+] ")
 # A row of a table: a figure set off by a column gap ("Sum of adjustments      12.75",
 # "Wheat\t3.40"), or two figures compared ("Shr 34 cts vs 1.19 dlrs"). Market and
 # results tables in wire copy are article text; links to other pages are not laid out so.
-_TABLE_ROW = re.compile(r"\S(?: {2,}|\t+)[-+$£€(]?\d|\d\S*(?: \S+)? vs\.? \S*\d")
+_TABLE_ROW = re.compile(r"\S(?: {2,}|\t+)[-+$£€(]?\d|(?<!\S)[^\s\d]*\d\S*(?: \S+)? vs\.? \S*\d")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 NAME_PARTICLES = {"de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "al"}
 _ROLE_WORDS = {"writer", "staff", "reporter", "correspondent", "editor", "contributor",
@@ -150,7 +155,8 @@ _SIGN_OFF = re.compile(r"^(?:[—–―]|-{1,2})\s*(?:by\s+)?(?P<names>[^—–-
 _DATE_LABEL = re.compile(
     r"^(?P<label>published|posted|date|dated|first published|updated|last updated|modified)"
     r"(?:\s+(?:on|at))?\s*:?\s+(?P<value>.+)$", re.IGNORECASE)
-_LATER_STAMP = re.compile(r"[,;|(]?\s*\b(?:updated|modified|last updated)\b.*$", re.IGNORECASE)
+_LATER_STAMP = re.compile(r"(?:[,;|(]\s*|(?:(?<!\s)\s+)?)\b(?:updated|modified|last updated)\b.*$",
+                          re.IGNORECASE)
 _DATE_EXTRA = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d{1,2}[:.]\d{2}(?::\d{2})?"
                          r"(?:[ap]\.?m\.?)?|[ap]\.?m\.?|at|on|[|\-–—•·/]|[A-Z]{1,4}",
                          re.IGNORECASE)
@@ -160,7 +166,7 @@ _TAG_LABEL = re.compile(
 _TAG_LABEL_BARE = {"Tags", "TAGS", "Topics", "TOPICS", "Keywords", "Filed under", "Filed Under"}
 _TAG_HEADING = re.compile(r"^(?:tags?|topics?|keywords?|filed under|categories)\s*:?$",
                           re.IGNORECASE)
-_DELIMITERS = re.compile(r"\s*[,;|•·]\s*")
+_DELIMITERS = re.compile(r"(?:(?<!\s)\s+)?[,;|•·]\s*")  # linear: see bylines._SEPARATORS
 _TERMINAL = tuple(".!?…\"”’)")
 TERMINAL = _TERMINAL  # how a sentence ends (text_body reads it too)
 
@@ -237,18 +243,29 @@ def copyright_holder(line: str) -> str:
     rest = re.sub(r"^(?:copyright\s+)?(?:by\s+)?\d{4}(?:\s*[-–]\s*\d{4})?\s*", "", rest,
                   flags=re.IGNORECASE)
     for m in re.finditer(r"\.(?=\s+\S)", rest):  # cut at the first real sentence end
-        word = (re.findall(r"[\w.]+$", rest[:m.start()]) or [""])[0].casefold()
+        word = _word_before(rest, m.start()).casefold()
         if word in _COMPANY_SUFFIXES:  # "Foo Ltd. This material..." keeps "Ltd."
             rest = rest[:m.end()]
             break
         if len(word) > 1 and word not in _ABBREVIATIONS:
             rest = rest[:m.start()]
             break
-    rest = re.sub(r"[\s,;:|]*(?:\d{4}\s*)?$", "", rest)
-    word = re.findall(r"([\w.]+)\.$", rest)
-    if word and word[0].casefold() not in _ABBREVIATIONS:
+    rest = re.sub(r"(?<![\s,;:|])[\s,;:|]*(?:\d{4}\s*)?$", "", rest)
+    last = re.findall(r"(?<![\w.])([\w.]+)\.$", rest)
+    if last and last[0].casefold() not in _ABBREVIATIONS:
         rest = rest[:-1]
     return rest.strip()
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters and dots that ends at ``end`` (what ``[\\w.]+$`` finds in
+    ``text[:end]``, read backwards: a regex would scan the whole prefix for each dot)."""
+    if end and text[end - 1] == "\n":  # ``$`` also matches before a final newline
+        end -= 1
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    return text[start:end]
 
 
 @lru_cache(maxsize=CACHE_LINES)
@@ -277,12 +294,12 @@ def is_credit(line: str) -> bool:
 def names_in(text: str) -> tuple[str, ...] | None:
     """People named in a byline's text (``Jane Doe and John Roe``, ``JOHN DOE, Staff
     Writer``, ``Jane Doe | jdoe@paper.com``), or None if it is not a list of names."""
-    text = re.split(r"\s+[|/•·]\s+|\S+@\S+", text, maxsplit=1)[0]
+    text = re.split(r"(?<!\s)\s+[|/•·]\s+|(?<!\S)\S+@\S+", text, maxsplit=1)[0]
     text = DATE_SHAPE.split(text, maxsplit=1)[0].strip(" ,;|-–—")  # "Jane Doe - May 3, 2024"
     names: list[str] = []
     if "," in text and not re.search(r"\s(?:and|&)\s", text):
         text = text.split(",")[0]  # "Jane Doe, Washington": a place or role after the name
-    for raw in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text):
+    for raw in re.split(r",\s*(?:and\s+)?|(?<!\s)\s+and\s+|(?:(?<!\s)\s+)?&\s*", text):
         parts = raw.split()
         if parts and (parts[-1].casefold() in _ROLE_WORDS or parts[0] == "The"
                                 or _ORG_WORDS & {p.casefold() for p in parts}):

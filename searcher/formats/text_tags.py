@@ -10,7 +10,7 @@ from itertools import pairwise
 from .text_lines import NAME_PARTICLES, is_boilerplate
 
 PHRASE_MAX_WORDS = 6
-DELIMITERS = re.compile(r"\s*[,;|•·]\s*")
+DELIMITERS = re.compile(r"(?:(?<!\s)\s+)?[,;|•·]\s*")  # linear: see bylines._SEPARATORS
 # Lowercase words that sit inside names and phrases ("Bank of England") and never end a tag.
 _CONNECTORS = NAME_PARTICLES | {"of", "the", "and", "for", "in", "on", "at", "to", "y", "&",
                                 "-", "–"}

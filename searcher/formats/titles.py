@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 SITE_NAME_REMOVED = "site name removed from title"
 
-_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|»|·|/|:)\s+")
+_SEPARATOR = re.compile(r"(?<!\s)\s+(?:\||-|–|—|::|»|·|/|:)\s+")  # linear: bylines._SEPARATORS
 _DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _DOMAIN = re.compile(r"\.(?:com|co|org|net|news|co\.uk|ca|in|au|de|fr)$", re.IGNORECASE)
 _MINOR = frozenset({"of", "the", "and", "&", "on", "in", "for", "a", "de", "at", "to", "!"})

@@ -1,0 +1,162 @@
+"""Issue 16, bounded cost: hostile input of a size a user can make costs time and memory in
+proportion to it (classes 6, 7 and 11). The times are measured in bench/attack.py; here a
+regression fails in seconds (a SIGALRM guard, ``within``) instead of hanging the suite,
+and the results are checked against the former rules (oracles)."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searcher.formats import (
+    Source,
+    bylines,
+    reader_for,
+    record_cleanup,
+    text_head,
+    text_labels,
+    text_lines,
+    text_tags,
+    titles,
+)
+from searcher.models import Article
+
+RUN = 100_000  # characters of one whitespace run: the issue's size
+
+
+class TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def within(seconds: int) -> Iterator[None]:
+    """Fail (not hang) when the block runs longer than ``seconds``: the linear code takes
+    well under a second here, the quadratic code it replaced minutes to hours."""
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise TooSlow(f"still running after {seconds} s: superlinear again?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# ---- class 6: regexes searched through long runs of whitespace ----------------------------
+
+def _spans(pattern: re.Pattern[str], text: str) -> object:
+    return (pattern.sub("#", text), pattern.split(text),
+            [(m.span(), m.groups()) for m in pattern.finditer(text)])
+
+
+def _found(pattern: re.Pattern[str], text: str) -> object:
+    return pattern.search(text) is not None
+
+
+def _matched(pattern: re.Pattern[str], text: str) -> object:
+    m = pattern.match(text)
+    return m and m.groupdict()
+
+
+# (the linear pattern, the former quadratic one as the oracle, how the code uses it)
+FORMER: list[tuple[re.Pattern[str], str, Callable[[re.Pattern[str], str], object]]] = [
+    (bylines._SEPARATORS, r"\s*(?:[,;|·•]|\s/\s|\band\b|&|\bwith\b)\s*", _spans),
+    (text_tags.DELIMITERS, r"\s*[,;|•·]\s*", _spans),
+    (text_lines._DELIMITERS, r"\s*[,;|•·]\s*", _spans),
+    (text_lines._RIGHTS, r"\s*all rights reserved.*$", _spans),
+    (text_lines._LATER_STAMP, r"[,;|(]?\s*\b(?:updated|modified|last updated)\b.*$", _spans),
+    (titles._SEPARATOR, r"\s+(?:\||-|–|—|::|»|·|/|:)\s+", _spans),
+    (record_cleanup._TRUNCATION, r"\s*(?:…|\.\.\.)?\s*\[\+(\d[\d,]*) chars\]\s*$", _spans),
+    (text_lines._TABLE_ROW, r"\S(?: {2,}|\t+)[-+$£€(]?\d|\d\S*(?: \S+)? vs\.? \S*\d", _found),
+    (text_lines._CAPTION_CREDIT,
+     r"(?:[.)]\s*|\s)(?:photo(?:graph)?|image|picture|video)?\s*(?:credit|courtesy)s?\s*:\s*"
+     r"\S.{0,80}$|\((?:photo|image|picture)s?\s*(?::|by|credit)[^()]{1,80}\)$", _found),
+    (text_labels._RULE, r"^\W{0,2}[-=*_#~]{3,}(?:[\w\s]{0,40}[-=*_#~]{3,})?\W{0,2}$", _matched),
+    (text_head._SITE_SUFFIX,
+     r"^(?P<head>.{12,}?)\s+(?P<sep>\||-|–|—|::|·|•)\s+(?P<site>[^|]{2,40})$", _matched),
+]
+PIECES = [" ", "  ", "\t", "\n", "\xa0", "a", "Jo", "Doe", ",", ";", "|", "•", "/", " and ",
+          "with", "&", ".", "…", "...", "[+12 chars]", "[+1,2 chars]", "chars]", "updated",
+          "(", ")", "all rights reserved", "photo", "credit", ":", "courtesy", "1", "2020",
+          " vs ", "-", "=", "_", "#", "---", "@", "x@y.com", "Copyright", "©", "Ltd", " - ",
+          " | ", "::", "Title Of The Story", "Site"]
+texts = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
+
+
+@pytest.mark.parametrize("pattern, former, use", FORMER,
+                         ids=[f"{p.pattern[:24]}" for p, _, _ in FORMER])
+@settings(max_examples=150, deadline=None)
+@given(text=texts)
+def test_a_linear_pattern_finds_what_the_former_one_found(
+        pattern: re.Pattern[str], former: str, use: Callable[[re.Pattern[str], str], object],
+        text: str) -> None:
+    assert use(pattern, text) == use(re.compile(former, pattern.flags), text)
+
+
+@pytest.mark.parametrize("pattern, former, use", FORMER,
+                         ids=[f"{p.pattern[:24]}" for p, _, _ in FORMER])
+@pytest.mark.parametrize("run", [" " * RUN, " \t\xa0" * (RUN // 3), "-" * RUN, "1" * RUN])
+def test_a_linear_pattern_is_linear_on_a_long_run(
+        pattern: re.Pattern[str], former: str, use: Callable[[re.Pattern[str], str], object],
+        run: str) -> None:
+    with within(10):  # each of these took minutes or hours
+        for text in (f"x{run}y", f"Copyright x.{run}. a", f"Photo.{run}credit{run}x chars]"):
+            use(pattern, text)
+
+
+def test_the_line_rules_are_linear_on_long_runs() -> None:
+    spaces = " " * RUN
+    with within(20):
+        assert text_lines.names_in(f"Jane{spaces}Doe{spaces}and{spaces}x@y{'z' * RUN}") is None
+        assert text_lines.copyright_holder(f"© Acme{spaces}Ltd.{' a.' * (RUN // 3)} x") \
+            .startswith("Acme")
+        assert text_lines.date_line(f"Jan 5, 2020{spaces}updated{spaces}x") == (
+            True, datetime(2020, 1, 5))
+        assert record_cleanup._without_tags("<p" * RUN + "<b>") == " "
+        assert record_cleanup._without_tags("<b>" + "<p" * RUN) == " " + "<p" * RUN
+
+
+def _whitespace_files(folder: Path) -> list[Path]:
+    """The issue's attack: 100 KB runs of whitespace in every field of each format."""
+    s, w = " " * RUN, (" \t\n\xa0  \r\n" * (RUN // 8))
+    files = {
+        "a.jsonl": json.dumps({
+            "id": "w1", "title": f"Oil{s}prices", "body": f"Crude{w}oil{s}.{w}x",
+            "tags": [f"Energy{s}", f"{w}Oil"], "authors": f"By{s}Jane{w}Doe{s}and{s}Joe",
+            "published": f"2020-01-01{s}", "source": f"Wire{s}", "url": f"http://x{s}"}) + "\n",
+        "b.md": f"---\ntitle: Oil{s}news\nauthor: By{s}Jane\ntags: [a{s}, b]\n---\n\n"
+                f"# Oil{s}\n\n{w}crude{s}oil{w}\n",
+        "p.txt": f"Oil{s}prices{s}rise{s}|{s}Wire\n\nBy{s}Jane{s}Doe{s}\n"
+                 f"Published:{s}2020-01-03{s}updated{s}\n{s}\nCrude{s}oil{s}rose.{s}\n\n"
+                 f"{s}READ MORE:{s}\n\nTags{s}Oil,{s}Energy\nCopyright{s}2020{s}Wire{s}\n",
+        "h.html": f"<html><head><title>Oil{s}prices</title><meta name='author' "
+                  f"content='Jane{s}Doe'></head><body><article><h1>Oil{s}</h1><p>By{s}Jane"
+                  f"{s}Doe</p><p>Crude{w}oil{s}prices rose today in trading.</p></article>"
+                  f"</body></html>",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in files]
+
+
+def test_every_reader_reads_100_kb_whitespace_runs_in_every_field(tmp_path: Path) -> None:
+    for path in _whitespace_files(tmp_path):
+        reader = reader_for(path)
+        assert reader is not None
+        with within(30):  # each took minutes (the .txt page: 40 KB of spaces, 18 s)
+            items = list(reader(Source(path, path.name)))
+        articles = [i for i in items if isinstance(i, Article)]
+        assert len(articles) == 1, path.name
+        assert "oil" in " ".join(articles[0].body.split()).casefold(), path.name
