@@ -83,6 +83,8 @@ FORMER: list[tuple[re.Pattern[str], str, Callable[[re.Pattern[str], str], object
     (text_lines._CAPTION_CREDIT,
      r"(?:[.)]\s*|\s)(?:photo(?:graph)?|image|picture|video)?\s*(?:credit|courtesy)s?\s*:\s*"
      r"\S.{0,80}$|\((?:photo|image|picture)s?\s*(?::|by|credit)[^()]{1,80}\)$", _found),
+    (text_labels._LABEL, r"^(?P<label>[^\W\d_][\w .'&/-]{0,40}?)\s*[:：]\s*(?P<value>.*)$",
+     _matched),
     (text_labels._RULE, r"^\W{0,2}[-=*_#~]{3,}(?:[\w\s]{0,40}[-=*_#~]{3,})?\W{0,2}$", _matched),
     (text_head._SITE_SUFFIX,
      r"^(?P<head>.{12,}?)\s+(?P<sep>\||-|–|—|::|·|•)\s+(?P<site>[^|]{2,40})$", _matched),
