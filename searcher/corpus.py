@@ -27,7 +27,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -228,7 +228,7 @@ def _walk(root: Path, skip: tuple[int, int] | None,
         rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
         problems.append(Problem(safe_name(rel), f"cannot read folder: {error.strerror or error}"))
 
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
+    for dirpath, dirnames, filenames in _folders(root, unreadable):
         folder = Path(dirpath)
         identity = _identity(folder)
         if identity is None or identity == skip or _is_index(folder, filenames):
@@ -246,6 +246,31 @@ def _walk(root: Path, skip: tuple[int, int] | None,
             if not f.startswith("."):
                 path = folder / f
                 yield path, path.relative_to(root).as_posix()
+
+
+def _folders(root: Path, onerror: Callable[[OSError], None]
+             ) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(root, followlinks=True)``, top down, without recursion: Python's own walk
+    recurses once per level (before 3.12), so a tree 1,000 folders deep raised
+    RecursionError and failed the build. The caller prunes ``dirnames`` in place."""
+    stack = [os.fspath(root)]
+    while stack:
+        top = stack.pop()
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        try:
+            with os.scandir(top) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirnames if is_dir else filenames).append(entry.name)
+        except OSError as error:
+            onerror(error)
+            continue
+        yield top, dirnames, filenames
+        stack.extend(os.path.join(top, d) for d in reversed(dirnames))
 
 
 def _kind(mode: int) -> str:

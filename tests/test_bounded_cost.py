@@ -162,3 +162,23 @@ def test_every_reader_reads_100_kb_whitespace_runs_in_every_field(tmp_path: Path
         articles = [i for i in items if isinstance(i, Article)]
         assert len(articles) == 1, path.name
         assert "oil" in " ".join(articles[0].body.split()).casefold(), path.name
+
+
+# ---- class 11: a folder tree 1,000 levels deep ------------------------------------------
+
+def test_a_folder_tree_1000_levels_deep_indexes_and_its_loop_is_reported(tmp_path: Path) -> None:
+    from searcher import build_index
+
+    corpus = tmp_path / "c"
+    deep = corpus
+    corpus.mkdir()
+    for _ in range(1000):  # "d/" a level: 2,000 characters of path, under PATH_MAX
+        deep = deep / "d"
+        deep.mkdir()  # (mkdir(parents=True) recurses a level at a time: RecursionError)
+    (deep / "a.jsonl").write_text('{"id": "deep", "title": "Deep oil", "body": "oil"}\n')
+    (corpus / "top.jsonl").write_text('{"id": "top", "title": "Top oil", "body": "oil"}\n')
+    (deep / "loop").symlink_to(corpus, target_is_directory=True)  # back to the top
+    report = build_index([corpus], index=tmp_path / "ix")
+    assert report.documents == 2
+    assert [(p.path.count("/"), p.message[:30]) for p in report.problems] == [
+        (1000, "a symlink to a folder already ")]
