@@ -5,8 +5,10 @@
 
 Each attack writes its input into a temporary folder (not timed), then runs the
 ``searcher`` commands a user would, each in a fresh process (``python -m searcher``),
-timed, with the process's peak RSS (``wait4``). Every step must finish under 5 s and
-300 MB; the table says which do not, and the last line is a JSON summary.
+timed (wall clock and CPU), with the process's peak RSS (``wait4``). Every step must take
+under 5 s of CPU (wall-clock time on a shared machine is the load's, not ours) and 300 MB;
+the table says which do not, and the last line is a JSON summary. A step still running
+after --timeout seconds (120) is killed and reported so.
 
 - ``whitespace``: 100 KB whitespace runs (spaces, tabs, newlines, no-break spaces) in
   every field of a JSON Lines record, of a front-matter Markdown file, of a scraped
@@ -40,6 +42,7 @@ LIMIT_S = 5.0
 LIMIT_MB = 300.0
 RUN = 100_000  # characters of whitespace per run
 TIMEOUT_S = 120.0  # a step still running then is killed (--timeout)
+CPU_S: list[float] = []  # CPU seconds of each step run
 
 
 def run(args: list[str], cwd: Path, stdin: str = "") -> tuple[float, float, int, str]:
@@ -56,13 +59,15 @@ def run(args: list[str], cwd: Path, stdin: str = "") -> tuple[float, float, int,
 
 def finish(proc: subprocess.Popen[bytes], started: float) -> tuple[float, float, int, str]:
     """Wait for ``proc`` (killed after --timeout seconds): its time, peak RSS, status and
-    the last line of its stderr."""
+    the last line of its stderr. The time is wall-clock; its CPU time (user + system, the
+    figure a shared machine's load does not inflate) is kept in CPU_S[-1]."""
     assert proc.stderr is not None
     timer = threading.Timer(TIMEOUT_S, proc.kill)
     timer.start()
     err = proc.stderr.read().decode(errors="replace")
     _pid, status, usage = os.wait4(proc.pid, 0)
     timer.cancel()
+    CPU_S.append(usage.ru_utime + usage.ru_stime)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     lines = err.strip().splitlines()
@@ -190,18 +195,20 @@ def main() -> int:
                 else:
                     seconds, mb, status, err = run(step, d)
                     label = " ".join(step[:2])
-                ok = seconds < LIMIT_S and mb < LIMIT_MB and "Traceback" not in err
+                cpu = CPU_S[-1]
+                ok = cpu < LIMIT_S and mb < LIMIT_MB and "Traceback" not in err
                 rows.append({"attack": name, "step": label, "s": round(seconds, 2),
-                             "peak_mb": round(mb, 1), "exit": status, "ok": ok, "stderr": err})
-                print(f"{name:11} {label:32} {seconds:7.2f} s {mb:7.1f} MB  exit {status}"
-                      f"  {'ok' if ok else 'OVER'}  {err}", flush=True)
+                             "cpu_s": round(cpu, 2), "peak_mb": round(mb, 1), "exit": status,
+                             "ok": ok, "stderr": err})
+                print(f"{name:11} {label:32} {seconds:7.2f} s {cpu:7.2f} s CPU {mb:7.1f} MB"
+                      f"  exit {status}  {'ok' if ok else 'OVER'}  {err}", flush=True)
         finally:
             if opts.keep is None:
                 shutil.rmtree(d, ignore_errors=True)
-    worst_s = max((r["s"] for r in rows), default=0.0)
+    worst_s = max((r["cpu_s"] for r in rows), default=0.0)
     worst_mb = max((r["peak_mb"] for r in rows), default=0.0)
     print(json.dumps({"bench": "attack", "steps": len(rows), "all_ok": all(r["ok"] for r in rows),
-                      "worst_s": worst_s, "worst_peak_mb": worst_mb,
+                      "worst_cpu_s": worst_s, "worst_peak_mb": worst_mb,
                       "over": [f"{r['attack']}: {r['step']}" for r in rows if not r["ok"]]}))
     return 0 if all(r["ok"] for r in rows) else 1
 

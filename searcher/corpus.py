@@ -292,22 +292,28 @@ def fingerprint(path: Path) -> str:
     return h.hexdigest()
 
 
+ESTIMATE_SAMPLE = 8 * 1024 * 1024  # bytes read to estimate a file's records
+
+
 def estimate_records(file: CorpusFile) -> int:
     """About how many articles a file holds, for the progress bar's total and ETA.
 
-    Counting newlines of a JSON Lines file (gzip included) is fast next to indexing.
+    The newlines of a JSON Lines file's first ESTIMATE_SAMPLE bytes (gunzipped), scaled
+    to the whole file by the share of its bytes read: reading a whole stream before
+    indexing started cost a minute for a megabyte of gzipped blank lines.
     """
     suffixes = [s.lower() for s in file.path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes.pop()
     if not suffixes or suffixes[-1] not in LINE_FORMATS:
         return 1
-    opener = gzip.open if file.path.suffix == ".gz" else open
-    count = 0
     try:
-        with opener(file.path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                count += block.count(b"\n")
+        with open(file.path, "rb") as raw:
+            stream = gzip.GzipFile(fileobj=raw) if file.path.suffix == ".gz" else raw
+            sample = stream.read(ESTIMATE_SAMPLE)
+            count = sample.count(b"\n")
+            if len(sample) == ESTIMATE_SAMPLE:  # more to come: scale by the bytes read
+                count = count * file.size // max(raw.tell(), 1)
     except (OSError, EOFError):
         return 1
     return max(count, 1)

@@ -39,16 +39,22 @@ class Problem:
 
     ``skipped`` is True when a record (or a whole file) was left out; False for
     a warning about something that was still indexed (e.g. a decoding fallback).
-    ``line`` is 1-based for line-oriented formats, else None.
+    ``line`` is 1-based for line-oriented formats, else None. One problem may stand for
+    ``count`` lines, ``line`` to ``through`` (a file's bad lines past the first hundred
+    are counted, not listed: 3 M of them held 300 MB).
     """
 
     path: str
     message: str
     line: int | None = None
     skipped: bool = True
+    count: int = 1
+    through: int | None = None
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
+        if self.through is not None and self.through != self.line:
+            where += f"-{self.through}"
         return f"{where}: {self.message}"
 
 

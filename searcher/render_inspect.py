@@ -29,7 +29,8 @@ def inspection_view(inspection: FileInspection) -> RenderableType:
     decided = sum(inspection.decisions.values())
     head = Text(clean(inspection.path), style="bold")
     summary = Text(f"{inspection.reader} reader: {articles:,} article(s), {decided:,} "
-                   f"decision(s), {len(inspection.problems):,} problem(s)", style=META)
+                   f"decision(s), {sum(p.count for p in inspection.problems):,} problem(s)",
+                   style=META)
     parts: list[RenderableType] = [head, summary]
     for number, record in enumerate(inspection.records, start=1):
         parts.append(_record_view(number, record))
@@ -63,8 +64,9 @@ def _record_view(number: int, record: ReadRecord) -> RenderableType:
     for p in problems:
         line = Text("   skipped: " if p.skipped else "   warning: ",
                     style="red" if p.skipped else "yellow")
-        line.append(value_text(p.message if p.line is None else f"line {p.line}: {p.message}",
-                               PROBLEM_MAX))
+        lines = "" if p.line is None else f"line {p.line}" if p.through in (None, p.line) \
+            else f"lines {p.line}-{p.through}"
+        line.append(value_text(f"{lines}: {p.message}" if lines else p.message, PROBLEM_MAX))
         parts.append(line)
     return Group(*parts)
 

@@ -5,6 +5,8 @@ and the results are checked against the former rules (oracles)."""
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import re
 import signal
@@ -13,13 +15,16 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searcher.formats import (
     Source,
+    base,
     bylines,
     reader_for,
     record_cleanup,
@@ -182,3 +187,116 @@ def test_a_folder_tree_1000_levels_deep_indexes_and_its_loop_is_reported(tmp_pat
     assert report.documents == 2
     assert [(p.path.count("/"), p.message[:30]) for p in report.problems] == [
         (1000, "a symlink to a folder already ")]
+
+
+# ---- class 6: gzip of blank lines, the record estimate -----------------------------------
+
+def _gzip_of_newlines(path: Path, megabytes: int, before: bytes = b"", after: bytes = b"") -> None:
+    with gzip.open(path, "wb", compresslevel=9) as f:
+        f.write(before)
+        block = b"\n" * (1 << 20)
+        for _ in range(megabytes):
+            f.write(block)
+        f.write(after)
+
+
+def test_runs_of_blank_lines_are_skipped_a_buffer_at_a_time() -> None:
+    good = b'{"id": "a"}\n'
+    data = good + b"\n" * 1_000_000 + b"\r\n" * 1000 + good + b"\n\r\n" + good
+
+    class Counting(io.BufferedReader):
+        calls = 0
+
+        def readline(self, size: int | None = -1) -> bytes:
+            Counting.calls += 1
+            return super().readline(size)
+
+    lines = list(base._capped_lines(Counting(io.BytesIO(data))))  # type: ignore[arg-type]
+    assert lines == [(1, good), (1_001_002, good), (1_001_005, good)]
+    assert Counting.calls < 100  # a line at a time: a million calls
+
+
+def test_gzip_that_inflates_like_a_bomb_is_reported_and_stops(tmp_path: Path) -> None:
+    from searcher import build_index
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    first = b'{"id": "g0", "title": "Before the padding", "body": "oil"}\n'
+    _gzip_of_newlines(corpus / "blank.jsonl.gz", 64, before=first,
+                      after=b'{"id": "g1", "title": "After", "body": "oil"}\n')
+    _gzip_of_newlines(corpus / "blank.txt.gz", 64)
+    (corpus / "ok.jsonl").write_text('{"id": "ok", "title": "Oil", "body": "oil"}\n')
+    with within(60):  # 64 MB inflated: read to the end, each line a turn of the loop
+        report = build_index([corpus], index=tmp_path / "ix")
+    assert report.documents == 2  # g0 and ok: g1 sits past the padding
+    bomb = f"gzip data inflates more than {base.MAX_GZIP_RATIO} times its size"
+    assert sorted((p.path, p.message[:len(bomb)]) for p in report.problems) == [
+        ("blank.jsonl.gz", bomb), ("blank.txt.gz", bomb)]
+
+
+def test_a_news_archive_gzip_is_not_taken_for_a_bomb(tmp_path: Path) -> None:
+    rows = [json.dumps({"id": f"r{n}", "title": f"Oil {n}", "body": "Crude oil rose. " * 40})
+            for n in range(40_000)]  # 27 MB inflated 92 times: repetitive, not a bomb
+    with gzip.open(tmp_path / "a.jsonl.gz", "wt") as f:
+        f.write("\n".join(rows) + "\n")
+    source = Source(tmp_path / "a.jsonl.gz", "a.jsonl.gz")
+    items = list(base.iter_lines(source))
+    assert len(items) == 40_000 and items[-1][0] == 40_000
+
+
+def test_the_record_estimate_reads_a_sample_not_the_stream(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from searcher import corpus
+
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"id": "x", "title": "a line of about fifty bytes"}\n' * 20_000)
+    monkeypatch.setattr(corpus, "ESTIMATE_SAMPLE", 10_000)  # reads 1 % of it
+    reads: list[int] = []
+    real_open = open
+
+    def counting_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        f = real_open(file, mode, *args, **kwargs)
+        real_read = f.read
+        f.read = lambda n=-1: reads.append(n) or real_read(n)  # type: ignore[method-assign]
+        return f
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    st = path.stat()
+    estimate = corpus.estimate_records(corpus.CorpusFile(
+        path, "a.jsonl", str(path), st.st_size, st.st_mtime_ns, reader_for(path)))  # type: ignore[arg-type]
+    assert reads == [10_000]
+    assert 19_000 <= estimate <= 21_000
+
+
+# ---- class 7: memory per bad line ------------------------------------------------------
+
+def test_bad_lines_past_the_first_hundred_are_counted_not_kept(tmp_path: Path) -> None:
+    from searcher import build_index
+    from searcher.cli import main
+    from searcher.formats.jsonl import MAX_BAD_LINES_LISTED
+
+    corpus, index = tmp_path / "c", tmp_path / "ix"
+    corpus.mkdir()
+    good = [json.dumps({"id": f"g{n}", "title": f"Oil {n}", "body": "oil"}) for n in range(4)]
+    lines = [good[0], *['{"id": "x", "title": broken}'] * 150_000, good[1], "[1, 2]",
+             *["5"] * 1000, good[2], "", "{bad", good[3]]
+    (corpus / "bad.jsonl").write_text("\n".join(lines) + "\n")
+    report = build_index([corpus], index=index)
+    assert report.documents == 4
+    assert report.skipped == 150_000 + 1 + 1000 + 1  # every bad line counted
+    assert report.problem_kinds == {"invalid JSON": MAX_BAD_LINES_LISTED,
+                                    "invalid JSON or not an object": 150_000 + 1002 - 100}
+    unlisted = [p for p in report.problems if p.count > 1 or p.through is not None]
+    assert [(p.line, p.through, p.count) for p in unlisted] == [
+        (102, 150_001, 149_900), (150_003, 151_003, 1001), (151_006, 151_006, 1)]
+    assert str(unlisted[0]).startswith("bad.jsonl:102-150001: invalid JSON or not an object: "
+                                       "149,900 more line(s), not listed one by one")
+    # an earlier article whose line is bad now is kept, whether listed or counted
+    (corpus / "bad.jsonl").write_text("\n".join(
+        [good[0], *['{"id": "x", "title": broken}'] * 150_000, "{bad", "[1, 2]",
+         *["5"] * 1000, good[2], "", "{bad", good[3]]) + "\n")
+    report = build_index([corpus], index=index)
+    assert (report.documents, report.kept, report.deleted) == (4, 1, 0)
+    out = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["inspect", str(corpus / "bad.jsonl")])
+    assert "jsonl reader: 3 article(s), 0 decision(s), 151,003 problem(s)" in out.stdout
+    assert "lines 102-151003: invalid JSON or not an object: 150,902 more line(s)" in out.stdout

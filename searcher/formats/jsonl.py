@@ -9,7 +9,8 @@ and an error in it makes the file unreadable.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import json.scanner
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -23,30 +24,73 @@ WRAPPER_KEYS = ("articles", "items", "data", "results", "entries", "documents", 
                 "records", "posts", "stories", "news", "hits")
 
 
+MAX_BAD_LINES_LISTED = 100  # per file; the rest are counted, a problem per run of them
+_BAD = object()
+# json.loads' own (C) scanner, without the error it makes of a StopIteration
+_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    json.JSONDecoder())  # type: ignore[arg-type]  # (typeshed: a decoder is what it takes)
+_SPACE = " \t\n\r"  # what json skips around a value
+
+
+def _parsed(line: str) -> Any:
+    """``json.loads(line)``, or _BAD: a bad line costs no exception object with its line
+    and column worked out (three million bad lines took minutes)."""
+    text = line.strip(_SPACE)
+    try:
+        record, end = _scan(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return _BAD
+    return record if end == len(text) else _BAD
+
+
 def read_jsonl(source: Source) -> Iterator[Article | Problem | Decision]:
-    """One Article per line; a Problem (and go on) for each line that is not one."""
+    """One Article per line; a Problem (and go on) for each line that is not one. The
+    first MAX_BAD_LINES_LISTED lines that are not JSON objects are listed one by one;
+    later ones make one counted Problem per run of them (lines N to M)."""
     name = source.name
     field_map = source.field_map
-    loads = json.loads
+    listed = 0
+    run: list[int] = []  # [first, last, count] of unlisted bad lines
     for number, line, problems in iter_lines(source):
         if problems:
             yield from problems
         if not line or line.isspace():
             continue
-        try:
-            record = loads(line)
-        except ValueError as e:  # JSONDecodeError, or an int past Python's digit limit
-            yield Problem(name, f"invalid JSON: {_json_error(e, line)}", line=number)
+        record = _parsed(line)
+        if record is _BAD or type(record) is not dict:
+            if listed < MAX_BAD_LINES_LISTED:
+                listed += 1
+                yield _bad_line(name, line, number)
+            elif run:
+                run[1], run[2] = number, run[2] + 1
+            else:
+                run = [number, number, 1]
             continue
-        except RecursionError:
-            yield Problem(name, "invalid JSON: nested too deeply", line=number)
-            continue
-        if type(record) is not dict:
-            yield Problem(name, f"not a JSON object but {_kind(record)}: each line must be "
-                          "one article object", line=number)
-            continue
+        if run:
+            yield _unlisted(name, *run)
+            run = []
         where = f"{name}:{number}"
         yield from _convert(record, field_map, where, where, name, number)
+    if run:
+        yield _unlisted(name, *run)
+
+
+def _bad_line(name: str, line: str, number: int) -> Problem:
+    """What is wrong with a line that is not a JSON object, in full."""
+    try:
+        record = json.loads(line)
+    except ValueError as e:  # JSONDecodeError, or an int past Python's digit limit
+        return Problem(name, f"invalid JSON: {_json_error(e, line)}", line=number)
+    except RecursionError:
+        return Problem(name, "invalid JSON: nested too deeply", line=number)
+    return Problem(name, f"not a JSON object but {_kind(record)}: each line must be "
+                   "one article object", line=number)
+
+
+def _unlisted(name: str, first: int, last: int, count: int) -> Problem:
+    return Problem(name, f"invalid JSON or not an object: {count:,} more line(s), not listed "
+                   f"one by one past the first {MAX_BAD_LINES_LISTED}", line=first,
+                   count=count, through=last)
 
 
 def read_json(source: Source) -> Iterator[Article | Problem | Decision]:
