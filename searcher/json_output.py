@@ -8,13 +8,15 @@ import json
 from datetime import datetime
 from typing import Any
 
+from .models import OMIT_DEFAULT
 from .sanitize import escape_json
 
 
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, tuples and datetimes as JSON-ready values (ISO dates)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {f.name: to_jsonable(value) for f in dataclasses.fields(obj)
+                if (value := getattr(obj, f.name)) != f.default or f.metadata != OMIT_DEFAULT}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(x) for x in obj]
     if isinstance(obj, dict):

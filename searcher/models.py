@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+# A field left out of JSON output while it holds its default (added without changing the
+# output of everything that has it so).
+OMIT_DEFAULT = {"json": "omit-default"}
+
 
 @dataclass(frozen=True)
 class Article:
@@ -48,8 +52,8 @@ class Problem:
     message: str
     line: int | None = None
     skipped: bool = True
-    count: int = 1
-    through: int | None = None
+    count: int = field(default=1, metadata=OMIT_DEFAULT)
+    through: int | None = field(default=None, metadata=OMIT_DEFAULT)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
