@@ -118,10 +118,9 @@ _READ_MORE = re.compile(
     r"\s*[:»›>]", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:(?:copyright|©|\(c\))\s*)+(?P<year>\d{4}(?:\s*[-–]\s*\d{4})?\b)?",
                         re.IGNORECASE)
-# Patterns searched through a line take the spaces before what they look for only from
-# the start of a run (``(?<!\s)``, ``(?<!\S)``): tried from every character of a long run
-# or word, a leading ``\s*``/``\S*`` is quadratic (40 KB of spaces: 18 s); matches are
-# the same (one that starts inside a run also starts at the run's start).
+# Patterns searched through a line take the spaces before what they seek only from a run's
+# start ((?<!\s), (?<!\S)): from every character of a long run, a leading \s* or \S* is
+# quadratic (40 KB of spaces: 18 s). Same matches: one inside a run also starts at its start.
 _RIGHTS = re.compile(r"(?:(?<!\s)\s+)?all rights reserved.*$", re.IGNORECASE)
 _COMPANY_SUFFIXES = {"inc", "ltd", "co", "corp", "llc", "plc", "bros", "s.a", "n.v", "gmbh", "ag"}
 _ABBREVIATIONS = _COMPANY_SUFFIXES | {"jr", "sr", "st", "mr", "mrs", "ms", "dr"}
@@ -242,30 +241,20 @@ def copyright_holder(line: str) -> str:
     rest = _RIGHTS.sub("", line[marker.end():] if marker else line).strip(" ,©")
     rest = re.sub(r"^(?:copyright\s+)?(?:by\s+)?\d{4}(?:\s*[-–]\s*\d{4})?\s*", "", rest,
                   flags=re.IGNORECASE)
-    for m in re.finditer(r"\.(?=\s+\S)", rest):  # cut at the first real sentence end
-        word = _word_before(rest, m.start()).casefold()
+    # cut at the first real sentence end (a word's dot: each word read once, not the line)
+    for m in re.finditer(r"(?<![\w.])([\w.]*)\.(?=\s+\S)", rest):
+        word = m.group(1).casefold()
         if word in _COMPANY_SUFFIXES:  # "Foo Ltd. This material..." keeps "Ltd."
             rest = rest[:m.end()]
             break
         if len(word) > 1 and word not in _ABBREVIATIONS:
-            rest = rest[:m.start()]
+            rest = rest[:m.end(1)]
             break
     rest = re.sub(r"(?<![\s,;:|])[\s,;:|]*(?:\d{4}\s*)?$", "", rest)
     last = re.findall(r"(?<![\w.])([\w.]+)\.$", rest)
     if last and last[0].casefold() not in _ABBREVIATIONS:
         rest = rest[:-1]
     return rest.strip()
-
-
-def _word_before(text: str, end: int) -> str:
-    """The run of word characters and dots that ends at ``end`` (what ``[\\w.]+$`` finds in
-    ``text[:end]``, read backwards: a regex would scan the whole prefix for each dot)."""
-    if end and text[end - 1] == "\n":  # ``$`` also matches before a final newline
-        end -= 1
-    start = end
-    while start and (text[start - 1].isalnum() or text[start - 1] in "._"):
-        start -= 1
-    return text[start:end]
 
 
 @lru_cache(maxsize=CACHE_LINES)
