@@ -20,6 +20,12 @@ after --timeout seconds (120) is killed and reported so.
   uncompressed), as ``.jsonl.gz`` and as ``.txt.gz``; build, inspect.
 - ``bad-lines``: 3,000,000 malformed JSON Lines lines around three good records;
   build, inspect.
+- ``inspect-many``: 9 KB of gzip holding 600,000 small records (inspect held them all:
+  5.9 GB); build, inspect --json (its time is its output's: 600,000 records).
+- ``json-objects``: a 100 MB .json array of small objects (parsed whole: 2.6 GB); build,
+  inspect.
+- ``deep-tree``: an article 1,000 folders deep, with a symlink back to the top; build,
+  search.
 """
 
 from __future__ import annotations
@@ -28,7 +34,6 @@ import argparse
 import gzip
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -149,8 +154,39 @@ def bad_lines(d: Path) -> list[list[str]]:
     return [["build", "c", "--index", "ix", "--quiet"], ["inspect", "c/bad.jsonl"]]
 
 
+def inspect_many(d: Path) -> list[list[str]]:
+    c = d / "c"
+    c.mkdir()
+    with gzip.open(c / "many.jsonl.gz", "wb", compresslevel=9) as f:
+        while f.fileobj.tell() < 9 * 1024:  # type: ignore[union-attr]
+            f.write(b'{"title": "Oil", "body": "oil"}\n' * 10_000)
+            f.flush()
+    return [["build", "c", "--index", "ix", "--quiet"], ["inspect", "--json", "c/many.jsonl.gz"]]
+
+
+def json_objects(d: Path) -> list[list[str]]:
+    c = d / "c"
+    c.mkdir()
+    with open(c / "objects.json", "w") as f:
+        f.write("[" + '{"a": 1}, ' * (100 * 1024 * 1024 // 10) + '{"title": "Oil", "body": "oil"}]')
+    (c / "ok.jsonl").write_text('{"id": "o1", "title": "Oil", "body": "oil"}\n')
+    return [["build", "c", "--index", "ix", "--quiet"], ["inspect", "c/objects.json"]]
+
+
+def deep_tree(d: Path) -> list[list[str]]:
+    deep = d / "c"
+    deep.mkdir()
+    for _ in range(1000):
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "a.jsonl").write_text('{"id": "deep", "title": "Deep oil", "body": "oil"}\n')
+    (deep / "loop").symlink_to(d / "c", target_is_directory=True)
+    return [["build", "c", "--index", "ix", "--quiet"], ["search", "oil", "--index", "ix"]]
+
+
 ATTACKS: dict[str, Callable[[Path], list[list[str]]]] = {
-    "whitespace": whitespace, "tags": tags, "gzip-blank": gzip_blank, "bad-lines": bad_lines}
+    "whitespace": whitespace, "tags": tags, "gzip-blank": gzip_blank, "bad-lines": bad_lines,
+    "inspect-many": inspect_many, "json-objects": json_objects, "deep-tree": deep_tree}
 
 
 def completion(d: Path, text: str) -> tuple[float, float, int, str]:
@@ -167,6 +203,23 @@ def completion(d: Path, text: str) -> tuple[float, float, int, str]:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=d, stderr=subprocess.PIPE)
     return finish(proc, started)
+
+
+def remove_tree(top: Path) -> None:
+    """shutil.rmtree without its recursion (a level at a time: the deep tree broke it)."""
+    stack = [(os.fspath(top), False)]
+    while stack:
+        path, emptied = stack.pop()
+        if emptied:
+            os.rmdir(path)
+            continue
+        stack.append((path, True))
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, False))
+                else:
+                    os.unlink(entry.path)
 
 
 def main() -> int:
@@ -204,7 +257,7 @@ def main() -> int:
                       f"  exit {status}  {'ok' if ok else 'OVER'}  {err}", flush=True)
         finally:
             if opts.keep is None:
-                shutil.rmtree(d, ignore_errors=True)
+                remove_tree(d)
     worst_s = max((r["cpu_s"] for r in rows), default=0.0)
     worst_mb = max((r["peak_mb"] for r in rows), default=0.0)
     print(json.dumps({"bench": "attack", "steps": len(rows), "all_ok": all(r["ok"] for r in rows),

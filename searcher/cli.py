@@ -7,7 +7,6 @@ query errors.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -193,26 +192,37 @@ def inspect(files: tuple[Path, ...], field_map: tuple[str, ...], index: Path | N
     """Show how FILES are read, without indexing: each article's fields, and the text
     dropped or values rejected with the rule that did it (exit status 1 if a file could
     not be read at all)."""
-    from . import render_inspect
-    from .inspect import inspect_file
+    from . import render_inspect as view
+    from .inspect import count_records, read_records
 
-    status = 0
-    found = []
+    status = written = 0
+    if as_json:
+        click.echo('{"files": [', nl=False)
     for file in files:
         try:
-            found.append(inspect_file(file, field_map, index))
+            reader, records = read_records(file, field_map, index)
         except SearcherError as e:
             click.echo(f"searcher: {e.prefix}{e}", err=True)
             status = e.exit_code
+            continue
+        # Two passes, one record in memory at a time: the counts head the output, and
+        # holding every article of a file first took 5.9 GB for 9 KB of gzip.
+        counts = count_records(records())
+        status = status or (1 if counts.articles == 0 else 0)
+        if as_json:
+            click.echo(", " if written else "", nl=False)
+            for chunk in view.inspection_json_text(str(file), reader, counts, records()):
+                click.echo(chunk, nl=False)
+            written += 1
+        else:
+            out = _stdout()
+            out.print(view.inspection_head(str(file), reader, counts))
+            for n, record in enumerate(records(), start=1):
+                out.print(view.record_view(n, record))
+            if counts.decisions:
+                out.print(view.inspection_tail(counts))
     if as_json:
-        click.echo(json.dumps({"files": [render_inspect.inspection_json(i) for i in found]},
-                              ensure_ascii=False))
-    else:
-        out = _stdout()
-        for inspection in found:
-            out.print(render_inspect.inspection_view(inspection))
-    if any(not i.records or all(r.article is None for r in i.records) for i in found):
-        status = status or 1
+        click.echo("]}")
     sys.exit(status)
 
 

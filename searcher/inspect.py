@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +58,45 @@ class FileInspection:
         return [n for r in self.records for n in r.notes if isinstance(n, Problem)]
 
 
+@dataclass(frozen=True)
+class InspectionCounts:
+    """What a file's records add up to (the heading of ``searcher inspect``)."""
+
+    articles: int
+    decisions: dict[str, int]
+    problems: int
+
+
+def count_records(records: Iterable[ReadRecord]) -> InspectionCounts:
+    """Counted while the records stream past: none of them is kept."""
+    articles = problems = 0
+    decisions: Counter[str] = Counter()
+    for record in records:
+        articles += record.article is not None
+        for note in record.notes:
+            if isinstance(note, Decision):
+                decisions[note.kind] += 1
+            else:
+                problems += note.count
+    return InspectionCounts(articles, dict(decisions.most_common()), problems)
+
+
 def inspect_file(path: str | Path, field_map: FieldMap | Sequence[str] = (),
                  index: str | os.PathLike[str] | None = None) -> FileInspection:
     """Read ``path`` as a build would (``field_map``: ``--map`` specs or a parsed map)
     and return what came out; with ``index``, also drop repeated page text as a build
     into that index would. Raises CorpusError for a missing file or unknown format,
-    the index's errors (IndexNotFoundError...) for an index that cannot be opened."""
+    the index's errors (IndexNotFoundError...) for an index that cannot be opened.
+    Holds every record: ``read_records`` streams them (what ``searcher inspect`` uses)."""
+    reader, records = read_records(path, field_map, index)
+    return FileInspection(str(path), reader, tuple(records()))
+
+
+def read_records(path: str | Path, field_map: FieldMap | Sequence[str] = (),
+                 index: str | os.PathLike[str] | None = None
+                 ) -> tuple[str, Callable[[], Iterator[ReadRecord]]]:
+    """(the reader's name, a function that reads the file's records afresh each time it
+    is called, one at a time). Raises as ``inspect_file`` does, before any reading."""
     file = Path(path)
     if not file.is_file():
         raise CorpusError(f"{path}: no such file")
@@ -73,30 +106,32 @@ def inspect_file(path: str | Path, field_map: FieldMap | Sequence[str] = (),
                           ".jsonl, .ndjson, also .gz)")
     parsed = field_map if isinstance(field_map, Mapping) else parse_field_map(list(field_map))
     source = Source(file, file.name, parsed)
-    records: list[ReadRecord] = []
-    pending: list[Decision | Problem] = []
-    try:
-        items = reader(source) if index is None else _judged(file, source, reader, index)
-        for item in items:
-            if isinstance(item, Article):
-                records.append(ReadRecord(item, tuple(pending)))
-                pending = []
-            elif isinstance(item, Problem) and item.skipped:  # a record left out: its own row
-                records.append(ReadRecord(None, (*pending, item)))
-                pending = []
-            else:
-                pending.append(item)
-    except (UnreadableFile, OSError) as e:
-        pending.append(Problem(file.name, f"file skipped: {e}"))
-    if pending:
-        records.append(ReadRecord(None, tuple(pending)))
-    return FileInspection(str(path), reader.__module__.rsplit(".", 1)[-1], tuple(records))
+    stats = _index_stats(index) if index is not None else None
+
+    def records() -> Iterator[ReadRecord]:
+        pending: list[Decision | Problem] = []
+        try:
+            items = reader(source) if stats is None else _judged(file, source, reader, stats)
+            for item in items:
+                if isinstance(item, Article):
+                    yield ReadRecord(item, tuple(pending))
+                    pending = []
+                elif isinstance(item, Problem) and item.skipped:  # a record left out
+                    yield ReadRecord(None, (*pending, item))
+                    pending = []
+                else:
+                    pending.append(item)
+        except (UnreadableFile, OSError) as e:
+            pending.append(Problem(file.name, f"file skipped: {e}"))
+        if pending:
+            yield ReadRecord(None, tuple(pending))
+
+    return reader.__module__.rsplit(".", 1)[-1], records
 
 
 def _judged(file: Path, source: Source, reader: Reader,
-            index: str | os.PathLike[str]) -> Iterator[Article | Problem | Decision]:
+            stats: FurnitureStats) -> Iterator[Article | Problem | Decision]:
     """The reader's items with repeated page text dropped by the index's statistics."""
-    stats = _index_stats(index)
     real = file.resolve()
     st = real.stat()
     corpus_file = CorpusFile(real, source.name, real.as_posix(), st.st_size, st.st_mtime_ns,

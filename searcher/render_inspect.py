@@ -7,13 +7,15 @@ from ``render``, the one place they are defined.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .inspect import FileInspection, ReadRecord
+from .inspect import FileInspection, InspectionCounts, ReadRecord, count_records
 from .json_output import to_jsonable
 from .models import Article, Decision, Problem
 from .render import META, TITLE
@@ -25,22 +27,28 @@ EXCERPT = 240  # characters of the first and last paragraph shown
 
 def inspection_view(inspection: FileInspection) -> RenderableType:
     """One file: a heading line, then each article with its decisions and problems."""
-    articles = len(inspection.articles)
-    decided = sum(inspection.decisions.values())
-    head = Text(clean(inspection.path), style="bold")
-    summary = Text(f"{inspection.reader} reader: {articles:,} article(s), {decided:,} "
-                   f"decision(s), {sum(p.count for p in inspection.problems):,} problem(s)",
-                   style=META)
-    parts: list[RenderableType] = [head, summary]
-    for number, record in enumerate(inspection.records, start=1):
-        parts.append(_record_view(number, record))
-    if inspection.decisions:
-        parts.append(Text("decisions in this file:", style=META))
-        parts.append(_counts(inspection.decisions))
-    return Group(*parts)
+    counts = count_records(inspection.records)
+    parts = [inspection_head(inspection.path, inspection.reader, counts)]
+    parts += [record_view(n, r) for n, r in enumerate(inspection.records, start=1)]
+    return Group(*parts, inspection_tail(counts))
 
 
-def _record_view(number: int, record: ReadRecord) -> RenderableType:
+def inspection_head(path: str, reader: str, counts: InspectionCounts) -> RenderableType:
+    """The file's name and what its records add up to."""
+    decided = sum(counts.decisions.values())
+    return Group(Text(clean(path), style="bold"), Text(
+        f"{reader} reader: {counts.articles:,} article(s), {decided:,} decision(s), "
+        f"{counts.problems:,} problem(s)", style=META))
+
+
+def inspection_tail(counts: InspectionCounts) -> RenderableType:
+    """The decisions counted per kind (nothing when there are none)."""
+    if not counts.decisions:
+        return Group()
+    return Group(Text("decisions in this file:", style=META), _counts(counts.decisions))
+
+
+def record_view(number: int, record: ReadRecord) -> RenderableType:
     parts: list[RenderableType] = []
     if record.article is not None:
         parts.append(Text(f"\n{number}. ", style=TITLE) + Text(
@@ -115,14 +123,30 @@ def _counts(counts: dict[str, int]) -> RenderableType:
 
 def inspection_json(inspection: FileInspection) -> dict[str, Any]:
     """A file's inspection as JSON-ready data (articles whole, decisions one by one)."""
+    return {**inspection_head_json(inspection.path, inspection.reader,
+                                   count_records(inspection.records)),
+            "records": [record_json(r) for r in inspection.records]}
+
+
+def inspection_head_json(path: str, reader: str, counts: InspectionCounts) -> dict[str, Any]:
+    """A file's inspection as JSON-ready data, but its records (``record_json`` each)."""
+    return {"path": path, "reader": reader, "articles": counts.articles,
+            "decisions": counts.decisions}
+
+
+def inspection_json_text(path: str, reader: str, counts: InspectionCounts,
+                         records: Iterable[ReadRecord]) -> Iterator[str]:
+    """``json.dumps(inspection_json(...))`` a record at a time (none of them held)."""
+    head = json.dumps(inspection_head_json(path, reader, counts), ensure_ascii=False)
+    yield head[:-1] + ', "records": ['
+    for n, record in enumerate(records):
+        yield ("" if n == 0 else ", ") + json.dumps(record_json(record), ensure_ascii=False)
+    yield "]}"
+
+
+def record_json(record: ReadRecord) -> dict[str, Any]:
     return {
-        "path": inspection.path,
-        "reader": inspection.reader,
-        "articles": len(inspection.articles),
-        "decisions": inspection.decisions,
-        "records": [{
-            "article": to_jsonable(r.article) if r.article is not None else None,
-            "decisions": [to_jsonable(n) for n in r.notes if isinstance(n, Decision)],
-            "problems": [to_jsonable(n) for n in r.notes if isinstance(n, Problem)],
-        } for r in inspection.records],
+        "article": to_jsonable(record.article) if record.article is not None else None,
+        "decisions": [to_jsonable(n) for n in record.notes if isinstance(n, Decision)],
+        "problems": [to_jsonable(n) for n in record.notes if isinstance(n, Problem)],
     }

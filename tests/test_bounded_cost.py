@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import signal
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from searcher.cli import main as main_cli
 from searcher.formats import (
     Source,
     base,
@@ -35,6 +37,8 @@ from searcher.formats import (
     titles,
 )
 from searcher.models import Article
+
+from .conftest import write_jsonl
 
 RUN = 100_000  # characters of one whitespace run: the issue's size
 
@@ -171,22 +175,43 @@ def test_every_reader_reads_100_kb_whitespace_runs_in_every_field(tmp_path: Path
 
 # ---- class 11: a folder tree 1,000 levels deep ------------------------------------------
 
+def remove_tree(top: Path) -> None:
+    """Delete a folder tree bottom up without recursion: shutil.rmtree (and so pytest's
+    clean-up of its temporary folders) recurses a level at a time."""
+    stack = [(os.fspath(top), False)]
+    while stack:
+        path, emptied = stack.pop()
+        if emptied:
+            os.rmdir(path)
+            continue
+        stack.append((path, True))
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, False))
+                else:
+                    os.unlink(entry.path)
+
+
 def test_a_folder_tree_1000_levels_deep_indexes_and_its_loop_is_reported(tmp_path: Path) -> None:
     from searcher import build_index
 
     corpus = tmp_path / "c"
     deep = corpus
     corpus.mkdir()
-    for _ in range(1000):  # "d/" a level: 2,000 characters of path, under PATH_MAX
-        deep = deep / "d"
-        deep.mkdir()  # (mkdir(parents=True) recurses a level at a time: RecursionError)
-    (deep / "a.jsonl").write_text('{"id": "deep", "title": "Deep oil", "body": "oil"}\n')
-    (corpus / "top.jsonl").write_text('{"id": "top", "title": "Top oil", "body": "oil"}\n')
-    (deep / "loop").symlink_to(corpus, target_is_directory=True)  # back to the top
-    report = build_index([corpus], index=tmp_path / "ix")
-    assert report.documents == 2
-    assert [(p.path.count("/"), p.message[:30]) for p in report.problems] == [
-        (1000, "a symlink to a folder already ")]
+    try:
+        for _ in range(1000):  # "d/" a level: 2,000 characters of path, under PATH_MAX
+            deep = deep / "d"
+            deep.mkdir()  # (mkdir(parents=True) recurses a level at a time: RecursionError)
+        (deep / "a.jsonl").write_text('{"id": "deep", "title": "Deep oil", "body": "oil"}\n')
+        (corpus / "top.jsonl").write_text('{"id": "top", "title": "Top oil", "body": "oil"}\n')
+        (deep / "loop").symlink_to(corpus, target_is_directory=True)  # back to the top
+        report = build_index([corpus], index=tmp_path / "ix")
+        assert report.documents == 2
+        assert [(p.path.count("/"), p.message[:30]) for p in report.problems] == [
+            (1000, "a symlink to a folder already ")]
+    finally:
+        remove_tree(corpus)
 
 
 # ---- class 6: gzip of blank lines, the record estimate -----------------------------------
@@ -300,3 +325,59 @@ def test_bad_lines_past_the_first_hundred_are_counted_not_kept(tmp_path: Path) -
     out = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["inspect", str(corpus / "bad.jsonl")])
     assert "jsonl reader: 3 article(s), 0 decision(s), 151,003 problem(s)" in out.stdout
     assert "lines 102-151003: invalid JSON or not an object: 150,902 more line(s)" in out.stdout
+
+
+# ---- class 7: searcher inspect holds one record at a time -------------------------------
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_inspect_streams_a_file_one_record_at_a_time(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.jsonl"
+    with open(path, "w") as f:  # 50 MB of articles: held whole, inspect --json took 220 MB
+        for n in range(1000):
+            f.write(json.dumps({"id": f"a{n}", "title": f"Oil {n}",
+                                "body": "Crude oil prices rose today. " * 1700}) + "\n")
+    # the peak of the process itself (VmHWM; ru_maxrss would count pytest's, from the fork)
+    code = ("import sys, runpy\nsys.argv = ['searcher', 'inspect', '--json', sys.argv[1]]\n"
+            "try:\n    runpy.run_module('searcher', run_name='__main__')\nfinally:\n"
+            "    peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+            "    sys.stderr.write(peak[0].split()[1])\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stderr.split()[-1]) < 100 * 1024  # KB: about 31 MB streaming
+    small = write_jsonl(tmp_path / "small.jsonl", [{"id": "s", "title": "Oil", "body": "oil"}])
+    out = CliRunner().invoke(main_cli, ["inspect", "--json", str(small), str(tmp_path / "none"),
+                                        str(small)])
+    files = json.loads(out.stdout)["files"]  # streamed, still one JSON document
+    assert [(f["articles"], len(f["records"])) for f in files] == [(1, 1)] * 2
+    assert out.exit_code == 1 and "none: no such file" in out.stderr
+
+
+# ---- class 7: objects a JSON file can make ---------------------------------------------
+
+def test_json_that_would_make_millions_of_objects_is_refused_with_a_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from searcher import build_index
+    from searcher.formats import jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_JSON_VALUES", 20_000)
+    monkeypatch.setattr(jsonl, "CHECKED_LINE_CHARS", 1000)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "many.json").write_text(json.dumps([{"t": n} for n in range(20_000)]))
+    (corpus / "fine.json").write_text(json.dumps(
+        [{"id": f"f{n}", "title": "Oil", "body": "Oil, gas, coal. " * 10} for n in range(500)]))
+    (corpus / "lines.jsonl").write_text(
+        json.dumps({"id": "l1", "title": "Oil", "body": "oil"}) + "\n"
+        + json.dumps({"id": "l2", "title": "Oil", "body": "oil", "x": [[]] * 20_000}) + "\n"
+        + json.dumps({"id": "l3", "title": "Oil", "body": "oil " * 2000}) + "\n")
+    report = build_index([corpus], index=tmp_path / "ix")
+    assert report.documents == 502  # fine.json (12,500 values) and l1, l3
+    bound = "too many JSON values to read in one go (about 40,00{}; the bound on memory is 20,000)"
+    assert sorted((p.path, p.line, p.message) for p in report.problems) == [
+        ("lines.jsonl", 2, bound.format(4) + ": line skipped"),
+        ("many.json", None, bound.format(0) + ": not read (split it, or use JSON Lines)")]
+    assert report.problem_kinds == {"too many JSON values to read in one go": 2}

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..models import Article, Decision, Problem
-from .base import FieldMap, Source, UnreadableFile, iter_lines, read_text
+from .base import FieldMap, Source, UnreadableFile, decode, iter_lines, read_bytes
 from .mapping import field_keys, record_to_article
 from .record_cleanup import clean_record_article
 
@@ -56,6 +56,9 @@ def read_jsonl(source: Source) -> Iterator[Article | Problem | Decision]:
             yield from problems
         if not line or line.isspace():
             continue
+        if len(line) > CHECKED_LINE_CHARS and (reason := too_many_values(line)):
+            yield Problem(name, f"{reason}: line skipped", line=number)
+            continue
         record = _parsed(line)
         if record is _BAD or type(record) is not dict:
             if listed < MAX_BAD_LINES_LISTED:
@@ -93,9 +96,33 @@ def _unlisted(name: str, first: int, last: int, count: int) -> Problem:
                    count=count, through=last)
 
 
+# A JSON document parsed whole becomes Python objects of 20 times its size and more (100 MB
+# of small objects: 2.6 GB): the values one may hold are capped, counted by the brackets
+# and commas that separate them (prose commas count too: Reuters' 25 MB hold 0.67 M). A
+# JSON Lines file is never parsed whole: only each of its lines is capped so.
+MAX_JSON_VALUES = 3_000_000
+CHECKED_LINE_CHARS = 1 << 20  # JSON Lines lines shorter than this cannot reach the cap
+
+
+def too_many_values(text: str | bytes) -> str | None:
+    """Why ``text`` is not parsed (more than MAX_JSON_VALUES values), or None."""
+    if isinstance(text, bytes):
+        values = text.count(b"{") + text.count(b"[") + text.count(b",")
+    else:
+        values = text.count("{") + text.count("[") + text.count(",")
+    if values <= MAX_JSON_VALUES:
+        return None
+    return (f"too many JSON values to read in one go (about {values:,}; the bound on memory "
+            f"is {MAX_JSON_VALUES:,})")
+
+
 def read_json(source: Source) -> Iterator[Article | Problem | Decision]:
     """Articles from a JSON object (one article, or a wrapped list) or an array of objects."""
-    text, problems = read_text(source)
+    data = read_bytes(source.path)
+    if reason := too_many_values(data):  # before decoding: the bytes are 100 MB already
+        raise UnreadableFile(f"{reason}: not read (split it, or use JSON Lines)")
+    text, problems = decode(data, source)
+    del data
     yield from problems
     try:
         document = json.loads(text)
