@@ -67,10 +67,17 @@ class InspectionCounts:
     problems: int
 
 
-def count_records(records: Iterable[ReadRecord]) -> InspectionCounts:
-    """Counted while the records stream past: none of them is kept."""
-    articles = problems = 0
+KEEP_RECORDS = 2000  # records kept by count_records, so that a small file is read once
+KEEP_CHARS = 8 << 20  # and their article text
+
+
+def count_records(records: Iterable[ReadRecord]
+                  ) -> tuple[InspectionCounts, list[ReadRecord] | None]:
+    """The records' counts, and the records themselves if they are at most KEEP_RECORDS
+    with KEEP_CHARS of text (None past that: they were let go as they streamed past)."""
+    articles = problems = chars = 0
     decisions: Counter[str] = Counter()
+    kept: list[ReadRecord] | None = []
     for record in records:
         articles += record.article is not None
         for note in record.notes:
@@ -78,7 +85,13 @@ def count_records(records: Iterable[ReadRecord]) -> InspectionCounts:
                 decisions[note.kind] += 1
             else:
                 problems += note.count
-    return InspectionCounts(articles, dict(decisions.most_common()), problems)
+        if kept is not None:
+            if record.article is not None:
+                chars += len(record.article.body) + len(record.article.title)
+            kept.append(record)
+            if len(kept) > KEEP_RECORDS or chars > KEEP_CHARS:
+                kept = None
+    return InspectionCounts(articles, dict(decisions.most_common()), problems), kept
 
 
 def inspect_file(path: str | Path, field_map: FieldMap | Sequence[str] = (),

@@ -27,7 +27,7 @@ EXCERPT = 240  # characters of the first and last paragraph shown
 
 def inspection_view(inspection: FileInspection) -> RenderableType:
     """One file: a heading line, then each article with its decisions and problems."""
-    counts = count_records(inspection.records)
+    counts, _ = count_records(inspection.records)
     parts = [inspection_head(inspection.path, inspection.reader, counts)]
     parts += [record_view(n, r) for n, r in enumerate(inspection.records, start=1)]
     return Group(*parts, inspection_tail(counts))
@@ -124,7 +124,7 @@ def _counts(counts: dict[str, int]) -> RenderableType:
 def inspection_json(inspection: FileInspection) -> dict[str, Any]:
     """A file's inspection as JSON-ready data (articles whole, decisions one by one)."""
     return {**inspection_head_json(inspection.path, inspection.reader,
-                                   count_records(inspection.records)),
+                                   count_records(inspection.records)[0]),
             "records": [record_json(r) for r in inspection.records]}
 
 

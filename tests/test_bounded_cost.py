@@ -381,3 +381,28 @@ def test_json_that_would_make_millions_of_objects_is_refused_with_a_reason(
         ("lines.jsonl", 2, bound.format(4) + ": line skipped"),
         ("many.json", None, bound.format(0) + ": not read (split it, or use JSON Lines)")]
     assert report.problem_kinds == {"too many JSON values to read in one go": 2}
+
+
+def test_inspect_reads_a_small_file_once_and_a_large_one_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from searcher import formats, inspect
+
+    calls: list[str] = []
+    real = formats.READERS[".jsonl"]
+
+    def counting(source: Source) -> Any:
+        calls.append(source.name)
+        return real(source)
+
+    monkeypatch.setitem(formats.READERS, ".jsonl", counting)
+    monkeypatch.setattr(inspect, "KEEP_RECORDS", 10)
+    small = write_jsonl(tmp_path / "small.jsonl", [{"id": f"s{n}", "title": "Oil", "body": "x"}
+                                                   for n in range(10)])
+    large = write_jsonl(tmp_path / "large.jsonl", [{"id": f"l{n}", "title": "Oil", "body": "x"}
+                                                   for n in range(11)])
+    for args in ([], ["--json"]):
+        calls.clear()
+        out = CliRunner().invoke(main_cli, ["inspect", *args, str(small), str(large)])
+        assert out.exit_code == 0
+        assert calls == ["small.jsonl", "large.jsonl", "large.jsonl"]
+        assert out.stdout.count("Oil") == 21

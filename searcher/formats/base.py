@@ -46,7 +46,7 @@ MAX_LINE_BYTES = 64 * 1024 * 1024  # one line of a JSON Lines file
 # (1 MB of gzipped blank lines is 1 GB): news text compresses 3-8 times (Reuters: 3.3),
 # one record repeated with only its number changing 92 times, blank lines 1,000 times.
 MAX_GZIP_RATIO = 200
-GZIP_RATIO_AFTER = 16 * 1024 * 1024  # inflated bytes before the ratio is judged
+GZIP_RATIO_AFTER = 1 << 20  # inflated bytes before the ratio is judged
 _CHUNK = 1 << 20
 
 
@@ -141,6 +141,9 @@ def read_text(source: Source) -> tuple[str, list[Problem]]:
     return decode(read_bytes(source.path), source)
 
 
+_NONE: list[Problem] = []  # a line's problems when it has none (shared: never changed)
+
+
 def iter_lines(source: Source) -> Iterator[tuple[int, str, list[Problem]]]:
     """(1-based line number, decoded line, problems) streaming, for line formats.
 
@@ -162,7 +165,7 @@ def iter_lines(source: Source) -> Iterator[tuple[int, str, list[Problem]]]:
                                                line=number)]
                     continue
                 try:
-                    yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8"), []
+                    yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8"), _NONE
                 except UnicodeDecodeError as e:
                     text = raw.decode("cp1252", errors="replace")
                     yield number, text, [Problem(

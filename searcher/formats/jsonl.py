@@ -32,17 +32,6 @@ _scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
 _SPACE = " \t\n\r"  # what json skips around a value
 
 
-def _parsed(line: str) -> Any:
-    """``json.loads(line)``, or _BAD: a bad line costs no exception object with its line
-    and column worked out (three million bad lines took minutes)."""
-    text = line.strip(_SPACE)
-    try:
-        record, end = _scan(text, 0)
-    except (StopIteration, ValueError, RecursionError):
-        return _BAD
-    return record if end == len(text) else _BAD
-
-
 def read_jsonl(source: Source) -> Iterator[Article | Problem | Decision]:
     """One Article per line; a Problem (and go on) for each line that is not one. The
     first MAX_BAD_LINES_LISTED lines that are not JSON objects are listed one by one;
@@ -59,7 +48,14 @@ def read_jsonl(source: Source) -> Iterator[Article | Problem | Decision]:
         if len(line) > CHECKED_LINE_CHARS and (reason := too_many_values(line)):
             yield Problem(name, f"{reason}: line skipped", line=number)
             continue
-        record = _parsed(line)
+        try:  # json.loads(line) without the error it makes (its line and column worked
+            # out for each of three million bad lines took minutes)
+            text = line.strip(_SPACE)
+            record, end = _scan(text, 0)
+            if end != len(text):
+                record = _BAD
+        except (StopIteration, ValueError, RecursionError):
+            record = _BAD
         if record is _BAD or type(record) is not dict:
             if listed < MAX_BAD_LINES_LISTED:
                 listed += 1
