@@ -1,0 +1,9 @@
+"""Near-duplicate stories (issue 21): articles whose texts are near-identical (a wire
+story run again, a corrected re-send, a short version of a longer one) share a story
+group, built at index time and used at search time to show one hit per story.
+
+``shingles`` says what an article's text is (the indexed words, as the index reads them),
+``signature`` its MinHash, ``candidates`` the LSH bands that propose pairs, ``similarity``
+the exact check every proposed pair passes, ``groups`` the story groups, ``table`` the
+per-generation file that holds them, ``build`` one build's part.
+"""

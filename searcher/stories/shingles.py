@@ -1,0 +1,110 @@
+"""An article's text as near-duplicate detection reads it: word 5-shingles.
+
+The words are the ones the index holds for title and body (schema.NewsAnalyzer:
+folded, stop words and one-letter words dropped, Snowball-stemmed), in text order,
+so "the same text" means what a search sees: case, accents, punctuation, spacing,
+"Japan's" and a changed "the" are not differences. A shingle is five consecutive
+words; a text of fewer than five words is one shingle (all its words), so a short
+brief still compares with its re-send.
+
+Shingles are hashed to 64 bits (blake2b of each word, combined per window with a
+fixed odd multiplier per position): two different shingles collide with probability
+about 2^-64, and the hashes are the same in every process and Python version (no
+``hash()``), so a table written by one build is read correctly by the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import numpy.typing as npt
+
+from ..folding import fold
+from ..schema import ENGLISH_STOP_WORDS, stem_word
+
+SHINGLE_WORDS = 5
+U64 = npt.NDArray[np.uint64]
+
+# schema._WORD without its capturing group, so findall returns whole words.
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+_STEMS: dict[str, str] = {}
+_WORD_HASHES: dict[str, int] = {}
+_MAX_CACHED_WORDS = 1_000_000
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD], dtype=np.uint64)
+_EMPTY: U64 = np.zeros(0, dtype=np.uint64)
+
+
+def _stem(word: str) -> str:
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) >= _MAX_CACHED_WORDS:
+            _STEMS.clear()
+        found = _STEMS[word] = stem_word(word)
+    return found
+
+
+def story_words(title: str, body: str) -> list[str]:
+    """The indexed words of an article's title then body, in order (the words
+    ``schema.index_words`` indexes, without their positions)."""
+    stems = _STEMS
+    stop = ENGLISH_STOP_WORDS
+    return [stems.get(w) or _stem(w)
+            for w in _WORD.findall(fold(f"{title}\n{body}"))
+            if len(w) > 1 and w not in stop]
+
+
+def word_shingles(words: list[str]) -> set[tuple[str, ...]]:
+    """The distinct 5-word shingles of ``words`` as tuples (the exact form the oracle
+    compares; ``shingle_sequence`` is the same shingles hashed)."""
+    if len(words) < SHINGLE_WORDS:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def _word_hash(word: str) -> int:
+    """The hash of ``word``'s stem, 0 for a word the index drops (stop words, one letter)."""
+    if len(_WORD_HASHES) >= _MAX_CACHED_WORDS:
+        _WORD_HASHES.clear()
+    found = 0
+    if len(word) > 1 and word not in ENGLISH_STOP_WORDS:
+        digest = hashlib.blake2b(_stem(word).encode("utf-8"), digest_size=8).digest()
+        found = int.from_bytes(digest, "little") or 1
+    _WORD_HASHES[word] = found
+    return found
+
+
+def text_hashes(title: str, body: str) -> U64:
+    """The 64-bit hash of each of ``story_words(title, body)``, in order: one dict
+    lookup per word (folded word -> hash of its stem, 0 for a dropped word), because
+    this runs for every article a build indexes."""
+    get = _WORD_HASHES.get
+    words = _WORD.findall(fold(f"{title}\n{body}"))
+    raw = [get(w) for w in words]
+    if None in raw:
+        raw = [h if h is not None else _word_hash(w) for h, w in zip(raw, words, strict=True)]
+    hashes: U64 = np.array(raw, dtype=np.uint64)
+    kept: U64 = hashes[hashes != 0]
+    return kept
+
+
+def word_hashes(words: list[str]) -> U64:
+    """Each (already indexed) word's hash, as ``text_hashes`` gives it."""
+    return np.array([int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8)
+                                    .digest(), "little") or 1 for w in words], dtype=np.uint64)
+
+
+def shingle_sequence(hashes: U64) -> U64:
+    """The hash of each shingle of the words hashed in ``hashes``, in text order
+    (repeats kept): what anchors are chosen from (signature.py)."""
+    if not len(hashes):
+        return _EMPTY
+    k = min(SHINGLE_WORDS, len(hashes))
+    n = len(hashes) - k + 1
+    mixed: U64 = hashes[:n] * _MIX[0]
+    for i in range(1, k):
+        mixed = (mixed << np.uint64(7)) | (mixed >> np.uint64(57))
+        mixed ^= hashes[i:i + n] * _MIX[i]
+    return mixed

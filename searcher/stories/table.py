@@ -1,0 +1,136 @@
+"""The story table of one index generation, stored beside its manifest as
+``searcher-files-<generation>.stories.npz`` (written before the commit, like the
+manifest, so a crash never leaves a table that disagrees with its index).
+
+Per article: its id and key, its story order (publication time), its signature
+(shingles and anchors, sorted hashes) and its group; the verified near-duplicate pairs
+with their Jaccard and containment. Incremental builds load it, drop what was deleted,
+add what is new; searches read only the grouped articles' keys and groups.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from .similarity import THRESHOLD
+
+TABLE_VERSION = 1
+MISSING_ORDER = np.iinfo(np.int64).max  # undated articles come last in story order
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+F32 = npt.NDArray[np.float32]
+
+
+def _u64() -> U64:
+    return np.zeros(0, np.uint64)
+
+
+def _i64(n: int = 0) -> I64:
+    return np.zeros(n, np.int64)
+
+
+def _f32() -> F32:
+    return np.zeros(0, np.float32)
+
+
+@dataclass
+class StoryTable:
+    ids: list[str] = field(default_factory=list)
+    keys: U64 = field(default_factory=_u64)
+    order: I64 = field(default_factory=_i64)
+    shingle_offsets: I64 = field(default_factory=lambda: _i64(1))
+    shingles: U64 = field(default_factory=_u64)
+    anchor_offsets: I64 = field(default_factory=lambda: _i64(1))
+    anchors: U64 = field(default_factory=_u64)
+    edge_a: I64 = field(default_factory=_i64)
+    edge_b: I64 = field(default_factory=_i64)
+    jaccard: F32 = field(default_factory=_f32)
+    containment: F32 = field(default_factory=_f32)
+    group: U64 = field(default_factory=_u64)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def grouped(self) -> tuple[U64, U64]:
+        """(keys, groups) of the articles that share their group, sorted by key."""
+        counts = np.unique(self.group, return_counts=True)
+        many = counts[0][counts[1] > 1]
+        mask = np.isin(self.group, many)
+        keys, groups = self.keys[mask], self.group[mask]
+        order = np.argsort(keys)
+        return keys[order], groups[order]
+
+
+def table_path(index: Path, generation: int) -> Path:
+    return index / f"searcher-files-{generation}.stories.npz"
+
+
+def save_table(index: Path, generation: int, table: StoryTable) -> None:
+    """Write atomically (temp file, fsync, rename)."""
+    encoded = [i.encode("utf-8", "surrogatepass") for i in table.ids]
+    blob = b"".join(encoded)
+    gkeys, ggroups = table.grouped()
+    target = table_path(index, generation)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(f, version=np.array([TABLE_VERSION]), threshold=np.array([THRESHOLD]),
+                     ids=np.frombuffer(blob, dtype=np.uint8),
+                     id_lengths=np.array([len(e) for e in encoded], dtype=np.int64),
+                     keys=table.keys,
+                     order=table.order, shingle_offsets=table.shingle_offsets,
+                     shingles=table.shingles, anchor_offsets=table.anchor_offsets,
+                     anchors=table.anchors, edge_a=table.edge_a, edge_b=table.edge_b,
+                     jaccard=table.jaccard, containment=table.containment,
+                     group=table.group, grouped_keys=gkeys, grouped_groups=ggroups)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _current(data: np.lib.npyio.NpzFile) -> bool:
+    return (int(data["version"][0]) == TABLE_VERSION
+            and float(data["threshold"][0]) == THRESHOLD)
+
+
+def load_table(index: Path, generation: int) -> StoryTable | None:
+    """The whole table of ``generation``; None if absent, unreadable or of another
+    version or threshold."""
+    try:
+        with np.load(table_path(index, generation)) as data:
+            if not _current(data):
+                return None
+            blob = data["ids"].tobytes()
+            ends = np.cumsum(data["id_lengths"]).tolist()
+            ids = [blob[s:e].decode("utf-8", "surrogatepass")
+                   for s, e in zip([0, *ends[:-1]], ends, strict=True)]
+            return StoryTable(
+                ids=ids, keys=data["keys"], order=data["order"],
+                shingle_offsets=data["shingle_offsets"], shingles=data["shingles"],
+                anchor_offsets=data["anchor_offsets"], anchors=data["anchors"],
+                edge_a=data["edge_a"], edge_b=data["edge_b"], jaccard=data["jaccard"],
+                containment=data["containment"], group=data["group"])
+    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        return None
+
+
+def load_groups(index: Path, generation: int) -> tuple[U64, U64] | None:
+    """(keys, groups) of the grouped articles of ``generation``, sorted by key: all a
+    search needs. None when the generation has no readable table."""
+    try:
+        with np.load(table_path(index, generation)) as data:
+            if not _current(data):
+                return None
+            return data["grouped_keys"], data["grouped_groups"]
+    except (OSError, ValueError, KeyError):
+        return None
