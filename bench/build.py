@@ -1,6 +1,10 @@
 """Build benchmark on Reuters-21578: searcher vs the obvious Whoosh loop, SQLite FTS5, tantivy.
 
     python bench/build.py [--corpus PATH] [--engines ours,whoosh,fts5,tantivy] [--keep DIR]
+    python bench/build.py --engines nostories,ours,nostories,ours  # story groups' cost
+
+``nostories`` is searcher with near-duplicate story groups (issue 21) switched off
+(signatures neither computed nor compared), to measure what they cost.
 
 Each engine builds in a fresh subprocess (so peak RSS is its own, children
 included: it is sampled over the process tree); wall time includes reading and
@@ -51,6 +55,21 @@ def build_ours(corpus: Path, out: Path) -> int:
 
     report = searcher.build_index([corpus], index=out, field_map=FIELD_MAP, rebuild=True)
     return report.documents
+
+
+def build_nostories(corpus: Path, out: Path) -> int:
+    """searcher without story groups: articles get their story key, nothing else."""
+    sys.path.insert(0, str(REPO))
+    from searcher.stories.build import StoryRun
+    from searcher.stories.keys import story_key
+    from searcher.stories.table import StoryTable
+
+    def add(self: Any, article_id: str, *_args: Any) -> int:
+        return story_key(article_id)
+
+    setattr(StoryRun, "add", add)  # noqa: B010 (a benchmark's switch, not the package's)
+    setattr(StoryRun, "finish", lambda self: StoryTable())  # noqa: B010
+    return build_ours(corpus, out)
 
 
 def build_whoosh(corpus: Path, out: Path) -> int:
@@ -122,8 +141,8 @@ def build_tantivy(corpus: Path, out: Path) -> int:
     return count
 
 
-ENGINES = {"ours": build_ours, "whoosh": build_whoosh, "fts5": build_fts5,
-           "tantivy": build_tantivy}
+ENGINES = {"ours": build_ours, "nostories": build_nostories, "whoosh": build_whoosh,
+           "fts5": build_fts5, "tantivy": build_tantivy}
 
 
 # ---- measuring -------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ from .formats.mapping import ARTICLE_FIELDS, field_keys
 from .models import BuildReport
 from .prepare import MAX_ARTICLE_CHARS, record_hash
 from .storage import IndexDir, Manifest
+from .stories.build import StoryRun, table_from_index
+from .stories.table import load_table, save_table
 from .update import ProgressCallback, Update
 
 WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spilling to disk
@@ -80,7 +82,8 @@ def build_part(
                 corpus_base(found.roots)
         found = found.named_from(old.base)
         run = Update(ix, old, fmap, reading_key(fmap), progress, _open_writer,
-                     _furniture(idx, ix, old), keep_id=keep_id)
+                     _furniture(idx, ix, old), keep_id=keep_id,
+                     stories=_stories(idx, ix, rebuild))
         committed = False
         try:
             with idx.writing():
@@ -90,6 +93,7 @@ def build_part(
                 if run.has_writer:
                     idx.save_manifest(run.writer.generation, run.new)
                     run.furniture.save(idx.path, run.writer.generation)
+                    save_table(idx.path, run.writer.generation, run.stories.finish())
                     run.writer.commit(mergetype=CLEAR if rebuild else _merge_policy,
                                       optimize=False)
                     committed = True
@@ -159,6 +163,16 @@ def _furniture(idx: IndexDir, ix: FileIndex, old: Manifest) -> FurnitureRun:
     generation = ix.latest_generation()
     return FurnitureRun(lambda: load_stats(idx.path, generation) or FurnitureStats(),
                         stats_path(idx.path, generation))
+
+
+def _stories(idx: IndexDir, ix: FileIndex, rebuild: bool) -> StoryRun:
+    """The story groups the index was built with, loaded when the build commits (none
+    for a rebuild; an index whose table is missing gets its articles' signatures from
+    their stored text)."""
+    if rebuild:
+        return StoryRun()
+    generation = ix.latest_generation()
+    return StoryRun(lambda: load_table(idx.path, generation) or table_from_index(ix))
 
 
 def _open_writer(ix: FileIndex, records: int) -> Any:

@@ -22,10 +22,12 @@ from whoosh.util.times import datetime_to_long
 
 from .folding import OffsetMap, fold, fold_with_offsets
 from .models import Article
+from .stories.keys import story_key
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # 2: ENGLISH_STOP_WORDS, TITLE_BOOST 0.5; 3: no index-time field boosts; 4: one Unicode
-# folding (folding.py) for words and keywords, positions keep removed words' gaps
+# folding (folding.py) for words and keywords, positions keep removed words' gaps;
+# 5: the story column and the story table beside the manifest (stories/, issue 21)
 
 # Field names. Other modules import these constants instead of spelling strings.
 ID = "id"
@@ -41,6 +43,9 @@ NEWEST = "newest"
 URL = "url"
 PATH = "path"
 META = "meta"
+# Each article's story key (stories/keys.py), which the story table of the index's
+# generation maps to its group of near-duplicates (stories/table.py).
+STORY = "story"
 # Stored display values of the list fields (the indexed ones are folded).
 TAGS_STORED = "tags_display"
 AUTHORS_STORED = "authors_display"
@@ -315,6 +320,7 @@ def build_schema() -> fields.Schema:
         source=fields.TEXT(analyzer=keyword, phrase=False),
         published=_date_column(),
         newest=fields.COLUMN(columns.NumericColumn("Q", default=0)),
+        story=fields.COLUMN(columns.NumericColumn("Q", default=0)),
         tags_display=fields.STORED(),
         authors_display=fields.STORED(),
         source_display=fields.STORED(),
@@ -348,6 +354,7 @@ def article_to_document(article: Article) -> dict[str, Any]:
         URL: article.url,
         PATH: article.path,
         META: dict(article.meta),
+        STORY: story_key(article.id),
     }
     if article.published is not None:
         doc[PUBLISHED] = article.published

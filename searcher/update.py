@@ -36,6 +36,7 @@ from .formats import FieldMap, Source, UnreadableFile, reader_for
 from .models import Article, BuildProgress, Decision, Problem
 from .prepare import prepare_document
 from .storage import FileEntry, Manifest, describe
+from .stories.build import StoryRun
 
 ProgressCallback = Callable[[BuildProgress], None]
 
@@ -72,6 +73,7 @@ class Update:
     # it still reads every file, so readers and repeated-text judgement see the whole
     # corpus and each article is exactly what one index would hold.
     keep_id: Callable[[str], bool] | None = None
+    stories: StoryRun = field(default_factory=StoryRun)  # signatures of what is written
     new: Manifest = field(init=False)
     owners: dict[str, str] = field(init=False)
     added: int = 0
@@ -203,6 +205,7 @@ class Update:
 
     def _delete(self, aid: str) -> None:
         self.writer.delete_by_term(schema.ID, aid)
+        self.stories.remove(aid)
         del self.owners[aid]
         self.deleted += 1
         self.freed.add(aid)
@@ -321,12 +324,14 @@ class Update:
             return
         if owner == f.key:
             self.writer.delete_by_term(schema.ID, aid)
+            self.stories.remove(aid)
             self.updated += 1
         else:
             self.added += 1
             self.owners[aid] = f.key
             self.freed.discard(aid)
         self.writer.add_document(**doc)
+        self.stories.add(aid, doc[schema.TITLE], doc[schema.BODY], doc.get(schema.PUBLISHED))
 
     def _document(self, article: Article, f: CorpusFile) -> tuple[dict[str, Any], int | None, str]:
         """(Whoosh document, line the record came from, content hash): prepare.py's,

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from searcher import build_index
+from searcher.stories.table import load_table
 
 IDS = ["a", "b", "c", "d", "e", "f"]
 JSONL_FILES = ["one.jsonl", "two.jsonl", "sub/three.jsonl"]
@@ -82,6 +83,18 @@ def contents(index: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
+def story_groups(index: Path) -> set[frozenset[str]]:
+    """The index's near-duplicate story groups (issue 21) as sets of ids."""
+    generation = whoosh_index.open_dir(str(index)).latest_generation()
+    table = load_table(index, generation)
+    assert table is not None, "no story table for the index's generation"
+    assert sorted(table.ids) == sorted(contents(index)), "the table and the index disagree"
+    members: dict[int, set[str]] = {}
+    for aid, group in zip(table.ids, table.group.tolist(), strict=True):
+        members.setdefault(group, set()).add(aid)
+    return {frozenset(m) for m in members.values() if len(m) > 1}
+
+
 def repaired(corpus: dict[str, Any]) -> dict[str, Any]:
     jsonl = {name: [item for item in lines if isinstance(item, dict)]
              for name, lines in corpus["jsonl"].items()}
@@ -128,4 +141,6 @@ def test_incremental_builds_hold_what_a_rebuild_holds(tmp_path_factory: Any,
                 assert have[aid] == want[aid], aid
         assert {p.path for p in report.problems} >= {
             p.path for p in expected.problems if p.skipped and "duplicate id" not in p.message}
+        if have == want:  # the same articles: the same story groups (incremental == rebuild)
+            assert story_groups(index) == story_groups(fresh)
     assert have.keys() == want.keys()

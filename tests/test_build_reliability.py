@@ -65,7 +65,8 @@ def referenced_files(index: Path) -> set[str]:
     """The files the current TOC (and its manifest) use: everything else is an orphan."""
     ix = whoosh_index.open_dir(str(index))
     gen = ix.latest_generation()
-    names = {f"_MAIN_{gen}.toc", f"searcher-files-{gen}.json"}
+    names = {f"_MAIN_{gen}.toc", f"searcher-files-{gen}.json",
+             f"searcher-files-{gen}.stories.npz"}  # the story table (stories/table.py)
     names |= {f"searcher-files-{gen}.furniture.json"} & index_files(index)  # text corpora
     for seg in ix._segments():
         names |= {n for n in index_files(index) if n.startswith(seg.segment_id())}

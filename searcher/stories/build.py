@@ -11,11 +11,13 @@ build gives the groups a rebuild gives.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import schema
 from .candidates import candidate_pairs
@@ -69,6 +71,7 @@ class StoryRun:
         self.threshold = threshold
         self.ids: list[str] = []
         self.order: list[int] = []
+        self.content: list[int] = []
         self._pending: list[U64] = []
         self._done: list[Signatures] = []
         self._latest: dict[str, int] = {}  # id -> its row in self.ids, if still written
@@ -79,7 +82,10 @@ class StoryRun:
         self._latest[article_id] = len(self.ids)
         self.ids.append(article_id)
         self.order.append(MISSING_ORDER if published is None else _micros(published))
-        self._pending.append(text_hashes(title, body))
+        words = text_hashes(title, body)
+        digest = hashlib.blake2b(words.tobytes(), digest_size=8).digest()
+        self.content.append(int.from_bytes(digest, "little"))
+        self._pending.append(words)
         if len(self._pending) >= BATCH:
             self._flush()
         return story_key(article_id)
@@ -96,39 +102,85 @@ class StoryRun:
 
     def finish(self) -> StoryTable:
         """The new generation's table: the old one without what was removed or
-        replaced, the new articles added, their pairs verified, groups recomputed."""
+        replaced, the new articles added, pairs of new contents verified, groups
+        recomputed from all pairs."""
         self._flush()
         old = self._load_old() if self._load_old is not None else StoryTable()
         # The last version of an id written twice in one build wins, as in the index.
         new_rows = np.array(sorted(self._latest.values()), dtype=np.int64)
         gone = self.removed | self._latest.keys()
         kept = np.array([i for i, aid in enumerate(old.ids) if aid not in gone], dtype=np.int64)
-        sh_new = _join([(s.shingle_offsets, s.shingles) for s in self._done])
-        an_new = _join([(s.anchor_offsets, s.anchors) for s in self._done])
-        sh = _join([_take(old.shingle_offsets, old.shingles, kept),
-                    _take(*sh_new, new_rows)])
-        an = _join([_take(old.anchor_offsets, old.anchors, kept), _take(*an_new, new_rows)])
         ids = [old.ids[i] for i in kept.tolist()] + [self.ids[i] for i in new_rows.tolist()]
         keys = np.concatenate([old.keys[kept], np.array(
             [story_key(self.ids[i]) for i in new_rows.tolist()], dtype=np.uint64)])
         order = np.concatenate([old.order[kept], np.array(self.order, np.int64)[new_rows]])
-        is_new = np.r_[np.zeros(len(kept), bool), np.ones(len(new_rows), bool)]
-        # Pairs between two unchanged articles stay; new pairs are verified exactly.
-        renumber = np.full(len(old), -1, dtype=np.int64)
-        renumber[kept] = np.arange(len(kept))
-        ea, eb = renumber[old.edge_a], renumber[old.edge_b]
-        alive = (ea >= 0) & (eb >= 0)
-        ca, cb = candidate_pairs(an[0], an[1], is_new)
-        ok, jac, con = verify(sh[0], sh[1], ca, cb, self.threshold)
-        edge_a = np.concatenate([ea[alive], ca[ok]])
-        edge_b = np.concatenate([eb[alive], cb[ok]])
-        ordering = [(int(o), aid) for o, aid in zip(order.tolist(), ids, strict=True)]
-        return StoryTable(
-            ids=ids, keys=keys, order=order, shingle_offsets=sh[0], shingles=sh[1],
-            anchor_offsets=an[0], anchors=an[1], edge_a=edge_a, edge_b=edge_b,
-            jaccard=np.concatenate([old.jaccard[alive], jac[ok]]),
-            containment=np.concatenate([old.containment[alive], con[ok]]),
-            group=story_groups(keys, ordering, edge_a, edge_b))
+        content = np.concatenate([old.content[kept],
+                                  np.array(self.content, np.uint64)[new_rows]])
+        table = StoryTable(ids=ids, keys=keys, order=order, content=content)
+        is_new = self._contents(old, table, new_rows)
+        # Pairs between two unchanged contents stay; new ones are verified exactly.
+        alive = np.isin(old.edge_a, table.contents) & np.isin(old.edge_b, table.contents)
+        ca, cb = candidate_pairs(table.anchor_offsets, table.anchors, is_new)
+        ok, jac, con = verify(table.shingle_offsets, table.shingles, ca, cb, self.threshold)
+        table.edge_a = np.concatenate([old.edge_a[alive], table.contents[ca[ok]]])
+        table.edge_b = np.concatenate([old.edge_b[alive], table.contents[cb[ok]]])
+        table.jaccard = np.concatenate([old.jaccard[alive], jac[ok]])
+        table.containment = np.concatenate([old.containment[alive], con[ok]])
+        table.group = _groups(table)
+        return table
+
+    def _contents(self, old: StoryTable, table: StoryTable, new_rows: I64
+                  ) -> npt.NDArray[np.bool_]:
+        """Fill ``table``'s per-content arrays (sorted by content): the old table's
+        for contents it had, this build's signatures for new ones; which are new."""
+        present = np.unique(table.content)
+        had = np.isin(old.contents, present)
+        fresh = present[~np.isin(present, old.contents)]
+        sh_new = _join([(s.shingle_offsets, s.shingles) for s in self._done])
+        an_new = _join([(s.anchor_offsets, s.anchors) for s in self._done])
+        written = np.array(self.content, np.uint64)[new_rows]
+        sorter = np.argsort(written, kind="stable")
+        first = new_rows[sorter[np.searchsorted(written[sorter], fresh)]]
+        old_rows = np.flatnonzero(had)
+        contents = np.concatenate([old.contents[old_rows], fresh])
+        by_content = np.argsort(contents)
+        sh = _join([_take(old.shingle_offsets, old.shingles, old_rows), _take(*sh_new, first)])
+        an = _join([_take(old.anchor_offsets, old.anchors, old_rows), _take(*an_new, first)])
+        table.contents = contents[by_content]
+        table.shingle_offsets, table.shingles = _take(*sh, by_content)
+        table.anchor_offsets, table.anchors = _take(*an, by_content)
+        is_new: npt.NDArray[np.bool_] = (by_content >= len(old_rows))
+        return is_new
+
+
+def _groups(table: StoryTable) -> U64:
+    """Each article's group key. Exact copies (one content) always share a group; the
+    groups of contents come from their verified pairs (groups.py), each content in
+    story order by its first article."""
+    group: U64 = table.keys.copy()
+    if not len(table.ids):
+        return group
+    cls = np.searchsorted(table.contents, table.content)
+    sizes = np.bincount(cls, minlength=len(table.contents))
+    edge_a = np.searchsorted(table.contents, table.edge_a)
+    edge_b = np.searchsorted(table.contents, table.edge_b)
+    involved = sizes > 1
+    involved[edge_a] = True
+    involved[edge_b] = True
+    rows = np.flatnonzero(involved[cls])
+    if not len(rows):
+        return group
+    # The first article of each involved content in story order (time, then id).
+    ids = np.array([table.ids[i] for i in rows.tolist()])
+    ranked = rows[np.lexsort((ids, table.order[rows], cls[rows]))]
+    firsts = ranked[np.r_[True, cls[ranked][1:] != cls[ranked][:-1]]]
+    nodes = cls[firsts]  # involved contents, ascending
+    node_of = np.full(len(table.contents), -1, dtype=np.int64)
+    node_of[nodes] = np.arange(len(nodes))
+    ordering = [(int(table.order[r]), table.ids[r]) for r in firsts.tolist()]
+    node_group = story_groups(table.keys[firsts], ordering, node_of[edge_a], node_of[edge_b])
+    group[rows] = node_group[node_of[cls[rows]]]
+    return group
 
 
 def table_from_index(ix: Any) -> StoryTable:

@@ -18,6 +18,11 @@ I64 = npt.NDArray[np.int64]
 # measured on Reuters (bench/dedup.py), 0.5 keeps every oracle pair but one at 0.9 and
 # cuts pairs to verify from 65,000 (any shared anchor) to about 3,000.
 MIN_SHARED = 0.5
+# An anchor held by more contents than this (a boilerplate sentence in thousands of
+# articles) proposes no pairs: its pairs would grow with the square of its count, and a
+# true near-duplicate pair shares many anchors, nearly all of them rare. (Exact copies
+# are one content already.) Reuters' most shared anchor is in 95 contents.
+MAX_ANCHOR_CONTENTS = 1000
 
 
 def _pairs_within_groups(members: I64, starts: I64, sizes: I64) -> tuple[I64, I64]:
@@ -40,14 +45,16 @@ def candidate_pairs(anchor_offsets: I64, anchors: U64, is_new: npt.NDArray[np.bo
     set, at least one of them new."""
     rows = len(anchor_offsets) - 1
     counts = np.diff(anchor_offsets)
+    if not len(anchors):
+        empty = np.zeros(0, np.int64)
+        return empty, empty
     owner = np.repeat(np.arange(rows, dtype=np.int64), counts)
     order = np.lexsort((owner, anchors))
     values, owner = anchors[order], owner[order]
     bounds = np.flatnonzero(np.r_[True, values[1:] != values[:-1], True])
     starts, sizes = bounds[:-1], np.diff(bounds)
-    news = (np.add.reduceat(is_new[owner].astype(np.int64), starts) if len(starts)
-            else np.zeros(0, np.int64))
-    chosen = (sizes >= 2) & (news > 0)
+    news = np.add.reduceat(is_new[owner].astype(np.int64), starts)
+    chosen = (sizes >= 2) & (sizes <= MAX_ANCHOR_CONTENTS) & (news > 0)
     members = owner[np.repeat(chosen, sizes)]
     sizes = sizes[chosen]
     new_starts = np.zeros(len(sizes), dtype=np.int64)

@@ -1,7 +1,8 @@
 """An article's text as near-duplicate detection reads it: word 5-shingles.
 
 The words are the ones the index holds for title and body (schema.NewsAnalyzer:
-folded, stop words and one-letter words dropped, Snowball-stemmed), in text order,
+folded, stop words and one-letter words dropped, Snowball-stemmed; one-digit numbers
+kept), in text order,
 so "the same text" means what a search sees: case, accents, punctuation, spacing,
 "Japan's" and a changed "the" are not differences. A shingle is five consecutive
 words; a text of fewer than five words is one shingle (all its words), so a short
@@ -29,6 +30,10 @@ U64 = npt.NDArray[np.uint64]
 
 # schema._WORD without its capturing group, so findall returns whole words.
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
+# For ASCII text (most news), the same words in C: a word's inner periods deleted
+# ("U.S." -> "us", "3.5" -> "35"), every other non-word character a space.
+_ASCII_WORDS = str.maketrans({**{chr(c): " " for c in range(128)
+                                 if not (chr(c).isalnum() or chr(c) == "_")}, ".": None})
 _STEMS: dict[str, str] = {}
 _WORD_HASHES: dict[str, int] = {}
 _MAX_CACHED_WORDS = 1_000_000
@@ -46,14 +51,25 @@ def _stem(word: str) -> str:
     return found
 
 
+def _tokens(title: str, body: str) -> list[str]:
+    """The tokens of ``schema.NewsAnalyzer`` (folded), each without its inner periods
+    (so a word reads the same whether its text is all ASCII or not)."""
+    text = f"{title}\n{body}"
+    if text.isascii():
+        return text.lower().translate(_ASCII_WORDS).split()
+    return [w.replace(".", "") for w in _WORD.findall(fold(text))]
+
+
 def story_words(title: str, body: str) -> list[str]:
-    """The indexed words of an article's title then body, in order (the words
-    ``schema.index_words`` indexes, without their positions)."""
+    """The indexed words of an article's title then body, in order: the words
+    ``schema.index_words`` indexes (stop words and one-letter words dropped, stemmed),
+    without their positions, a word's inner periods left out ("U.S." is "us"), and
+    one-digit numbers kept (the index drops them, but "rose 1 pct" and "rose 2 pct"
+    are two stories)."""
     stems = _STEMS
     stop = ENGLISH_STOP_WORDS
-    return [stems.get(w) or _stem(w)
-            for w in _WORD.findall(fold(f"{title}\n{body}"))
-            if len(w) > 1 and w not in stop]
+    return [stems.get(w) or _stem(w) for w in _tokens(title, body)
+            if (len(w) > 1 or w.isdigit()) and w not in stop]
 
 
 def word_shingles(words: list[str]) -> set[tuple[str, ...]]:
@@ -65,11 +81,11 @@ def word_shingles(words: list[str]) -> set[tuple[str, ...]]:
 
 
 def _word_hash(word: str) -> int:
-    """The hash of ``word``'s stem, 0 for a word the index drops (stop words, one letter)."""
+    """The hash of ``word``'s stem, 0 for a word left out (stop words, one letter)."""
     if len(_WORD_HASHES) >= _MAX_CACHED_WORDS:
         _WORD_HASHES.clear()
     found = 0
-    if len(word) > 1 and word not in ENGLISH_STOP_WORDS:
+    if (len(word) > 1 or word.isdigit()) and word not in ENGLISH_STOP_WORDS:
         digest = hashlib.blake2b(_stem(word).encode("utf-8"), digest_size=8).digest()
         found = int.from_bytes(digest, "little") or 1
     _WORD_HASHES[word] = found
@@ -81,8 +97,8 @@ def text_hashes(title: str, body: str) -> U64:
     lookup per word (folded word -> hash of its stem, 0 for a dropped word), because
     this runs for every article a build indexes."""
     get = _WORD_HASHES.get
-    words = _WORD.findall(fold(f"{title}\n{body}"))
-    raw = [get(w) for w in words]
+    words = _tokens(title, body)
+    raw = list(map(get, words))
     if None in raw:
         raw = [h if h is not None else _word_hash(w) for h, w in zip(raw, words, strict=True)]
     hashes: U64 = np.array(raw, dtype=np.uint64)

@@ -2,10 +2,12 @@
 ``searcher-files-<generation>.stories.npz`` (written before the commit, like the
 manifest, so a crash never leaves a table that disagrees with its index).
 
-Per article: its id and key, its story order (publication time), its signature
-(shingles and anchors, sorted hashes) and its group; the verified near-duplicate pairs
-with their Jaccard and containment. Incremental builds load it, drop what was deleted,
-add what is new; searches read only the grouped articles' keys and groups.
+Per article: its id and key, its story order (publication time), its content (a hash
+of its words: exact copies share it) and its group. Per content (one entry for any
+number of exact copies): its signature, shingles and anchors. The verified
+near-duplicate pairs of contents, with their Jaccard and containment. Incremental
+builds load it, drop what was deleted, add what is new; searches read only the grouped
+articles' keys and groups.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy.typing as npt
 
 from .similarity import THRESHOLD
 
-TABLE_VERSION = 1
+TABLE_VERSION = 2
 MISSING_ORDER = np.iinfo(np.int64).max  # undated articles come last in story order
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -44,15 +46,19 @@ class StoryTable:
     ids: list[str] = field(default_factory=list)
     keys: U64 = field(default_factory=_u64)
     order: I64 = field(default_factory=_i64)
+    content: U64 = field(default_factory=_u64)
+    group: U64 = field(default_factory=_u64)
+    # per distinct content, sorted by it:
+    contents: U64 = field(default_factory=_u64)
     shingle_offsets: I64 = field(default_factory=lambda: _i64(1))
     shingles: U64 = field(default_factory=_u64)
     anchor_offsets: I64 = field(default_factory=lambda: _i64(1))
     anchors: U64 = field(default_factory=_u64)
-    edge_a: I64 = field(default_factory=_i64)
-    edge_b: I64 = field(default_factory=_i64)
+    # verified pairs of contents:
+    edge_a: U64 = field(default_factory=_u64)
+    edge_b: U64 = field(default_factory=_u64)
     jaccard: F32 = field(default_factory=_f32)
     containment: F32 = field(default_factory=_f32)
-    group: U64 = field(default_factory=_u64)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -83,8 +89,8 @@ def save_table(index: Path, generation: int, table: StoryTable) -> None:
             np.savez(f, version=np.array([TABLE_VERSION]), threshold=np.array([THRESHOLD]),
                      ids=np.frombuffer(blob, dtype=np.uint8),
                      id_lengths=np.array([len(e) for e in encoded], dtype=np.int64),
-                     keys=table.keys,
-                     order=table.order, shingle_offsets=table.shingle_offsets,
+                     keys=table.keys, order=table.order, content=table.content,
+                     contents=table.contents, shingle_offsets=table.shingle_offsets,
                      shingles=table.shingles, anchor_offsets=table.anchor_offsets,
                      anchors=table.anchors, edge_a=table.edge_a, edge_b=table.edge_b,
                      jaccard=table.jaccard, containment=table.containment,
@@ -112,10 +118,12 @@ def load_table(index: Path, generation: int) -> StoryTable | None:
                 return None
             blob = data["ids"].tobytes()
             ends = np.cumsum(data["id_lengths"]).tolist()
+            starts = [0, *ends][:len(ends)]
             ids = [blob[s:e].decode("utf-8", "surrogatepass")
-                   for s, e in zip([0, *ends[:-1]], ends, strict=True)]
+                   for s, e in zip(starts, ends, strict=True)]
             return StoryTable(
-                ids=ids, keys=data["keys"], order=data["order"],
+                ids=ids, keys=data["keys"], order=data["order"], content=data["content"],
+                contents=data["contents"],
                 shingle_offsets=data["shingle_offsets"], shingles=data["shingles"],
                 anchor_offsets=data["anchor_offsets"], anchors=data["anchors"],
                 edge_a=data["edge_a"], edge_b=data["edge_b"], jaccard=data["jaccard"],
