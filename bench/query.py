@@ -86,7 +86,9 @@ MIX = {"term": 40, "keywords": 40, "and": 20, "or": 20, "not": 15, "phrase": 25,
 TARGETS = {"p50_vs_fts5": 1.0, "p95_vs_fts5": 1.5, "facets_ms": 10.0, "cli_ms": 150.0,
            "x10_p50_ms": 10.0, "x10_p95_ms": 60.0, "x50_p50_ms": 40.0, "x50_p95_ms": 250.0,
            "x50_rss_mb": 1024.0, "x50_facets_ms": 100.0, "x50_cli_ms": 300.0}
-ENGINES = ("ours", "whoosh", "fts5", "tantivy", "bm25s")
+# "nocollapse" is ours with collapse=False (every copy of a story its own hit): run with
+# "ours" it measures what collapsing by story costs (issue 21), query by query in turn.
+ENGINES = ("ours", "whoosh", "fts5", "tantivy", "bm25s", "nocollapse")
 SCALED_ENGINES = ("ours", "fts5", "tantivy", "bm25s")
 OPTIONAL = {"tantivy": "tantivy", "bm25s": "bm25s"}  # engine -> module (the bench extra)
 
@@ -285,12 +287,12 @@ def build_ours(corpus: Path) -> Callable[[Path], None]:
     return build
 
 
-def open_ours(path: Path) -> tuple[Runner, Callable[[], None]]:
+def open_ours(path: Path, collapse: bool = True) -> tuple[Runner, Callable[[], None]]:
     ix = searcher.open_index(path)
 
     def run(q: BenchQuery) -> tuple[int, list[Any]]:
         res = ix.search(q.ours(), tags=[q.tag] if q.tag else (), since=q.since,
-                        until=q.until, limit=LIMIT)
+                        until=q.until, limit=LIMIT, collapse=collapse)
         return res.total, [(h.id, h.title, h.snippets) for h in res.hits]
     return run, ix.close
 
@@ -694,16 +696,17 @@ def bench_scale(records: Sequence[dict[str, Any]], source: Path, source_sha: str
                 with_cli: bool, profile: int) -> list[EngineRun]:
     # Our build also depends on our options and index format; the others only on the data.
     key_of = {e: cache_key(e, source_sha, scale) for e in engines}
-    if "ours" in key_of:
-        key_of["ours"] = cache_key("ours", source_sha, scale, FIELD_MAP,
-                                   our_schema.SCHEMA_VERSION, BLOCK_PICKLE_PROTOCOL)
+    for ours in ("ours", "nocollapse"):
+        if ours in key_of:
+            key_of[ours] = cache_key("ours", source_sha, scale, FIELD_MAP,
+                                     our_schema.SCHEMA_VERSION, BLOCK_PICKLE_PROTOCOL)
     opened: dict[str, tuple[Path, Runner, Callable[[], None]]] = {}
     for engine in engines:
         key = key_of[engine]
-        if engine == "ours":
+        if engine in ("ours", "nocollapse"):
             corpus = scaled_corpus(source, records, scale, cache_key(source_sha, scale))
             path = cached(f"ours-x{scale}", key, build_ours(corpus))
-            opened[engine] = (path, *open_ours(path))
+            opened[engine] = (path, *open_ours(path, collapse=engine == "ours"))
         elif engine == "whoosh":
             path = cached(f"whoosh-x{scale}", key, build_whoosh(records, scale))
             opened[engine] = (path, *open_whoosh(path))
@@ -722,7 +725,8 @@ def bench_scale(records: Sequence[dict[str, Any]], source: Path, source_sha: str
     runs: list[EngineRun] = []
     for engine, (path, _run, close) in opened.items():
         close()
-        cli, cli_cpu = one_shot_ms(engine, path) if with_cli else (None, None)
+        cli, cli_cpu = (one_shot_ms(engine, path) if with_cli and engine != "nocollapse"
+                        else (None, None))
         times, cpu, totals = measured[engine]
         run = EngineRun(engine, times, cpu, totals, round(size_mb(path), 1), cli, cli_cpu)
         if engine == "ours":

@@ -74,6 +74,7 @@ __all__ = [
     "ArticleView",
     "BuildProgress",
     "BuildReport",
+    "Copy",
     "CorpusError",
     "FacetCount",
     "Facets",

@@ -298,20 +298,22 @@ class QueryCommand(click.Command):
               help="Count tags, authors, sources and dates of all matches.")
 @click.option("--expand", is_flag=True,
               help="Re-rank with words from the best matches (RM3 feedback).")
+@click.option("--no-collapse", "no_collapse", is_flag=True,
+              help="Show every copy of a story as its own hit (default: one hit per story).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
 @cluster_options
 def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
            any_tags: tuple[str, ...], exclude_tags: tuple[str, ...], since: str | None,
            until: str | None, author: str | None, source: str | None, sort: str, limit: int,
-           page: int, facets: bool, expand: bool, as_json: bool, scheduler: str | None,
-           allow_partial: bool) -> None:
+           page: int, facets: bool, expand: bool, no_collapse: bool, as_json: bool,
+           scheduler: str | None, allow_partial: bool) -> None:
     """Search the index. QUERY uses the query language in README.md (`*` or nothing with
     filters: every article)."""
     with _errors(), _open_any(index, scheduler, allow_partial) as ix:
         filters = Filters(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
                           since=since, until=until, author=author, source=source)
         results = ix.search(" ".join(query), filters=filters, sort=sort, limit=limit,
-                            page=page, facets=facets, expand=expand)
+                            page=page, facets=facets, expand=expand, collapse=not no_collapse)
     if as_json:
         click.echo(json_output.json_text(results))
     elif _plain_stdout():

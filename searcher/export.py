@@ -94,8 +94,9 @@ class Export:
         self.rows = 0
 
     def _search(self, page: int) -> Any:
+        # every matching article: copies of one story are not collapsed (issue 21)
         return self._ix.search(self._query, filters=self._filters, sort=self._sort,
-                               limit=self._batch, page=page, snippets=False)
+                               limit=self._batch, page=page, snippets=False, collapse=False)
 
     def hits(self) -> Iterator[Hit]:
         """Every matching hit in ranked order, one batch in memory at a time."""

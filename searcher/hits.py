@@ -8,11 +8,14 @@ snippets from the body, and which of the query's words it matched.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from . import schema
+from .copies import MAX_COPIES_LISTED, copies
+from .engine.collapse import Collapsed
 from .engine.topk import top_by_key, top_by_score
 from .engine.view import IndexView
 from .highlight import highlight_spans, keyword_phrases, why_matched
@@ -22,9 +25,12 @@ from .query import ParsedQuery
 
 
 def page_hits(view: IndexView, found: Any, scores: Any, column: Any, descending: bool,
-              page: int, limit: int, parsed: ParsedQuery, snippets: bool) -> tuple[Hit, ...]:
+              page: int, limit: int, parsed: ParsedQuery, snippets: bool,
+              collapsed: Collapsed | None = None) -> tuple[Hit, ...]:
     """The hits of ``page`` among the documents of ``found``: by score (``column``
-    None) or by the date column; ``snippets=False`` leaves the bodies unread."""
+    None) or by the date column; ``snippets=False`` leaves the bodies unread. With
+    ``collapsed`` (``found`` is then its ``shown``), each hit lists its story's other
+    matches as its copies."""
     docs = np.flatnonzero(found)
     want = page * limit
     if column is None:
@@ -33,10 +39,18 @@ def page_hits(view: IndexView, found: Any, scores: Any, column: Any, descending:
         best = top_by_key(docs, column[docs], want, descending=descending)
     first = (page - 1) * limit
     highlight = parsed.terms + keyword_phrases(parsed.terms)  # once, not per hit
-    return tuple(
-        _hit(view, int(docs[i]), None if column is not None else float(scores[docs[i]]),
-             first + n + 1, parsed, snippets, highlight)
-        for n, i in enumerate(best[first:first + limit]))
+    hits = []
+    for n, i in enumerate(best[first:first + limit]):
+        docnum = int(docs[i])
+        hit = _hit(view, docnum, None if column is not None else float(scores[docnum]),
+                   first + n + 1, parsed, snippets, highlight)
+        if collapsed is not None and len(collapsed.hidden):
+            others = collapsed.copies_of(docnum)
+            if len(others):
+                hit = replace(hit, copies=copies(view, others[:MAX_COPIES_LISTED].tolist()),
+                              copy_count=len(others))
+        hits.append(hit)
+    return tuple(hits)
 
 
 def _hit(view: IndexView, docnum: int, score: float | None, rank: int, parsed: ParsedQuery,

@@ -28,8 +28,10 @@ from whoosh.searching import Searcher
 from . import arguments, schema
 from ._whoosh.postings import SegmentDataError
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, DateArg
+from .copies import article_copies, largest_stories, view_stories
 from .engine import facets as engine_facets
 from .engine.cache import DEFAULT_CACHE_BYTES
+from .engine.collapse import Collapsed, collapse
 from .engine.execute import Executor
 from .engine.explain import explain_query
 from .engine.feedback import expand as feedback_expand
@@ -156,15 +158,23 @@ class Index:
         """The full article, with ``query``'s terms located in its title and body
         (the body's first ``highlight.MAX_ANALYZED_CHARS`` characters)."""
         article = self.get(article_id)
+        view = self._engine()
+        docnum = view.searcher.document_number(**{schema.ID: article.id})
+        copies = article_copies(view, self._stories(view), docnum)
         if not arguments.text("query", query).strip():
-            return ArticleView(article)
+            return ArticleView(article, copies=copies)
         terms = parse_query(query, self._current().reader()).terms
         terms += keyword_phrases(terms)
         return ArticleView(
             article,
             highlight_spans(article.title, terms, field=schema.TITLE),
             highlight_spans(article.body, terms, field=schema.BODY),
+            copies=copies,
         )
+
+    def _stories(self, view: IndexView) -> Any:
+        """The story groups of the view's commit (None: no story table)."""
+        return view_stories(view, self.path, self._newest.generation)
 
     @_reports_damage
     def keyword_values(self, field: str, prefix: str = "", *,
@@ -204,6 +214,7 @@ class Index:
         facets: bool = False,
         snippets: bool = True,
         expand: bool = False,
+        collapse: bool = True,
         now: datetime | None = None,
     ) -> SearchResults:
         """Run ``query`` (the query language in README.md) with filters kept out of the score.
@@ -221,6 +232,10 @@ class Index:
         ``expand=True`` re-ranks the matches with words from the best of them (RM3
         pseudo-relevance feedback, engine/feedback.py; relevance order only): the
         matches and ``total`` stay the query's, a note names the words added.
+        ``collapse`` (the default) shows one hit per story: of near-duplicate articles
+        (a re-send, a correction, a shorter version: README, "Near-duplicate stories")
+        only the best in the page's order, the others as its ``copies``; ``stories``
+        counts distinct stories, ``total`` every matching article, facets articles too.
         Raises QuerySyntaxError for a query it cannot read, InvalidArgumentError for
         a wrong argument (type, range, a ``since``/``until`` that is not a date).
         """
@@ -243,8 +258,10 @@ class Index:
         if expand and scores is not None and not parsed.match_all:
             scores, note = _expanded(view, found, scores, parsed)
             notes += (note,) if note else ()
-        hits = page_hits(view, found, scores, column, sort == "newest", page, limit, parsed,
-                         snippets)
+        by_story = _by_story(self._stories(view), found, scores, column, sort == "newest")
+        shown = by_story.shown if collapse and by_story is not None else found
+        hits = page_hits(view, shown, scores, column, sort == "newest", page, limit, parsed,
+                         snippets, by_story if collapse else None)
         total = int(np.count_nonzero(found))
         facet_counts = engine_facets.compute_facets(view, found) if facets else None
         suggestion = None
@@ -253,7 +270,9 @@ class Index:
             suggestion = _suggestion(view, query, allowed, total)
         return SearchResults(query=query, total=total, hits=hits, page=page, limit=limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000,
-                             facets=facet_counts, suggestion=suggestion, notes=notes)
+                             facets=facet_counts, suggestion=suggestion, notes=notes,
+                             stories=None if by_story is None else by_story.stories,
+                             collapsed=collapse and by_story is not None)
 
     @_reports_damage
     def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
@@ -285,6 +304,8 @@ class Index:
         documents = view.live_count
         dated, earliest, latest = engine_facets.date_range(view)
         built = self._dir.manifest(self._newest.generation)
+        stories = self._stories(view)
+        groups, grouped = stories.count(view.live) if stories is not None else (0, 0)
         return IndexStats(
             path=str(self.path),
             documents=documents,
@@ -294,7 +315,22 @@ class Index:
             top_tags=tuple(self.keyword_values(schema.TAGS, limit=top_tags)),
             index_bytes=self._dir.size_bytes(),
             last_build=built.built_at if built else None,
+            story_groups=groups,
+            grouped_articles=grouped,
+            largest_stories=largest_stories(view, stories) if stories is not None else (),
         )
+
+
+def _by_story(stories: Any, found: Any, scores: Any, column: Any, newest: bool
+              ) -> Collapsed | None:
+    """``found`` collapsed by story, the best of each by the page's order (None: the
+    index has no story groups)."""
+    if stories is None:
+        return None
+    if column is not None:
+        keys = column.astype(np.float64)
+        return collapse(stories, found, keys if newest else -keys)
+    return collapse(stories, found, scores)
 
 
 def _suggestion(view: IndexView, query: str, allowed: Any, total: int) -> str | None:

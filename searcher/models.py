@@ -102,6 +102,17 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another article of the same story: a near-duplicate (issue 21) of the one it is
+    listed under (word 5-shingle Jaccard or containment at or above the threshold)."""
+
+    id: str
+    title: str
+    source: str
+    published: datetime | None
+
+
+@dataclass(frozen=True)
 class Hit:
     """One matching article, with everything a result list shows.
 
@@ -122,6 +133,11 @@ class Hit:
     title_highlights: tuple[Span, ...] = ()
     snippets: tuple[Snippet, ...] = ()
     matched: tuple[str, ...] = ()
+    # The other matches of this story, collapsed behind this one (the first
+    # MAX_COPIES_LISTED of them; ``copy_count`` counts them all). Empty when the search
+    # was not collapsed or the story has no other match.
+    copies: tuple[Copy, ...] = ()
+    copy_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,6 +173,10 @@ class SearchResults:
     facets: Facets | None = None
     suggestion: str | None = None
     notes: tuple[str, ...] = ()  # what a lenient parse assumed (e.g. a missing quote)
+    # Distinct stories among the ``total`` matching articles (near-duplicates counted
+    # once); None when the index has no story groups (a sharded index, for now).
+    stories: int | None = None
+    collapsed: bool = False  # one hit per story (copies under each hit)
 
 
 @dataclass(frozen=True)
@@ -232,6 +252,15 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
+class StoryGroup:
+    """A story with its copies: its first article and how many articles it has."""
+
+    id: str
+    title: str
+    articles: int
+
+
+@dataclass(frozen=True)
 class IndexStats:
     """What ``searcher stats`` shows: size, coverage and the most used tags."""
 
@@ -243,6 +272,9 @@ class IndexStats:
     top_tags: tuple[FacetCount, ...]
     index_bytes: int
     last_build: str | None
+    story_groups: int = 0  # stories with two or more articles (near-duplicates)
+    grouped_articles: int = 0  # articles in those stories
+    largest_stories: tuple[StoryGroup, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,6 +284,7 @@ class ArticleView:
     article: Article
     title_highlights: tuple[Span, ...] = ()
     body_highlights: tuple[Span, ...] = ()
+    copies: tuple[Copy, ...] = ()  # the other articles of its story (near-duplicates)
 
 
 @dataclass(frozen=True)

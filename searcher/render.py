@@ -32,6 +32,8 @@ from .render_plain import (
     TITLE_MAX,
     article_meta_text,
     body_pieces,
+    copies_text,
+    copy_lines,
     facet_values_text,
     matched_text,
     meta_text,
@@ -44,6 +46,7 @@ from .sanitize import blank_controls, blank_line_breaks, one_line
 HIGHLIGHT = "bold yellow"
 TITLE = "bold"
 META = "dim"
+COPIES = "cyan"
 ERROR = "bold red"
 
 
@@ -100,6 +103,8 @@ def hit_view(hit: Hit) -> RenderableType:
     body.extend(snippet_text(snip) for snip in hit.snippets)
     if hit.matched:
         body.append(Text(matched_text(hit), style="italic dim"))
+    if hit.copy_count:
+        body.append(Text(copies_text(hit), style=COPIES))
     return Group(head, Indented(Group(*body), 5))
 
 
@@ -147,6 +152,7 @@ def article_view(view: ArticleView) -> RenderableType:
     ]
     if a.tags:
         parts.append(Text("tags: " + values_text(a.tags), style=META))
+    parts.extend(Text(line, style=COPIES) for line in copy_lines(view.copies))
     parts.append(Text(""))
     parts.extend(long_text(a.body, view.body_highlights))
     return Group(*parts)

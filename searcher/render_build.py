@@ -26,7 +26,7 @@ from rich.text import Text
 
 from .models import BuildProgress, BuildReport, IndexStats
 from .render_plain import PROBLEM_MAX, day, value_text
-from .sanitize import one_line
+from .sanitize import escape_controls, one_line
 
 
 def human_bytes(n: int) -> str:
@@ -153,6 +153,7 @@ def stats_view(stats: IndexStats) -> RenderableType:
         ("dates", dates_covered(stats)),
         ("size", human_bytes(stats.index_bytes)),
         ("last build", stats.last_build or "unknown"),
+        ("stories", stories_covered(stats)),
     ]:
         table.add_row(label, Text(one_line(value)))
     tags = Table(title="top tags", title_justify="left", show_edge=False, box=None)
@@ -160,4 +161,23 @@ def stats_view(stats: IndexStats) -> RenderableType:
     tags.add_column("articles", justify="right")
     for fc in stats.top_tags:
         tags.add_row(Text(value_text(fc.value)), f"{fc.count:,}")
-    return Group(table, Text(""), tags)
+    parts: list[RenderableType] = [table, Text(""), tags]
+    if stats.largest_stories:
+        largest = Table(title="largest stories (near-duplicates)", title_justify="left",
+                        show_edge=False, box=None)
+        largest.add_column("first article")
+        largest.add_column("title")
+        largest.add_column("articles", justify="right")
+        for g in stats.largest_stories:
+            largest.add_row(Text(escape_controls(g.id)), Text(value_text(g.title)),
+                            f"{g.articles:,}")
+        parts += [Text(""), largest]
+    return Group(*parts)
+
+
+def stories_covered(stats: IndexStats) -> str:
+    """``588 stories with copies (1,181 articles)``: the index's near-duplicate groups."""
+    if not stats.story_groups:
+        return "no copies of one story"
+    return (f"{stats.story_groups:,} stories with copies "
+            f"({stats.grouped_articles:,} articles)")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from .models import Article, ArticleView, Facets, Hit, SearchResults
+from .models import Article, ArticleView, Copy, Facets, Hit, SearchResults
 from .sanitize import blank_controls, blank_line_breaks, escape_controls, one_line
 from .wrap import cell_width, crop, output_width, wrap
 
@@ -108,13 +108,54 @@ def facet_values_text(facets: Facets) -> list[tuple[str, str]]:
 
 
 def total_text(results: SearchResults) -> str:
-    """``1-10 of 1,234 results (12 ms)`` (empty when nothing matched)."""
+    """``1-10 of 1,234 results (12 ms)`` (empty when nothing matched); when some
+    results are copies of one story, ``1-10 of 1,200 stories, 1,234 results (12 ms)``
+    collapsed (one hit per story), ``... of 1,234 results in 1,200 stories ...`` not."""
     if not results.total:
         return ""
     first = (results.page - 1) * results.limit + 1
     last = first + len(results.hits) - 1
     shown = f"{first}-{last} of " if results.hits else f"page {results.page} of "
-    return f"{shown}{results.total:,} results ({results.elapsed_ms:.0f} ms)"
+    ms = f"{results.elapsed_ms:.0f} ms"
+    stories = results.stories
+    if stories is None or stories == results.total:
+        return f"{shown}{results.total:,} results ({ms})"
+    if results.collapsed:
+        return f"{shown}{stories:,} stories, {results.total:,} results ({ms})"
+    return f"{shown}{results.total:,} results in {stories:,} stories ({ms})"
+
+
+COPIES_SHOWN = 3  # copies named on a hit's copies line
+
+
+def copies_text(hit: Hit) -> str:
+    """``+2 copies: 5169 (1987-03-16), 5170 (1987-03-16)``: the matches collapsed behind
+    a hit (``searcher show ID`` lists them, ``--no-collapse`` shows them as hits)."""
+    n = hit.copy_count
+    named = ", ".join(_copy_name(c) for c in hit.copies[:COPIES_SHOWN])
+    more = " …" if n > COPIES_SHOWN else ""
+    return one_line(f"+{n:,} {'copy' if n == 1 else 'copies'}: {named}{more}")
+
+
+def _copy_name(copy: Copy) -> str:
+    when = f" ({day(copy.published)})" if copy.published else ""
+    return f"{escape_controls(copy.id)}{when}"
+
+
+def copy_lines(copies: Sequence[Copy]) -> list[str]:
+    """``searcher show``'s list of an article's copies: one line each."""
+    if not copies:
+        return []
+    lines = [f"copies of this story ({len(copies):,}):"]
+    for c in copies:
+        parts = [f"id {escape_controls(c.id)}"]
+        if c.published:
+            parts.append(day(c.published))
+        if c.source:
+            parts.append(value_text(c.source))
+        parts.append(title_text(c.title or "(untitled)"))
+        lines.append("  " + one_line(" · ".join(parts)))
+    return lines
 
 
 def _hit_lines(hit: Hit, width: int) -> Iterable[str]:
@@ -123,6 +164,8 @@ def _hit_lines(hit: Hit, width: int) -> Iterable[str]:
     body.extend(f"… {blank_controls(s.text)} …" for s in hit.snippets)
     if hit.matched:
         body.append(matched_text(hit))
+    if hit.copy_count:
+        body.append(copies_text(hit))
     inner = max(width - INDENT, 10)  # under 15 columns the indented lines are cropped
     for text in body:
         for line in wrap(text, inner):
@@ -167,6 +210,7 @@ def article_text(view: ArticleView, width: int | None = None) -> str:
     texts = [blank_line_breaks(blank_controls(a.title or "(untitled)")), article_meta_text(a)]
     if a.tags:
         texts.append("tags: " + values_text(a.tags))
+    texts.extend(copy_lines(view.copies))
     texts.append("")
     safe = blank_controls(a.body)
     texts.extend(safe[lo:hi] for lo, hi in body_pieces(safe))

@@ -52,4 +52,5 @@ class Searchable(Protocol):
                since: DateArg = None, until: DateArg = None, author: str | None = None,
                source: str | None = None, sort: str = ..., limit: int = ...,
                page: int = 1, facets: bool = False, snippets: bool = True,
-               expand: bool = False, now: datetime | None = None) -> SearchResults: ...
+               expand: bool = False, collapse: bool = True,
+               now: datetime | None = None) -> SearchResults: ...

@@ -20,7 +20,7 @@ def _all_ids(ix: object, query: str, **options: object) -> tuple[int, list[str]]
     page = 1
     while True:
         res = ix.search(query, limit=MAX_LIMIT, page=page, snippets=False,  # type: ignore[attr-defined]
-                        **options)
+                        collapse=False, **options)  # every article, copies too
         ids += [h.id for h in res.hits]
         if len(ids) >= res.total or not res.hits:
             return res.total, ids

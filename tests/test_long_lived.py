@@ -24,7 +24,9 @@ from .conftest import write_jsonl
 
 
 def article(n: int, title: str = "", tags: tuple[str, ...] = ("Energy",)) -> dict[str, object]:
-    return {"id": f"a{n}", "title": title or f"Title {n} oil", "body": f"oil barrels {n}",
+    # (one-digit numbers are not indexed words: "barrels 1" and "barrels 2" would make
+    # the articles copies of one story, collapsed into one hit)
+    return {"id": f"a{n}", "title": title or f"Title {n} oil", "body": f"oil barrels {n}{n}{n}",
             "tags": list(tags)}
 
 

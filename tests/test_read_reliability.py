@@ -179,7 +179,7 @@ def test_shell_more_after_similar(reuters_index: Path) -> None:
     assert status == 0, err
     assert "3-4 of " in out
     totals = [int(t.replace(",", "")) for t in
-              __import__("re").findall(r"of ([\d,]+) results", out)]
+              __import__("re").findall(r"of ([\d,]+) (?:results|stories)", out)]
     assert totals[1] == totals[2] > totals[3] > 0  # :more kept the total; the filter applied
 
 

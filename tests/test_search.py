@@ -29,7 +29,8 @@ def all_ids(ix_path: Path, query: str, **options: object) -> set[str]:
     with open_index(ix_path) as ix:
         page = 1
         while True:
-            res = ix.search(query, limit=1000, page=page, snippets=False, **options)
+            res = ix.search(query, limit=1000, page=page, snippets=False, collapse=False,
+                            **options)  # every article, copies of a story too
             found.update(h.id for h in res.hits)
             if page * 1000 >= res.total:
                 assert len(found) == res.total

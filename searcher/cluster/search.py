@@ -161,7 +161,12 @@ class ShardedIndex:
             undated=sum(p.undated for p in parts.values()),
             top_tags=tuple(self.keyword_values(schema.TAGS, limit=top_tags)),
             index_bytes=sum(p.index_bytes for p in parts.values()),
-            last_build=max(built, default=None))
+            last_build=max(built, default=None),
+            # stories are per shard (not collapsed across shards yet): counted per shard
+            story_groups=sum(p.story_groups for p in parts.values()),
+            grouped_articles=sum(p.grouped_articles for p in parts.values()),
+            largest_stories=tuple(sorted((g for p in parts.values() for g in p.largest_stories),
+                                         key=lambda g: (-g.articles, g.id))[:5]))
 
     def keyword_values(self, field: str, prefix: str = "", *,
                        limit: int | None = None) -> list[FacetCount]:
@@ -179,9 +184,11 @@ class ShardedIndex:
     def search(self, query: str = "", *, filters: Filters | None = None,
                sort: str = "relevance", limit: int = arguments.DEFAULT_LIMIT, page: int = 1,
                facets: bool = False, snippets: bool = True, expand: bool = False,
-               now: datetime | None = None, **filter_options: Any) -> SearchResults:
-        """As :meth:`Index.search` (``expand`` is not available on a sharded index
-        yet). Equal scores (and equal dates) rank by article id: one index ranks them in
+               collapse: bool = True, now: datetime | None = None,
+               **filter_options: Any) -> SearchResults:
+        """As :meth:`Index.search` (``expand`` and collapsing copies of a story,
+        ``collapse``, are not available on a sharded index yet: every copy is its own
+        hit). Equal scores (and equal dates) rank by article id: one index ranks them in
         the order it added them."""
         started = time.perf_counter()
         chosen = Filters.given(filters, **filter_options)

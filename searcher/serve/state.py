@@ -3,7 +3,8 @@ back into links, so every view of the page (and every API call) is a URL to shar
 
 The parameters are ``Index.search``'s arguments under short names: ``q``, ``tag``,
 ``any_tag``, ``not_tag`` (repeatable), ``since``, ``until``, ``author``, ``source``,
-``sort``, ``page``, ``limit``, ``expand``. A value that is not a whole number, or out of
+``sort``, ``page``, ``limit``, ``expand``, ``collapse`` (``off``: every copy of a story
+as its own hit). A value that is not a whole number, or out of
 the library's bounds, is an InvalidArgumentError (a 400), never a traceback.
 """
 
@@ -37,6 +38,7 @@ class SearchState:
     page: int = 1
     limit: int = DEFAULT_LIMIT
     expand: bool = False
+    collapse: bool = True
 
     @classmethod
     def from_params(cls, params: Any) -> SearchState:
@@ -59,7 +61,8 @@ class SearchState:
                    until=text["until"], author=text["author"], source=text["source"],
                    sort=sort, page=_number(params, "page", 1, 1),
                    limit=_number(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-                   expand=(params.get("expand") or "") in ("1", "true", "on"))
+                   expand=(params.get("expand") or "") in ("1", "true", "on"),
+                   collapse=(params.get("collapse") or "") not in ("0", "false", "off"))
 
     @property
     def active(self) -> bool:
@@ -80,7 +83,7 @@ class SearchState:
     def search_options(self) -> dict[str, Any]:
         """``Index.search``'s keyword arguments but the query (and ``facets``)."""
         return {"filters": self.filters(), "sort": self.sort, "limit": self.limit,
-                "page": self.page, "expand": self.expand}
+                "page": self.page, "expand": self.expand, "collapse": self.collapse}
 
     def pairs(self) -> list[tuple[str, str]]:
         """The state as URL parameters, defaults left out."""
@@ -94,6 +97,8 @@ class SearchState:
             out.append(("limit", str(self.limit)))
         if self.expand:
             out.append(("expand", "1"))
+        if not self.collapse:
+            out.append(("collapse", "off"))
         if self.page != 1:
             out.append(("page", str(self.page)))
         return out

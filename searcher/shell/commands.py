@@ -96,11 +96,22 @@ def _sort(shell: Shell, args: str) -> None:
 
 
 def _expand(shell: Shell, args: str) -> None:
-    if args.lower() not in ("on", "off"):
-        raise ShellError("usage: :expand on|off")
-    shell.expand = args.lower() == "on"
-    shell.print(render_shell.meta_line(f"expand: {args.lower()}"))
+    shell.expand = _switch(shell, "expand", args)
     shell.rerun()
+
+
+def _collapse(shell: Shell, args: str) -> None:
+    shell.collapse = _switch(shell, "collapse", args)
+    shell.rerun()
+
+
+def _switch(shell: Shell, name: str, args: str) -> bool:
+    """``:NAME on|off``: says the new state (the caller sets it and runs the last
+    query again with it)."""
+    if args.lower() not in ("on", "off"):
+        raise ShellError(f"usage: :{name} on|off")
+    shell.print(render_shell.meta_line(f"{name}: {args.lower()}"))
+    return args.lower() == "on"
 
 
 def _json(shell: Shell, _args: str) -> None:
@@ -150,6 +161,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("sort", ":sort ORDER", "relevance, newest or oldest", _sort),
     Command("expand", ":expand on|off", "re-rank queries with words from their best "
             "matches (RM3)", _expand),
+    Command("collapse", ":collapse on|off", "one hit per story, its copies under it (on), "
+            "or every copy as its own hit (off)", _collapse),
     Command("json", ":json", "the results on screen as JSON", _json),
     Command("help", ":help", "this list", _help),
     Command("quit", ":quit", "leave (Ctrl-D too)", _quit, ("q", "exit")),

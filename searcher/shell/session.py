@@ -35,6 +35,7 @@ class Shell:
     filters: Filters = field(default_factory=Filters)
     sort: str = "relevance"
     expand: bool = False  # :expand on: RM3 query expansion (Index.search(expand=True))
+    collapse: bool = True  # :collapse off: every copy of a story as its own hit
     query: str | None = None  # the last query run (None before the first)
     results: SearchResults | None = None  # what is on screen
     similar_of: Hit | None = None  # the results are :similar to this hit
@@ -47,6 +48,8 @@ class Shell:
             parts.append(f"sort:{self.sort}")
         if self.expand:
             parts.append("expand")
+        if not self.collapse:
+            parts.append("no-collapse")
         return " ".join(parts)
 
     def hits(self) -> Sequence[Hit]:
@@ -68,7 +71,7 @@ class Shell:
     def search(self, query: str, page: int) -> None:
         results = self.index.search(query, page=page, limit=self.limit, sort=self.sort,
                                     facets=page == 1, expand=self.expand,
-                                    filters=self.filters)
+                                    filters=self.filters, collapse=self.collapse)
         self.query, self.results, self.similar_of = query, results, None
         self.show(results)
 
