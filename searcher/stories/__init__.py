@@ -3,7 +3,9 @@ story run again, a corrected re-send, a short version of a longer one) share a s
 group, built at index time and used at search time to show one hit per story.
 
 ``shingles`` says what an article's text is (the indexed words, as the index reads them),
-``signature`` its MinHash, ``candidates`` the LSH bands that propose pairs, ``similarity``
-the exact check every proposed pair passes, ``groups`` the story groups, ``table`` the
-per-generation file that holds them, ``build`` one build's part.
+``signature`` its shingles and winnowed anchors, ``candidates`` the pairs sharing enough
+anchors, ``similarity`` the exact check every proposed pair passes, ``groups`` the story
+groups, ``keys`` the story column's value, ``table`` the per-generation file that holds
+them, ``build`` one build's part. engine/collapse.py and copies.py use them at search
+time.
 """
