@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -350,12 +350,17 @@ def describe(error: BaseException) -> str:
 
 
 def write_atomically(target: Path, text: str) -> None:
-    """``text`` into ``target`` as a whole or not at all (a temporary file, synced, then
-    renamed over it): a build killed mid-write leaves the previous file."""
+    """``text`` into ``target`` as a whole or not at all (see :func:`fill_atomically`)."""
+    fill_atomically(target, lambda f: f.write(text.encode("utf-8")))
+
+
+def fill_atomically(target: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """What ``fill`` writes into ``target``, as a whole or not at all (a temporary file,
+    synced, then renamed over it): a build killed mid-write leaves the previous file."""
     tmp = target.with_name(target.name + ".tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
+        with open(tmp, "wb") as f:
+            fill(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

@@ -12,14 +12,14 @@ articles' keys and groups.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 
+from ..storage import fill_atomically
 from .similarity import THRESHOLD
 
 TABLE_VERSION = 2
@@ -83,25 +83,19 @@ def save_table(index: Path, generation: int, table: StoryTable) -> None:
     blob = b"".join(encoded)
     gkeys, ggroups = table.grouped()
     target = table_path(index, generation)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, version=np.array([TABLE_VERSION]), threshold=np.array([THRESHOLD]),
-                     ids=np.frombuffer(blob, dtype=np.uint8),
-                     id_lengths=np.array([len(e) for e in encoded], dtype=np.int64),
-                     keys=table.keys, order=table.order, content=table.content,
-                     contents=table.contents, shingle_offsets=table.shingle_offsets,
-                     shingles=table.shingles, anchor_offsets=table.anchor_offsets,
-                     anchors=table.anchors, edge_a=table.edge_a, edge_b=table.edge_b,
-                     jaccard=table.jaccard, containment=table.containment,
-                     group=table.group, grouped_keys=gkeys, grouped_groups=ggroups)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+
+    def fill(f: BinaryIO) -> None:
+        np.savez(f, version=np.array([TABLE_VERSION]), threshold=np.array([THRESHOLD]),
+                 ids=np.frombuffer(blob, dtype=np.uint8),
+                 id_lengths=np.array([len(e) for e in encoded], dtype=np.int64),
+                 keys=table.keys, order=table.order, content=table.content,
+                 contents=table.contents, shingle_offsets=table.shingle_offsets,
+                 shingles=table.shingles, anchor_offsets=table.anchor_offsets,
+                 anchors=table.anchors, edge_a=table.edge_a, edge_b=table.edge_b,
+                 jaccard=table.jaccard, containment=table.containment,
+                 group=table.group, grouped_keys=gkeys, grouped_groups=ggroups)
+
+    fill_atomically(target, fill)
 
 
 def _current(data: np.lib.npyio.NpzFile) -> bool:
