@@ -51,6 +51,7 @@ from .searchable import Searchable
 from .similar import similar_hits
 from .storage import IndexDir, NewestCommit, index_path
 from .suggest import suggest_query
+from .word_values import word_values
 
 SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
 
@@ -196,6 +197,13 @@ class Index:
         return [FacetCount(v, n) for v, (_t, n) in zip(shown, chosen, strict=True)]
 
     @_reports_damage
+    def word_values(self, prefix: str, *, limit: int = 10) -> list[FacetCount]:
+        """Index words completing the last word of ``prefix``, each with the articles a
+        search for it finds, most first (word_values.py: the search box's suggestions)."""
+        return [FacetCount(w, n) for w, n in word_values(
+            self._engine(), arguments.text("prefix", prefix), arguments.count("limit", limit, 0))]
+
+    @_reports_damage
     def search(
         self,
         query: str = "",
@@ -307,18 +315,12 @@ class Index:
         stories = self._stories(view)
         groups, grouped = stories.count(view.live) if stories is not None else (0, 0)
         return IndexStats(
-            path=str(self.path),
-            documents=documents,
-            earliest=earliest,
-            latest=latest,
+            path=str(self.path), documents=documents, earliest=earliest, latest=latest,
             undated=documents - dated,
             top_tags=tuple(self.keyword_values(schema.TAGS, limit=top_tags)),
-            index_bytes=self._dir.size_bytes(),
-            last_build=built.built_at if built else None,
-            story_groups=groups,
-            grouped_articles=grouped,
-            largest_stories=largest_stories(view, stories) if stories is not None else (),
-        )
+            index_bytes=self._dir.size_bytes(), last_build=built.built_at if built else None,
+            story_groups=groups, grouped_articles=grouped,
+            largest_stories=largest_stories(view, stories) if stories is not None else ())
 
 
 def _by_story(stories: Any, found: Any, scores: Any, column: Any, newest: bool

@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from searcher import build_index, open_index
 from searcher.cli import main
+from searcher.schema import stem_word
 from searcher.serve.app import create_app
 
 from .conftest import write_jsonl
@@ -117,7 +118,16 @@ def test_an_id_with_any_characters(client: TestClient) -> None:
 
 def test_suggest_values_with_counts(client: TestClient) -> None:
     body = client.get("/api/suggest", params={"prefix": "EN"}).json()
-    assert body == {"tags": [{"value": "energy", "count": 23}], "authors": [], "sources": []}
+    assert body == {"words": [], "tags": [{"value": "energy", "count": 23}], "authors": [],
+                    "sources": []}
+    body = client.get("/api/suggest", params={"prefix": "oil PRI"}).json()
+    assert body["words"] == [{"value": "prices", "count": 23}] and body["tags"] == []
+    body = client.get("/api/suggest", params={"prefix": "gr"}).json()
+    assert body["words"] == [{"value": "grain", "count": 1}]
+    assert body["tags"] == [{"value": "grain", "count": 1}]
+    assert client.get("/api/suggest", params={"prefix": "oil "}).json()["words"] == []
+    opensearch = client.get("/api/suggest", params={"prefix": "Crude PRI", "format": "opensearch"})
+    assert opensearch.json() == ["Crude PRI", ["Crude prices"]]
     body = client.get("/api/suggest", params={"prefix": "j"}).json()
     assert body["authors"] == [{"value": "Jane Roe", "count": 23},
                                {"value": "John Doe", "count": 1}]
@@ -173,6 +183,34 @@ def test_reuters_api(reuters_index: Path) -> None:
                                               "fields": "id"})
         ids = [json.loads(line)["id"] for line in export.text.splitlines()]
         assert len(ids) == len(set(ids)) == int(export.headers["x-total-count"]) > 1000
+
+
+def test_reuters_word_suggestions_count_what_a_search_finds(reuters_index: Path) -> None:
+    with TestClient(create_app(reuters_index)) as c, open_index(reuters_index) as ix:
+        assert [w["value"] for w in c.get("/api/suggest", params={"prefix": "Coc"}).json()[
+            "words"]][:3] == ["cocoa", "coca", "coconut"]
+        for prefix in ("s", "oil pr", "Ja", "u.s", "the", "zz"):
+            words = c.get("/api/suggest", params={"prefix": prefix}).json()["words"]
+            typed = prefix.split()[-1].lower()
+            assert all(w["value"].startswith(typed) for w in words)
+            counts = [w["count"] for w in words]
+            assert counts == sorted(counts, reverse=True) and len(words) <= 10
+            assert len({stem_word(w["value"]) for w in words}) == len(words)
+            for w in words:
+                assert w["count"] == ix.search(w["value"], limit=1, collapse=False).total
+
+
+@pytest.mark.parametrize(("prefix", "word", "completed"), [
+    ("oil pr", "pr", "oil price"), ("oil ", "", "oil price"), ("", "", "price"),
+    ("Ärzte ohne GRE", "gre", "Ärzte ohne price"), ("u.s.", "u.s", "price"),
+    ("tag:", "", "tag:price"), ('"bank of ja', "ja", '"bank of price'),
+    ("x" * 65, "", "price")])
+def test_the_word_being_typed(prefix: str, word: str, completed: str) -> None:
+    from searcher.word_values import completed as completed_with
+    from searcher.word_values import typed_word
+
+    assert typed_word(prefix) == word
+    assert completed_with(prefix, "price") == completed
 
 
 @pytest.mark.parametrize(("host", "loopback"), [

@@ -18,6 +18,7 @@ from .. import Index
 from ..errors import QuerySyntaxError
 from ..export import Export
 from ..json_output import json_text
+from ..word_values import completed
 from .failures import message_of, status_of
 from .state import SearchState
 
@@ -84,12 +85,19 @@ async def stats(request: Request, ix: Index) -> Response:
 
 @answers
 async def suggest(request: Request, ix: Index) -> Response:
-    """Tag, author and source values starting with ``prefix``, most used first, with
-    their article counts: what the search box offers as you type."""
+    """What the search box offers as you type ``prefix``: the index words completing its
+    last word (each with the articles a search for it finds), and the tag, author and
+    source values starting with it (with their article counts), most used first.
+    ``format=opensearch`` answers a browser's search bar instead (OpenSearch
+    suggestions: the prefix, then the prefix completed by each word)."""
     prefix = request.query_params.get("prefix", "")[:200]
-    return json_response({name: ix.keyword_values(field, prefix, limit=SUGGESTIONS)
-                          for name, field in (("tags", "tags"), ("authors", "authors"),
-                                              ("sources", "source"))})
+    words = ix.word_values(prefix, limit=SUGGESTIONS)
+    if request.query_params.get("format") == "opensearch":
+        return json_response([prefix, [completed(prefix, w.value) for w in words]])
+    values = {name: ix.keyword_values(field, prefix, limit=SUGGESTIONS)
+              for name, field in (("tags", "tags"), ("authors", "authors"),
+                                  ("sources", "source"))}
+    return json_response({"words": words, **values})
 
 
 @answers
