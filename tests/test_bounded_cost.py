@@ -28,6 +28,7 @@ from searcher.formats import (
     Source,
     base,
     bylines,
+    markdown_text,
     reader_for,
     record_cleanup,
     text_head,
@@ -37,6 +38,8 @@ from searcher.formats import (
     titles,
 )
 from searcher.models import Article
+from searcher.query.lexer import Lexer
+from searcher.shell import filters as shell_filters
 
 from .conftest import write_jsonl
 
@@ -97,12 +100,14 @@ FORMER: list[tuple[re.Pattern[str], str, Callable[[re.Pattern[str], str], object
     (text_labels._RULE, r"^\W{0,2}[-=*_#~]{3,}(?:[\w\s]{0,40}[-=*_#~]{3,})?\W{0,2}$", _matched),
     (text_head._SITE_SUFFIX,
      r"^(?P<head>.{12,}?)\s+(?P<sep>\||-|–|—|::|·|•)\s+(?P<site>[^|]{2,40})$", _matched),
+    (shell_filters._NEXT_FILTER, r"\s+(?=(?:" + "|".join(map(re.escape, shell_filters.FILTERS))
+     + "):)", _spans),
 ]
 PIECES = [" ", "  ", "\t", "\n", "\xa0", "a", "Jo", "Doe", ",", ";", "|", "•", "/", " and ",
           "with", "&", ".", "…", "...", "[+12 chars]", "[+1,2 chars]", "chars]", "updated",
           "(", ")", "all rights reserved", "photo", "credit", ":", "courtesy", "1", "2020",
           " vs ", "-", "=", "_", "#", "---", "@", "x@y.com", "Copyright", "©", "Ltd", " - ",
-          " | ", "::", "Title Of The Story", "Site"]
+          " | ", "::", "Title Of The Story", "Site", "tag:", "Since:", "not-tag:"]
 texts = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
 
 
@@ -137,6 +142,34 @@ def test_the_line_rules_are_linear_on_long_runs() -> None:
             True, datetime(2020, 1, 5))
         assert record_cleanup._without_tags("<p" * RUN + "<b>") == " "
         assert record_cleanup._without_tags("<b>" + "<p" * RUN) == " " + "<p" * RUN
+
+
+# the former template pattern of markdown_text (quadratic from each unclosed opening)
+FORMER_TEMPLATE = re.compile(r"\{%-?.*?-?%\}|\{\{[<%]?.*?[>%]?\}\}", re.DOTALL)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.lists(st.sampled_from(["{", "}", "%", "-", "<", ">", "a", "\n", " ", "{{", "}}",
+                                      "{%", "%}", "{{<", ">}}", "{%-", "-%}"]),
+                     max_size=20).map("".join))
+def test_template_tags_are_removed_where_the_former_pattern_removed_them(text: str) -> None:
+    gone = markdown_text._GONE
+    assert markdown_text._remove_templates(text) == FORMER_TEMPLATE.subn(gone, text)
+
+
+def test_unclosed_template_tags_and_filters_cost_linear_time() -> None:
+    with within(10):  # 8,000 characters took 1.4 s (templates), 2.8 s (filters): quadratic
+        for text in ("{{ " * RUN, "{%" * RUN, "{{" + "a" * RUN, "{{}}" * RUN + "{%%}"):
+            markdown_text.to_text(text)
+        spaces = " " * RUN
+        assert shell_filters.parse_filters(f"tag:x{spaces}y") == [("tags", f"x{spaces}y")]
+        assert shell_filters.parse_filters(f"tag:x{spaces}since:2020") == [
+            ("tags", "x"), ("since", "2020")]
+        assert len(shell_filters.parse_filters("tag:x " * (RUN // 6))) == RUN // 6
+        # the query lexer matches a field name only where a token starts: linear already
+        for query in ("a" * RUN, "a:" * (RUN // 2), "ab1_:" * (RUN // 5), "a" * RUN + ":x",
+                      "-a" * (RUN // 2), "title:" * (RUN // 6)):
+            Lexer(query, query, []).run()
 
 
 def _whitespace_files(folder: Path) -> list[Path]:

@@ -28,8 +28,11 @@ FILTER_FIELDS: dict[str, str] = {  # which index field completes a filter's valu
 }
 _LABEL = {"tags": "tag", "any_tags": "any-tag", "exclude_tags": "not-tag",
           "author": "author", "source": "source", "since": "since", "until": "until"}
+_MORE = re.compile(r"\s*\S")
 _FILTER_NAME = re.compile(r"\s*([A-Za-z][A-Za-z-]*):")
-_NEXT_FILTER = re.compile(r"\s+(?=(?:" + "|".join(map(re.escape, FILTERS)) + "):)",
+# the space before the next ``name:``, taken from the start of its run only: a \s+ tried
+# from every space of a long run went quadratic (8,000 spaces: 2.8 s)
+_NEXT_FILTER = re.compile(r"(?<!\s)\s+(?=(?:" + "|".join(map(re.escape, FILTERS)) + "):)",
                           re.IGNORECASE)
 
 
@@ -43,7 +46,7 @@ def parse_filters(text: str) -> list[tuple[str, str]]:
     ``name:`` (so quotes are optional) or is quoted."""
     out: list[tuple[str, str]] = []
     pos, n = 0, len(text)
-    while text[pos:].strip():
+    while _MORE.match(text, pos):  # (not text[pos:].strip(): a copy per filter)
         m = _FILTER_NAME.match(text, pos)
         name = m.group(1).lower() if m else ""
         if m is None or name not in FILTERS:
