@@ -41,7 +41,7 @@ from searcher.models import Article
 from searcher.query.lexer import Lexer
 from searcher.shell import filters as shell_filters
 
-from .conftest import write_jsonl
+from .conftest import REAL_FILES, write_jsonl
 
 RUN = 100_000  # characters of one whitespace run: the size
 
@@ -439,3 +439,70 @@ def test_inspect_reads_a_small_file_once_and_a_large_one_twice(
         assert out.exit_code == 0
         assert calls == ["small.jsonl", "large.jsonl", "large.jsonl"]
         assert out.stdout.count("Oil") == 21
+
+
+def test_a_refused_json_file_is_never_held_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracemalloc
+
+    from searcher.formats import jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_JSON_VALUES", 100_000)
+    path = tmp_path / "objects.json"
+    with open(path, "w") as f:  # 30 MB, 6 M values: read whole it was held whole (30 MB)
+        f.write("[" + '{"a": 1}, ' * 3_000_000 + '{"title": "Oil", "body": "oil"}]')
+    tracemalloc.start()
+    try:
+        with pytest.raises(base.UnreadableFile) as refused:
+            list(jsonl.read_json(Source(path, path.name)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(refused.value) == (
+        "too many JSON values to read in one go (about 6,000,003; the bound on memory is "
+        "100,000): not read (split it, or use JSON Lines)")
+    assert peak < 5 << 20  # a megabyte at a time, let go past the bound
+
+
+def test_a_page_of_too_many_elements_is_refused_and_its_article_kept(tmp_path: Path) -> None:
+    from searcher import build_index
+    from searcher.formats import html
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    page = ("<html><head><title>Oil prices rise</title></head><body><article><h1>Oil prices "
+            "rise</h1><p>Crude oil prices rose today in trading on the market, dealers said."
+            "</p>{}</article></body></html>")
+    (corpus / "p.html").write_text(page.format(""))
+    (corpus / "ok.jsonl").write_text('{"id": "ok", "title": "Oil", "body": "oil"}\n')
+    assert build_index([corpus], index=tmp_path / "ix").documents == 2
+    elements = html.MAX_PAGE_ELEMENTS + 1
+    (corpus / "p.html").write_text(page.format("<b>x</b>" * elements))  # 11 s, 415 MB at 300k
+    with within(20):
+        report = build_index([corpus], index=tmp_path / "ix")
+    assert (report.documents, report.kept, report.deleted) == (2, 1, 0)
+    assert [(p.path, p.message) for p in report.problems] == [
+        ("p.html", f"too many HTML elements to read (about {elements + 7:,}; the bound on time "
+         f"and memory is {html.MAX_PAGE_ELEMENTS:,}): not read")]
+
+
+def test_hover_card_candidates_are_what_the_former_xpath_found() -> None:
+    import trafilatura
+
+    from searcher.formats import html_body
+
+    former = "//p//span[@class] | //p//div[@class]"
+    pages = [gzip.decompress(p.read_bytes()) for p in sorted((REAL_FILES / "html").glob("*.gz"))]
+    assert len(pages) == 30
+    pages.append(b"<html><body><p>a<span class='hover'>x<span class='tooltip'>y</span></span>"
+                 b"<div class='x'>z</div></p><div class='popup'>q</div><p><b><div class="
+                 b"'rollover'>r</div></b></p><span class='hover'>s</span></body></html>")
+    for data in pages:
+        tree = trafilatura.load_html(data)
+        expected = [e for e in tree.xpath(former)
+                    if html_body._CARD_CLASS.search(e.get("class") or "")]
+        assert html_body.hover_card_candidates(tree) == expected
+    assert len(expected) == 3
+    tree = trafilatura.load_html("<html><body>" + "<p>oil</p>" * 30_000 + "</body></html>")
+    with within(5):  # the XPath took 16 s
+        assert html_body.hover_card_candidates(tree) == []

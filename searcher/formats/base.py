@@ -72,6 +72,26 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+def read_chunks(path: Path) -> Iterator[bytes]:
+    """The file's bytes as read_bytes reads them (gunzipped, the same caps), a megabyte at
+    a time: a reader that can judge the file from its bytes (too many JSON values) need
+    not hold them all to refuse it."""
+    total = 0
+    try:
+        with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as f:
+            while chunk := f.read(_CHUNK):
+                total += len(chunk)
+                if total > MAX_FILE_BYTES:
+                    raise UnreadableFile(f"larger than {MAX_FILE_BYTES >> 20} MB, the limit "
+                                         "for a file read whole: not read (split it, or use "
+                                         "JSON Lines)")
+                if isinstance(f, gzip.GzipFile):
+                    check_gzip_ratio(f)
+                yield chunk
+    except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
+        raise UnreadableFile(f"cannot read: {getattr(e, 'strerror', None) or e}") from e
+
+
 def check_gzip_ratio(g: gzip.GzipFile, line: int | None = None) -> None:
     """UnreadableFile when the gzip stream read so far inflates more than MAX_GZIP_RATIO
     times: reading on would cost a minute and a gigabyte for a megabyte of file."""

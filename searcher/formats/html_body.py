@@ -50,9 +50,7 @@ _FURNITURE_LINE = re.compile(
 def remove_hover_cards(tree: Any) -> list[tuple[str, int]]:
     """Remove hover cards (see the module docstring) in place; (card text, chars) each."""
     removed: list[tuple[str, int]] = []
-    for element in tree.xpath("//p//span[@class] | //p//div[@class]"):
-        if not _CARD_CLASS.search(element.get("class") or ""):
-            continue
+    for element in hover_card_candidates(tree):
         before = element.getprevious()
         name = " ".join((before.text_content() if before is not None else "").split())
         text = " ".join(element.text_content().split())
@@ -63,6 +61,14 @@ def remove_hover_cards(tree: Any) -> list[tuple[str, int]]:
             _drop_keeping_tail(element, parent)
             removed.append((text, len(text)))
     return removed
+
+
+def hover_card_candidates(tree: Any) -> list[Any]:
+    """Spans and divs inside a paragraph whose class names a card, in document order: what
+    the XPath ``//p//span[@class] | //p//div[@class]`` finds, without it (libxml2 merges
+    the node set of each <p> into the result one at a time: 20,000 paragraphs took 7 s)."""
+    return [e for e in tree.iter("span", "div") if _CARD_CLASS.search(e.get("class") or "")
+            and next(e.iterancestors("p"), None) is not None]
 
 
 def _drop_keeping_tail(element: Any, parent: Any) -> None:

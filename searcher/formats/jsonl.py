@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..models import Article, Decision, Problem
-from .base import FieldMap, Source, UnreadableFile, decode, iter_lines, read_bytes
+from .base import FieldMap, Source, UnreadableFile, decode, iter_lines, read_chunks
 from .mapping import field_keys, record_to_article
 from .record_cleanup import clean_record_article
 
@@ -100,23 +100,44 @@ MAX_JSON_VALUES = 3_000_000
 CHECKED_LINE_CHARS = 1 << 20  # JSON Lines lines shorter than this cannot reach the cap
 
 
-def too_many_values(text: str | bytes) -> str | None:
-    """Why ``text`` is not parsed (more than MAX_JSON_VALUES values), or None."""
+def _values(text: str | bytes) -> int:
     if isinstance(text, bytes):
-        values = text.count(b"{") + text.count(b"[") + text.count(b",")
-    else:
-        values = text.count("{") + text.count("[") + text.count(",")
+        return text.count(b"{") + text.count(b"[") + text.count(b",")
+    return text.count("{") + text.count("[") + text.count(",")
+
+
+def too_many_values(text: str | bytes, values: int | None = None) -> str | None:
+    """Why ``text`` (or a text of ``values`` values) is not parsed (more than
+    MAX_JSON_VALUES values), or None."""
+    values = _values(text) if values is None else values
     if values <= MAX_JSON_VALUES:
         return None
     return (f"too many JSON values to read in one go (about {values:,}; the bound on memory "
             f"is {MAX_JSON_VALUES:,})")
 
 
+def _json_bytes(source: Source) -> bytes:
+    """The file's bytes, counted a megabyte at a time and let go once they hold too many
+    values (counted on to the end, for the message): a refused file is never held whole
+    (100 MB of small objects peaked at 150 MB to be refused)."""
+    chunks: list[bytes] = []
+    values = 0
+    for chunk in read_chunks(source.path):
+        values += _values(chunk)
+        if values <= MAX_JSON_VALUES:
+            chunks.append(chunk)
+        else:
+            chunks.clear()
+    if reason := too_many_values(b"", values):
+        raise UnreadableFile(f"{reason}: not read (split it, or use JSON Lines)")
+    data = b"".join(chunks)
+    chunks.clear()
+    return data
+
+
 def read_json(source: Source) -> Iterator[Article | Problem | Decision]:
     """Articles from a JSON object (one article, or a wrapped list) or an array of objects."""
-    data = read_bytes(source.path)
-    if reason := too_many_values(data):  # before decoding: the bytes are 100 MB already
-        raise UnreadableFile(f"{reason}: not read (split it, or use JSON Lines)")
+    data = _json_bytes(source)
     text, problems = decode(data, source)
     del data
     yield from problems
