@@ -8,9 +8,13 @@ matches, and the rows come out in the order the search ranks them. The text come
 out in chunks (header first, then a chunk per batch or per ``CHUNK_CHARS`` of
 rows), ready to write to a file or an HTTP response.
 
+With ``body`` among the fields, a batch's articles are read together
+(``Searchable.articles``: ids to document numbers, stored fields in index order), not
+one ``get`` per row.
+
 If a build commits while an export runs, the total of a later batch differs from
-the first one's; the export then stops with :class:`IndexChangedError` instead of
-writing rows that skip or repeat articles.
+the first one's, or an article of a batch is gone; the export then stops with
+:class:`IndexChangedError` instead of writing rows that skip or repeat articles.
 """
 
 from __future__ import annotations
@@ -49,9 +53,9 @@ CHUNK_CHARS = 1 << 20  # a chunk is written when it passes about 1 MB of text
 class IndexChangedError(SearcherError):
     """A build committed while an export was running: its rows would skip or repeat."""
 
-    def __init__(self, before: int, after: int) -> None:
-        super().__init__(f"the index changed during the export ({before:,} matches, then "
-                         f"{after:,}): run the export again")
+    def __init__(self, what: str) -> None:
+        super().__init__(f"the index changed during the export ({what}): run the export "
+                         "again")
 
 
 def check_fields(fields: Sequence[str] | str | None) -> tuple[str, ...]:
@@ -104,19 +108,33 @@ class Export:
         return self._ix.search(self._query, filters=self._filters, sort=self._sort,
                                limit=self._batch, page=page, snippets=False, collapse=False)
 
-    def hits(self) -> Iterator[Hit]:
-        """Every matching hit in ranked order, one batch in memory at a time."""
+    def batches(self) -> Iterator[tuple[Hit, ...]]:
+        """Every matching hit in ranked order, a batch at a time (one in memory)."""
         hits, page = self._first, 1
         self._first = ()
         while hits:
-            yield from hits
+            yield hits
             if page * self._batch >= self.total:
                 return
             page += 1
             results = self._search(page)
             if results.total != self.total:
-                raise IndexChangedError(self.total, results.total)
+                raise IndexChangedError(f"{self.total:,} matches, then {results.total:,}")
             hits = results.hits
+
+    def hits(self) -> Iterator[Hit]:
+        """Every matching hit in ranked order, one batch in memory at a time."""
+        for hits in self.batches():
+            yield from hits
+
+    def _bodies(self, hits: tuple[Hit, ...]) -> list[str]:
+        """The batch's bodies, read together in index order (``Searchable.articles``),
+        not one ``get`` per row."""
+        articles = self._ix.articles([h.id for h in hits])
+        for hit, article in zip(hits, articles, strict=True):
+            if article is None:
+                raise IndexChangedError(f"article {hit.id!r} is gone")
+        return [a.body for a in articles if a is not None]
 
     def __iter__(self) -> Iterator[str]:
         writer = _CsvRows(self.fields) if self.format == "csv" else _JsonRows(self.fields)
@@ -126,17 +144,19 @@ class Export:
         buffer: list[str] = []
         size = 0
         with_body = "body" in self.fields
-        for hit in self.hits():
-            body = self._ix.get(hit.id).body if with_body else ""
-            line = writer.row(_values(hit, self.fields, body))
-            buffer.append(line)
-            size += len(line)
-            self.rows += 1
-            if size >= CHUNK_CHARS or self.rows % self._batch == 0:
+        for hits in self.batches():
+            bodies = self._bodies(hits) if with_body else [""] * len(hits)
+            for hit, body in zip(hits, bodies, strict=True):
+                line = writer.row(_values(hit, self.fields, body))
+                buffer.append(line)
+                size += len(line)
+                self.rows += 1
+                if size >= CHUNK_CHARS:
+                    yield "".join(buffer)
+                    buffer, size = [], 0
+            if buffer:  # a chunk per batch at least: the reader sees progress
                 yield "".join(buffer)
                 buffer, size = [], 0
-        if buffer:
-            yield "".join(buffer)
 
 
 def _values(hit: Hit, fields: tuple[str, ...], body: str) -> dict[str, Any]:

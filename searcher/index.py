@@ -28,6 +28,7 @@ from whoosh.searching import Searcher
 from . import arguments, schema
 from ._whoosh.postings import SegmentDataError
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, DateArg
+from .articles import read_articles
 from .copies import article_copies, largest_stories, view_stories
 from .engine import facets as engine_facets
 from .engine.cache import DEFAULT_CACHE_BYTES
@@ -54,7 +55,6 @@ from .suggest import suggest_query
 from .word_values import word_values
 
 SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
-
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -141,6 +141,11 @@ class Index:
         return schema.document_to_article(stored)
 
     @_reports_damage
+    def articles(self, article_ids: Sequence[str]) -> list[Article | None]:
+        """The articles with these ids (None: no such one), read in index order (articles.py)."""
+        return read_articles(self._engine(), article_ids)
+
+    @_reports_damage
     def explain(self, article_id: str, query: str) -> Explanation:
         """Why ``article_id`` scores what it does for ``query`` (``searcher explain``):
         each clause's score for it, the BM25F parts of every word (idf, each field's
@@ -198,10 +203,8 @@ class Index:
 
     @_reports_damage
     def word_values(self, prefix: str, *, limit: int = 10) -> list[FacetCount]:
-        """Index words completing the last word of ``prefix``, each with the articles a
-        search for it finds, most first (word_values.py: the search box's suggestions)."""
-        return [FacetCount(w, n) for w, n in word_values(
-            self._engine(), arguments.text("prefix", prefix), arguments.count("limit", limit, 0))]
+        """The search box's suggestions: index words completing ``prefix`` (word_values.py)."""
+        return word_values(self._engine(), prefix, limit)
 
     @_reports_damage
     def search(

@@ -19,11 +19,12 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from . import schema
+from . import arguments, schema
 from .engine.idsets import places_in
 from .engine.view import IndexView
 from .expansion import match_pattern
 from .folding import fold
+from .models import FacetCount
 
 MAX_PREFIX_CHARS = 64
 """A longer last word has no completions (no index word is that long and useful)."""
@@ -99,8 +100,10 @@ def ranked(counts: dict[str, int], limit: int) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))[:limit]
 
 
-def word_values(view: IndexView, prefix: str, limit: int) -> list[tuple[str, int]]:
+def word_values(view: IndexView, prefix: str, limit: int) -> list[FacetCount]:
     """The ``limit`` index words completing the last word of ``prefix`` that the most
     articles hold, with those articles' number (most first)."""
-    chosen = best(candidates(view, typed_word(prefix)), limit * COUNTED_PER_SHOWN)
-    return ranked(article_counts(view, chosen), limit)
+    limit = arguments.count("limit", limit, 0)
+    typed = typed_word(arguments.text("prefix", prefix))
+    chosen = best(candidates(view, typed), limit * COUNTED_PER_SHOWN)
+    return [FacetCount(w, n) for w, n in ranked(article_counts(view, chosen), limit)]

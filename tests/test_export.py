@@ -109,6 +109,24 @@ def test_a_build_committing_mid_export_stops_it(tmp_path: Path) -> None:
             list(rows)
 
 
+def test_an_article_gone_before_its_body_is_read_stops_the_export(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "c" / "a.jsonl", ARTICLES[:6])
+    build_index([source.parent], index=tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        export = Export(ix, "oil", fmt="jsonl", fields="id,body", batch=2)  # hits read now
+        write_jsonl(source, ARTICLES[1:6])  # a0 deleted before its body is read
+        build_index([source.parent], index=tmp_path / "ix")
+        with pytest.raises(IndexChangedError, match="article 'a0' is gone"):
+            list(export)
+
+
+def test_articles_many_at_once_are_get_one_at_a_time(index: Path) -> None:
+    ids = ["a3", "other", "nope", 'quote,"line', "a3", "a0"]
+    with open_index(index) as ix:
+        assert ix.articles(ids) == [None if i == "nope" else ix.get(i) for i in ids]
+        assert ix.articles([]) == []
+
+
 def test_a_filters_value(index: Path) -> None:
     with open_index(index) as ix:
         rows = list(Export(ix, "oil", fmt="jsonl", fields="id", sort="newest",
@@ -171,3 +189,29 @@ def test_which_cells_are_guarded(cell: str, written: str) -> None:
     from searcher.export import inert
 
     assert inert(cell) == written
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_reuters_exports_with_bodies_in_bounded_memory(reuters_index: Path) -> None:
+    """13,328 matches with their bodies (10 MB of JSON Lines) peak no higher than 1,260
+    do: the export holds one batch, whatever the number of matches; every row once."""
+    import subprocess
+    import sys
+
+    code = ("import sys, runpy\nsys.argv = ['searcher', 'export', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('searcher', run_name='__main__')\nfinally:\n"
+            "    peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+            "    sys.stderr.write(peak[0].split()[1])\n")
+    peaks, counts = [], []
+    for query in ("tag:crude OR tag:grain", "tag:usa OR tag:earn"):
+        done = subprocess.run([sys.executable, "-c", code, "--index", str(reuters_index),
+                               "--format", "jsonl", "--fields", "id,body", query],
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        ids = [json.loads(line)["id"] for line in done.stdout.splitlines()]
+        with open_index(reuters_index) as ix:
+            assert len(ids) == len(set(ids)) == ix.search(query, limit=1).total
+        peaks.append(int(done.stderr.split()[-1]))
+        counts.append(len(ids))
+    assert counts == [1260, 13328]
+    assert peaks[1] - peaks[0] < 16 * 1024, peaks  # KB: one batch, not 10 MB of rows

@@ -19,7 +19,7 @@ ones (the statistics are then those of the shards that answered).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -39,6 +39,7 @@ from ..models import (
     SearchResults,
 )
 from ..suggest import best_candidate, respelled
+from ..word_values import COUNTED_PER_SHOWN, best, ranked, typed_word
 from . import tasks
 from .layout import ClusterLayout, shard_of
 from .merge import merged_page, ranked_hits, summed, summed_months
@@ -125,6 +126,18 @@ class ShardedIndex:
         """The article with this id, from the shard that owns it."""
         return self._owned(tasks.fetch, article_id)
 
+    def articles(self, article_ids: Sequence[str]) -> list[Article | None]:
+        """As :meth:`Index.articles`: each shard reads the ids routed to it."""
+        ids = [arguments.text("article_id", i) for i in article_ids]
+        owners = [shard_of(i, self.layout.shards) for i in ids]
+        found: list[Article | None] = [None] * len(ids)
+        for n in sorted(set(owners)):
+            mine = [k for k, owner in enumerate(owners) if owner == n]
+            read, _failures = self._each(tasks.fetch_many, [ids[k] for k in mine], shards=[n])
+            for k, article in zip(mine, read[n], strict=True):
+                found[k] = article
+        return found
+
     def show(self, article_id: str, query: str = "") -> ArticleView:
         """As :meth:`Index.show`, on the shard that owns the article."""
         return self._owned(tasks.show, article_id, arguments.text("query", query))
@@ -180,6 +193,16 @@ class ShardedIndex:
             counts = counts[:arguments.count("limit", limit, 0)]
         shown = self._spellings({field: [v for v, _n in counts]})[field]
         return [FacetCount(v, n) for v, (_t, n) in zip(shown, counts, strict=True)]
+
+    def word_values(self, prefix: str, *, limit: int = 10) -> list[FacetCount]:
+        """As :meth:`Index.word_values`: the candidates' frequencies summed over the
+        shards rank them, and the best are counted on every shard and summed."""
+        limit = arguments.count("limit", limit, 0)
+        typed = typed_word(arguments.text("prefix", prefix))
+        found, _failures = self._each(tasks.word_candidates, typed)
+        chosen = best(added_up(found.values()), limit * COUNTED_PER_SHOWN)
+        counts, _failures = self._each(tasks.word_counts, chosen)
+        return [FacetCount(w, n) for w, n in ranked(added_up(counts.values()), limit)]
 
     def search(self, query: str = "", *, filters: Filters | None = None,
                sort: str = "relevance", limit: int = arguments.DEFAULT_LIMIT, page: int = 1,
@@ -260,3 +283,12 @@ class ShardedIndex:
                 spelled = [s for n in sorted(found) if (s := found[n][field][i]) is not None]
                 shown[field].append(spelled[0] if spelled else value)
         return shown
+
+
+def added_up(parts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Each word's numbers over the shards, added up."""
+    total: dict[str, int] = {}
+    for part in parts:
+        for word, n in part.items():
+            total[word] = total.get(word, 0) + n
+    return total

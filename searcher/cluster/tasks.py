@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .. import schema
+from ..articles import read_articles
 from ..engine import facets as engine_facets
 from ..engine.execute import Executor
 from ..engine.explain import explain_query
@@ -28,6 +29,7 @@ from ..models import Article, ArticleView, Explanation, Hit, IndexStats
 from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
 from ..query import build_filter, parse_query
 from ..suggest import spelling_candidates
+from ..word_values import article_counts, candidates
 
 KEYWORD_FIELDS = (schema.TAGS, schema.AUTHORS, schema.SOURCE)
 
@@ -196,6 +198,23 @@ def fetch(shard: Shard, article_id: str) -> Article | None:
         return shard.get(article_id)
     except ArticleNotFoundError:
         return None
+
+
+def fetch_many(shard: Shard, article_ids: list[str]) -> list[Article | None]:
+    """The articles with these ids this shard holds (None for the others), read in
+    the shard's document order."""
+    return read_articles(shard._engine(), article_ids)
+
+
+def word_candidates(shard: Shard, typed: str) -> dict[str, int]:
+    """This shard's words starting with ``typed``, with their spelling frequencies."""
+    return candidates(shard._engine(), typed)
+
+
+def word_counts(shard: Shard, words: list[str]) -> dict[str, int]:
+    """Per word (the first of each stem, in ``words``' order), this shard's live
+    articles holding it in title or body."""
+    return article_counts(shard._engine(), words)
 
 
 def documents(shard: Shard) -> int:
