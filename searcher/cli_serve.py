@@ -83,16 +83,11 @@ def _write(rows: Any, out: Any) -> None:
               help="Server processes (each opens the index).")
 def serve(index: Path | None, host: str, port: int, workers: int) -> None:
     """Serve the index as a search page and a JSON API (read-only, no authentication)."""
-    from .errors import InvalidArgumentError
-    from .index import Index, open_index
+    from .index import open_index
     from .serve.server import is_loopback, run
 
     with errors(), open_index(index) as ix:  # a missing or damaged index fails here
         path = ix.path
-        if not isinstance(ix, Index):  # (create_app says the same, for Python callers)
-            raise InvalidArgumentError(
-                f"the index at {path} is sharded: searcher serve does not read sharded "
-                "indexes yet; build one index without --shards")
     if not is_loopback(host):
         click.echo(f"searcher: warning: listening on {host}: anyone who can reach it can "
                    "read the whole index (no authentication)", err=True)

@@ -15,15 +15,18 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from .. import Index
-from ..errors import QuerySyntaxError
+from ..errors import InvalidArgumentError, QuerySyntaxError
 from ..export import Export
 from ..json_output import json_text
+from ..searchable import Searchable
 from ..word_values import completed
 from .failures import message_of, status_of
 from .state import SearchState
 
 JSON = "application/json"
 SUGGESTIONS = 10  # values per field in /api/suggest
+SIMILAR_UNSHARDED = ("similar articles are not available on a sharded index yet "
+                     "(searcher serve answers the rest)")
 
 
 def json_response(obj: Any, status: int = 200) -> Response:
@@ -43,7 +46,7 @@ def answers(method: Any) -> Any:
     """Any exception of the endpoint becomes error_response (library errors with their
     status and message; anything else a one-line 500)."""
 
-    async def endpoint(request: Request, ix: Index) -> Response:
+    async def endpoint(request: Request, ix: Searchable) -> Response:
         try:
             response: Response = await method(request, ix)
             return response
@@ -54,37 +57,39 @@ def answers(method: Any) -> Any:
 
 
 @answers
-async def search(request: Request, ix: Index) -> Response:
+async def search(request: Request, ix: Searchable) -> Response:
     state = SearchState.from_params(request.query_params)
     facets = request.query_params.get("facets", "") in ("1", "true", "on")
     return json_response(ix.search(state.q, facets=facets, **state.search_options()))
 
 
 @answers
-async def article(request: Request, ix: Index) -> Response:
+async def article(request: Request, ix: Searchable) -> Response:
     return json_response(ix.show(request.path_params["id"], request.query_params.get("q", "")))
 
 
 @answers
-async def similar(request: Request, ix: Index) -> Response:
+async def similar(request: Request, ix: Searchable) -> Response:
     state = SearchState.from_params(request.query_params)
+    if not isinstance(ix, Index):
+        raise InvalidArgumentError(SIMILAR_UNSHARDED)
     return json_response(ix.similar(request.path_params["id"], limit=state.limit,
                                     page=state.page, filters=state.filters()))
 
 
 @answers
-async def explain(request: Request, ix: Index) -> Response:
+async def explain(request: Request, ix: Searchable) -> Response:
     article_id = request.query_params.get("id", "")
     return json_response(ix.explain(article_id, request.query_params.get("q", "")))
 
 
 @answers
-async def stats(request: Request, ix: Index) -> Response:
+async def stats(request: Request, ix: Searchable) -> Response:
     return json_response(ix.stats())
 
 
 @answers
-async def suggest(request: Request, ix: Index) -> Response:
+async def suggest(request: Request, ix: Searchable) -> Response:
     """What the search box offers as you type ``prefix``: the index words completing its
     last word (each with the articles a search for it finds), and the tag, author and
     source values starting with it (with their article counts), most used first.
@@ -101,7 +106,7 @@ async def suggest(request: Request, ix: Index) -> Response:
 
 
 @answers
-async def export(request: Request, ix: Index) -> Response:
+async def export(request: Request, ix: Searchable) -> Response:
     """Every match, streamed (export.py): the first batch runs before the response
     starts, so a bad query is still a 400; each later batch is read as the client
     takes the previous one."""

@@ -1,6 +1,6 @@
-"""The Starlette application: one open Index for the process, the routes of the JSON
-API (api.py) and the page (pages.py), static files, and the headers every response
-carries.
+"""The Starlette application: one open index for the process (an Index, or a sharded
+index: no similar articles on those yet), the routes of the JSON API (api.py) and the
+page (pages.py), static files, and the headers every response carries.
 
 Endpoints are ``async`` and call the library directly: a search is a few milliseconds
 of Python under the GIL, so threads would only add switching (and a lock around the
@@ -25,8 +25,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import Index, open_index
-from ..errors import InvalidArgumentError
+from .. import open_index
+from ..searchable import Searchable
 from . import api, pages
 
 STATIC = Path(__file__).parent / "static"
@@ -61,18 +61,13 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-Endpoint = Callable[[Request, Index], Awaitable[Response]]
+Endpoint = Callable[[Request, Searchable], Awaitable[Response]]
 
 
 def create_app(index: str | os.PathLike[str] | None = None) -> Starlette:
     """The app over the index at ``index`` (default ``$SEARCHER_INDEX`` or ``index/``),
     opened once here: a missing index fails now, not at the first request."""
-    ix = open_index(index)
-    if not isinstance(ix, Index):  # explain, similar: one index's so far
-        ix.close()
-        raise InvalidArgumentError(f"the index at {ix.path} is sharded: searcher serve does "
-                                   "not read sharded indexes yet; build one index without "
-                                   "--shards")
+    ix = open_index(index)  # one index, or shards (no similar articles on those yet)
 
     def bind(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
         async def call(request: Request) -> Response:

@@ -8,18 +8,20 @@ from ..errors import (
     IndexNotFoundError,
     InvalidArgumentError,
     QuerySyntaxError,
+    SchedulerError,
     SearcherError,
+    ShardUnavailableError,
 )
 
 
 def status_of(error: Exception) -> int:
-    """The caller's fault (400), nothing there (404), no index to serve (503), anything
-    else (500: a damaged index, a bug)."""
+    """The caller's fault (400), nothing there (404), no index or shard to answer (503),
+    anything else (500: a damaged index, a bug)."""
     if isinstance(error, (QuerySyntaxError, InvalidArgumentError)):
         return 400
     if isinstance(error, ArticleNotFoundError):
         return 404
-    if isinstance(error, IndexNotFoundError):
+    if isinstance(error, (IndexNotFoundError, ShardUnavailableError, SchedulerError)):
         return 503
     return 500
 

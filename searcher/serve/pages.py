@@ -23,6 +23,7 @@ from ..models import Facets, SearchResults, Snippet, Span
 from ..passages import to_html
 from ..render_plain import TAGS_SHOWN, id_text, value_text
 from ..sanitize import blank_line_breaks, one_line
+from ..searchable import Searchable
 from .failures import message_of, status_of
 from .state import SearchState
 
@@ -93,7 +94,7 @@ def page_numbers(results: SearchResults) -> list[int]:
     return list(range(first, min(last, results.page + PAGE_LINKS) + 1))
 
 
-async def search_page(request: Request, ix: Index) -> Response:
+async def search_page(request: Request, ix: Searchable) -> Response:
     try:
         state = SearchState.from_params(request.query_params)
     except SearcherError as e:
@@ -110,18 +111,20 @@ async def search_page(request: Request, ix: Index) -> Response:
                   last_page=max(1, -(-results.total // results.limit)) if results else 1)
 
 
-async def article_page(request: Request, ix: Index) -> Response:
+async def article_page(request: Request, ix: Searchable) -> Response:
     article_id = request.path_params["id"]
     query = request.query_params.get("q", "")
     try:
         view = ix.show(article_id, query)
-        similar = ix.similar(view.article.id, limit=SIMILAR_SHOWN)
+        # (a sharded index finds no similar articles yet: the page leaves them out)
+        similar = ix.similar(view.article.id, limit=SIMILAR_SHOWN) \
+            if isinstance(ix, Index) else None
     except SearcherError as e:
         return error_page(request, e, state=SearchState(q=query))
     return render("article.html", view=view, similar=similar, state=SearchState(q=query))
 
 
-async def feed(request: Request, ix: Index) -> Response:
+async def feed(request: Request, ix: Searchable) -> Response:
     """The search as an Atom feed, newest first: a saved search in a feed reader is
     an alert."""
     try:
@@ -137,7 +140,7 @@ async def feed(request: Request, ix: Index) -> Response:
                   updated=(updated or datetime.now(timezone.utc).replace(tzinfo=None)))
 
 
-async def opensearch(request: Request, ix: Index) -> Response:
+async def opensearch(request: Request, ix: Searchable) -> Response:
     return render("opensearch.xml", media_type="application/opensearchdescription+xml",
                   base=str(request.base_url).rstrip("/"))
 
