@@ -36,16 +36,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..dates import vetted
 from ..models import Article, Decision, Problem
 from . import text_lines as tl
 from .base import Source, UnreadableFile, read_text
 from .record_cleanup import MARKUP_REMOVED, html_to_text_dropping
+from .text_blocks import split_blank_separated
 from .text_body import drop_link_runs, paragraphs, read_body, read_sign_off
 from .text_head import read_header, read_title
 from .text_labels import RECORD_SEPARATOR, is_labelled, is_rule, read_labels, split_records
-from .text_page import Page, content_lines
+from .text_page import Page, content_lines, next_nonblank
 from .text_tags import split_tags
 
 # Re-exported: what callers (and tests) use to classify lines.
@@ -75,13 +77,15 @@ def parse(text: str, name: str) -> tuple[Article | None, list[Decision | Problem
 
 
 def parse_records(text: str, name: str) -> list[tuple[Article | None, list[Decision | Problem]]]:
-    """Every article in a text file: one per labelled record (text_labels.py), else one."""
+    """Every article in a text file: one per labelled record (text_labels.py) or per
+    block of a list of articles set apart by blank runs (text_blocks.py), else one."""
     if _MARKUP_START.match(text) and _BLOCK_TAG.search(text):
         return [_parse_markup(text, name)]
     lines = content_lines(text)
-    if not is_labelled(lines):
+    labelled = is_labelled(lines)
+    records = split_records(lines) if labelled else split_blank_separated(lines)
+    if records is None:
         return [_parse_page(Page(name), lines, name, name, labelled=False)]
-    records = split_records(lines)
     out = []
     for number, record in enumerate(records, start=1):
         page = Page(name)
@@ -90,9 +94,13 @@ def parse_records(text: str, name: str) -> list[tuple[Article | None, list[Decis
                 page.drop(RECORD_SEPARATOR, i, line)
                 record.lines[i] = ""
         several = len(records) > 1
-        out.append(_parse_page(page, record.lines, f"{name}#{number}" if several else name,
-                               f"{name}:{record.start + 1}" if several else name,
-                               labelled=True))
+        article, notes = _parse_page(page, record.lines, f"{name}#{number}" if several else name,
+                                     f"{name}:{record.start + 1}" if several else name,
+                                     labelled=labelled, headline=record.headline)
+        if record.offset:  # a record's lines from its start: decisions name the file's line
+            notes = [replace(n, line=n.line + record.offset)
+                     if isinstance(n, Decision) and n.line is not None else n for n in notes]
+        out.append((article, notes))
     return out
 
 
@@ -115,12 +123,16 @@ def _parse_markup(text: str, name: str) -> tuple[Article | None, list[Decision |
 
 
 def _parse_page(page: Page, lines: list[str], article_id: str, path: str, *,
-                labelled: bool, titled: bool = True,
+                labelled: bool, titled: bool = True, headline: bool = False,
                 ) -> tuple[Article | None, list[Decision | Problem]]:
     name = page.name
     all_lines = list(lines)
     if not titled:
         start = 0
+    elif headline:  # the file's structure says which line is the headline (text_blocks)
+        first = next_nonblank(lines, 0)
+        page.title, lines[first] = lines[first], ""
+        start = read_header(page, lines, first + 1)
     elif labelled:
         start, titled, body_label = read_labels(page, lines)
         if not titled:

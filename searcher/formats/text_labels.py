@@ -65,10 +65,14 @@ _URLISH = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 @dataclass
 class Record:
-    """One labelled record: where it starts and its lines (blank-padded file indexes)."""
+    """One record: where it starts and its lines (blank-padded file indexes, or from
+    ``offset`` on); headline is True when the file's structure says its first line is
+    the headline (text_blocks.py)."""
 
     start: int
     lines: list[str] = field(default_factory=list)
+    headline: bool = False
+    offset: int = 0  # the file index of lines[0]
 
 
 def label(line: str) -> tuple[str, str, str] | None:
