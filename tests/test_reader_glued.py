@@ -56,6 +56,7 @@ def test_real_glued_headlines(name: str, title: str, body_start: str) -> None:
 
 @pytest.mark.parametrize(("line", "title"), [
     (f"Rules for small firms change? New {PROSE}", "Rules for small firms change?"),
+    (f"What Determines the Price of Rice?New {PROSE}", "What Determines the Price of Rice?"),
     (f"Why Small Firms Pay More at HomeNew {PROSE}", "Why Small Firms Pay More at Home"),
     (f"1.Why Small Firms Pay More at HomeNew {PROSE}", "Why Small Firms Pay More at Home"),
     (f"New rules ease the burden on small firms The {PROSE}",

@@ -5,7 +5,8 @@ first line is ``Headline? The first sentence ...`` or ``HeadlineThe first senten
 Without a split the article has no title and its body starts with the headline. The
 boundary is found by the shape of the words only, strongest evidence first:
 
-1. a question or exclamation mark ending a word (``... of healthcare? Covid-19 has``);
+1. a question or exclamation mark ending a word (``... of healthcare? Covid-19 has``), or
+   glued to the capital that starts the next one (``... Farmgate Prices?India is``);
 2. two words glued together, a lower-case letter then an upper-case one then lower case
    (``... So Little at HomeIndia is``): where the scraper dropped a separator; only
    after a Title Case headline and before a lower-case word, since glued capitals inside
@@ -39,6 +40,7 @@ TITLE_MAX_WORDS = 20
 
 _NUMBERING = re.compile(r"\d{1,3}[.)] ?(?=[^\W\d_])")
 _GLUE = re.compile(r"[a-z]{2}[A-Z][a-z]")
+_GLUED_MARK = re.compile(r"(?<=\w)[?!](?=[A-Z][a-z])")  # "... Farmgate Prices?India is"
 _FUNCTION_WORDS = frozenset({
     "a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for",
     "with", "from", "into", "onto", "as", "vs", "via", "than", "that", "this", "these",
@@ -72,6 +74,7 @@ def _boundaries(line: str, start: int) -> list[tuple[int, int]]:
         word = head[a:b]
         if word.endswith(("?", "!")) and n + 1 < len(words):
             marks.append((b, words[n + 1][0]))
+        marks += [(a + m.end(), a + m.end()) for m in _GLUED_MARK.finditer(word)]
         for m in _GLUE.finditer(word):
             after = words[n + 1][0] if n + 1 < len(words) else b
             if _title_cased(head[start:a + m.start() + 2]) and head[after:after + 1].islower():
