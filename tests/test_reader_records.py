@@ -87,3 +87,29 @@ def test_site_domain_as_author_is_rejected_and_the_byline_used() -> None:
     [article] = articles(items)
     assert article.authors == ("Nicolas Schlippe",)
     assert any(isinstance(i, Decision) and i.kind == "author rejected" for i in items)
+
+
+@needs_shared(FIXTURES)
+def test_cut_body_gets_a_summary_that_opens_alike_but_says_more() -> None:
+    """NewsAPI: description and the cut content both open with the headline's words, then
+    say different things: the description is put before the cut body. One that the body
+    mostly repeats is not (no text said twice)."""
+    found = articles(read(FIXTURES / "pool" / "json" / "newsapi-sohamkhot19"
+                          / "sample_response.json"))
+    garena, samsung = found[1], found[8]
+    assert garena.body.startswith("Garena Free Fire MAX Redeem Codes for January 3: The new "
+                                  "Booyah Pass for the month of January is finally live")
+    assert "2024 has now kicked off with amazing rewards" in garena.body
+    assert samsung.body.count("Samsung will host its first Galaxy Unpacked") == 1
+
+
+def test_summary_repeating_the_cut_body_is_not_added(tmp_path: Path) -> None:
+    record = {"title": "Bridge to close", "description": "The council voted on Tuesday to "
+              "close the old bridge to lorries from May, after a survey found cracks.",
+              "content": "The council voted on Tuesday to close the old bridge to lorries "
+              "from May, after a survey found cracks in two of its… [+2000 chars]"}
+    path = tmp_path / "news.json"
+    path.write_text(json.dumps({"articles": [record]}), encoding="utf-8")
+    [article] = articles(read(path))
+    assert article.body == record["content"].split("…")[0]
+    assert article.meta["truncated"] is True

@@ -38,6 +38,8 @@ _TRUNCATION = re.compile(r"(?:(?<!\s)\s+)?(?:(?:…|\.\.\.)\s*)?\[\+(\d[\d,]*) c
 _MARKUP = re.compile(r"</(?:p|div|li|a|span|strong|em|b|i|h[1-6]|figure|blockquote|ul|ol)>"
                      r"|<br\s*/?>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+_WORD = re.compile(r"\w+")
+SUMMARY_SHARED_MAX = 0.5  # a summary sharing less of its wording with the body adds text
 _REMOVED = frozenset({"[removed]", "[deleted]"})
 _NULLS = frozenset({"null", "none", "undefined", "nan"})  # JSON written by string-ifying
 
@@ -67,9 +69,7 @@ def clean_record_article(article: Article, path: str,
         body = body[:cut.start()].rstrip()
         meta = {**meta, "truncated": True,
                 "truncated_chars": int(cut.group(1).replace(",", ""))}
-        summary = _description(meta)
-        if summary and summary[:40] not in body:
-            body = f"{summary}\n\n{body}"
+        body = _with_description(body, _description(meta))
     body = _with_lead_paragraph(body, meta)
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
@@ -168,6 +168,26 @@ def _without_tags(markup: str) -> str:
     each would be scanned to the end (quadratic in a text of ``<`` without ``>``)."""
     end = markup.rfind(">") + 1
     return re.sub(r"<[^>]+>", " ", markup[:end]) + markup[end:]
+
+
+def _with_description(body: str, summary: str) -> str:
+    """A cut body with the record's separate summary before it when the summary adds
+    text: its opening is not in the body, or under half of its word triples are (the two
+    often open alike, ``Garena Free Fire MAX Redeem Codes for January 3:``, then say
+    different things)."""
+    if not summary or (summary[:40] in body
+                       and _shared_triples(summary, body) >= SUMMARY_SHARED_MAX):
+        return body
+    return f"{summary}\n\n{body}"
+
+
+def _shared_triples(text: str, other: str) -> float:
+    """The share of the text's word triples (case folded) that the other text has."""
+    def triples(t: str) -> set[tuple[str, ...]]:
+        w = _WORD.findall(t.casefold())
+        return {tuple(w[i:i + 3]) for i in range(len(w) - 2)}
+    mine = triples(text)
+    return len(mine & triples(other)) / len(mine) if mine else 1.0
 
 
 def _description(meta: dict[str, Any]) -> str:
