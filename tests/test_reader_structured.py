@@ -184,7 +184,7 @@ def test_record_without_title_or_body_is_refused_by_id() -> None:
     assert isinstance(result, str)
     assert result.startswith("record '77' has neither a title nor a body (looked for keys "
                              "title, headline, webtitle, name, body, text, content, fields.bodytext"
-                             " and 10 more;")
+                             " and 15 more;")
 
 
 JSON_VALUE = st.recursive(
@@ -249,7 +249,7 @@ def test_read_jsonl_reads_good_lines_and_reports_bad_ones(tmp_path: Path, name: 
         ("article", "w-6", f"{name}:6"),
         ("problem", f"{name}:7: record 'w-7' has neither a title nor a body (looked for keys "
                     "title, headline, webtitle, name, body, text, content, fields.bodytext and "
-                    "10 more; use --map body=KEY if the text is under another key)", "True"),
+                    "15 more; use --map body=KEY if the text is under another key)", "True"),
         ("problem", f"{name}:8: invalid UTF-8 at byte 27 of the line; decoded as cp1252",
          "False"),
         ("article", "w-8", f"{name}:8"),

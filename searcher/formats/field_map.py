@@ -19,17 +19,20 @@ LIST_FIELDS = frozenset({"tags", "authors"})
 DEFAULT_FIELD_MAP: FieldMap = {
     # The common news-API shapes are defaults: NewsAPI (publishedAt, source.name, urlToImage),
     # the Guardian (webTitle, webPublicationDate, fields.bodyText), the NYT (headline.main,
-    # pub_date, lead_paragraph, byline.original, des_facet), RSS-as-JSON (pubDate, link).
+    # pub_date, lead_paragraph, byline.original, des_facet), RSS-as-JSON (pubDate, link),
+    # JSON Feed (content_html/content_text), news-please (maintext, date_publish),
+    # newspaper3k (publish_date).
     "id": ("id", "_id", "guid", "uuid", "article_id"),
     "title": ("title", "headline", "webtitle", "name"),
     "body": ("body", "text", "content", "fields.bodytext", "fields.body", "articlebody",
+             "article_body", "maintext", "full_text", "content_text", "content_html",
              "description", "article", "summary", "abstract", "lead_paragraph",
              "fields.trailtext", "short_description", "snippet"),
     "tags": ("tags", "categories", "keywords", "topics", "des_facet"),
     "published": ("published", "date", "published_at", "publishedat", "datepublished",
                   "webpublicationdate", "pub_date", "pubdate", "published_date",
                   "publication_date", "date_published", "datetime", "created_at", "timestamp",
-                  "isodate"),
+                  "isodate", "publish_date", "date_publish"),
     "authors": ("authors", "author", "byline", "fields.byline", "creator"),
     "url": ("url", "link", "href", "weburl", "web_url"),
     "source": ("source", "publisher", "publication", "site_name", "source_name", "news_site"),

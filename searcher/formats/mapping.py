@@ -13,6 +13,7 @@ date parsers are imported only when a date needs them.
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Mapping
@@ -70,6 +71,7 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
     bad_dates: list[str] = []
     notes: list[Decision | Problem] = []
     day_less: tuple[datetime, list[Decision | Problem], str | None] | None = None
+    body_top: str | None = None
     for name, keys in _plan(field_map):
         for key in keys:
             if index is None:
@@ -116,11 +118,18 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
                     consumed.add(top)
                     if text:
                         texts[name] = text
+                        body_top = top if name == "body" else body_top
                         break
     if published is None and day_less is not None:
         published, said, top = day_less
         notes.extend(said)
         consumed.add(top)
+    if field_map.get("body", DEFAULT_FIELD_MAP["body"]) == DEFAULT_FIELD_MAP["body"]:
+        longer = _longer_text(record, consumed, texts.get("body", ""))
+        if longer is not None:  # the article text under a key no map names
+            consumed.discard(body_top)
+            consumed.add(longer[0])
+            texts["body"] = longer[1]
     title = texts.get("title", "")
     body = texts.get("body", "")
     article_id = texts.get("id", default_id)
@@ -228,13 +237,35 @@ def _nested(record: Mapping[str, Any], index: Mapping[str, str] | None,
     return value, None
 
 
+LONGER_TEXT_MIN_CHARS = 400
+LONGER_TEXT_RATIO = 2
+
+
+def _longer_text(record: Mapping[str, Any], consumed: set[str | None],
+                 body: str) -> tuple[str, str] | None:
+    """(key, text) of a string field no map names that holds the article text: prose at
+    least twice as long as the body the known keys gave (and LONGER_TEXT_MIN_CHARS). An
+    API that puts a summary under ``description`` and the text under a key of its own
+    (``maintext``, ``article_text``...) has its text indexed, not the summary. Prose: a
+    space every 12 characters or more often (not a URL, an id or base64) and little
+    markup (not a whole page's HTML)."""
+    best: tuple[str, str] | None = None
+    least = max(LONGER_TEXT_MIN_CHARS, LONGER_TEXT_RATIO * len(body))
+    for key, value in record.items():
+        if (type(value) is not str or len(value) < least or key in consumed
+                or value.count(" ") * 12 < len(value) or value.count("<") * 100 > len(value)):
+            continue
+        best, least = (key, value.strip()), len(value)
+    return best
+
+
 def _is_empty(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and value.isspace()) or (
         isinstance(value, (list, dict)) and not value)
 
 
 _UNWRAP_KEYS = ("main", "original", "name", "webTitle", "$oid", "$date", "#text", "text",
-                "value", "href")
+                "value", "href", "rendered")  # WordPress REST: {"rendered": "<p>...</p>"}
 
 
 def _unwrap(value: Any) -> Any:
@@ -246,6 +277,8 @@ def _unwrap(value: Any) -> Any:
             return value["value"]
         for key in _UNWRAP_KEYS:
             inner = value.get(key)
+            if key == "rendered" and isinstance(inner, str) and "<" not in inner:
+                return html.unescape(inner)  # WordPress renders "Bridge &#8211; council"
             if isinstance(inner, (str, int, float)) and not isinstance(inner, bool):
                 return inner
     return value
@@ -262,8 +295,10 @@ def _text(value: Any, name: str) -> str | None:
     if isinstance(value, (int, float)):
         return _number(value)
     if isinstance(value, list):
-        if name == "body" and all(isinstance(v, str) for v in value):
-            return "\n\n".join(v.strip() for v in value if v.strip())
+        if name == "body":  # paragraphs: strings, or objects each holding one's text
+            parts = [_unwrap(v) for v in value]
+            if all(isinstance(p, str) for p in parts):
+                return "\n\n".join(p.strip() for p in parts if p.strip())
         return "" if not value else None
     if isinstance(value, Mapping):
         inner = _unwrap(value)
