@@ -113,3 +113,45 @@ def test_summary_repeating_the_cut_body_is_not_added(tmp_path: Path) -> None:
     [article] = articles(read(path))
     assert article.body == record["content"].split("…")[0]
     assert article.meta["truncated"] is True
+
+
+@needs_shared(FIXTURES)
+def test_page_stated_microdata_author_before_the_extractors_guess() -> None:
+    """futurezone.at states its author as schema.org microdata under the <h1>; the
+    extractor's guess is the author of a teaser lower down (another story's)."""
+    [page] = articles(read(FIXTURES / "pool" / "html" / "htmldate" / "futurezone.at.cc.html"))
+    assert page.authors == ("Georg Holzer",)
+
+
+def test_microdata_author_read_and_a_teasers_not(tmp_path: Path) -> None:
+    teaser = ('<article><h2><a href="/b">Other story</a></h2><footer><div class="author">'
+              'von <a href="/autor/max">Max Mustermann</a></div></footer></article>')
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Bridge to close | Gazette</title></head><body><h1>Bridge to "
+        'close</h1><div itemprop="author" itemscope><a href="/autor/jane">'
+        '<span itemprop="name">Jane Doe</span></a></div>'
+        + "".join(f"<p>{'The council voted to close the old bridge to lorries. ' * 4}</p>"
+                  for _ in range(4)) + teaser * 3 + "</body></html>", encoding="utf-8")
+    [page] = articles(read(path))
+    assert page.authors == ("Jane Doe",)
+
+
+@needs_shared(FIXTURES)
+def test_title_that_is_only_the_site_name_gives_way_to_the_first_h2() -> None:
+    """carta.info: no og:title, an empty <h1>, <title>carta.info</title>; the headline is
+    the page's first <h2>."""
+    [page] = articles(read(FIXTURES / "pool" / "html" / "htmldate" / "carta.info.html"))
+    assert page.title == "Der neue Trend: Muss- statt Wunschkoalition"
+
+
+def test_a_stated_title_equal_to_the_site_name_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(
+        '<html><head><meta property="og:title" content="Annual Report 2015">'
+        '<meta property="og:site_name" content="Annual Report 2015"><title>Annual Report'
+        "</title></head><body><h2>Milestones of the year</h2>"
+        + "".join(f"<p>{'The council voted to close the old bridge to lorries. ' * 4}</p>"
+                  for _ in range(4)) + "</body></html>", encoding="utf-8")
+    [page] = articles(read(path))
+    assert page.title == "Annual Report 2015"

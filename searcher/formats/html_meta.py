@@ -65,6 +65,7 @@ class StatedMeta:
     tags: list[tuple[str, str]] = field(default_factory=list)   # (where, raw tag)
     titles: list[str] = field(default_factory=list)            # og:title, JSON-LD headline
     headings: list[str] = field(default_factory=list)          # <h1> texts, article's first
+    section_heading: str = ""  # the first <h2> of 3+ words outside nav/footer/aside/form
     page_title: str = ""
     site_names: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
@@ -96,11 +97,16 @@ def page_meta(tree: Any) -> StatedMeta:
         stated.authors.extend(metas.get(key, ()))
     for item in _json_ld_objects(tree):
         _read_json_ld(item, stated)
+    if not stated.authors:
+        stated.authors.extend(_microdata_authors(tree))
     stated.dates.extend(("microdata", value) for value in _microdata_dates(tree))
     stated.dates.extend(("visible date line", line) for line in _date_lines(tree))
     stated.dates.extend(("<time datetime>", value) for value in _time_elements(tree))
     stated.dates.extend(("visible date", text) for text in _dated_elements(tree))
     stated.headings = _headings(tree)
+    stated.section_heading = next((t for e in tree.xpath("//body//h2")[:20]
+                                   if len((t := " ".join(e.text_content().split())).split()) >= 3
+                                   and not _inside_boilerplate(e)), "")
     title = tree.find(".//title")
     if title is not None:
         stated.page_title = " ".join(title.text_content().split())
@@ -157,6 +163,17 @@ def _json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
                 if isinstance(graph, list):
                     stack.extend(graph)
                 yield item
+
+
+def _microdata_authors(tree: Any) -> list[str]:
+    """The names of the first schema.org microdata author the page states
+    (``itemprop="author"``, its ``itemprop="name"`` or its own short text): a later one
+    is usually another story's teaser."""
+    for element in tree.xpath('//*[@itemprop="author"]')[:1]:
+        names = element.xpath('.//*[@itemprop="name"]') or [element]
+        texts = [(n.get("content") or n.text_content()).strip() for n in names]
+        return [t for t in (" ".join(x.split()) for x in texts) if t and len(t.split()) <= 6]
+    return []
 
 
 def _read_json_ld(item: dict[str, Any], stated: StatedMeta) -> None:
