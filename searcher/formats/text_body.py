@@ -16,6 +16,27 @@ RESUME_MAX_LINKS = 12  # a links box inside an article has at most this many lin
 RESUME_MIN_WORDS = 12  # this many short non-sentence lines in a row are a list of links
 _PAPER_CAPS = re.compile(r"[A-Z][A-Z.&'-]+(?: [A-Z][A-Z.&'-]+)+")  # ASSOCIATED PRESS
 _REPORTING = re.compile(r"^\(?(?:reporting|writing|additional reporting)\s+by\b", re.IGNORECASE)
+# Where an image or a chart came from, on a line of its own: ``IMAGE SOURCE: APPLE.``,
+# ``AAPL Revenue (Quarterly YoY Growth) data by YCharts``, ``Chart: Statista``.
+_SOURCE_CREDIT = re.compile(
+    r"^(?:image|photo|picture|chart|graphic|video|map)\s+source\s*:\s*\S|"
+    r"^(?:chart|graphic|infographic)\s*:\s*\S|"
+    r"\b(?:data|chart|graphic|graph)\s+(?:by|source\s*:)\s+\S+(?:\s+\S+){0,2}$",
+    re.IGNORECASE)
+_CREDIT_LOWER_WORDS = {"data", "chart", "graphic", "graph", "by", "from", "source", "courtesy",
+                       "of", "and", "the", "via", "image", "photo"}
+SOURCE_CREDIT_MAX_WORDS = 12
+
+
+def is_source_credit(line: str) -> bool:
+    """A line saying where an image or chart came from (``_SOURCE_CREDIT``): short, and
+    every lower-case word of it one a credit uses, so a sentence ("... compiled from data
+    by Gartner.") is never one."""
+    words = line.split()
+    if len(words) > SOURCE_CREDIT_MAX_WORDS or len(line) > 200 or not _SOURCE_CREDIT.search(line):
+        return False
+    return all(not w[:1].islower() or w.strip(".,:;()").casefold() in _CREDIT_LOWER_WORDS
+               for w in words)
 
 
 def _prose_follows(lines: list[str], i: int) -> bool:
@@ -83,7 +104,8 @@ def read_body(page: Page, lines: list[str], start: int) -> None:
         if tl.is_tag_heading(line):
             i = _read_tag_lines(page, lines, i)
             continue
-        kind = tl.furniture(line) or (tl.CREDIT if tl.is_credit(line) else None)
+        kind = tl.furniture(line) or (
+            tl.CREDIT if tl.is_credit(line) or is_source_credit(line) else None)
         if kind:
             page.drop(kind, i - 1, line)
             after_read_more = tl.is_read_more_label(line)
