@@ -90,7 +90,7 @@ FORMER: list[tuple[re.Pattern[str], str, Callable[[re.Pattern[str], str], object
     (text_lines._RIGHTS, r"\s*all rights reserved.*$", _spans),
     (text_lines._LATER_STAMP, r"[,;|(]?\s*\b(?:updated|modified|last updated)\b.*$", _spans),
     (titles._SEPARATOR, r"\s+(?:\||-|–|—|::|»|·|/|:)\s+", _spans),
-    (record_cleanup._TRUNCATION, r"\s*(?:…|\.\.\.)?\s*\[\+(\d[\d,]*) chars\]\s*$", _spans),
+    (record_cleanup._TRUNCATION, r"\s*(?:…|\.\.\.)?\s*\[\+?(\d[\d,]*) chars\]\s*$", _spans),
     (text_lines._TABLE_ROW, r"\S(?: {2,}|\t+)[-+$£€(]?\d|\d\S*(?: \S+)? vs\.? \S*\d", _found),
     (text_lines._CAPTION_CREDIT,
      r"(?:[.)]\s*|\s)(?:photo(?:graph)?|image|picture|video)?\s*(?:credit|courtesy)s?\s*:\s*"

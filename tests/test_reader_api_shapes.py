@@ -3,8 +3,9 @@
 ../shared/fixtures has these shapes, so each is a generated record of the shape the
 tool writes: news-please (``maintext``, ``date_publish``), JSON Feed (``content_html``),
 the WordPress REST API (``{"rendered": ...}``), paragraphs as objects, and a key of an
-API's own naming, found as the record's longest prose. And what must not be taken for
-the text: a page's whole HTML, a long URL or id, a map the user gave."""
+API's own naming, found as the record's longest prose, NewsData.io's placeholder content
+and GNews' truncation marker. And what must not be taken for the text: a page's whole
+HTML, a long URL or id, a map the user gave, a short body a few records share."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from searcher.formats import parse_field_map, reader_for
 from searcher.formats.base import Source
-from searcher.models import Article
+from searcher.models import Article, Decision
 
 SUMMARY = "The council will close the old bridge to lorries from May."
 PARAS = [f"Paragraph {n}: the council voted on Tuesday to close the old bridge to lorries "
@@ -99,3 +100,37 @@ def test_a_body_key_the_user_maps_is_kept(tmp_path: Path) -> None:
     record = {"title": "Bridge to close", "summary": SUMMARY, "story_text_v2": TEXT}
     [article] = _read(tmp_path, [record], field_map=["body=summary"])
     assert article.body == SUMMARY
+
+
+def test_a_placeholder_the_api_puts_in_every_record_gives_way(tmp_path: Path) -> None:
+    """NewsData.io's free tier puts ``ONLY AVAILABLE IN PAID PLANS`` under ``content`` in
+    every record: the dump itself shows it is no article's text (the same short value in
+    most records); the description is the body and the drop is counted."""
+    results = [{"article_id": f"a{n}", "title": f"Story {n}", "link": f"https://x.in/{n}",
+                "description": f"{SUMMARY} Story {n}.", "content": "ONLY AVAILABLE IN PAID PLANS",
+                "pubDate": "2024-01-03 06:10:41", "source_id": "x"} for n in range(4)]
+    path = tmp_path / "newsdata.json"
+    path.write_text(json.dumps({"status": "success", "totalResults": 4, "results": results}),
+                    encoding="utf-8")
+    reader = reader_for(path)
+    assert reader is not None
+    items = list(reader(Source(path, path.name)))
+    found = [i for i in items if isinstance(i, Article)]
+    assert [a.body for a in found] == [f"{SUMMARY} Story {n}." for n in range(4)]
+    dropped = [i for i in items if isinstance(i, Decision) and i.kind == "placeholder text dropped"]
+    assert len(dropped) == 4 and dropped[0].detail == "content: ONLY AVAILABLE IN PAID PLANS"
+
+
+def test_a_short_body_shared_by_few_records_is_kept(tmp_path: Path) -> None:
+    records = [{"title": f"Index {n}", "body": "NYSE INDEX UP 1.30" if n < 2 else f"Body {n}"}
+               for n in range(6)]
+    assert [a.body for a in _read(tmp_path, records)] == [
+        "NYSE INDEX UP 1.30", "NYSE INDEX UP 1.30", "Body 2", "Body 3", "Body 4", "Body 5"]
+
+
+def test_gnews_truncation_marker(tmp_path: Path) -> None:
+    record = {"title": "Bridge to close", "description": SUMMARY,
+              "content": f"{PARAS[0]} ... [2269 chars]"}
+    [article] = _read(tmp_path, {"totalArticles": 1, "articles": [record]})
+    assert article.body == f"{SUMMARY}\n\n{PARAS[0]}"
+    assert article.meta["truncated_chars"] == 2269

@@ -157,12 +157,45 @@ def read_json(source: Source) -> Iterator[Article | Problem | Decision]:
             return
         raise UnreadableFile(f"JSON holds {_kind(document)}, not articles: expected an object "
                              "or an array of objects")
+    placeholders = shared_placeholders(items, field_keys(field_map, "body"))
     for number, item in enumerate(items, start=1):
         where = f"{name}#{number}"
         if isinstance(item, dict):
+            for key in [k for k, v in item.items()
+                        if placeholders and type(v) is str and (k, v) in placeholders]:
+                yield Decision(name, PLACEHOLDER_DROPPED, f"{key}: {item[key]}"[:80],
+                               chars=len(item[key]))
+                item = {k: v for k, v in item.items() if k != key}
             yield from _convert(item, field_map, where, where, name, None)
         else:
             yield Problem(name, f"item {number} is {_kind(item)}, not an article object")
+
+
+PLACEHOLDER_DROPPED = "placeholder text dropped"
+PLACEHOLDER_MIN_RECORDS = 3
+PLACEHOLDER_MAX_WORDS = 12
+
+
+def shared_placeholders(items: list[Any], body_keys: tuple[str, ...]) -> set[tuple[str, str]]:
+    """(key, value) pairs of a body key that hold one short text in most records: an
+    API's stand-in for text it did not send (NewsData.io's ``ONLY AVAILABLE IN PAID
+    PLANS`` under ``content``), not any article's text. The evidence is the dump
+    itself: the same value under that key in at least PLACEHOLDER_MIN_RECORDS records
+    and half of those that have the key. Such a value is dropped from the record (a
+    counted Decision) so that the next body key (``description``) gives the text."""
+    wanted = set(body_keys)
+    held: dict[str, int] = {}
+    same: dict[tuple[str, str], int] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        for key, value in item.items():
+            if type(value) is str and key.lower() in wanted and value.strip():
+                held[key] = held.get(key, 0) + 1
+                if len(value.split()) <= PLACEHOLDER_MAX_WORDS:
+                    same[key, value] = same.get((key, value), 0) + 1
+    return {pair for pair, n in same.items()
+            if n >= PLACEHOLDER_MIN_RECORDS and 2 * n >= held[pair[0]]}
 
 
 def _article_list(document: Any, text_keys: tuple[str, ...], depth: int = 0) -> list[Any] | None:

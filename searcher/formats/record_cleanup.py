@@ -2,8 +2,9 @@
 
 What the common APIs and feed-to-JSON dumps put in their fields, and what is done:
 
-* NewsAPI cuts ``content`` at ~200 characters and appends ``… [+1305 chars]``. The
-  marker is not article text (``chars`` would match every record): it is removed,
+* NewsAPI cuts ``content`` at ~200 characters and appends ``… [+1305 chars]`` (GNews:
+  ``... [2269 chars]``). The marker is not article text (``chars`` would match every
+  record): it is removed,
   counted, and the record is flagged ``meta["truncated"]`` with the missing length.
   The ``description`` (a separate summary) is put before such a cut body when it
   adds text, so that the record's searchable text is all the API gave.
@@ -34,7 +35,7 @@ _CONTINUE = re.compile(r"(?:continue reading|read more|read the (?:full|rest of 
                        r"(?:story|article)|keep reading)\W*", re.IGNORECASE)
 # One run of spaces before the marker, taken from its start: ``\s*(?:…)?\s*`` split a run
 # between two ``\s*`` every way, from every space of it (cubic: 2,000 spaces took 2 min).
-_TRUNCATION = re.compile(r"(?:(?<!\s)\s+)?(?:(?:…|\.\.\.)\s*)?\[\+(\d[\d,]*) chars\]\s*$")
+_TRUNCATION = re.compile(r"(?:(?<!\s)\s+)?(?:(?:…|\.\.\.)\s*)?\[\+?(\d[\d,]*) chars\]\s*$")
 _MARKUP = re.compile(r"</(?:p|div|li|a|span|strong|em|b|i|h[1-6]|figure|blockquote|ul|ol)>"
                      r"|<br\s*/?>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
