@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searcher.formats.base import Source
-from searcher.formats.text import read
+from searcher.formats.text import parse_records, read
+from searcher.formats.text_labels import split_records
+from searcher.formats.text_page import content_lines
 from searcher.models import Article, Decision, Problem
 
 from .conftest import SHARED, needs_shared
@@ -183,3 +185,19 @@ def test_a_dateline_or_quote_with_a_colon_is_body_not_a_label(tmp_path: Path) ->
     [article] = articles(items)
     assert article.body == f"{first}\n\n{PARAGRAPHS[2]}"
     assert article.meta == {}
+
+
+def test_records_are_their_own_lines_and_decisions_name_the_files_lines() -> None:
+    """Each labelled record holds only its own run of lines (not the whole file blanked
+    around it: records x lines cells), and what is dropped in a later record names the
+    file's line."""
+    text = "".join(f"Title: Story {n}\nBy: Author not found\nText: {PARAGRAPHS[0]}\n\n"
+                   for n in range(500))
+    records = split_records(content_lines(text))
+    assert len(records) == 500
+    assert all(len(r.lines) == 4 and r.lines[0] == f"Title: Story {n}"
+               for n, r in enumerate(records))
+    assert [(r.start, r.offset) for r in records[:3]] == [(0, 0), (4, 4), (8, 8)]
+    rejected = [n.line for _, notes in parse_records(text, "many.txt") for n in notes
+                if isinstance(n, Decision) and n.kind == "author rejected"]
+    assert rejected[:3] == [2, 6, 10] and rejected[-1] == 4 * 499 + 2

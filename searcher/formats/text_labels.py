@@ -65,9 +65,9 @@ _URLISH = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 @dataclass
 class Record:
-    """One record: where it starts and its lines (blank-padded file indexes, or from
-    ``offset`` on); headline is True when the file's structure says its first line is
-    the headline (text_blocks.py)."""
+    """One record: where it starts and its lines (from ``offset``, the file index of
+    lines[0]); headline is True when the file's structure says its first line is the
+    headline (text_blocks.py)."""
 
     start: int
     lines: list[str] = field(default_factory=list)
@@ -102,8 +102,10 @@ def is_labelled(lines: list[str]) -> bool:
 
 
 def split_records(lines: list[str]) -> list[Record]:
-    """The file cut into records (each keeps the file's line indexes, others blank)."""
-    records: list[Record] = []
+    """The file cut into records, each its run of lines (``offset``: the file index of
+    its first). Slices, not copies of the whole file blanked around the record: those
+    cost records x lines (50,000 records of 4 lines, 10^10 list cells)."""
+    starts: list[int] = []
     opening: str | None = None
     body_seen = after_rule = awaiting_value = False
     for i, line in enumerate(lines):
@@ -111,13 +113,12 @@ def split_records(lines: list[str]) -> list[Record]:
         key = lab[0].casefold() if lab else None
         if lab and opening is None and lab[1] in OPENING_FIELDS:
             opening = key
-        new = lab is not None and bool(records) and (
+        new = lab is not None and bool(starts) and (
             (key == opening and body_seen)
             or (after_rule and (lab[1] != "meta" or bool(_BYLINE_VALUE.match(lab[2])))))
-        if not records or new:
-            records.append(Record(i, [""] * len(lines)))
+        if not starts or new:
+            starts.append(i)
             body_seen = after_rule = False
-        records[-1].lines[i] = line
         if not line:
             continue
         if is_rule(line):
@@ -125,7 +126,8 @@ def split_records(lines: list[str]) -> list[Record]:
         elif (not lab and not awaiting_value) or (lab and lab[1] == "body"):
             body_seen = True
         awaiting_value = lab is not None and not lab[2] and lab[1] != "body"  # "By:", name
-    return records
+    ends = [*starts[1:], len(lines)]
+    return [Record(a, lines[a:b], offset=a) for a, b in zip(starts, ends, strict=True)]
 
 
 def read_labels(page: Page, lines: list[str]) -> tuple[int, bool, bool]:
