@@ -60,15 +60,13 @@ def build_ours(corpus: Path, out: Path) -> int:
 def build_nostories(corpus: Path, out: Path) -> int:
     """searcher without story groups: articles get their story key, nothing else."""
     sys.path.insert(0, str(REPO))
+    from searcher._whoosh.segment_writer import FastSegmentWriter
     from searcher.stories.build import StoryRun
-    from searcher.stories.keys import story_key
     from searcher.stories.table import StoryTable
 
-    def add(self: Any, article_id: str, *_args: Any) -> int:
-        return story_key(article_id)
-
-    setattr(StoryRun, "add", add)  # noqa: B010 (a benchmark's switch, not the package's)
-    setattr(StoryRun, "finish", lambda self: StoryTable())  # noqa: B010
+    # (a benchmark's switches, not the package's; the workers fork with them)
+    setattr(FastSegmentWriter, "_note_story", lambda self, *_a: None)  # noqa: B010
+    setattr(StoryRun, "finish", lambda self, *_a: StoryTable())  # noqa: B010
     return build_ours(corpus, out)
 
 

@@ -47,7 +47,7 @@ def grouped_pairs(texts: list[Text], threshold: float) -> tuple[set[tuple[str, s
     started = time.process_time()
     run = StoryRun(threshold=threshold)
     for t in texts:
-        run.add(t.id, t.title, t.body,
+        run.add_text(t.id, t.title, t.body,
                 datetime.fromisoformat(t.published) if t.published else None)
     table = run.finish()
     cpu = time.process_time() - started

@@ -42,6 +42,7 @@ from .prepare import MAX_ARTICLE_CHARS, record_hash
 from .storage import IndexDir, Manifest
 from .stories.build import StoryRun, table_from_index
 from .stories.table import load_table, save_table
+from .stories.words import StoryWords
 from .update import ProgressCallback, Update
 
 WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spilling to disk
@@ -93,7 +94,8 @@ def build_part(
                 if run.has_writer:
                     idx.save_manifest(run.writer.generation, run.new)
                     run.furniture.save(idx.path, run.writer.generation)
-                    save_table(idx.path, run.writer.generation, run.stories.finish())
+                    save_table(idx.path, run.writer.generation,
+                               run.stories.finish(run.writer.story_parts()))
                     run.writer.commit(mergetype=CLEAR if rebuild else _merge_policy,
                                       optimize=False)
                     committed = True
@@ -181,8 +183,10 @@ def _open_writer(ix: FileIndex, records: int) -> Any:
     # a daemonic process (a Dask worker building a shard) may not start children
     if records >= PARALLEL_MIN_RECORDS and procs >= 2 and \
             not multiprocessing.current_process().daemon:
-        return ParallelWriter(ix, procs=procs)
-    return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False)
+        return ParallelWriter(ix, procs=procs, stories=True)
+    writer = FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False)
+    writer.stories = StoryWords()  # story signatures from the writer's own analysis
+    return writer
 
 
 def _merge_policy(writer: Any, segments: list[Any]) -> list[Any]:

@@ -207,6 +207,17 @@ _STEMS: dict[str, str] = {}
 _MAX_CACHED_STEMS = 1_000_000
 
 
+def stem_cached(word: str) -> str:
+    """``stem_word`` through one cache per process, which the analyzer and the story
+    shingles (stories/shingles.py) share: each distinct word is stemmed once."""
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) >= _MAX_CACHED_STEMS:
+            _STEMS.clear()
+        found = _STEMS[word] = stem_word(word)
+    return found
+
+
 def _folded(value: str) -> tuple[str, OffsetMap | None]:
     """The folded text and the map of its offsets back to ``value`` (None: the same)."""
     if value.isascii():
@@ -234,28 +245,20 @@ def _words(text: str, stem: bool) -> Iterator[tuple[int, int, str, bool, int]]:
             continue
         pos += 1
         if stem:
-            s = stems.get(word)
-            if s is None:
-                if len(stems) >= _MAX_CACHED_STEMS:
-                    stems.clear()
-                s = stems[word] = stem_word(word)
-            word = s
+            word = stems.get(word) or stem_cached(word)
         yield m.start(), m.end(), word, False, pos
 
 
-def index_words(value: str) -> tuple[dict[str, list[int]], set[str]]:
-    """What indexing ``value`` into title/body records, in one pass: the positions of
-    each stem (numbered as ``NewsAnalyzer`` numbers them) and the set of unstemmed
-    words (the spelling field). The bulk writer (segment_writer.py) calls this
-    instead of running the analyzer twice, once per field.
-
-    Positions are gathered per distinct word from one ``findall`` (no match object
-    per token), then each distinct word is stemmed once; words sharing a stem have
-    their positions merged in order. 0.8x the CPU of the per-token loop on Reuters."""
+def word_positions(value: str) -> tuple[dict[str, list[int]], list[tuple[str, str]]]:
+    """``index_words``' first half: each distinct indexed word of ``value`` (folded,
+    unstemmed) with its positions, and every token in text order as the tokenizer
+    found it, (word, apostrophe after it), stop words included: near-duplicate
+    shingles (stories/shingles.py ``indexed_hashes``) are made from these."""
     by_word: dict[str, list[int]] = {}
     pos = -1
     fragment = False  # the word follows the previous one's apostrophe ("s" of "Japan's")
-    for word, apostrophe in _WORD_THEN_APOSTROPHE.findall(fold(value)):
+    tokens = _WORD_THEN_APOSTROPHE.findall(fold(value))
+    for word, apostrophe in tokens:
         if len(word) < 2 or word in ENGLISH_STOP_WORDS:
             if not fragment:  # a dropped fragment takes no position
                 pos += 1
@@ -267,20 +270,32 @@ def index_words(value: str) -> tuple[dict[str, list[int]], set[str]]:
             else:
                 found.append(pos)
         fragment = bool(apostrophe)
+    return by_word, tokens
+
+
+def stem_positions(by_word: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The positions of each stem, from ``word_positions``' words: each distinct word
+    stemmed once, the positions of words sharing a stem merged in order."""
     stems = _STEMS
     positions: dict[str, list[int]] = {}
     for word, at in by_word.items():
-        st = stems.get(word)
-        if st is None:
-            if len(stems) >= _MAX_CACHED_STEMS:
-                stems.clear()
-            st = stems[word] = stem_word(word)
+        st = stems.get(word) or stem_cached(word)
         found = positions.get(st)
         if found is None:
             positions[st] = at
         else:
             positions[st] = sorted(found + at)
-    return positions, set(by_word)
+    return positions
+
+
+def index_words(value: str) -> tuple[dict[str, list[int]], set[str]]:
+    """What indexing ``value`` into title/body records: the positions of each stem
+    (numbered as ``NewsAnalyzer`` numbers them) and the set of unstemmed words (the
+    spelling field), from one ``findall`` (no match object per token), each distinct
+    word stemmed once. The bulk writer (segment_writer.py) does this instead of running
+    the analyzer twice, once per field: 0.8x the CPU of the per-token loop on Reuters."""
+    by_word = word_positions(value)[0]
+    return stem_positions(by_word), set(by_word)
 
 
 def text_analyzer(stem: bool = True) -> NewsAnalyzer:

@@ -331,7 +331,7 @@ class Update:
             self.owners[aid] = f.key
             self.freed.discard(aid)
         self.writer.add_document(**doc)
-        self.stories.add(aid, doc[schema.TITLE], doc[schema.BODY], doc.get(schema.PUBLISHED))
+        self.stories.add(aid, doc.get(schema.PUBLISHED))  # its words: the writer's
 
     def _document(self, article: Article, f: CorpusFile) -> tuple[dict[str, Any], int | None, str]:
         """(Whoosh document, line the record came from, content hash): prepare.py's,

@@ -8,17 +8,26 @@ small enough for the fast tier; Reuters and AG News are bench/dedup.py's.
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import json
 import random
 from collections import defaultdict
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from searcher.stories.build import StoryRun
+from searcher import indexer, schema
+from searcher.build import build_index
+from searcher.storage import IndexDir
+from searcher.stories.build import StoryRun, table_from_index
 from searcher.stories.groups import story_groups
 from searcher.stories.shingles import (
+    indexed_hashes,
     shingle_sequence,
     story_words,
     text_hashes,
@@ -26,9 +35,9 @@ from searcher.stories.shingles import (
     word_shingles,
 )
 from searcher.stories.similarity import THRESHOLD, overlap
-from searcher.stories.table import StoryTable
+from searcher.stories.table import StoryTable, load_table
 
-from .conftest import SHARED, needs_shared
+from .conftest import REUTERS, SHARED, needs_shared
 from .dedup_oracle import Text, corpus_texts, exact_pairs
 
 BBC = SHARED / "corpora" / "bbc-news" / "articles.jsonl.gz"
@@ -46,7 +55,7 @@ def groups_of(texts: list[Text], order: list[int] | None = None,
     run = StoryRun()
     for i in order if order is not None else range(len(texts)):
         t = texts[i]
-        run.add(t.id, t.title, t.body, datetime.fromisoformat(t.published) if t.published
+        run.add_text(t.id, t.title, t.body, datetime.fromisoformat(t.published) if t.published
                 else None)
     return partition(run.finish())
 
@@ -84,6 +93,49 @@ def test_hashed_words_are_the_indexed_words() -> None:
     title, body = "Café owners' résumés", "The U.S. café owner's résumé, and Japan's 3.5% rise."
     assert np.array_equal(text_hashes(title, body), word_hashes(story_words(title, body)))
     assert story_words(title, body)[:3] == ["cafe", "owner", "resum"]
+
+
+_PIECES = st.sampled_from([*"ab zA'\u2019._-\u00e9\u00df01s\n\u0130", "the ", "of ", "Japan's ",
+                           "U.S. ", "said...the ", "x..y ", "A'1 ", "5 ", "3.5 ", "a.m. "])
+_TEXTS = st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=80)
+
+
+@given(_TEXTS, _TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_the_writers_tokens_hash_as_the_text_does(title: str, body: str) -> None:
+    """A build hashes the tokens its analysis found (the segment writer); the story
+    words are defined on the text (story_words, the oracle's): always the same."""
+    tokens = [schema.word_positions(title)[1], schema.word_positions(body)[1]]
+    assert np.array_equal(indexed_hashes(title, body, tokens), text_hashes(title, body))
+
+
+@needs_shared(REUTERS)
+@pytest.mark.parametrize("workers", [False, True])
+def test_a_builds_table_is_the_one_its_stored_text_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
+    """Signatures made in the writer (in worker processes or not) are those of the
+    articles' text: the same contents, shingles, anchors, pairs and groups."""
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
+        lines = [line.rstrip("\n") for line in itertools.islice(f, 700)]
+    copies = [json.dumps({**json.loads(x), "id": f"copy-{i}"}) for i, x in enumerate(lines[::50])]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines + copies) + "\n", encoding="utf-8")
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_RECORDS", 1 if workers else 10**9)
+    build_index([tmp_path / "a.jsonl"], index=tmp_path / "ix")
+    idx = IndexDir.at(tmp_path / "ix")
+    ix = idx.open()
+    built = load_table(idx.path, ix.latest_generation())
+    assert built is not None and len(built) == ix.doc_count() == 700 + len(copies)
+    again = table_from_index(ix)
+
+    def per_article(t: StoryTable) -> dict[str, tuple[int, int]]:
+        return {a: (int(c), int(g)) for a, c, g in
+                zip(t.ids, t.content.tolist(), t.group.tolist(), strict=True)}
+
+    assert per_article(built) == per_article(again)
+    assert sum(len(g) for g in partition(built)) >= 2 * len(copies)
+    for name in ("contents", "shingle_offsets", "shingles", "anchor_offsets", "anchors",
+                 "edge_a", "edge_b"):
+        assert np.array_equal(getattr(built, name), getattr(again, name)), name
 
 
 def shapes(body: str) -> dict[str, tuple[str, str]]:
@@ -127,13 +179,13 @@ def test_incremental_table_equals_one_pass() -> None:
              Text("z", "", "something else entirely " * 5), Text("v", "", " ".join(words[1:]))]
     first = StoryRun()
     for t in texts[:2]:
-        first.add(t.id, t.title, t.body, None)
+        first.add_text(t.id, t.title, t.body, None)
     old = first.finish()
     second = StoryRun(lambda: old)
     for t in texts[2:]:
-        second.add(t.id, t.title, t.body, None)
+        second.add_text(t.id, t.title, t.body, None)
     second.remove("x")
-    second.add("x", "", texts[0].body, None)  # an update: removed, then added again
+    second.add_text("x", "", texts[0].body, None)  # an update: removed, then added again
     assert partition(second.finish()) == groups_of(texts) == {frozenset({"x", "y", "v"})}
 
 
@@ -141,7 +193,7 @@ def test_group_is_named_by_its_first_article_and_survives_its_deletion() -> None
     body = " ".join(f"w{i}" for i in range(40))
     run = StoryRun()
     for aid, when in (("late", 3), ("early", 1), ("middle", 2)):
-        run.add(aid, "", body, datetime(2020, 1, when))
+        run.add_text(aid, "", body, datetime(2020, 1, when))
     table = run.finish()
     first = table.keys[table.ids.index("early")]
     assert set(table.group.tolist()) == {int(first)}

@@ -30,6 +30,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.index import clean_files
 
+from ..stories.words import StoryPart, StoryWords
 from .segment_writer import FastSegmentWriter
 
 BATCH_SIZE = 100  # documents per message to a worker
@@ -39,10 +40,12 @@ WORKER_LIMIT_MB = 64  # posting memory per worker before it spills a sorted run
 class ParallelWriter:
     """A writer whose added documents are indexed by ``procs`` worker processes."""
 
-    def __init__(self, ix: Any, procs: int = 2, limitmb: int = WORKER_LIMIT_MB) -> None:
+    def __init__(self, ix: Any, procs: int = 2, limitmb: int = WORKER_LIMIT_MB,
+                 stories: bool = False) -> None:
         self.writer = FastSegmentWriter(ix, limitmb=limitmb, _lk=False)
         self.generation = self.writer.generation
         self._batch: list[bytes] = []
+        self._finished: tuple[list[Any], list[StoryPart]] | None = None
         ctx: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         self._jobs: Any = ctx.Queue(procs * 4)
         self._results: Any = ctx.Queue()
@@ -50,7 +53,7 @@ class ParallelWriter:
         self._workers = [
             ctx.Process(target=_worker, daemon=True,
                         args=(ix.storage.folder, ix.indexname, limitmb, self._jobs,
-                              self._results, os.getpid(), i))
+                              self._results, os.getpid(), i, stories))
             for i in range(procs)]
         for p in self._workers:
             p.start()
@@ -68,40 +71,61 @@ class ParallelWriter:
 
     def _flush(self) -> None:
         if self._batch:
-            _put(self._jobs, self._batch, self._workers)
+            # with the number of its first document in the build's order (story_seq)
+            _put(self._jobs, (self._sent, self._batch), self._workers)
             self._sent += len(self._batch)
             self._batch = []
+
+    def _finish_workers(self) -> tuple[list[Any], list[StoryPart]]:
+        """Wait for the workers to write their segments: the segments (in worker
+        order) and the story parts, once."""
+        if self._finished is not None:
+            return self._finished
+        self._flush()
+        for _ in self._workers:
+            _put(self._jobs, None, self._workers)
+        segments: list[tuple[int, Any]] = []
+        parts: list[StoryPart] = []
+        errors: list[str] = []
+        os_error: OSError | None = None
+        done = 0
+        for _ in self._workers:
+            wid, segment, count, error, wparts = _get(self._results, self._workers)
+            if isinstance(error, tuple):  # the OS refused a write (disk full...)
+                os_error = OSError(*error)
+            elif error:
+                errors.append(error)
+            elif segment is not None:
+                segments.append((wid, segment))
+                parts += wparts
+                done += count
+        for p in self._workers:
+            p.join()
+        if os_error is not None:
+            raise os_error
+        if errors:
+            raise RuntimeError("an index worker failed:\n" + "\n".join(errors))
+        if done != self._sent:  # never expected: every batch is pickled before sending
+            raise OSError(0, f"index workers wrote {done} of {self._sent} documents")
+        self._finished = ([seg for _wid, seg in sorted(segments, key=lambda ws: ws[0])],
+                          parts)
+        return self._finished
+
+    def story_parts(self) -> list[StoryPart]:
+        """The workers' story signatures (waits for them to finish writing)."""
+        try:
+            return self._finish_workers()[1]
+        except BaseException:
+            self.cancel()
+            raise
 
     def commit(self, mergetype: Any = None, optimize: bool = False) -> None:
         """Wait for the workers, then one commit listing their segments."""
         writer = self.writer
         try:
-            self._flush()
-            for _ in self._workers:
-                _put(self._jobs, None, self._workers)
-            segments: list[tuple[int, Any]] = []
-            errors: list[str] = []
-            os_error: OSError | None = None
-            done = 0
-            for _ in self._workers:
-                wid, segment, count, error = _get(self._results, self._workers)
-                if isinstance(error, tuple):  # the OS refused a write (disk full...)
-                    os_error = OSError(*error)
-                elif error:
-                    errors.append(error)
-                elif segment is not None:
-                    segments.append((wid, segment))
-                    done += count
-            for p in self._workers:
-                p.join()
-            if os_error is not None:
-                raise os_error
-            if errors:
-                raise RuntimeError("an index worker failed:\n" + "\n".join(errors))
-            if done != self._sent:  # never expected: every batch is pickled before sending
-                raise OSError(0, f"index workers wrote {done} of {self._sent} documents")
+            segments = self._finish_workers()[0]
             final = writer._merge_segments(mergetype, optimize, True)
-            final += [seg for _wid, seg in sorted(segments, key=lambda ws: ws[0])]
+            final += segments
             if writer._added:
                 final.append(writer._finalize_segment())
             else:
@@ -165,7 +189,7 @@ def _drop_inherited_lock(lock_name: str) -> None:
 
 
 def _worker(ix_dir: str, indexname: str, limitmb: int, jobs: Any, results: Any,
-            parent_pid: int, wid: int) -> None:
+            parent_pid: int, wid: int, stories: bool) -> None:
     """Index batches from ``jobs`` into one new segment; report it on ``results``."""
     _die_with_parent(parent_pid)
     _drop_inherited_lock(f"{indexname}_WRITELOCK")
@@ -174,14 +198,17 @@ def _worker(ix_dir: str, indexname: str, limitmb: int, jobs: Any, results: Any,
     try:
         ix = whoosh_index.open_dir(ix_dir, indexname=indexname)
         writer = FastSegmentWriter(ix, _lk=False, limitmb=limitmb)
+        if stories:
+            writer.stories = StoryWords()
         while True:
             try:
-                batch = jobs.get(timeout=1.0)
+                job = jobs.get(timeout=1.0)
             except queue.Empty:
                 continue
-            if batch is None:
+            if job is None:
                 finished = True
                 break
+            writer.story_seq, batch = job
             for doc in batch:
                 writer.add_document(**pickle.loads(doc))
         count = writer.doc_count()
@@ -190,7 +217,7 @@ def _worker(ix_dir: str, indexname: str, limitmb: int, jobs: Any, results: Any,
         else:
             writer._close_segment()
             segment = None
-        results.put((wid, segment, count, None))
+        results.put((wid, segment, count, None, writer.story_parts()))
     except BaseException as e:  # report everything; the parent decides
         if writer is not None:
             with contextlib.suppress(Exception):
@@ -203,7 +230,7 @@ def _worker(ix_dir: str, indexname: str, limitmb: int, jobs: Any, results: Any,
         while not finished and not isinstance(e, (KeyboardInterrupt, SystemExit)):
             with contextlib.suppress(queue.Empty):
                 finished = jobs.get(timeout=1.0) is None
-        results.put((wid, None, 0, error))
+        results.put((wid, None, 0, error, []))
 
 
 def _alive_or_raise(workers: list[Any]) -> None:

@@ -35,6 +35,8 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from .. import schema
+from ..stories.shingles import indexed_hashes, text_hashes
+from ..stories.words import StoryPart, StoryWords
 from .term_pool import INTERN_MAX, TermPool
 
 emptybytes = b""
@@ -78,8 +80,8 @@ def _with_fast_blocks(postings_writer: Any) -> None:
 def news_text_indexer(field: Any) -> Any:
     """For a TEXT field analyzed by ``schema.NewsAnalyzer`` with Positions: one pass
     (``schema.index_words``) that returns what ``field.index(value)`` and
-    ``field.spellable_words(value)`` would. None for any other field, which then
-    takes Whoosh's generic path."""
+    ``field.spellable_words(value)`` would, and the tokens it read (for story
+    signatures). None for any other field, which then takes Whoosh's generic path."""
     ana = field.analyzer
     if (type(ana) is not schema.NewsAnalyzer or not ana.stem
             or type(field.format) is not formats.Positions or field.vector):
@@ -88,8 +90,9 @@ def news_text_indexer(field: Any) -> Any:
     spelling = field.separate_spelling()
     enc1: dict[int, bytes] = {}  # position -> encoded single-position value
 
-    def index(value: str) -> tuple[list[tuple[bytes, int, float, bytes]], Any]:
-        poses, spell = schema.index_words(value)
+    def index(value: str) -> tuple[list[tuple[bytes, int, float, bytes]], Any, Any]:
+        by_word, tokens = schema.word_positions(value)
+        poses = schema.stem_positions(by_word)
         items = []
         for st, pl in poses.items():
             n = len(pl)
@@ -103,17 +106,24 @@ def news_text_indexer(field: Any) -> Any:
                 deltas += [b - a for a, b in pairwise(pl)]
                 v = pack_uint(n) + dumps(deltas, 2)
             items.append((st.encode("utf-8"), n, n * fb, v))
-        return items, ([w.encode("utf-8") for w in spell] if spelling else None)
+        return items, ([w.encode("utf-8") for w in by_word] if spelling else None), tokens
 
     return index
 
 
 class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
-    """SegmentWriter with TermPool, an inlined add_document and a term-wise flush."""
+    """SegmentWriter with TermPool, an inlined add_document and a term-wise flush.
+
+    With ``stories`` set, every added article's story signature is made from the
+    tokens the analysis of its title and body found (stories/words.py); ``story_seq``
+    numbers the articles in the build's order (a worker is told where its batch starts).
+    """
 
     def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self.stories: StoryWords | None = None
+        self.story_seq = 0
         schema = self.schema
         # Per field: (field, indexed, scorable, spelling field or None, stored, column type,
         # vector format, the fast text indexer for title/body or None)
@@ -135,6 +145,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(self.schema, fieldnames)
         perdocwriter.start_doc(docnum)
+        story: dict[str, Any] | None = {} if self.stories is not None else None
         try:
             for fieldname in fieldnames:
                 value = fields.get(fieldname)
@@ -143,7 +154,9 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                 field, indexed, scorable, spell, stored, column, vformat, fast = plan[fieldname]
                 length = 0
                 if fast is not None and isinstance(value, str):
-                    items, words = fast(value)
+                    items, words, tokens = fast(value)
+                    if story is not None:
+                        story[fieldname] = tokens
                     length = pool.add_many(fieldname, items, docnum,
                                            self._field_boost(fields, fieldname, docboost),
                                            scorable)
@@ -169,8 +182,26 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
+        if story is not None:
+            self._note_story(fields, story)
         self._added = True
         self.docnum += 1
+
+    def _note_story(self, fields: dict[str, Any], tokens: dict[str, Any]) -> None:
+        """The article's story signature, from the tokens its analysis found (a field
+        that took another path is read again)."""
+        assert self.stories is not None
+        title, body = fields.get(schema.TITLE) or "", fields.get(schema.BODY) or ""
+        if all(name in tokens or not fields.get(name) for name in schema.TEXT_FIELDS):
+            hashes = indexed_hashes(title, body, [tokens.get(n, ()) for n in schema.TEXT_FIELDS])
+        else:
+            hashes = text_hashes(str(title), str(body))
+        self.stories.add(self.story_seq, fields[schema.ID], hashes)
+        self.story_seq += 1
+
+    def story_parts(self) -> list[StoryPart]:
+        """The story signatures of the articles added (none without ``stories``)."""
+        return [] if self.stories is None else [self.stories.part()]
 
     def _length_tables(self, pdr: Any) -> dict[str, list[int]]:
         """Per scorable field, its document lengths as a list (one read per segment)."""

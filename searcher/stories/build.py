@@ -11,8 +11,7 @@ build gives the groups a rebuild gives.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -24,12 +23,9 @@ from .candidates import candidate_pairs
 from .groups import story_groups
 from .keys import story_key
 from .shingles import U64, text_hashes
-from .signature import Signatures, signatures
 from .similarity import THRESHOLD, verify
 from .table import I64, MISSING_ORDER, StoryTable
-
-BATCH = 512  # articles whose signatures are computed together (numpy per batch)
-
+from .words import StoryPart, StoryWords, join_rows
 
 _EPOCH = datetime(1970, 1, 1)
 
@@ -52,18 +48,12 @@ def _take(offsets: I64, flat: U64, rows: I64) -> tuple[I64, U64]:
     return new_off, flat[np.arange(new_off[-1], dtype=np.int64) + starts]
 
 
-def _join(parts: list[tuple[I64, U64]]) -> tuple[I64, U64]:
-    offsets, flats, base = [np.zeros(1, np.int64)], [], 0
-    for off, flat in parts:
-        offsets.append(off[1:] + base)
-        flats.append(flat)
-        base += int(off[-1])
-    return (np.concatenate(offsets),
-            np.concatenate(flats) if flats else np.zeros(0, np.uint64))
-
-
 class StoryRun:
-    """Signatures for the articles one build adds; the table of the generation it commits."""
+    """The articles one build writes and deletes; the table of the generation it commits.
+
+    Signatures come from the writers (words.py: made from the words the index's
+    analysis found) and reach ``finish`` as their parts; ``add_text`` makes them here
+    for an article given with its text (an index whose table is missing)."""
 
     def __init__(self, load_old: Callable[[], StoryTable] | None = None,
                  threshold: float = THRESHOLD) -> None:
@@ -71,53 +61,53 @@ class StoryRun:
         self.threshold = threshold
         self.ids: list[str] = []
         self.order: list[int] = []
-        self.content: list[int] = []
-        self._pending: list[U64] = []
-        self._done: list[Signatures] = []
         self._latest: dict[str, int] = {}  # id -> its row in self.ids, if still written
         self.removed: set[str] = set()
+        self._words = StoryWords()
 
-    def add(self, article_id: str, title: str, body: str, published: datetime | None) -> int:
-        """Note an article the build writes; its story key (the ``story`` column)."""
+    def add(self, article_id: str, published: datetime | None) -> int:
+        """Note an article the build writes (its signature comes from the writer's
+        part); its story key (the ``story`` column)."""
         self._latest[article_id] = len(self.ids)
         self.ids.append(article_id)
         self.order.append(MISSING_ORDER if published is None else _micros(published))
-        words = text_hashes(title, body)
-        digest = hashlib.blake2b(words.tobytes(), digest_size=8).digest()
-        self.content.append(int.from_bytes(digest, "little"))
-        self._pending.append(words)
-        if len(self._pending) >= BATCH:
-            self._flush()
         return story_key(article_id)
+
+    def add_text(self, article_id: str, title: str, body: str,
+                 published: datetime | None) -> int:
+        """``add``, with the article's signature made here from its text."""
+        self._words.add(len(self.ids), article_id, text_hashes(title, body))
+        return self.add(article_id, published)
 
     def remove(self, article_id: str) -> None:
         """Note an article the build deletes (or replaces)."""
         self.removed.add(article_id)
         self._latest.pop(article_id, None)
 
-    def _flush(self) -> None:
-        if self._pending:
-            self._done.append(signatures(self._pending))
-            self._pending = []
-
-    def finish(self) -> StoryTable:
-        """The new generation's table: the old one without what was removed or
-        replaced, the new articles added, pairs of new contents verified, groups
-        recomputed from all pairs."""
-        self._flush()
+    def finish(self, parts: Sequence[StoryPart] = ()) -> StoryTable:
+        """The new generation's table, given the writers' parts: the old one without
+        what was removed or replaced, the new articles added, pairs of new contents
+        verified, groups recomputed from all pairs."""
+        written = StoryPart.join([*parts, self._words.part()])
         old = self._load_old() if self._load_old is not None else StoryTable()
         # The last version of an id written twice in one build wins, as in the index.
         new_rows = np.array(sorted(self._latest.values()), dtype=np.int64)
+        last: dict[str, int] = {}
+        for i in np.argsort(written.seqs, kind="stable").tolist():
+            last[written.ids[i]] = i
+        try:
+            rows = np.array([last[self.ids[r]] for r in new_rows.tolist()], dtype=np.int64)
+        except KeyError as e:  # never expected: every writer reports what it wrote
+            raise RuntimeError(f"no story signature for article {e}") from None
         gone = self.removed | self._latest.keys()
         kept = np.array([i for i, aid in enumerate(old.ids) if aid not in gone], dtype=np.int64)
         ids = [old.ids[i] for i in kept.tolist()] + [self.ids[i] for i in new_rows.tolist()]
         keys = np.concatenate([old.keys[kept], np.array(
             [story_key(self.ids[i]) for i in new_rows.tolist()], dtype=np.uint64)])
         order = np.concatenate([old.order[kept], np.array(self.order, np.int64)[new_rows]])
-        content = np.concatenate([old.content[kept],
-                                  np.array(self.content, np.uint64)[new_rows]])
+        content = np.concatenate([old.content[kept], written.content[rows]])
         table = StoryTable(ids=ids, keys=keys, order=order, content=content)
-        is_new = self._contents(old, table, new_rows)
+        is_new = _contents(old, table, written, rows)
         # Pairs between two unchanged contents stay; new ones are verified exactly.
         alive = np.isin(old.edge_a, table.contents) & np.isin(old.edge_b, table.contents)
         ca, cb = candidate_pairs(table.anchor_offsets, table.anchors, is_new)
@@ -129,28 +119,32 @@ class StoryRun:
         table.group = _groups(table)
         return table
 
-    def _contents(self, old: StoryTable, table: StoryTable, new_rows: I64
-                  ) -> npt.NDArray[np.bool_]:
-        """Fill ``table``'s per-content arrays (sorted by content): the old table's
-        for contents it had, this build's signatures for new ones; which are new."""
-        present = np.unique(table.content)
-        had = np.isin(old.contents, present)
-        fresh = present[~np.isin(present, old.contents)]
-        sh_new = _join([(s.shingle_offsets, s.shingles) for s in self._done])
-        an_new = _join([(s.anchor_offsets, s.anchors) for s in self._done])
-        written = np.array(self.content, np.uint64)[new_rows]
-        sorter = np.argsort(written, kind="stable")
-        first = new_rows[sorter[np.searchsorted(written[sorter], fresh)]]
-        old_rows = np.flatnonzero(had)
-        contents = np.concatenate([old.contents[old_rows], fresh])
-        by_content = np.argsort(contents)
-        sh = _join([_take(old.shingle_offsets, old.shingles, old_rows), _take(*sh_new, first)])
-        an = _join([_take(old.anchor_offsets, old.anchors, old_rows), _take(*an_new, first)])
-        table.contents = contents[by_content]
-        table.shingle_offsets, table.shingles = _take(*sh, by_content)
-        table.anchor_offsets, table.anchors = _take(*an, by_content)
-        is_new: npt.NDArray[np.bool_] = (by_content >= len(old_rows))
-        return is_new
+
+
+def _contents(old: StoryTable, table: StoryTable, written: StoryPart, rows: I64
+              ) -> npt.NDArray[np.bool_]:
+    """Fill ``table``'s per-content arrays (sorted by content): the old table's for
+    contents it had, the writers' signatures (``written``, rows ``rows`` new) for new
+    ones; which are new."""
+    present = np.unique(table.content)
+    had = np.isin(old.contents, present)
+    fresh = present[~np.isin(present, old.contents)]
+    sig = written.signatures
+    new_content = written.content[rows]
+    sorter = np.argsort(new_content, kind="stable")
+    first = rows[sorter[np.searchsorted(new_content[sorter], fresh)]]
+    old_rows = np.flatnonzero(had)
+    contents = np.concatenate([old.contents[old_rows], fresh])
+    by_content = np.argsort(contents)
+    sh = join_rows([_take(old.shingle_offsets, old.shingles, old_rows),
+                _take(sig.shingle_offsets, sig.shingles, first)])
+    an = join_rows([_take(old.anchor_offsets, old.anchors, old_rows),
+                _take(sig.anchor_offsets, sig.anchors, first)])
+    table.contents = contents[by_content]
+    table.shingle_offsets, table.shingles = _take(*sh, by_content)
+    table.anchor_offsets, table.anchors = _take(*an, by_content)
+    is_new: npt.NDArray[np.bool_] = (by_content >= len(old_rows))
+    return is_new
 
 
 def _groups(table: StoryTable) -> U64:
@@ -189,6 +183,6 @@ def table_from_index(ix: Any) -> StoryTable:
     run = StoryRun()
     with ix.searcher() as s:
         for stored in s.all_stored_fields():
-            run.add(stored[schema.ID], stored.get(schema.TITLE, ""),
+            run.add_text(stored[schema.ID], stored.get(schema.TITLE, ""),
                     stored.get(schema.BODY, ""), stored.get(schema.PUBLISHED))
     return run.finish()

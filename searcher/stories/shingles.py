@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
 
 from ..folding import fold
-from ..schema import ENGLISH_STOP_WORDS, stem_word
+from ..schema import ENGLISH_STOP_WORDS, stem_cached
 
 SHINGLE_WORDS = 5
 U64 = npt.NDArray[np.uint64]
@@ -34,21 +37,19 @@ _WORD = re.compile(r"\w+(?:\.?\w+)*")
 # ("U.S." -> "us", "3.5" -> "35"), every other non-word character a space.
 _ASCII_WORDS = str.maketrans({**{chr(c): " " for c in range(128)
                                  if not (chr(c).isalnum() or chr(c) == "_")}, ".": None})
-_STEMS: dict[str, str] = {}
+# Where _tokens' ASCII path and the index's words differ: a run of periods between two
+# word characters ("said...the" is one word there, two in the index).
+_GLUED_DOTS = re.compile(r"\w\.\.+\w")
 _WORD_HASHES: dict[str, int] = {}
+_TOKEN_HASHES: dict[str, int] = {}  # an index word (inner periods kept) -> text_hashes' hash
+_FIRST = itemgetter(0)
 _MAX_CACHED_WORDS = 1_000_000
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD], dtype=np.uint64)
 _EMPTY: U64 = np.zeros(0, dtype=np.uint64)
 
 
-def _stem(word: str) -> str:
-    found = _STEMS.get(word)
-    if found is None:
-        if len(_STEMS) >= _MAX_CACHED_WORDS:
-            _STEMS.clear()
-        found = _STEMS[word] = stem_word(word)
-    return found
+_stem = stem_cached  # the analyzer's cache: a word the index stemmed is not stemmed again
 
 
 def _tokens(title: str, body: str) -> list[str]:
@@ -66,9 +67,8 @@ def story_words(title: str, body: str) -> list[str]:
     without their positions, a word's inner periods left out ("U.S." is "us"), and
     one-digit numbers kept (the index drops them, but "rose 1 pct" and "rose 2 pct"
     are two stories)."""
-    stems = _STEMS
     stop = ENGLISH_STOP_WORDS
-    return [stems.get(w) or _stem(w) for w in _tokens(title, body)
+    return [_stem(w) for w in _tokens(title, body)
             if (len(w) > 1 or w.isdigit()) and w not in stop]
 
 
@@ -104,6 +104,36 @@ def text_hashes(title: str, body: str) -> U64:
     hashes: U64 = np.array(raw, dtype=np.uint64)
     kept: U64 = hashes[hashes != 0]
     return kept
+
+
+def indexed_hashes(title: str, body: str, tokens: Sequence[list[tuple[str, str]]]) -> U64:
+    """``text_hashes(title, body)``, from the tokens the index's analysis already
+    found in title and in body (``schema.word_positions``), so a build reads an
+    article's words once, not twice. A text where the two readings differ (periods
+    glued between two words, one word for ``_tokens``' ASCII path) is read by
+    ``text_hashes`` itself."""
+    if (".." in title and _GLUED_DOTS.search(title)) or \
+            (".." in body and _GLUED_DOTS.search(body)):
+        return text_hashes(title, body)
+    get = _TOKEN_HASHES.get
+    words = list(chain.from_iterable(map(_FIRST, field) for field in tokens))
+    raw = list(map(get, words))
+    if None in raw:
+        raw = [h if h is not None else _token_hash(w) for h, w in zip(raw, words, strict=True)]
+    hashes: U64 = np.array(raw, dtype=np.uint64)
+    kept: U64 = hashes[hashes != 0]
+    return kept
+
+
+def _token_hash(word: str) -> int:
+    if len(_TOKEN_HASHES) >= _MAX_CACHED_WORDS:
+        _TOKEN_HASHES.clear()
+    bare = word.replace(".", "")
+    found = _WORD_HASHES.get(bare)
+    if found is None:
+        found = _word_hash(bare)
+    _TOKEN_HASHES[word] = found
+    return found
 
 
 def word_hashes(words: list[str]) -> U64:
