@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from searcher import schema
+from searcher._whoosh import segment_writer
 from searcher._whoosh.segment_writer import FastSegmentWriter
 from searcher.models import Article
 
@@ -173,3 +174,32 @@ def test_index_words_is_the_analyzer(value: str) -> None:
             expected.setdefault(word, []).append(pos)
     words = {w for _s, _e, w, stop, _p in schema._words(schema.fold(value), False) if not stop}
     assert schema.index_words(value) == (expected, words)
+
+
+@needs_shared(REUTERS)
+@pytest.mark.parametrize("limitmb", [1, 128])
+def test_small_terms_are_written_byte_for_byte_as_whoosh_writes_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limitmb: int) -> None:
+    """term_blocks.SmallTerms writes a term of one block itself (no per-term posting
+    writer, tell() or term info object): the postings and terms files are exactly the
+    ones Whoosh's field writer makes, terms of several blocks included."""
+    docs = articles(DOCS)
+
+    def files(name: str, whoosh_path: bool) -> dict[str, bytes]:
+        path = tmp_path / name
+        path.mkdir()
+        with monkeypatch.context() as m:
+            if whoosh_path:  # SmallTerms is used only for Whoosh's own field writer class
+                m.setattr(segment_writer, "W3FieldWriter", type(None))
+            ix = whoosh_index.create_in(str(path), schema.build_schema())
+            writer = FastSegmentWriter(ix, limitmb=limitmb, compound=False)
+            for article in docs:
+                writer.add_document(**schema.article_to_document(article))
+            writer.commit()
+            with ix.reader() as reader:
+                assert reader.doc_frequency("body", b"said") > 128  # several blocks
+        return {p.suffix: p.read_bytes() for p in path.iterdir() if p.suffix in (".trm", ".pst")}
+
+    bulk, plain = files("bulk", False), files("plain", True)
+    assert set(bulk) == {".trm", ".pst"}
+    assert bulk == plain

@@ -28,7 +28,7 @@ from typing import Any
 
 from whoosh import formats
 from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import W3PostingsWriter, _lenfield
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter, _lenfield
 from whoosh.compat import dumps
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
@@ -37,6 +37,7 @@ from whoosh.writing import SegmentWriter
 from .. import schema
 from ..stories.shingles import indexed_hashes, text_hashes
 from ..stories.words import StoryPart, StoryWords
+from .term_blocks import SmallTerms
 from .term_pool import INTERN_MAX, TermPool
 
 emptybytes = b""
@@ -226,6 +227,9 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         finish_term = fw.finish_term
         lastfield = None
         bulk = type(fw._codec.postings_writer(None)) is W3PostingsWriter
+        whole = bulk and type(fw) is W3FieldWriter and fw._tindex.hashtype == 0
+        small: SmallTerms | None = None
+        most = 0  # postings (times 3: flat lists) that SmallTerms writes in one go
         skip = False
         lens = None
         add: Any = None
@@ -242,7 +246,14 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     _with_fast_blocks(fw._postwriter)
                 lens = tables.get(fieldname)
                 add = fw._postwriter.add_posting
+                if whole:
+                    small = SmallTerms(fw, fw._postwriter._compression, SMALL_BLOCK,
+                                       BLOCK_PICKLE_PROTOCOL)
+                    most = 3 * small.blocklimit
             elif skip:
+                continue
+            if small is not None and 0 < len(lst) <= most:
+                small.write(tbytes, lst, lens)
                 continue
             start_term(tbytes)
             if bulk:
@@ -256,6 +267,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     for d, w, v in zip(it, it, it, strict=True):
                         add(d, w, emptybytes if v is None else v, lens[d])
             finish_term()
+            if small is not None:
+                small.sync()
         if lastfield is not None and not skip:
             fw.finish_field()
         fw.close()
