@@ -40,7 +40,7 @@ from .formats.mapping import ARTICLE_FIELDS, field_keys
 from .models import BuildReport
 from .prepare import MAX_ARTICLE_CHARS, record_hash
 from .storage import IndexDir, Manifest
-from .stories.build import StoryRun, table_from_index
+from .stories.build import StoryRun, stored_texts, table_from_index
 from .stories.table import load_table, save_table
 from .stories.words import StoryWords
 from .update import ProgressCallback, Update
@@ -174,7 +174,8 @@ def _stories(idx: IndexDir, ix: FileIndex, rebuild: bool) -> StoryRun:
     if rebuild:
         return StoryRun()
     generation = ix.latest_generation()
-    return StoryRun(lambda: load_table(idx.path, generation) or table_from_index(ix))
+    return StoryRun(lambda: load_table(idx.path, generation) or table_from_index(ix),
+                    old_text=functools.partial(stored_texts, ix))
 
 
 def _open_writer(ix: FileIndex, records: int) -> Any:

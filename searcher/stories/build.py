@@ -22,12 +22,14 @@ from .. import schema
 from .candidates import candidate_pairs
 from .groups import story_groups
 from .keys import story_key
-from .shingles import U64, text_hashes
+from .shingles import U64, shingle_sequence, text_hashes
 from .similarity import THRESHOLD, verify
 from .table import I64, MISSING_ORDER, StoryTable
 from .words import StoryPart, StoryWords, join_rows
 
 _EPOCH = datetime(1970, 1, 1)
+# (title, body) of each of the given articles of the index before this build
+OldText = Callable[[list[str]], list[tuple[str, str]]]
 
 
 def _micros(when: datetime) -> int:
@@ -56,8 +58,9 @@ class StoryRun:
     for an article given with its text (an index whose table is missing)."""
 
     def __init__(self, load_old: Callable[[], StoryTable] | None = None,
-                 threshold: float = THRESHOLD) -> None:
+                 threshold: float = THRESHOLD, old_text: OldText | None = None) -> None:
         self._load_old = load_old
+        self._old_text = old_text
         self.threshold = threshold
         self.ids: list[str] = []
         self.order: list[int] = []
@@ -107,11 +110,14 @@ class StoryRun:
         order = np.concatenate([old.order[kept], np.array(self.order, np.int64)[new_rows]])
         content = np.concatenate([old.content[kept], written.content[rows]])
         table = StoryTable(ids=ids, keys=keys, order=order, content=content)
-        is_new = _contents(old, table, written, rows)
+        is_new, source = _contents(old, table, written, rows)
         # Pairs between two unchanged contents stay; new ones are verified exactly.
         alive = np.isin(old.edge_a, table.contents) & np.isin(old.edge_b, table.contents)
         ca, cb = candidate_pairs(table.anchor_offsets, table.anchors, is_new)
-        ok, jac, con = verify(table.shingle_offsets, table.shingles, ca, cb, self.threshold)
+        need = np.unique(np.concatenate([ca, cb]))
+        offsets, shingles = self._shingles(table, need, source, written, len(kept))
+        local = np.searchsorted(need, ca), np.searchsorted(need, cb)
+        ok, jac, con = verify(offsets, shingles, *local, self.threshold)
         table.edge_a = np.concatenate([old.edge_a[alive], table.contents[ca[ok]]])
         table.edge_b = np.concatenate([old.edge_b[alive], table.contents[cb[ok]]])
         table.jaccard = np.concatenate([old.jaccard[alive], jac[ok]])
@@ -119,32 +125,63 @@ class StoryRun:
         table.group = _groups(table)
         return table
 
+    def _shingles(self, table: StoryTable, need: I64, source: I64, written: StoryPart,
+                  old_articles: int) -> tuple[I64, U64]:
+        """The shingles of the contents ``need`` (indexes into ``table.contents``), as
+        offsets and a flat array in that order: a new content's from the writer's
+        signature (``source``: its row there), an old one's made again from the stored
+        text of one of its articles (the table keeps anchors, not shingles: a fifth of
+        the size; only contents in a candidate pair are read)."""
+        new = need[source[need] >= 0]
+        old_need = need[source[need] < 0]
+        sig = written.signatures
+        parts = {int(c): sig.shingles[sig.shingle_offsets[r]:sig.shingle_offsets[r + 1]]
+                 for c, r in zip(new.tolist(), source[new].tolist(), strict=True)}
+        if len(old_need):
+            # one article (written before this build, still there) per old content
+            cls = np.searchsorted(table.contents, table.content[:old_articles])
+            where = np.full(len(table.contents), -1, dtype=np.int64)
+            where[cls] = np.arange(old_articles, dtype=np.int64)  # any one of them
+            ids = [table.ids[r] for r in where[old_need].tolist()]
+            if self._old_text is None:  # never expected: an old table comes with its index
+                raise RuntimeError("no text for the contents of the previous story table")
+            texts = self._old_text(ids)
+            for c, (title, body) in zip(old_need.tolist(), texts, strict=True):
+                parts[int(c)] = shingle_sequence(text_hashes(title, body))
+        arrays = [parts[c] for c in need.tolist()]
+        offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+        np.cumsum([len(a) for a in arrays], out=offsets[1:])
+        return offsets, np.concatenate([np.zeros(0, np.uint64), *arrays])
 
 
 def _contents(old: StoryTable, table: StoryTable, written: StoryPart, rows: I64
-              ) -> npt.NDArray[np.bool_]:
-    """Fill ``table``'s per-content arrays (sorted by content): the old table's for
-    contents it had, the writers' signatures (``written``, rows ``rows`` new) for new
-    ones; which are new."""
+              ) -> tuple[npt.NDArray[np.bool_], I64]:
+    """Fill ``table``'s per-content arrays (sorted by content): the old table's anchors
+    for contents it had, the writers' (``written``, rows ``rows`` new) for new ones.
+    Per content: is it new (not in the old table), and a row in ``written`` of an
+    article this build wrote with it (-1: none, an old article holds it)."""
     present = np.unique(table.content)
     had = np.isin(old.contents, present)
     fresh = present[~np.isin(present, old.contents)]
     sig = written.signatures
     new_content = written.content[rows]
     sorter = np.argsort(new_content, kind="stable")
-    first = rows[sorter[np.searchsorted(new_content[sorter], fresh)]]
+    ordered = new_content[sorter]
+    first = rows[sorter[np.searchsorted(ordered, fresh)]]
     old_rows = np.flatnonzero(had)
     contents = np.concatenate([old.contents[old_rows], fresh])
     by_content = np.argsort(contents)
-    sh = join_rows([_take(old.shingle_offsets, old.shingles, old_rows),
-                _take(sig.shingle_offsets, sig.shingles, first)])
     an = join_rows([_take(old.anchor_offsets, old.anchors, old_rows),
-                _take(sig.anchor_offsets, sig.anchors, first)])
+                    _take(sig.anchor_offsets, sig.anchors, first)])
     table.contents = contents[by_content]
-    table.shingle_offsets, table.shingles = _take(*sh, by_content)
     table.anchor_offsets, table.anchors = _take(*an, by_content)
-    is_new: npt.NDArray[np.bool_] = (by_content >= len(old_rows))
-    return is_new
+    is_new: npt.NDArray[np.bool_] = by_content >= len(old_rows)
+    at = np.minimum(np.searchsorted(ordered, table.contents), max(len(ordered) - 1, 0))
+    source: I64 = np.full(len(table.contents), -1, dtype=np.int64)
+    if len(ordered):
+        found = ordered[at] == table.contents
+        source[found] = rows[sorter[at[found]]]
+    return is_new, source
 
 
 def _groups(table: StoryTable) -> U64:
@@ -186,3 +223,14 @@ def table_from_index(ix: Any) -> StoryTable:
             run.add_text(stored[schema.ID], stored.get(schema.TITLE, ""),
                     stored.get(schema.BODY, ""), stored.get(schema.PUBLISHED))
     return run.finish()
+
+
+def stored_texts(ix: Any, ids: list[str]) -> list[tuple[str, str]]:
+    """The stored (title, body) of each of ``ids`` in the index ``ix`` (empty for an
+    id it does not hold)."""
+    out = []
+    with ix.searcher() as s:
+        for aid in ids:
+            stored = s.document(**{schema.ID: aid}) or {}
+            out.append((stored.get(schema.TITLE, ""), stored.get(schema.BODY, "")))
+    return out
