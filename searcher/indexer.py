@@ -112,16 +112,9 @@ def build_part(
         documents = ix.doc_count()  # of the newest commit (Whoosh reads its TOC again)
 
     return BuildReport(
+        **vars(run.counts),
         index=str(idx.path),
-        added=run.added,
-        updated=run.updated,
-        deleted=run.deleted,
-        unchanged=run.unchanged,
-        skipped=run.skipped,
         problems=tuple(run.problems),
-        files_read=run.files_read,
-        files_unchanged=run.files_unchanged,
-        files_deleted=run.files_deleted,
         files_ignored=found.ignored,
         documents=documents,
         index_bytes=idx.size_bytes(),
@@ -129,7 +122,6 @@ def build_part(
         rebuilt=rebuild,
         decisions=dict(run.decisions),
         problem_kinds=dict(run.problem_kinds.most_common()),
-        kept=run.kept,
         rejudged=run.furniture.rejudged,
         ignored_kinds=dict(found.ignored_kinds),
     )

@@ -6,7 +6,7 @@ results can be pickled, compared and turned into JSON without the index open.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -216,20 +216,34 @@ class BuildProgress:
 
 
 @dataclass(frozen=True)
-class BuildReport:
-    """What a build did. Record counts are articles; ``skipped`` counts records and
-    files left out with errors (details in ``problems``, warnings included)."""
+class BuildCounts:
+    """What a build did to articles and files, counted while it runs (update.py keeps
+    one, ``plus`` gives the next) and reported as is: a ``BuildReport`` is these counts
+    and the rest. Record counts are articles; ``skipped`` counts records and files left
+    out with errors (details in ``BuildReport.problems``, warnings included)."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    kept: int = 0
+    """Articles kept at their last good version because their record is malformed now."""
+    files_read: int = 0
+    files_unchanged: int = 0
+    files_deleted: int = 0
+
+    def plus(self, **more: int) -> BuildCounts:
+        """These counts with ``more`` added (``plus(added=1)``)."""
+        return replace(self, **{name: getattr(self, name) + n for name, n in more.items()})
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildReport(BuildCounts):
+    """What a build did: its ``BuildCounts``, the problems met and the index it left."""
 
     index: str
-    added: int
-    updated: int
-    deleted: int
-    unchanged: int
-    skipped: int
     problems: tuple[Problem, ...]
-    files_read: int
-    files_unchanged: int
-    files_deleted: int
     files_ignored: int
     documents: int
     index_bytes: int
@@ -239,8 +253,6 @@ class BuildReport:
     """Reader decisions that dropped text or rejected a value, counted per kind."""
     problem_kinds: dict[str, int] = field(default_factory=dict)
     """Every problem of the build counted per kind (``problems`` lists the first 1,000)."""
-    kept: int = 0
-    """Articles kept at their last good version because their record is malformed now."""
     rejudged: int = 0
     """Unchanged files read again: their source's repeated page text changed."""
     ignored_kinds: dict[str, int] = field(default_factory=dict)

@@ -33,7 +33,7 @@ from . import schema
 from .boilerplate_build import FurnitureRun
 from .corpus import CorpusFile, Discovery, estimate_records, fingerprint, is_within
 from .formats import FieldMap, Source, UnreadableFile, reader_for
-from .models import Article, BuildProgress, Decision, Problem
+from .models import Article, BuildCounts, BuildProgress, Decision, Problem
 from .prepare import prepare_document
 from .storage import FileEntry, Manifest, describe
 from .stories.build import StoryRun
@@ -76,15 +76,7 @@ class Update:
     stories: StoryRun = field(default_factory=StoryRun)  # signatures of what is written
     new: Manifest = field(init=False)
     owners: dict[str, str] = field(init=False)
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    kept: int = 0  # articles kept at their last good version (their line is bad now)
-    files_read: int = 0
-    files_unchanged: int = 0
-    files_deleted: int = 0
+    counts: BuildCounts = field(default_factory=BuildCounts)  # what BuildReport reports
     metadata_changed: bool = False
     problems: list[Problem] = field(default_factory=list)
     problem_kinds: Counter[str] = field(default_factory=Counter)
@@ -112,9 +104,12 @@ class Update:
     def has_writer(self) -> bool:
         return self._writer is not None
 
+    def _count(self, **more: int) -> None:
+        self.counts = self.counts.plus(**more)
+
     def report(self, problem: Problem, aid: str | None = None) -> None:
         if problem.skipped:
-            self.skipped += problem.count
+            self._count(skipped=problem.count)
         self.problem_kinds[problem_kind(problem.message)] += problem.count
         if len(self.problems) < MAX_PROBLEMS_KEPT:
             self.problems.append(problem)
@@ -132,7 +127,7 @@ class Update:
             if p.get("aid") is None or p["aid"] in entry.refused:
                 self.report(Problem(p["path"], p["message"], p["line"], p["skipped"],
                                     p.get("count", 1), p.get("through")))
-        self.kept += entry.kept
+        self._count(kept=entry.kept)
 
     # ---- the plan ----------------------------------------------------------------------
 
@@ -149,8 +144,7 @@ class Update:
         for f in found.files:
             sha = self._changed_sha(f)
             if sha is None:
-                self.files_unchanged += 1
-                self.unchanged += len(self.old.files[f.key].records)
+                self._count(files_unchanged=1, unchanged=len(self.old.files[f.key].records))
                 unchanged.append(f.key)
             elif sha:
                 to_read.append((f, sha))
@@ -179,8 +173,7 @@ class Update:
         for f in again:
             entry = self.new.files[f.key]
             unchanged.remove(f.key)
-            self.files_unchanged -= 1
-            self.unchanged -= len(entry.records)
+            self._count(files_unchanged=-1, unchanged=-len(entry.records))
             to_read.append((f, entry.sha1))
 
     def _changed_sha(self, f: CorpusFile) -> str | None:
@@ -207,7 +200,7 @@ class Update:
         self.writer.delete_by_term(schema.ID, aid)
         self.stories.remove(aid)
         del self.owners[aid]
-        self.deleted += 1
+        self._count(deleted=1)
         self.freed.add(aid)
 
     def _delete_file(self, key: str, entry: FileEntry) -> None:
@@ -216,7 +209,7 @@ class Update:
                 self._delete(aid)
         del self.new.files[key]
         self.furniture.forget(key)
-        self.files_deleted += 1
+        self._count(files_deleted=1)
 
     # ---- reading -----------------------------------------------------------------------
 
@@ -270,7 +263,7 @@ class Update:
             self.report(Problem(f.name, str(e)))
         finally:
             self._reading_entry = None
-        self.files_read += 1
+        self._count(files_read=1)
         self.metadata_changed = True
         for aid in prev_records.keys() - entry.records.keys():
             if self.owners.get(aid) != f.key:
@@ -281,7 +274,7 @@ class Update:
                 if line is not None:
                     entry.lines[aid] = line
                 entry.kept += 1
-                self.kept += 1
+                self._count(kept=1)
             else:
                 self._delete(aid)
         self.new.files[f.key] = entry
@@ -320,14 +313,14 @@ class Update:
         if self._records_done % PROGRESS_EVERY == 0:
             self._tick()
         if prev_records.get(aid) == digest and owner == f.key:
-            self.unchanged += 1
+            self._count(unchanged=1)
             return
         if owner == f.key:
             self.writer.delete_by_term(schema.ID, aid)
             self.stories.remove(aid)
-            self.updated += 1
+            self._count(updated=1)
         else:
-            self.added += 1
+            self._count(added=1)
             self.owners[aid] = f.key
             self.freed.discard(aid)
         self.writer.add_document(**doc)
