@@ -19,14 +19,9 @@ import re
 from collections.abc import Iterable
 
 from searcher.dates import parse_prose_date
+from searcher.formats.bylines import is_author_label, is_byline_word
 from searcher.formats.text_labels import label
-from searcher.formats.text_lines import (
-    date_line,
-    is_author_label,
-    is_byline_word,
-    is_date_label,
-    is_tag_heading,
-)
+from searcher.formats.text_lines import date_line, is_date_label, is_tag_heading
 from searcher.models import Article, Decision, Problem
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"

@@ -135,7 +135,7 @@ def test_a_linear_pattern_is_linear_on_a_long_run(
 def test_the_line_rules_are_linear_on_long_runs() -> None:
     spaces = " " * RUN
     with within(20):
-        assert text_lines.names_in(f"Jane{spaces}Doe{spaces}and{spaces}x@y{'z' * RUN}") is None
+        assert bylines.names_in(f"Jane{spaces}Doe{spaces}and{spaces}x@y{'z' * RUN}") is None
         assert text_lines.copyright_holder(f"© Acme{spaces}Ltd.{' a.' * (RUN // 3)} x") \
             .startswith("Acme")
         assert text_lines.date_line(f"Jan 5, 2020{spaces}updated{spaces}x") == (

@@ -148,10 +148,11 @@ def test_every_dropped_line_is_counted() -> None:
 
 
 def _is_metadata(line: str) -> bool:
+    from searcher.formats import bylines as bl
     from searcher.formats import text_lines as tl
-    return bool(tl.byline(line) or tl.date_line(line)[0] or tl.is_byline_word(line)
+    return bool(bl.byline(line) or tl.date_line(line)[0] or bl.is_byline_word(line)
                 or tl.is_date_label(line) or tl.tag_line(line) or tl.is_tag_heading(line)
-                or tl.names_in(line) or line == ",")
+                or bl.names_in(line) or line == ",")
 
 
 def md_case(rel: str) -> tuple[Article, list[Decision], list[Problem]]:

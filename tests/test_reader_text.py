@@ -415,8 +415,21 @@ def test_implausible_dates_are_rejected(tmp_path: Path, line: str,
     ("By Saturday, the winds had dropped.", None),
 ])
 def test_byline_shapes(line: str, names: tuple[str, ...] | None) -> None:
-    from searcher.formats.text_lines import byline
+    from searcher.formats.bylines import byline
     assert byline(line) == names
+
+
+@pytest.mark.parametrize(("value", "name"), [
+    ("Maria dos Santos", "Maria dos Santos"),  # a particle inside the name
+    ("Ahmed el Sayed", "Ahmed el Sayed"),
+    ("JANE DOE", "Jane Doe"),
+])
+def test_a_byline_line_and_an_author_value_read_names_alike(value: str, name: str) -> None:
+    """One set of name rules (formats/bylines.py): the same name from a page's ``By``
+    line and from a structured author field."""
+    from searcher.formats.bylines import byline, clean_name
+    assert byline(f"By {value}") == (name,)
+    assert clean_name(value)[0] == name
 
 
 @pytest.mark.parametrize("sentence", [

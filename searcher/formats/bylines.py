@@ -7,12 +7,19 @@ author archive``), an e-mail or profile URL. A name is what is left when that is
 cut away; a value that is no person's name at all (``Username``, ``TMZ Staff``, a
 URL, a lone word) is rejected. Both are counted by the caller, so nothing changes
 silently. The rules are about how bylines are built, not about any one site.
+
+This is the one home of the person-name rules: a structured author value
+(``clean_name``) and a byline line of scraped text (``byline``, ``sign_off``,
+``names_in``) share the same words for particles, roles and agencies.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+
+from ..dates import DATE_SHAPE
 
 
 def _words(text: str) -> frozenset[str]:
@@ -36,26 +43,31 @@ _LINKISH = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net|co\.uk)\b", re.IG
 _MONTHS = _words(
     "january february march april may june july august september october november "
     "december jan feb mar apr jun jul aug sep sept oct nov dec ")
-# Words that end a name: what bylines put after it (roles, link labels, dates).
-_STOP_WORDS = _words(
+# Job titles: a byline's words for what the person does (``Staff Writer``).
+ROLE_WORDS = _words(
     "reporter correspondent editor editors writer contributor columnist producer "
-    "analyst senior chief political politics staff updated published posted view more "
+    "analyst senior chief political politics staff special guest contributing associate "
+    "managing deputy executive national desk ")
+# Words that end a name: what bylines put after it (roles, link labels, dates).
+_STOP_WORDS = ROLE_WORDS | _words(
+    "updated published posted view more "
     "link copied follow email twitter facebook author archive stories get rss feed "
-    "photo photos photograph video images image special guest contributing associate "
-    "managing deputy executive international national business science health "
-    "technology sports entertainment opinion digital bureau desk team newsroom on at "
+    "photo photos photograph video images image "
+    "international business science health "
+    "technology sports entertainment opinion digital bureau team newsroom on at "
     "in for from the a ")
 # Words of agencies and publications: a byline token run ending in one is not a name.
-_ORG_WORDS = _words(
+ORG_WORDS = _words(
     "associated press post news times reuters daily herald tribune journal media "
-    "group wire bloomberg cnn ap afp upi network magazine online inc service services "
+    "group wire bloomberg cnn ap afp upi network magazine online inc llc service services "
     "agency newspaper gazette telegraph guardian chronicle review radio tv television "
-    "channel publishing newswire com org net staff ")
+    "channel publishing newswire com org net staff bureau desk inc. ")
 # A whole value that is a role or a placeholder, never a person.
 _PLACEHOLDERS = _words(
     "username user admin administrator editor editors staff guest anonymous unknown "
     "null none undefined nan letters webmaster team newsroom desk ")
-_PARTICLES = _words(
+# Lower-case words inside a person's name (``Ludwig van Beethoven``, ``Omar bin Laden``).
+PARTICLES = _words(
     "de la le da di del della van von der den du dos das bin ibn al el st mc mac jr "
     "sr ii iii iv ")
 _TOKEN = re.compile(r"[^\s]+")
@@ -127,18 +139,18 @@ def _name_prefix(text: str) -> str:
         bare = token.strip(",;:()[]")
         dated = word in _MONTHS and len(kept) >= 2 and (
             i + 1 == len(tokens) or tokens[i + 1][:1].isdigit())  # "Carrie Arnold November"
-        if (dated or (len(word) > 1 and word in _STOP_WORDS and word not in _PARTICLES)
+        if (dated or (len(word) > 1 and word in _STOP_WORDS and word not in PARTICLES)
                 or not _NAME_TOKEN.match(bare) or any(ch.isdigit() for ch in bare)):
             break
         is_caps = bare.isupper() and len(bare.strip(".")) > 1
-        if bare[:1].islower() and word not in _PARTICLES:
+        if bare[:1].islower() and word not in PARTICLES:
             break
         if caps is None and len(bare.strip(".")) > 1:
             caps = is_caps
         elif caps is not None and len(bare.strip(".")) > 1 and is_caps != caps:
             break
         kept.append(bare)
-    if kept and kept[-1].strip(".").casefold() in _ORG_WORDS:
+    if kept and kept[-1].strip(".").casefold() in ORG_WORDS:
         kept = _drop_org_tail(kept)
     if len([t for t in kept if len(t.strip(".")) > 1]) > 5:
         return ""
@@ -151,14 +163,14 @@ def _drop_org_tail(tokens: list[str]) -> list[str]:
     ``Northeast Ohio Media Group`` (two agency words after at most two others) is an
     organisation, not a person: nothing is kept."""
     run = 0
-    while run < len(tokens) and tokens[-1 - run].strip(".").casefold() in _ORG_WORDS:
+    while run < len(tokens) and tokens[-1 - run].strip(".").casefold() in ORG_WORDS:
         run += 1
     rest = len(tokens) - run
     if rest == 0 or (run >= 2 and rest <= 2):
         return []
     keep = 2
     for token in tokens[1:3]:
-        if len(token.strip(".")) == 1 or token.casefold() in _PARTICLES:
+        if len(token.strip(".")) == 1 or token.casefold() in PARTICLES:
             keep += 1
     return tokens[:min(keep, rest)]
 
@@ -166,3 +178,65 @@ def _drop_org_tail(tokens: list[str]) -> list[str]:
 def _title_case(name: str) -> str:
     """``HYUNG-JIN KIM`` -> ``Hyung-Jin Kim``, ``O'BRIEN`` -> ``O'Brien``."""
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[:1] + m.group(0)[1:].lower(), name)
+
+
+# ---- byline lines of scraped text ----------------------------------------------------
+
+# The page walk asks about each line several times (text_head, text_body): remember them.
+_CACHE_LINES = 8192
+_BYLINE = re.compile(r"^(?:by|words by|written by|story by)(?:\s*:?\s+|(?-i:(?=[A-Z][a-z])))"
+                     r"(?P<names>.+)$", re.IGNORECASE)
+_SIGN_OFF = re.compile(r"^(?:[—–―]|-{1,2})\s*(?:by\s+)?(?P<names>[^—–-].*)$", re.IGNORECASE)
+# The last word of a part that is a role or a connector, not a name (``Jane Doe, Staff
+# Writer``, ``Special to the``).
+_PART_ENDS = ROLE_WORDS | _words("news to the for")
+
+
+@lru_cache(maxsize=_CACHE_LINES)
+def names_in(text: str) -> tuple[str, ...] | None:
+    """People named in a byline's text (``Jane Doe and John Roe``, ``JOHN DOE, Staff
+    Writer``, ``Jane Doe | jdoe@paper.com``), or None if it is not a list of names."""
+    text = re.split(r"(?<!\s)\s+[|/•·]\s+|(?<!\S)\S+@\S+", text, maxsplit=1)[0]
+    text = DATE_SHAPE.split(text, maxsplit=1)[0].strip(" ,;|-–—")  # "Jane Doe - May 3, 2024"
+    names: list[str] = []
+    if "," in text and not re.search(r"\s(?:and|&)\s", text):
+        text = text.split(",")[0]  # "Jane Doe, Washington": a place or role after the name
+    for raw in re.split(r",\s*(?:and\s+)?|(?<!\s)\s+and\s+|(?:(?<!\s)\s+)?&\s*", text):
+        parts = raw.split()
+        if parts and (parts[-1].casefold() in _PART_ENDS or parts[0] == "The"
+                                or ORG_WORDS & {p.casefold() for p in parts}):
+            continue  # "Staff Writer", "The Aviationist", "Ohio Media Group" after a name
+        if not 2 <= len(parts) <= 4 or not all(
+                p[:1].isupper() or p in PARTICLES for p in parts):
+            return None if not names else tuple(names)
+        name = " ".join(parts)
+        names.append(_title_case(name) if name.isupper() else name)
+    return tuple(names) or None
+
+
+@lru_cache(maxsize=_CACHE_LINES)
+def byline(line: str) -> tuple[str, ...] | None:
+    """Authors from ``By Jane Doe and John Roe`` (a date or role after them is ignored)."""
+    m = _BYLINE.match(line)
+    if not m or len(line) > 160 or line.endswith(("!", "?")):
+        return None
+    return names_in(m["names"])
+
+
+def sign_off(line: str) -> tuple[str, ...] | None:
+    """Authors from a closing ``— Jane Doe and John Roe`` / ``-- By Jane Doe`` line."""
+    m = _SIGN_OFF.match(line)
+    if not m or len(line) > 120:
+        return None
+    names = re.split(r"\s+(?:follow|email|e-mail)\b", m["names"], flags=re.IGNORECASE)[0]
+    return names_in(names)
+
+
+def is_byline_word(line: str) -> bool:
+    """``By`` alone on a line: the names are on the next one."""
+    return line.casefold().rstrip(":") in {"by", "words by", "written by"}
+
+
+def is_author_label(line: str) -> bool:
+    """``Author:`` alone: the names are on the next line."""
+    return bool(re.fullmatch(r"(?:author|authors|written by|byline)\s*:?", line, re.IGNORECASE))

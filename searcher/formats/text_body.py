@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..models import Decision
+from . import bylines as bl
 from . import text_lines as tl
 from .text_page import Page, is_meta, next_nonblank
 
@@ -148,8 +149,8 @@ def _read_trailing_metadata(page: Page, lines: list[str], i: int) -> None:
         value = lines[nxt] if nxt < len(lines) else ""
         if line and tl.is_date_label(line) and value and tl.date_line(value)[0]:
             page.date(tl.date_line(value)[1], value)
-        elif line and tl.is_author_label(line) and value and not page.authors:
-            page.authors = tl.names_in(value) or ()
+        elif line and bl.is_author_label(line) and value and not page.authors:
+            page.authors = bl.names_in(value) or ()
         elif line and tl.is_tag_heading(line) and not page.tag_texts \
                 and not line.casefold().startswith("categor"):  # a sidebar's categories
             i = _read_tag_lines(page, lines, i + 1)
@@ -290,11 +291,11 @@ def read_sign_off(page: Page) -> None:
         if not real:
             return
         index, line = page.kept[real[-1]]
-        names = tl.sign_off(line) or (tl.byline(line) if not tl.is_prose(line) else None)
+        names = bl.sign_off(line) or (bl.byline(line) if not tl.is_prose(line) else None)
         if names:
             page.authors = page.authors or names
         elif len(real) >= 2 and tl.is_headline_like(line) and len(line.split()) <= 5 and (
-                tl.sign_off(page.kept[real[-2]][1]) or _PAPER_CAPS.fullmatch(line)):
+                bl.sign_off(page.kept[real[-2]][1]) or _PAPER_CAPS.fullmatch(line)):
             page.early_holder = page.early_holder or line.title()
         elif _REPORTING.match(line) or (_PAPER_CAPS.fullmatch(line) and len(line.split()) <= 4):
             break

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..dates import DATE_SHAPE
+from . import bylines as bl
 from . import text_lines as tl
 from .text_glued import TITLE_GLUED, split_glued_title
 from .text_page import Page, is_meta, next_nonblank
@@ -93,10 +94,10 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
     if first_prose is None:
         return start
     zone = [line for line in lines[start:first_prose] if line]
-    if zone and not any(is_meta(line) or tl.is_byline_word(line) or tl.is_date_label(line)
+    if zone and not any(is_meta(line) or bl.is_byline_word(line) or tl.is_date_label(line)
                         for line in zone):
         return start  # nothing page-like before the prose: those lines are the article's
-    explicit_byline = any(tl.byline(line) or tl.is_byline_word(line) for line in zone)
+    explicit_byline = any(bl.byline(line) or bl.is_byline_word(line) for line in zone)
     deck_kept = False
     i = start
     while i < first_prose:
@@ -106,10 +107,10 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
             continue
         nxt = next_nonblank(lines, i)
         following = lines[nxt] if nxt < first_prose else ""
-        names = tl.byline(line)
+        names = bl.byline(line)
         is_date, when = tl.date_line(line)
-        if tl.is_byline_word(line) and following and tl.names_in(following):
-            _authors(page, tl.names_in(following) or (), nxt, following)
+        if bl.is_byline_word(line) and following and bl.names_in(following):
+            _authors(page, bl.names_in(following) or (), nxt, following)
             i = nxt + 1
         elif tl.is_date_label(line) and following and tl.date_line(following)[0]:
             if line.casefold().startswith(("published", "posted", "date")):
@@ -133,9 +134,9 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
             page.early_holder = page.early_holder or tl.copyright_holder(line)
         elif (tag := tl.tag_line(line)) and not tag[1]:
             page.tag_texts.append(tag[0])
-        elif (not page.authors and not explicit_byline and tl.names_in(line)
+        elif (not page.authors and not explicit_byline and bl.names_in(line)
               and len(line.split()) <= 8 and _date_soon(lines, i, first_prose)):
-            page.authors = tl.names_in(line) or ()
+            page.authors = bl.names_in(line) or ()
         elif (not deck_kept and len(line.split()) >= DECK_MIN_WORDS and not tl.furniture(line)
               and not _in_run(lines, i - 1, start, first_prose)):
             deck_kept = True
@@ -180,7 +181,7 @@ def _first_prose(lines: list[str], start: int) -> int | None:
 
 
 def _is_header_meta(line: str) -> bool:
-    return bool(tl.byline(line) or tl.is_byline_word(line) or tl.date_line(line)[0]
+    return bool(bl.byline(line) or bl.is_byline_word(line) or tl.date_line(line)[0]
                 or tl.is_date_label(line))
 
 

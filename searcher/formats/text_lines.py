@@ -141,16 +141,6 @@ _CODEISH = re.compile(r"[{}();=<>`\[\]\\]|::|https?://|\w\.\w+\(|^\W*[-*+] ")
 # results tables in wire copy are article text; links to other pages are not laid out so.
 _TABLE_ROW = re.compile(r"\S(?: {2,}|\t+)[-+$£€(]?\d|(?<!\S)[^\s\d]*\d\S*(?: \S+)? vs\.? \S*\d")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
-NAME_PARTICLES = {"de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "al"}
-_ROLE_WORDS = {"writer", "staff", "reporter", "correspondent", "editor", "contributor",
-               "columnist", "news", "senior", "associate", "contributing", "special", "to",
-               "the", "for", "chief", "political", "national", "desk"}
-_ORG_WORDS = {"group", "media", "news", "press", "times", "post", "daily", "herald", "journal",
-              "gazette", "tribune", "network", "associated", "inc", "inc.", "llc", "magazine",
-              "online", "agency", "service", "bureau", "desk", "staff", "reuters"}
-_BYLINE = re.compile(r"^(?:by|words by|written by|story by)(?:\s*:?\s+|(?-i:(?=[A-Z][a-z])))"
-                     r"(?P<names>.+)$", re.IGNORECASE)
-_SIGN_OFF = re.compile(r"^(?:[—–―]|-{1,2})\s*(?:by\s+)?(?P<names>[^—–-].*)$", re.IGNORECASE)
 _DATE_LABEL = re.compile(
     r"^(?P<label>published|posted|date|dated|first published|updated|last updated|modified)"
     r"(?:\s+(?:on|at))?\s*:?\s+(?P<value>.+)$", re.IGNORECASE)
@@ -280,51 +270,6 @@ def is_credit(line: str) -> bool:
 
 
 @lru_cache(maxsize=CACHE_LINES)
-def names_in(text: str) -> tuple[str, ...] | None:
-    """People named in a byline's text (``Jane Doe and John Roe``, ``JOHN DOE, Staff
-    Writer``, ``Jane Doe | jdoe@paper.com``), or None if it is not a list of names."""
-    text = re.split(r"(?<!\s)\s+[|/•·]\s+|(?<!\S)\S+@\S+", text, maxsplit=1)[0]
-    text = DATE_SHAPE.split(text, maxsplit=1)[0].strip(" ,;|-–—")  # "Jane Doe - May 3, 2024"
-    names: list[str] = []
-    if "," in text and not re.search(r"\s(?:and|&)\s", text):
-        text = text.split(",")[0]  # "Jane Doe, Washington": a place or role after the name
-    for raw in re.split(r",\s*(?:and\s+)?|(?<!\s)\s+and\s+|(?:(?<!\s)\s+)?&\s*", text):
-        parts = raw.split()
-        if parts and (parts[-1].casefold() in _ROLE_WORDS or parts[0] == "The"
-                                or _ORG_WORDS & {p.casefold() for p in parts}):
-            continue  # "Staff Writer", "The Aviationist", "Ohio Media Group" after a name
-        if not 2 <= len(parts) <= 4 or not all(
-                p[:1].isupper() or p in NAME_PARTICLES for p in parts):
-            return None if not names else tuple(names)
-        name = " ".join(parts)
-        names.append(name.title() if name.isupper() else name)
-    return tuple(names) or None
-
-
-@lru_cache(maxsize=CACHE_LINES)
-def byline(line: str) -> tuple[str, ...] | None:
-    """Authors from ``By Jane Doe and John Roe`` (a date or role after them is ignored)."""
-    m = _BYLINE.match(line)
-    if not m or len(line) > 160 or line.endswith(("!", "?")):
-        return None
-    return names_in(m["names"])
-
-
-def sign_off(line: str) -> tuple[str, ...] | None:
-    """Authors from a closing ``— Jane Doe and John Roe`` / ``-- By Jane Doe`` line."""
-    m = _SIGN_OFF.match(line)
-    if not m or len(line) > 120:
-        return None
-    names = re.split(r"\s+(?:follow|email|e-mail)\b", m["names"], flags=re.IGNORECASE)[0]
-    return names_in(names)
-
-
-def is_byline_word(line: str) -> bool:
-    """``By`` alone on a line: the names are on the next one."""
-    return line.casefold().rstrip(":") in {"by", "words by", "written by"}
-
-
-@lru_cache(maxsize=CACHE_LINES)
 def date_line(line: str) -> tuple[bool, datetime | None]:
     """(is a date line, the publication date it gives if any). ``Updated ...`` stamps
     are date lines that give no publication date; a stamp after the date is ignored."""
@@ -349,11 +294,6 @@ def date_line(line: str) -> tuple[bool, datetime | None]:
 def is_date_label(line: str) -> bool:
     """``Published:`` alone: the date is on the next line."""
     return bool(re.fullmatch(r"(?:published|posted|date|updated)\s*:?", line, re.IGNORECASE))
-
-
-def is_author_label(line: str) -> bool:
-    """``Author:`` alone: the names are on the next line."""
-    return bool(re.fullmatch(r"(?:author|authors|written by|byline)\s*:?", line, re.IGNORECASE))
 
 
 @lru_cache(maxsize=CACHE_LINES)

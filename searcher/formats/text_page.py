@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..models import Decision
+from . import bylines as bl
 from . import text_lines as tl
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -56,7 +57,7 @@ def content_lines(text: str) -> list[str]:
 
 
 def is_meta(line: str) -> bool:
-    return bool(tl.byline(line) or tl.date_line(line)[0] or tl.is_credit(line)
+    return bool(bl.byline(line) or tl.date_line(line)[0] or tl.is_credit(line)
                 or tl.is_copyright_line(line) or tl.furniture(line) or tl.tag_line(line))
 
 

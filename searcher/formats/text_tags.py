@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from .text_lines import NAME_PARTICLES, is_boilerplate
+from .bylines import PARTICLES
+from .text_lines import is_boilerplate
 
 PHRASE_MAX_WORDS = 6
 DELIMITERS = re.compile(r"(?:(?<!\s)\s+)?[,;|•·]\s*")  # linear: see bylines._SEPARATORS
 # Lowercase words that sit inside names and phrases ("Bank of England") and never end a tag.
-_CONNECTORS = NAME_PARTICLES | {"of", "the", "and", "for", "in", "on", "at", "to", "y", "&",
+_CONNECTORS = PARTICLES | {"of", "the", "and", "for", "in", "on", "at", "to", "y", "&",
                                 "-", "–"}
 
 
