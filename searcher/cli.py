@@ -16,7 +16,13 @@ import click
 
 from . import json_output
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, MAX_LIMIT, SORTS
-from .cli_options import cluster_options, index_option, scheduler_option
+from .cli_options import (
+    QueryCommand,
+    cluster_options,
+    filter_options,
+    index_option,
+    scheduler_option,
+)
 from .cli_options import errors as _errors
 from .cli_serve import export, serve
 from .errors import InvalidArgumentError, SearcherError
@@ -245,51 +251,10 @@ def stats(index: Path | None, top: int, as_json: bool, scheduler: str | None,
         _print(render_build.stats_view(result))
 
 
-class QueryCommand(click.Command):
-    """A command whose words are a query: a word starting with ``-`` (``-drone``, an
-    exclusion in the query language) is a query word unless it is one of the command's
-    options, so ``searcher search -drone missile`` works as README's table says."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        takes_value: set[str] = set()
-        flags: set[str] = set()
-        for param in self.get_params(ctx):
-            if isinstance(param, click.Option):
-                names = {*param.opts, *param.secondary_opts}
-                (flags if param.is_flag or param.count else takes_value).update(names)
-        options: list[str] = []
-        words: list[str] = []
-        pending = False  # the previous token was an option that takes a value
-        for k, token in enumerate(args):
-            if pending:
-                options.append(token)
-                pending = False
-            elif token == "--":
-                words.extend(args[k + 1:])
-                break
-            elif token in flags or token.split("=", 1)[0] in takes_value:
-                options.append(token)
-                pending = token in takes_value
-            elif token[:2] in takes_value and token[2:].isdigit():  # -n5
-                options.append(token)
-            else:
-                words.append(token)
-        return super().parse_args(ctx, [*options, "--", *words] if words else options)
-
-
 @main.command(cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @index_option
-@click.option("--tag", "tags", multiple=True, metavar="TAG",
-              help="Must have this tag (repeatable: all).")
-@click.option("--any-tag", "any_tags", multiple=True, metavar="TAG",
-              help="Must have at least one of these tags (repeatable).")
-@click.option("--not-tag", "exclude_tags", multiple=True, metavar="TAG",
-              help="Must not have this tag (repeatable).")
-@click.option("--since", metavar="DATE", help="Published on or after (2020-10-01, 'last week').")
-@click.option("--until", metavar="DATE", help="Published on or before (whole day included).")
-@click.option("--author", metavar="NAME", help="Written by this author.")
-@click.option("--source", metavar="NAME", help="From this publication.")
+@filter_options
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT,
               show_default=True, help="Hits per page.")
@@ -302,18 +267,15 @@ class QueryCommand(click.Command):
               help="Show every copy of a story as its own hit (default: one hit per story).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
 @cluster_options
-def search(query: tuple[str, ...], index: Path | None, tags: tuple[str, ...],
-           any_tags: tuple[str, ...], exclude_tags: tuple[str, ...], since: str | None,
-           until: str | None, author: str | None, source: str | None, sort: str, limit: int,
-           page: int, facets: bool, expand: bool, no_collapse: bool, as_json: bool,
-           scheduler: str | None, allow_partial: bool) -> None:
+def search(query: tuple[str, ...], index: Path | None, sort: str, limit: int, page: int,
+           facets: bool, expand: bool, no_collapse: bool, as_json: bool,
+           scheduler: str | None, allow_partial: bool, **filters: Any) -> None:
     """Search the index. QUERY uses the query language in README.md (`*` or nothing with
     filters: every article)."""
     with _errors(), _open_any(index, scheduler, allow_partial) as ix:
-        filters = Filters(tags=tags, any_tags=any_tags, exclude_tags=exclude_tags,
-                          since=since, until=until, author=author, source=source)
-        results = ix.search(" ".join(query), filters=filters, sort=sort, limit=limit,
-                            page=page, facets=facets, expand=expand, collapse=not no_collapse)
+        results = ix.search(" ".join(query), filters=Filters(**filters), sort=sort,
+                            limit=limit, page=page, facets=facets, expand=expand,
+                            collapse=not no_collapse)
     if as_json:
         click.echo(json_output.json_text(results))
     elif _plain_stdout():

@@ -1,6 +1,6 @@
-"""What the click commands share: the index option, the filter options and the one
-place library errors become a one-line message and an exit status (cli.py and
-cli_serve.py both use them)."""
+"""What the click commands share: the index option, the filter options, the one
+place library errors become a one-line message and an exit status, and the command
+class whose words are a query (cli.py and cli_serve.py both use them)."""
 
 from __future__ import annotations
 
@@ -71,3 +71,35 @@ def filter_options(f: F) -> F:
     for option in reversed(options):
         f = option(f)
     return f
+
+
+class QueryCommand(click.Command):
+    """A command whose words are a query: a word starting with ``-`` (``-drone``, an
+    exclusion in the query language) is a query word unless it is one of the command's
+    options, so ``searcher search -drone missile`` works as README's table says."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: set[str] = set()
+        flags: set[str] = set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                names = {*param.opts, *param.secondary_opts}
+                (flags if param.is_flag or param.count else takes_value).update(names)
+        options: list[str] = []
+        words: list[str] = []
+        pending = False  # the previous token was an option that takes a value
+        for k, token in enumerate(args):
+            if pending:
+                options.append(token)
+                pending = False
+            elif token == "--":
+                words.extend(args[k + 1:])
+                break
+            elif token in flags or token.split("=", 1)[0] in takes_value:
+                options.append(token)
+                pending = token in takes_value
+            elif token[:2] in takes_value and token[2:].isdigit():  # -n5
+                options.append(token)
+            else:
+                words.append(token)
+        return super().parse_args(ctx, [*options, "--", *words] if words else options)
