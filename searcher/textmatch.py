@@ -6,7 +6,9 @@ query's index terms; plain ASCII text is spotted by word starts instead of analy
 word by word; a phrase occurs where its words sit at their offsets (the gaps of the
 query's stop words kept), a proximity clause where its words fall within its slop.
 Highlighting (highlight.py: spans and why a hit matched) and snippets (passages.py)
-both read their matches here, so a phrase is highlighted exactly where it is found.
+both read their matches here, so a phrase is highlighted exactly where it is found; the
+engine checks proximity clauses with ``spans_within`` too (engine/phrases.py), so an
+article matches ``"a b"~5`` exactly when its text is highlighted for it.
 
 At most :data:`MAX_ANALYZED_CHARS` characters of a text are looked at: a
 multi-megabyte article costs the same as its first part, and matches stop there.
@@ -262,7 +264,9 @@ def find_matches(tok: Tokens, leaves: list[QueryTerm], strict_phrase: bool) -> l
     return hits
 
 
-_MAX_UNORDERED_STEPS = 100_000
+MAX_UNORDERED_STEPS = 100_000
+"""Steps an unordered proximity search takes on one text before highlighting gives up on
+it (and marks the words one by one): a huge slop over very common words."""
 
 
 def _gapped_occurrences(terms: list[str], rank: list[int], words: tuple[str, ...],
@@ -280,21 +284,15 @@ def _gapped_occurrences(terms: list[str], rank: list[int], words: tuple[str, ...
     return found
 
 
-class _TooCostly(Exception):
-    pass
+class TooCostly(Exception):
+    """An unordered proximity search went past its step budget."""
 
 
 def _phrase_occurrences(terms: list[str], rank: list[int], words: tuple[str, ...], slop: int,
                         ordered: bool) -> list[tuple[int, int]] | None:
-    """(first, last) raw word indexes covering the occurrences that start at each first word.
-
-    Whoosh matches a phrase with SpanNear2(mindist=1): from a position of the first
-    word, each next word must lie outside the span matched so far, at most ``slop``
-    positions from it, and after it when ``ordered``. Each result is the union of the
-    occurrences from one start, so every occurrence lies inside one result. None when
-    an unordered search would be too costly (a huge slop over very common words): the
-    caller then marks the words one by one.
-    """
+    """(first, last) raw word indexes covering the occurrences that start at each first
+    word (``spans_within`` on the text's positions). None when an unordered search would
+    be too costly: the caller then marks the words one by one."""
     wanted = set(words)
     raw: dict[int, int] = {}
     where: dict[str, list[int]] = {}
@@ -303,46 +301,67 @@ def _phrase_occurrences(terms: list[str], rank: list[int], words: tuple[str, ...
         where.setdefault(terms[k], []).append(rank[k])
     if len(where) < len(wanted):
         return []
+    try:
+        found = spans_within([where[w] for w in words], slop, ordered)
+    except (TooCostly, RecursionError):
+        return None
+    return [(raw[a], raw[b]) for a, b in found]
+
+
+def spans_within(positions: Sequence[Sequence[int]], slop: int, ordered: bool, *,
+                 max_steps: int | None = MAX_UNORDERED_STEPS,
+                 first_only: bool = False) -> list[tuple[int, int]]:
+    """Where words occur within ``slop`` positions of each other: the one definition of
+    proximity, for the engine's check of a document (engine/phrases.py) and for the
+    highlights and why-matched of a text, so that the two always agree.
+
+    ``positions[j]`` holds the sorted positions of the query's j-th word. Whoosh's
+    SpanNear2 rule (mindist 1): from a position of the first word, each next word lies
+    outside the span matched so far, at most ``slop`` positions from it, and after it
+    when ``ordered``. Each result is (first, last) position of the union of the
+    occurrences from one start, so every occurrence lies inside one result;
+    ``first_only`` stops at the first (all a yes/no check needs). An unordered search
+    past ``max_steps`` raises TooCostly (None: no bound, for an exact answer)."""
+    if any(not ps for ps in positions):
+        return []
     if not ordered:
-        try:
-            found = _unordered(where, words, slop)
-        except (_TooCostly, RecursionError):
-            return None
-        return [(raw[a], raw[b]) for a, b in found]
+        return _unordered(positions, slop, max_steps, first_only)
     # Ordered: walking backwards, ``far`` maps each position that can still complete
     # the phrase from word j on to the farthest last word it can reach.
-    far = {p: p for p in where[words[-1]]}
-    for word in reversed(words[:-1]):
+    far = {p: p for p in positions[-1]}
+    for ps in reversed(positions[:-1]):
         reachable = sorted(far)
         step: dict[int, int] = {}
-        for p in where[word]:
+        for p in ps:
             lo, hi = bisect_right(reachable, p), bisect_right(reachable, p + slop)
             if lo < hi:
                 step[p] = max(far[q] for q in reachable[lo:hi])
         far = step
-    return [(raw[p], raw[q]) for p, q in far.items()]
+    return list(far.items())[:1] if first_only else list(far.items())
 
 
-def _unordered(where: dict[str, list[int]], words: tuple[str, ...],
-               slop: int) -> list[tuple[int, int]]:
+def _unordered(positions: Sequence[Sequence[int]], slop: int, max_steps: int | None,
+               first_only: bool) -> list[tuple[int, int]]:
     """Unordered occurrences: a depth-first search over (next word, span so far), memoized."""
     memo: dict[tuple[int, int, int], tuple[int, int] | None] = {}
-    steps = _MAX_UNORDERED_STEPS
+    steps = max_steps
+    count = len(positions)
 
     def reach(j: int, lo: int, hi: int) -> tuple[int, int] | None:
         nonlocal steps
-        if j == len(words):
+        if j == count:
             return lo, hi
         key = (j, lo, hi)
         if key in memo:
             return memo[key]
         best: tuple[int, int] | None = None
-        ps = where[words[j]]
+        ps = positions[j]
         for a, b in ((lo - slop, lo - 1), (hi + 1, hi + slop)):
             for q in ps[bisect_left(ps, a):bisect_right(ps, b)]:
-                steps -= 1
-                if steps < 0:
-                    raise _TooCostly
+                if steps is not None:
+                    steps -= 1
+                    if steps < 0:
+                        raise TooCostly
                 found = reach(j + 1, min(lo, q), max(hi, q))
                 if found is not None:
                     best = found if best is None else (min(best[0], found[0]),
@@ -350,7 +369,14 @@ def _unordered(where: dict[str, list[int]], words: tuple[str, ...],
         memo[key] = best
         return best
 
-    return [span for p in where[words[0]] if (span := reach(1, p, p)) is not None]
+    found: list[tuple[int, int]] = []
+    for p in positions[0]:
+        span = reach(1, p, p)
+        if span is not None:
+            found.append(span)
+            if first_only:
+                break
+    return found
 
 
 def merge_spans(spans: Iterator[tuple[int, int]]) -> list[Span]:

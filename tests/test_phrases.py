@@ -145,6 +145,44 @@ def test_a_highlighted_phrase_holds_its_words_with_exactly_the_query_gaps(
     assert bool(spans) == bool(starts)
 
 
+NEAR_VOCAB = ["oil", "prices", "price", "rise", "japan", "bank", "crude", "of", "the", "in"]
+
+
+@pytest.fixture(scope="module")
+def near_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """80 articles of words drawn from a small vocabulary (stop words among them, so
+    positions have gaps), each word often several times."""
+    import random
+
+    rng = random.Random(17)
+    root = tmp_path_factory.mktemp("near")
+    write_jsonl(root / "c" / "a.jsonl", [
+        {"id": f"n{k}", "title": " ".join(rng.choices(NEAR_VOCAB, k=rng.randint(1, 6))),
+         "body": " ".join(rng.choices(NEAR_VOCAB, k=rng.randint(2, 30)))}
+        for k in range(80)])
+    build_index([root / "c"], index=root / "index")
+    return root / "index"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(NEAR_VOCAB), min_size=2, max_size=3),
+       st.integers(min_value=0, max_value=6))
+def test_an_article_matches_a_proximity_query_exactly_when_it_is_highlighted_for_it(
+        near_index: Path, query_words: list[str], slop: int) -> None:
+    """One definition of "within N words" (textmatch.spans_within): the engine's check
+    on the index's positions and the highlights of the stored text agree, both ways."""
+    query = '"' + " ".join(query_words) + f'"~{slop}'
+    with open_index(near_index) as ix:
+        hits = ix.search(query, limit=100, collapse=False).hits
+        highlighted = set()
+        for k in range(80):
+            view = ix.show(f"n{k}", query)
+            if view.title_highlights or view.body_highlights:
+                highlighted.add(f"n{k}")
+    assert {h.id for h in hits} == highlighted
+    assert all(h.matched for h in hits)
+
+
 def test_phrase_highlights_never_cross_a_missing_word() -> None:
     words, offsets = ANALYZER.phrase("rise in the price")
     leaf = QueryTerm("body", "phrase", "q", words, offsets=offsets)

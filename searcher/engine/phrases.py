@@ -6,19 +6,20 @@ A phrase (ordered, each word at its offset from the first) is vectorised: word i
 at position p is written as the key (candidate, p - offset i), and the documents
 whose keys are shared by every word are the matches. Offsets are 0, 1, 2... for
 adjacent words; a stop word of the query leaves a gap (plan.Phrase's offsets), as
-the index's positions do. Unordered proximity (``"a b"~5``) follows Whoosh's SpanNear2
-rule exactly, span by span, in Python: it is rarer and its candidates fewer.
+the index's positions do. Proximity (``"a b"~5``) is checked document by document with
+``textmatch.spans_within``, the rule highlighting uses too (Whoosh's SpanNear2), so an
+article matches a proximity clause exactly when its text is highlighted for it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ..textmatch import spans_within
 from .view import IndexView
 
 IntArray = npt.NDArray[np.int64]
@@ -40,22 +41,22 @@ def _gather(view: IndexView, fieldname: str, word: Any, docs: IntArray
 
 
 def matching(view: IndexView, fieldname: str, words: Sequence[Any], docs: IntArray, *,
-             slop: int = 1, ordered: bool = True, mindist: int = 1,
+             slop: int = 1, ordered: bool = True,
              offsets: Sequence[int] | None = None) -> IntArray:
     """The documents of ``docs`` (which hold every word) where the words occur as a
-    phrase (``ordered``, ``slop`` 1; each at its offset, adjacent by default) or near
-    each other (Whoosh's SpanNear2 rules)."""
+    phrase (``ordered``, ``slop`` 1; each at its offset, adjacent by default) or within
+    ``slop`` positions of each other (``textmatch.spans_within``, exactly: no step
+    budget, the answer is the query's)."""
     if not len(docs) or not words:
         return docs[:0]
     if offsets is not None:
         return _phrase(view, fieldname, words, docs, offsets)
-    if ordered and slop == 1 and mindist == 1:
+    if ordered and slop == 1:
         return _phrase(view, fieldname, words, docs, range(len(words)))
-    found = []
     per_word = [_by_doc(view, fieldname, w, docs) for w in words]
-    for i, doc in enumerate(docs):
-        if _spans_match([pw[i] for pw in per_word], slop, ordered, mindist):
-            found.append(doc)
+    found = [doc for i, doc in enumerate(docs.tolist())
+             if spans_within([pw[i] for pw in per_word], slop, ordered, max_steps=None,
+                             first_only=True)]
     return np.array(found, dtype=np.int64)
 
 
@@ -91,36 +92,3 @@ def _by_doc(view: IndexView, fieldname: str, word: Any, docs: IntArray) -> list[
     for o, p in zip(owner.tolist(), pos.tolist(), strict=True):
         out[o].append(p)
     return out
-
-
-def _spans_match(word_positions: list[list[int]], slop: int, ordered: bool,
-                 mindist: int) -> bool:
-    """Whoosh's ``SpanNear2Matcher._get_spans``: grow spans word by word; the next
-    word must start after the span (ordered) or anywhere, at distance mindist..slop
-    from it (0 when it falls inside the span)."""
-    spans = sorted({(p, p) for p in word_positions[0]})
-    for positions in word_positions[1:]:
-        bspans = sorted(set(positions))
-        starts = [b for b in bspans]
-        grown: set[tuple[int, int]] = set()
-        for a_start, a_end in spans:
-            j = bisect_left(starts, a_start if ordered else max(0, a_start - slop))
-            while j < len(bspans):
-                b = bspans[j]
-                j += 1
-                if b < a_start - slop or (ordered and a_start > b):
-                    continue
-                if b > a_end + slop:
-                    break
-                if a_start <= b <= a_end:
-                    dist = 0
-                elif a_end < b:
-                    dist = b - a_end
-                else:
-                    dist = a_start - b
-                if mindist <= dist <= slop:
-                    grown.add((min(a_start, b), max(a_end, b)))
-        spans = sorted(grown)
-        if not spans:
-            return False
-    return bool(spans)
