@@ -146,8 +146,11 @@ def make_queries(records: Sequence[dict[str, Any]], n: int, seed: int) -> list[B
     for r in records:
         df.update({w.lower() for w in _LETTERS.findall(f"{r['title']} {r['body']}")})
     cap = MAX_DF * len(records)
-    vocab = [w for w, c in df.most_common() if len(w) >= 3 and w not in STOP_WORDS and 2 <= c
-             <= cap and ours.terms(w)]
+    # By frequency, ties by the word: most_common() would keep ties in the order the
+    # words were first counted, which is set order, so the mix changed with the process's
+    # string hash seed (PYTHONHASHSEED) instead of being the same on every run.
+    vocab = [w for w, c in sorted(df.items(), key=lambda wc: (-wc[1], wc[0]))
+             if len(w) >= 3 and w not in STOP_WORDS and 2 <= c <= cap and ours.terms(w)]
     allowed = set(vocab)
 
     def log_uniform_word() -> str:
