@@ -130,7 +130,7 @@ def html_to_text_dropping(markup: str) -> tuple[str, list[tuple[str, str]]]:
     article that is not article text: its ``Continue reading...`` link and lists of
     links to other stories (items that are nothing but a link). Evidence: RSS-as-JSON
     items as issue 15 describes the held-out dumps (the Guardian's feeds end each
-    ``description`` so); no real file here has them: tests/test_reader_structured.py
+    ``description`` so); no real file here has them: tests/readers/test_structured.py
     uses a generated item."""
     from lxml import html as lxml_html  # type: ignore[import-untyped]
     from lxml.etree import ParserError  # type: ignore[import-untyped]

@@ -14,7 +14,7 @@ from searcher.formats.base import Source, UnreadableFile
 from searcher.formats.text import is_boilerplate, is_copyright_line, read, split_tags
 from searcher.models import Article, Decision, Problem
 
-from .conftest import SEED, SHARED
+from ..conftest import SEED, SHARED
 
 SEED_NAME = SEED.name
 SHARED_SEED = SHARED / "seed" / SEED.name

@@ -14,7 +14,7 @@ from searcher.formats.base import Source
 from searcher.formats.html import read
 from searcher.models import Article, Problem
 
-from .conftest import SHARED, needs_shared
+from ..conftest import SHARED, needs_shared
 
 SI_GAME = SHARED / "fixtures" / "pool" / "html" / "python-readability" / "si-game.sample.html"
 TEXT = " ".join(["The council voted on Tuesday to close the old bridge to cars while it is "

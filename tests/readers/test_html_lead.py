@@ -14,7 +14,7 @@ from searcher.formats.html import read
 from searcher.formats.html_body import LEAD_ADDED
 from searcher.models import Article, Decision
 
-from .conftest import SHARED, needs_shared
+from ..conftest import SHARED, needs_shared
 
 HTMLDATE = SHARED / "fixtures" / "pool" / "html" / "htmldate"
 LEAD = ("Engineers say the old bridge cannot carry cars for another winter, and the council "

@@ -14,7 +14,7 @@ from searcher.formats.base import Source
 from searcher.formats.text import read
 from searcher.models import Article
 
-from .conftest import SHARED
+from ..conftest import SHARED
 
 REAL_TEXT = sorted((SHARED / "fixtures" / "real" / "text").glob("*.txt"))
 

@@ -18,7 +18,7 @@ from searcher.formats.text_labels import split_records
 from searcher.formats.text_page import content_lines
 from searcher.models import Article, Decision, Problem
 
-from .conftest import SHARED, needs_shared
+from ..conftest import SHARED, needs_shared
 
 POETRY = SHARED / "fixtures" / "pool" / "txt" / "poetryfoundation-arani2023" / \
     "scraped_articles.txt"

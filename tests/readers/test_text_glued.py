@@ -19,7 +19,7 @@ from searcher.formats.text import read
 from searcher.formats.text_glued import TITLE_GLUED, split_glued_title
 from searcher.models import Article, Decision
 
-from .conftest import REUTERS, SHARED, needs_shared
+from ..conftest import REUTERS, SHARED, needs_shared
 
 TELEHEALTH = SHARED / "fixtures" / "pool" / "txt" / "blackcoffer-nishantthakurr"
 PROSE = ("officials said on Monday that the new rules would take effect next year, after a "

@@ -13,7 +13,7 @@ from searcher.formats import reader_for
 from searcher.formats.base import Source
 from searcher.models import Article, Decision, Problem
 
-from .conftest import SHARED, needs_shared
+from ..conftest import SHARED, needs_shared
 
 FIXTURES = SHARED / "fixtures"
 Item = Article | Decision | Problem

@@ -19,7 +19,7 @@ from searcher.formats import reader_for
 from searcher.formats.base import Source
 from searcher.models import Article, Decision, Problem
 
-from .conftest import REAL_EXPECTED, REAL_FILES, REUTERS, needs_shared
+from ..conftest import REAL_EXPECTED, REAL_FILES, REUTERS, needs_shared
 
 REAL = REAL_FILES
 pytestmark = needs_shared(REAL)

@@ -30,7 +30,7 @@ from searcher.formats.titles import best_title, strip_site_name
 from searcher.inspect import inspect_file
 from searcher.models import Article, Decision, Problem
 
-from .conftest import REAL_EXPECTED, REAL_FILES, needs_shared
+from ..conftest import REAL_EXPECTED, REAL_FILES, needs_shared
 
 REAL = REAL_FILES
 pytestmark = needs_shared(REAL)

@@ -28,9 +28,9 @@ from searcher.formats.mapping import (
 )
 from searcher.models import Article, Decision, Problem
 
-from .conftest import REUTERS, REUTERS_MAP, needs_shared
+from ..conftest import REUTERS, REUTERS_MAP, needs_shared
 
-DATA = Path(__file__).parent / "data" / "structured"
+DATA = Path(__file__).parents[1] / "data" / "structured"
 
 
 def articles(items: Iterable[Article | Problem | Decision]) -> list[Article]:

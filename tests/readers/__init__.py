@@ -1,0 +1,3 @@
+"""The readers (searcher/formats/), grouped by format: text pages (test_text*.py), saved
+HTML pages (test_html*.py, with JSON records in test_html_json*.py) and the structured
+formats (test_structured.py: field maps, JSON Lines, JSON, Markdown)."""
