@@ -43,6 +43,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.folder_trees import remove_tree  # noqa: E402
+
 LIMIT_S = 5.0
 LIMIT_MB = 300.0
 RUN = 100_000  # characters of whitespace per run
@@ -206,23 +210,6 @@ def completion(d: Path, text: str) -> tuple[float, float, int, str]:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=d, stderr=subprocess.PIPE)
     return finish(proc, started)
-
-
-def remove_tree(top: Path) -> None:
-    """shutil.rmtree without its recursion (a level at a time: the deep tree broke it)."""
-    stack = [(os.fspath(top), False)]
-    while stack:
-        path, emptied = stack.pop()
-        if emptied:
-            os.rmdir(path)
-            continue
-        stack.append((path, True))
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, False))
-                else:
-                    os.unlink(entry.path)
 
 
 def main() -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import re
 import signal
 from collections.abc import Callable, Iterator
@@ -42,6 +41,7 @@ from searcher.query.lexer import Lexer
 from searcher.shell import filters as shell_filters
 
 from .conftest import REAL_FILES, write_jsonl
+from .folder_trees import remove_tree
 
 RUN = 100_000  # characters of one whitespace run: the issue's size
 
@@ -207,24 +207,6 @@ def test_every_reader_reads_100_kb_whitespace_runs_in_every_field(tmp_path: Path
 
 
 # ---- class 11: a folder tree 1,000 levels deep ------------------------------------------
-
-def remove_tree(top: Path) -> None:
-    """Delete a folder tree bottom up without recursion: shutil.rmtree (and so pytest's
-    clean-up of its temporary folders) recurses a level at a time."""
-    stack = [(os.fspath(top), False)]
-    while stack:
-        path, emptied = stack.pop()
-        if emptied:
-            os.rmdir(path)
-            continue
-        stack.append((path, True))
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, False))
-                else:
-                    os.unlink(entry.path)
-
 
 def test_a_folder_tree_1000_levels_deep_indexes_and_its_loop_is_reported(tmp_path: Path) -> None:
     from searcher import build_index
