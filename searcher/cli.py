@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # rich (render.py), the build side (indexer, readers) and prompt_toolkit are imported
 # by the commands that use them: a one-shot `searcher search`, with --json or to a pipe,
-# loads none of them.
+# loads none of them (to a pipe, only rich.cells: wrap.py's widths).
 
 def _stdout() -> Console:
     from rich.console import Console

@@ -1,9 +1,10 @@
-"""Search results and articles as plain text for pipes and files, without rich.
+"""Search results and articles as plain text for pipes and files, without rich's console.
 
 ``searcher search ... | grep`` (and ``searcher show``) prints the same lines a terminal
 shows, without styles. Drawing them through rich costs a one-shot run about 30 ms
 (importing rich, then laying out Text objects; issue 10), so this module builds the
-lines with string operations, wrapped as rich wraps them (wrap.py). render.py draws the
+lines with string operations, wrapped as rich wraps them (wrap.py, which measures with
+rich.cells alone). render.py draws the
 same layout with styles for terminals, from the same strings (meta lines, totals,
 facet values); tests/test_render_plain.py checks both give the same text.
 """

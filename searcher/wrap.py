@@ -1,23 +1,28 @@
 """Text laid out in terminal cells as rich lays it out: widths, cropping, word wrap.
 
-render_plain.py prints results to pipes without rich, and must break lines exactly
-where rich would on a terminal of the same width (tests/test_render_plain.py compares
-them): a word (with the spaces after it) goes to the next line when it does not fit,
-a word longer than a whole line is cut, tabs go to the next multiple of 8 cells, each
-line ends without trailing spaces.
+render_plain.py prints results to pipes without rich's console, and must break lines
+exactly where rich would on a terminal of the same width (tests/test_render_plain.py
+compares them): a word (with the spaces after it) goes to the next line when it does
+not fit, a word longer than a whole line is cut, tabs go to the next multiple of 8
+cells, each line ends without trailing spaces.
 
-Widths are terminal cells: East Asian wide and fullwidth characters take two,
-combining marks and other zero-width characters none (rich's tables agree on these,
-for the characters this Python's Unicode tables know; on emoji sequences joined by
-U+200D or U+FE0F the two may differ by a cell).
+Widths are rich's own: ``rich.cells`` measures each character with the Unicode tables
+rich carries (Python's ``unicodedata`` is older: Unicode 14 on 3.11, where the trigram
+signs ``☰`` are one cell, and rich 15 says two), and where rich splits text into
+grapheme clusters (rich 15: an emoji with U+FE0F, a sequence joined by U+200D) the
+cuts follow them. ``rich.cells`` is a small module (about 2-3 ms of CPU to import and
+load its table), not the console: a piped one-shot command still loads no renderer.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import unicodedata
+from collections.abc import Callable
 from itertools import pairwise
+from typing import Any
+
+from rich import cells
 
 DEFAULT_WIDTH = 80  # when neither COLUMNS nor a terminal says
 
@@ -25,11 +30,10 @@ _WORD = re.compile(r"\s*\S+\s*")  # a word with the spaces around it (rich's rul
 # Text made only of characters one cell wide and never zero (Latin, Greek, Cyrillic,
 # punctuation such as "…" and "·", box drawing): measured and cut by its length.
 _NARROW = re.compile("[ -~\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u2500-\u25fc]*")
-_ZERO_WIDTH = frozenset(("Mn", "Me", "Mc", "Cf", "Zl", "Zp"))
-# Format characters that show as a sign before a number: one cell.
-_PREFIX_MARKS = frozenset("\xad\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
-                          "\U000110bd\U000110cd")
-
+# rich 15 splits text into grapheme clusters (start, end, cells); earlier versions
+# measure character by character.
+_GRAPHEMES: Callable[[str], tuple[list[tuple[int, int, int]], int]] | None = getattr(
+    cells, "split_graphemes", None)
 
 
 def output_width() -> int:
@@ -49,31 +53,23 @@ def output_width() -> int:
 
 
 def char_width(char: str) -> int:
-    """Terminal cells of one character, by the rules rich's tables follow: 0 for
-    controls, combining marks, format characters (but the soft hyphen and the marks
-    that prefix a number), line/paragraph separators, Hangul medial and final jamo and
-    emoji skin-tone modifiers; 2 for East Asian wide and fullwidth; else 1."""
-    if char < "\u0300":
-        return 0 if char < " " or "\x7f" <= char < "\xa0" else 1
-    category = unicodedata.category(char)
-    if category == "Cn":  # unassigned in this Python's Unicode tables
-        return 1
-    if ((category in _ZERO_WIDTH and char not in _PREFIX_MARKS)
-            or "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff"
-            or char in "\u3164\uffa0" or "\U0001f3fb" <= char <= "\U0001f3ff"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    """Terminal cells of one character, as rich measures it."""
+    return cells.get_character_cell_size(char)
 
 
 def cell_width(text: str) -> int:
     if _NARROW.fullmatch(text):
         return len(text)
-    return sum(map(char_width, text))
+    return cells.cell_len(text)
 
 
 def _cells(text: str) -> list[tuple[int, int]]:
-    """(start, width) of each character group: a zero-width character joins the one
-    before it, so nothing cuts a letter from its accent."""
+    """(start, width) of each group of characters that rich keeps together: a grapheme
+    cluster (rich 15), else a character with the zero-width ones after it, so nothing
+    cuts a letter from its accent."""
+    if _GRAPHEMES is not None:
+        spans: Any = _GRAPHEMES(text)[0]
+        return [(start, width) for start, _end, width in spans]
     groups: list[tuple[int, int]] = []
     for i, char in enumerate(text):
         width = char_width(char)

@@ -25,8 +25,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "searcher"
 ALLOWED: dict[str, tuple[str, ...]] = {
     "whoosh": ("schema", "storage", "integrity", "indexer", "_whoosh", "query.bind", "index",
                "suggest"),
+    # (wrap: rich.cells only, rich's widths for plain output; never the console)
     "rich": ("render", "render_build", "render_shell", "render_inspect", "cli", "cli_serve",
-             "shell"),
+             "shell", "wrap"),
     "click": ("cli", "cli_options", "cli_serve"),
     "prompt_toolkit": ("shell",),
     "starlette": ("serve",),
@@ -39,10 +40,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 # What `import searcher` must not load (the one-shot CLI and the library stay light).
 NOT_ON_IMPORT = ("click", "rich", "prompt_toolkit", "starlette", "jinja2", "uvicorn", "dask",
                  "distributed")
-# What a one-shot `searcher search` or `show` printing to a pipe or as JSON must not load.
-NOT_IN_ONE_SHOT = ("rich", "prompt_toolkit", "searcher.indexer", "searcher.render", "asyncio",
-                   "urllib.request", "dateutil.relativedelta", "zoneinfo", "starlette",
-                   "jinja2", "uvicorn", "searcher.serve", "dask", "distributed")
+# What a one-shot `searcher search` or `show` printing to a pipe or as JSON must not load
+# (rich's drawing: its console, text and segments; wrap.py measures with rich.cells).
+NOT_IN_ONE_SHOT = ("rich.console", "rich.text", "rich.segment", "prompt_toolkit",
+                   "searcher.indexer", "searcher.render", "asyncio", "urllib.request",
+                   "dateutil.relativedelta", "zoneinfo", "starlette", "jinja2", "uvicorn",
+                   "searcher.serve", "dask", "distributed")
 
 
 def _module_name(path: Path) -> str:
