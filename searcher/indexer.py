@@ -114,14 +114,14 @@ def build_part(
     return BuildReport(
         **vars(run.counts),
         index=str(idx.path),
-        problems=tuple(run.problems),
+        problems=tuple(run.ledger.problems),
         files_ignored=found.ignored,
         documents=documents,
         index_bytes=idx.size_bytes(),
         elapsed_s=time.perf_counter() - started,
         rebuilt=rebuild,
-        decisions=dict(run.decisions),
-        problem_kinds=dict(run.problem_kinds.most_common()),
+        decisions=dict(run.ledger.decisions),
+        problem_kinds=dict(run.ledger.kinds.most_common()),
         rejudged=run.furniture.rejudged,
         ignored_kinds=dict(found.ignored_kinds),
     )

@@ -21,9 +21,7 @@ manifest, and they interact: keeping, refusing and claiming ids must be read tog
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from . import schema
 from .boilerplate_build import FurnitureRun
 from .corpus import CorpusFile, Discovery, estimate_records, fingerprint, is_within
 from .formats import FieldMap, Source, UnreadableFile, reader_for
+from .ledger import ProblemLedger, shown_id
 from .models import Article, BuildCounts, BuildProgress, Decision, Problem
 from .prepare import prepare_document
 from .storage import FileEntry, Manifest, describe
@@ -40,22 +39,7 @@ from .stories.build import StoryRun
 
 ProgressCallback = Callable[[BuildProgress], None]
 
-MAX_PROBLEMS_KEPT = 1000  # the report lists this many; counts per kind stay exact
-MAX_PROBLEMS_PER_FILE = 200  # remembered in the manifest to report again (counts too)
 PROGRESS_EVERY = 250  # records between progress callbacks
-_KIND_END = re.compile(r"[:(\"'0-9]|\bat\b|;")
-
-
-def shown_id(aid: str) -> str:
-    """An id as a problem quotes it: whole up to 200 characters, else its start and "…"
-    (a 1 MB id was copied into every message, the manifest and the summary)."""
-    return repr(aid if len(aid) <= 200 else aid[:199] + "…")
-
-
-def problem_kind(message: str) -> str:
-    """What a problem is about, without its particulars: ``invalid JSON``, ``duplicate id``."""
-    match = _KIND_END.search(message)
-    return (message[: match.start()] if match else message).strip(" ,.") or message[:40]
 
 
 @dataclass
@@ -78,16 +62,13 @@ class Update:
     owners: dict[str, str] = field(init=False)
     counts: BuildCounts = field(default_factory=BuildCounts)  # what BuildReport reports
     metadata_changed: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    problem_kinds: Counter[str] = field(default_factory=Counter)
-    decisions: Counter[str] = field(default_factory=Counter)
+    ledger: ProblemLedger = field(default_factory=ProblemLedger)  # problems, decisions
     freed: set[str] = field(default_factory=set)  # ids whose owner let them go
     _records_done: int = 0
     _records_total: int = 0
     _files_done: int = 0
     _files_total: int = 0
     _writer: Any = None
-    _reading_entry: FileEntry | None = None  # the file being read: its problems are kept
 
     def __post_init__(self) -> None:
         self.new = Manifest(schema.SCHEMA_VERSION, dict(self.old.files), base=self.old.base)
@@ -110,23 +91,12 @@ class Update:
     def report(self, problem: Problem, aid: str | None = None) -> None:
         if problem.skipped:
             self._count(skipped=problem.count)
-        self.problem_kinds[problem_kind(problem.message)] += problem.count
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(problem)
-        entry = self._reading_entry
-        if entry is not None and len(entry.problems) < MAX_PROBLEMS_PER_FILE:
-            entry.problems.append({"path": problem.path, "message": problem.message,
-                                   "line": problem.line, "skipped": problem.skipped,
-                                   "aid": aid, "count": problem.count,
-                                   "through": problem.through})
+        self.ledger.add(problem, aid)
 
     def _report_again(self, entry: FileEntry) -> None:
-        """An unchanged file's problems, as its last read reported them (a duplicate
-        id no longer refused, because this build indexed it, is not repeated)."""
-        for p in entry.problems:
-            if p.get("aid") is None or p["aid"] in entry.refused:
-                self.report(Problem(p["path"], p["message"], p["line"], p["skipped"],
-                                    p.get("count", 1), p.get("through")))
+        """An unchanged file's problems, as its last read reported them (ledger.py)."""
+        for problem in self.ledger.remembered(entry):
+            self.report(problem)
         self._count(kept=entry.kept)
 
     # ---- the plan ----------------------------------------------------------------------
@@ -242,7 +212,7 @@ class Update:
         watched = sorted(set(prev_lines.values()))
         bad_lines: set[int] = set()
         complete = True
-        self._reading_entry = entry
+        self.ledger.reading = entry
         try:
             for item in self._articles(f):
                 if isinstance(item, Problem):
@@ -254,7 +224,7 @@ class Update:
                             bad_lines.add(watched[at])
                             at += 1
                 elif isinstance(item, Decision):
-                    self.decisions[item.kind] += 1
+                    self.ledger.decisions[item.kind] += 1
                 else:
                     self._add_guarded(item, f, prev_records, entry)
         except UnreadableFile as e:
@@ -262,7 +232,7 @@ class Update:
             entry.troubled = True
             self.report(Problem(f.name, str(e)))
         finally:
-            self._reading_entry = None
+            self.ledger.reading = None
         self._count(files_read=1)
         self.metadata_changed = True
         for aid in prev_records.keys() - entry.records.keys():
@@ -333,7 +303,7 @@ class Update:
         for problem in problems:
             self.report(problem)
         for kind in decisions:
-            self.decisions[kind] += 1
+            self.ledger.decisions[kind] += 1
         return doc, line, digest
 
     def _claim_freed(self, present: dict[str, CorpusFile]) -> None:

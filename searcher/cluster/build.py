@@ -21,9 +21,10 @@ from ..corpus import default_corpus
 from ..errors import InvalidArgumentError, SchedulerError
 from ..formats import FieldMap
 from ..indexer import build_part
+from ..ledger import MAX_PROBLEMS_KEPT, problem_kind
 from ..models import BuildReport
 from ..storage import IndexDir, index_path
-from ..update import MAX_PROBLEMS_KEPT, ProgressCallback, problem_kind
+from ..update import ProgressCallback
 from .execution import dask_runner
 from .layout import ClusterLayout, check_shards, read_layout, shard_of
 from .runner import scheduler_address
