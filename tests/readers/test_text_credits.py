@@ -14,7 +14,7 @@ from searcher.formats.text import read
 from searcher.formats.text_body import is_source_credit
 from searcher.models import Article, Decision
 
-from .conftest import SHARED, needs_shared
+from ..conftest import SHARED, needs_shared
 
 FOOL = SHARED / "fixtures" / "pool" / "txt" / "fool-dippal97" / "article1.txt"
 BBC = SHARED / "corpora" / "bbc-news" / "articles.jsonl.gz"

@@ -17,7 +17,7 @@ from searcher.formats.text_blocks import split_blank_separated
 from searcher.formats.text_page import content_lines
 from searcher.models import Article, Decision
 
-from .conftest import SHARED, needs_shared
+from ..conftest import SHARED, needs_shared
 
 POOL_TXT = SHARED / "fixtures" / "pool" / "txt"
 NDTV = POOL_TXT / "ndtv-goal-ajaypudasaini" / "ndtv.txt"
