@@ -140,7 +140,7 @@ def copies_text(hit: Hit) -> str:
 
 def _copy_name(copy: Copy) -> str:
     when = f" ({day(copy.published)})" if copy.published else ""
-    return f"{escape_controls(copy.id)}{when}"
+    return f"{id_text(copy.id)}{when}"
 
 
 def copy_lines(copies: Sequence[Copy]) -> list[str]:
@@ -149,7 +149,7 @@ def copy_lines(copies: Sequence[Copy]) -> list[str]:
         return []
     lines = [f"copies of this story ({len(copies):,}):"]
     for c in copies:
-        parts = [f"id {escape_controls(c.id)}"]
+        parts = [f"id {id_text(c.id)}"]
         if c.published:
             parts.append(day(c.published))
         if c.source:

@@ -270,6 +270,10 @@ class Update:
         owner = self.owners.get(aid)
         if aid in entry.records or (owner is not None and owner != f.key):
             where = "earlier in this file" if aid in entry.records else f"in {self._name(owner)}"
+            if owner is not None and owner != f.key and self._name(owner) == f.name:
+                where += (f", another file of the same name: {f.key} is outside the index's "
+                          f"corpus folder; a --rebuild given a folder holding both names them "
+                          f"apart")
             if aid not in entry.records and aid not in entry.refused:
                 entry.refused.append(aid)
             self.report(Problem(article.path or f.name,

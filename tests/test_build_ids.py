@@ -52,6 +52,27 @@ def test_sibling_folders_built_one_after_the_other_keep_their_same_named_files(
                              "2025/wire.jsonl:2": "Wire story without an id"}
 
 
+def test_a_file_outside_the_corpus_folder_named_like_one_inside_says_how_to_part_them(
+        tmp_path: Path) -> None:
+    """The layout ids cannot keep apart without renaming what is indexed already: with
+    archive/2024 as the corpus folder, archive/2024/2025/x.txt and archive/2025/x.txt are
+    both 2025/x.txt. The second is refused (nothing replaced) with a problem that says
+    which file and how to name both apart; the --rebuild it names does."""
+    root, index = tmp_path / "archive", tmp_path / "ix"
+    write_page(root / "2024" / "2025" / "x.txt", "Oil nested", "Crude oil, nested.")
+    write_page(root / "2025" / "x.txt", "Gas beside", "Gas prices, beside.")
+    build_index([root / "2024"], index=index)
+    report = build_index([root / "2025"], index=index)
+    (problem,) = report.problems
+    assert (problem.path, problem.message) == ("2025/x.txt", (
+        f"duplicate id '2025/x.txt' (already in 2025/x.txt, another file of the same name: "
+        f"{root / '2025' / 'x.txt'} is outside the index's corpus folder; a --rebuild given "
+        f"a folder holding both names them apart)"))
+    assert stored(index) == {"2025/x.txt": "Oil nested"}
+    build_index([root], index=index, rebuild=True)
+    assert stored(index) == {"2024/2025/x.txt": "Oil nested", "2025/x.txt": "Gas beside"}
+
+
 def test_building_a_subfolder_or_one_file_keeps_every_id(tmp_path: Path) -> None:
     root, index = archive(tmp_path / "archive"), tmp_path / "ix"
     build_index([root], index=index)

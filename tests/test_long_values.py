@@ -96,3 +96,26 @@ def test_a_problem_quoting_a_long_id_is_cut(tmp_path: Path) -> None:
                            "--json"))
     (problem,) = again["problems"]
     assert problem["message"] == f"duplicate id '{'I' * 199}…' (already in a.jsonl)"
+
+
+def test_copies_of_a_story_are_listed_with_cut_ids_and_sources(tmp_path: Path) -> None:
+    """The copies a hit collapses (issue 21) were listed with their ids and sources whole:
+    `searcher show` of a copy printed a 100 KB id (found re-running issue 16's attacks)."""
+    body = "Crude oil prices rose sharply today as traders weighed new supply cuts. " * 3
+    write_jsonl(tmp_path / "c" / "a.jsonl", [
+        {"id": LONG_ID if n == 0 else f"copy{n}", "title": "Oil prices rise", "body": body,
+         "source": SOURCE} for n in range(3)])
+    build_index([tmp_path / "c"], index=tmp_path / "ix")
+    shown = {article_id: run("show", article_id, "--index", str(tmp_path / "ix"))
+             for article_id in ("copy1", "copy2")}
+    for out in shown.values():
+        assert "copies of this story (2)" in out and len(out.encode()) < BOUND
+    assert id_text(LONG_ID) in "".join(shown["copy1"].split())  # (wrapped at 100 cells)
+    found = run("search", "oil", "--index", str(tmp_path / "ix"))
+    assert "+2 copies" in found and len(found.encode()) < BOUND
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        for page in (client.get("/", params={"q": "oil"}), client.get("/articles/copy1")):
+            assert page.status_code == 200 and "copies" in page.text
+            assert len(page.content) < BOUND + len(LONG_ID)  # (the copy's link holds its id)
+            assert SOURCE not in page.text and LONG_ID not in page.text.replace(
+                f"/articles/{LONG_ID}", "")
