@@ -69,7 +69,10 @@ def _check_once(idx: IndexDir) -> CheckReport:
     live: Counter[str] = Counter()
     postings = 0
     reader = ix.reader()
-    generation = reader.generation()  # the manifest of this commit, not of a newer one
+    generation = reader.generation()  # the manifest of this commit, not of a newer one,
+    # read now: a build committing while the segments are read removes it (the segments
+    # stay readable, open), and a check that read it after them reported damage
+    manifest = idx.manifest(generation if generation is not None else -1)
     leaves = reader.leaf_readers()
     try:
         for n, (leaf, _offset) in enumerate(leaves, start=1):
@@ -82,7 +85,6 @@ def _check_once(idx: IndexDir) -> CheckReport:
     documents = sum(live.values())
     problems.extend(f"article {aid!r} is indexed {count} times"
                     for aid, count in live.items() if count > 1)
-    manifest = idx.manifest(generation if generation is not None else -1)
     if manifest is None:
         if documents:
             problems.append("no manifest for the current generation: the next build "
