@@ -21,6 +21,7 @@ merge policies and locking behave as Whoosh's.
 """
 from __future__ import annotations
 
+import functools
 import pickle
 import types
 from itertools import pairwise
@@ -37,7 +38,7 @@ from whoosh.writing import SegmentWriter
 from .. import schema
 from ..stories.shingles import indexed_hashes, text_hashes
 from ..stories.words import StoryPart, StoryWords
-from .term_blocks import SmallTerms
+from .term_blocks import SmallTerms, write_hashes
 from .term_pool import INTERN_MAX, TermPool
 
 emptybytes = b""
@@ -228,6 +229,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         lastfield = None
         bulk = type(fw._codec.postings_writer(None)) is W3PostingsWriter
         whole = bulk and type(fw) is W3FieldWriter and fw._tindex.hashtype == 0
+        if whole:
+            fw._tindex._write_hashes = functools.partial(write_hashes, fw._tindex)
         small: SmallTerms | None = None
         most = 0  # postings (times 3: flat lists) that SmallTerms writes in one go
         skip = False

@@ -11,12 +11,14 @@ segment_writer's blocks are), the same term info and the same hash entry from th
 term's whole posting list at once, with one write to each file, and counts the
 files' positions itself. Terms with more postings than a block holds go through
 Whoosh's writer as before (``sync`` reads the positions again after one).
+``write_hashes`` is the terms file's hash tables, written by table instead of by slot.
 tests/test_segment_writer.py checks the files byte for byte against Whoosh's path.
 """
 
 from __future__ import annotations
 
 import pickle
+import struct
 import zlib
 from array import array
 from hashlib import md5
@@ -109,3 +111,29 @@ class SmallTerms:
         h = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
         tindex.buckets[h & 255].append((h, pos))
         tindex.lastkey = key
+
+
+def write_hashes(tindex: Any) -> None:
+    """What ``HashWriter._write_hashes`` writes when the terms file closes: each of the
+    256 buckets' open-addressing table (twice as many slots as entries, linear probing
+    in the entries' order, an empty slot (0, 0)), one packed write per table instead
+    of a tuple comparison and a write per slot."""
+    dbfile = tindex.dbfile
+    pos = dbfile.tell()
+    for entries in tindex.buckets:
+        numslots = 2 * len(entries)
+        tindex.directory.append((pos, numslots))
+        if not numslots:
+            continue
+        flat = [0] * (2 * numslots)
+        taken = bytearray(numslots)
+        for h, p in entries:
+            slot = (h >> 8) % numslots
+            while taken[slot]:
+                slot = slot + 1 if slot + 1 < numslots else 0
+            taken[slot] = 1
+            flat[2 * slot] = h
+            flat[2 * slot + 1] = p
+        table = struct.pack("!" + "Iq" * numslots, *flat)
+        dbfile.write(table)
+        pos += len(table)

@@ -118,8 +118,13 @@ def indexed_hashes(title: str, body: str, tokens: Sequence[list[tuple[str, str]]
     get = _TOKEN_HASHES.get
     words = list(chain.from_iterable(map(_FIRST, field) for field in tokens))
     raw = list(map(get, words))
-    if None in raw:
-        raw = [h if h is not None else _token_hash(w) for h, w in zip(raw, words, strict=True)]
+    if None in raw:  # words met for the first time: each hashed once, then looked up
+        for word in set(words).difference(_TOKEN_HASHES):
+            _token_hash(word)
+        raw = list(map(get, words))
+        if None in raw:  # the cache was emptied on the way (it keeps a million words)
+            raw = [h if h is not None else _token_hash(w)
+                   for h, w in zip(raw, words, strict=True)]
     hashes: U64 = np.array(raw, dtype=np.uint64)
     kept: U64 = hashes[hashes != 0]
     return kept
