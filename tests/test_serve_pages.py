@@ -132,3 +132,19 @@ def test_empty_page_and_static_files(client: TestClient) -> None:
     assert r.status_code == 200 and "autofocus" in r.text and 'id="results"' not in r.text
     assert "keydown" in client.get("/static/search.js").text
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_the_seed_index(seed_index: Path) -> None:
+    """The project's own corpus/ (one article) served: page, API, article page, feed."""
+    from searcher import open_index
+
+    with TestClient(create_app(seed_index)) as c, open_index(seed_index) as ix:
+        expected = ix.search("armenia missile")
+        api = c.get("/api/search", params={"q": "armenia missile"}).json()
+        assert api["total"] == expected.total == 1
+        assert [h["id"] for h in api["hits"]] == [h.id for h in expected.hits]
+        page = c.get("/", params={"q": "armenia missile"})
+        assert page.status_code == 200 and "<mark>" in page.text
+        article = c.get("/articles/" + expected.hits[0].id, params={"q": "missile"})
+        assert article.status_code == 200 and "<mark>missile</mark>" in article.text.lower()
+        assert c.get("/search.atom", params={"q": "missile"}).text.count("<entry>") == 1
