@@ -98,15 +98,28 @@ class Export:
         self._sort = sort
         self._filters = filters
         self._batch = batch
-        first = self._search(1)
+        self._results = self._pages()
+        first = next(self._results)
         self.total = first.total
         self._first = first.hits
         self.rows = 0
 
-    def _search(self, page: int) -> Any:
-        # every matching article: copies of one story are not collapsed (issue 21)
-        return self._ix.search(self._query, filters=self._filters, sort=self._sort,
-                               limit=self._batch, page=page, snippets=False, collapse=False)
+    def _pages(self) -> Iterator[Any]:
+        """The search's results a batch at a time: pages of ``search`` (every matching
+        article: copies of one story are not collapsed, issue 21), or a sharded
+        index's own ``batches`` (a cursor: pages would cost each shard page x batch)."""
+        from .cluster.search import ShardedIndex
+
+        if isinstance(self._ix, ShardedIndex):
+            yield from self._ix.batches(self._query, filters=self._filters, sort=self._sort,
+                                        batch=self._batch)
+            return
+        page = 1
+        while True:
+            yield self._ix.search(self._query, filters=self._filters, sort=self._sort,
+                                  limit=self._batch, page=page, snippets=False,
+                                  collapse=False)
+            page += 1
 
     def batches(self) -> Iterator[tuple[Hit, ...]]:
         """Every matching hit in ranked order, a batch at a time (one in memory)."""
@@ -117,7 +130,9 @@ class Export:
             if page * self._batch >= self.total:
                 return
             page += 1
-            results = self._search(page)
+            results = next(self._results, None)
+            if results is None:
+                return
             if results.total != self.total:
                 raise IndexChangedError(f"{self.total:,} matches, then {results.total:,}")
             hits = results.hits

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -11,11 +13,13 @@ from searcher import build_index, open_index
 from searcher.cli import main
 from searcher.cluster.build import build_sharded
 from searcher.cluster.layout import shard_of
+from searcher.export import Export
 
 from .cluster_oracle import (
     QUERIES,
     assert_same_answers,
     assert_same_explanation,
+    tie_key,
 )
 from .conftest import CLUSTER_SAMPLE, REUTERS_MAP
 
@@ -57,6 +61,84 @@ def test_incremental_sharded_build_routes_changes(reuters_sample: Path,
         assert len(sharded) == 200
         assert_same_answers(one, sharded, [*QUERIES[:4], "zanzibar"], facets=False)
         assert sharded.search("zanzibar").total == 1
+
+
+def test_kept_statistics_follow_a_build(reuters_sample: Path, tmp_path: Path) -> None:
+    """A repeated query skips round one (the statistics kept for the shards' versions);
+    a build that changes a shard makes an open sharded index gather them again, so it
+    still answers as one index of the new articles."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = reuters_sample.read_text(encoding="utf-8").splitlines(keepends=True)
+    (corpus / "a.jsonl").write_text("".join(lines[:200]), encoding="utf-8")
+    index, single = tmp_path / "sharded", tmp_path / "one"
+    build_sharded([corpus], index=index, shards=3, field_map=REUTERS_MAP)
+    queries = QUERIES[:6]
+    with open_index(index) as sharded:
+        rounds: list[str] = []
+        run = sharded.runner.run  # type: ignore[attr-defined]
+        sharded.runner.run = lambda task, *a: rounds.append(task.__name__) or run(task, *a)  # type: ignore[attr-defined]
+        for q in queries:
+            sharded.search(q, snippets=False)
+        assert rounds.count("gather") == len(queries)
+        rounds.clear()
+        for q in queries:
+            sharded.search(q, snippets=False)
+        assert "gather" not in rounds and rounds.count("answer") == len(queries)
+        (corpus / "a.jsonl").write_text("".join(lines[:300]), encoding="utf-8")
+        build_sharded([corpus], index=index, shards=3, field_map=REUTERS_MAP)
+        build_index([corpus], index=single, field_map=REUTERS_MAP)
+        rounds.clear()
+        with open_index(single) as one:
+            assert_same_answers(one, sharded, queries, facets=False)
+        assert rounds.count("gather") == len(queries)
+
+
+@pytest.fixture(scope="module")
+def three_shards(reuters_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index = tmp_path_factory.mktemp("three") / "sharded"
+    build_sharded([reuters_sample], index=index, shards=3, field_map=REUTERS_MAP)
+    return index
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_export_streams_with_a_cursor(three_shards: Path, sample_index: Path,
+                                      sort: str) -> None:
+    """An export of a sharded index asks each shard for one batch after the last hit
+    taken (never page x batch candidates), and gives one index's rows in its order."""
+    with open_index(sample_index) as single, open_index(three_shards) as sharded:
+        sent: list[int] = []
+        run = sharded.runner.run  # type: ignore[attr-defined]
+
+        def counted(task: Any, shards: Any, *args: Any) -> Any:
+            out = run(task, shards, *args)
+            if task.__name__ == "answer":
+                sent.extend(len(a.ranked) for a in out)
+            return out
+
+        sharded.runner.run = counted  # type: ignore[attr-defined]
+        export = Export(sharded, "oil OR gold", sort=sort, batch=40, fields="id,published,score")
+        got = [h for h in export.hits()]
+        expected = single.search("oil OR gold", sort=sort, limit=1000, snippets=False,
+                                 collapse=False)
+    assert export.total == expected.total == len(got) > 200
+    assert max(sent) <= 40 and len(sent) == 3 * (expected.total // 40 + 1)
+    assert [h.rank for h in got] == list(range(1, len(got) + 1))
+    if sort == "relevance":
+        assert [i for _s, i in sorted(ranked_of(got), key=tie_key)] == \
+            [i for _s, i in sorted(ranked_of(expected.hits), key=tie_key)]
+        assert [h.id for h in got] == [i for _s, i in sorted(ranked_of(got), key=tie_key)]
+    else:
+        def when(h: Any) -> Any:
+            return h.published or (datetime.min if sort == "newest" else datetime.max)
+
+        order = sorted(expected.hits, key=lambda h: h.id)
+        order.sort(key=when, reverse=sort == "newest")
+        assert [h.id for h in got] == [h.id for h in order]
+
+
+def ranked_of(hits: Any) -> list[tuple[float, str]]:
+    return [(h.score, h.id) for h in hits]
 
 
 def test_cli_builds_a_sharded_index(reuters_sample: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..models import Hit
-from .tasks import Answer
+from .tasks import Answer, merge_order
 
 
 def merged_page(answers: dict[int, Answer], sort: str, first: int,
@@ -20,10 +20,7 @@ def merged_page(answers: dict[int, Answer], sort: str, first: int,
     of the merged order."""
     entries = [(value, article_id, n) for n, a in answers.items()
                for value, article_id in a.ranked]
-    if sort == "oldest":
-        entries.sort(key=lambda e: (e[0], e[1]))
-    else:
-        entries.sort(key=lambda e: (-e[0], e[1]))
+    entries.sort(key=merge_order(sort))
     return entries[first:first + limit]
 
 

@@ -29,8 +29,10 @@ T = TypeVar("T")
 
 SCHEDULER_ENV = "SEARCHER_SCHEDULER"
 
-SHARD_FAILURES: tuple[type[BaseException], ...] = (
-    IndexNotFoundError, IndexDamagedError, IndexIncompatibleError, OSError)
+SHARD_DAMAGE: tuple[type[BaseException], ...] = (
+    IndexNotFoundError, IndexDamagedError, IndexIncompatibleError)
+"""A shard's files are missing or damaged: every process sees the same."""
+SHARD_FAILURES: tuple[type[BaseException], ...] = (*SHARD_DAMAGE, OSError)
 """What makes a shard fail (rather than the query): it cannot be opened or read."""
 
 

@@ -3,12 +3,18 @@
 Round one: every shard parses the query against its own words and reports the
 collection statistics (documents, field lengths, document frequencies) of the words
 its plan scores; summed, they are the whole collection's (a word a shard's plan
-lacks occurs in none of its documents). Round two: every shard runs its plan scored
+lacks occurs in none of its documents). They change only when a shard's segments
+do, so the coordinator keeps them per query with the shards' versions
+(``STATS_CACHED`` queries) and skips round one for a query it has seen: round two
+reports each shard's version, and a shard that changed since (a build) sends the
+search through round one again. Round two: every shard runs its plan scored
 with those global statistics (``Executor(view, stats=...)``) and returns the scores
 and ids of its best ``page * limit``, its exact total and its facet counts; the
-coordinator merges them by score (ties: article id) and sums totals and counts. Round
-three: the shards holding the page's articles make those hits (titles, snippets, why
-matched), so snippets are made for one page, not for every shard's candidates. The shard work
+coordinator merges them by score (ties: article id) and sums totals and counts. The
+hits (titles, snippets, why matched) are made for the page only: on page one each shard
+makes those of its few best in round two already (``made_ahead``: most often the
+page's, so no third round); round three asks the shards holding the page's other
+articles for theirs. The shard work
 (tasks.py) runs where the runner puts it: this process, or Dask workers.
 
 A shard that does not answer is an error naming it (ShardUnavailableError), or with
@@ -18,8 +24,10 @@ ones (the statistics are then those of the shards that answered).
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -46,6 +54,8 @@ from .merge import merged_page, ranked_hits, summed, summed_months
 from .runner import ShardFailure, ShardRunner
 
 SUGGEST_BELOW = 3  # as index.SUGGEST_BELOW: did-you-mean below this many matches
+VERSION_ATTEMPTS = 3  # round one again when a build changed a shard between the rounds
+STATS_CACHED = 4096  # queries whose merged statistics the coordinator keeps (a few KB each)
 
 T = TypeVar("T")
 
@@ -60,6 +70,9 @@ class ShardedIndex:
         self.layout = layout
         self.runner = runner
         self.allow_partial = allow_partial
+        # query: (each shard's version, the statistics summed over them), newest last
+        self._stats: OrderedDict[str, tuple[dict[int, tasks.Version], CollectionStats]] = \
+            OrderedDict()
 
     def __enter__(self) -> ShardedIndex:
         return self
@@ -146,19 +159,47 @@ class ShardedIndex:
         """As :meth:`Index.explain`: on the shard that owns the article, scored with
         the whole collection's statistics for the query (round one of a search)."""
         query = arguments.text("query", query)
-        stats = self._collection_stats(query, None)[0]
+        stats = self._collection_stats(query, None)[1]
         return self._owned(tasks.explain, article_id, query, stats)
 
     def _collection_stats(self, query: str, now: datetime | None
-                          ) -> tuple[CollectionStats, dict[int, tasks.Gathered],
+                          ) -> tuple[dict[int, tasks.Version], CollectionStats,
                                      list[ShardFailure]]:
-        """Round one: the query's statistics summed over the shards that answered."""
+        """Round one: the query's statistics summed over the shards that answered,
+        and each one's version (kept for the query when every shard answered)."""
         gathered, failed = self._each(tasks.gather, query, now)
         parts = [g.stats for _n, g in sorted(gathered.items())]
         total = parts[0]
         for part in parts[1:]:
             total = total + part
-        return total, gathered, failed
+        versions = {n: g.version for n, g in gathered.items()}
+        if not failed:
+            self._stats[query] = (versions, total)
+            self._stats.move_to_end(query)
+            while len(self._stats) > STATS_CACHED:
+                self._stats.popitem(last=False)
+        return versions, total, failed
+
+    def _scored(self, query: str, now: datetime | None, *args: Any
+                ) -> tuple[dict[int, tasks.Answer], list[ShardFailure]]:
+        """Rounds one and two: every shard's best, scored with the whole collection's
+        statistics of the versions the shards scored (kept statistics when every
+        shard still has the versions they were summed over; else round one first,
+        and again if a build changed a shard between the rounds)."""
+        kept = self._stats.get(query)
+        if kept is not None:
+            found, failed = self._each(tasks.answer, query, now, kept[1], *args)
+            if not failed and _same_versions(found, kept[0]):
+                self._stats.move_to_end(query)
+                return found, failed
+            del self._stats[query]
+        for _attempt in range(VERSION_ATTEMPTS):
+            versions, stats, failed = self._collection_stats(query, now)
+            found, more = self._each(tasks.answer, query, now, stats, *args,
+                                     shards=sorted(versions))
+            if _same_versions(found, versions):
+                break
+        return found, failed + more
 
     def stats(self, top_tags: int = arguments.DEFAULT_TOP_TAGS) -> IndexStats:
         """As :meth:`Index.stats`: documents and sizes summed, the date range and the
@@ -219,20 +260,22 @@ class ShardedIndex:
             query, sort=sort, limit=limit, page=page, now=now)
         if expand:
             raise InvalidArgumentError("expand is not available on a sharded index yet")
-        total_stats, gathered, failed = self._collection_stats(query, now)
-        found, more = self._each(tasks.answer, query, chosen, now, total_stats, page * limit,
-                                 facets, snippets, sort, shards=sorted(gathered))
+        ahead = made_ahead(limit, self.layout.shards) if page == 1 else 0
+        found, failed = self._scored(query, now, chosen, page * limit, facets, sort, ahead,
+                                     snippets)
         answers = [found[n] for n in sorted(found)]
         first = (page - 1) * limit
         chosen_page = merged_page(found, sort, first, limit)
-        wanted = [(v, article_id) for v, article_id, _n in chosen_page]
-        made, lost = self._each(tasks.hits, query, now, wanted, sort, snippets,
-                                shards=sorted({n for _v, _i, n in chosen_page}))
-        hits = ranked_hits(chosen_page, [made[n] for n in sorted(made)], first)
-        notes = gathered[min(gathered)].notes + self._partial_note(failed + more + lost)
+        ready = {h.id for a in answers for h in a.hits}
+        missing = [(v, i, n) for v, i, n in chosen_page if i not in ready]
+        made, lost = self._each(tasks.hits, query, now, [(v, i) for v, i, _n in missing],
+                                sort, snippets, shards=sorted({n for _v, _i, n in missing}))
+        hits = ranked_hits(chosen_page, [a.hits for a in answers] +
+                           [made[n] for n in sorted(made)], first)
+        notes = answers[0].notes + self._partial_note(failed + lost)
         total = sum(a.total for a in answers)
         suggestion = None
-        if total < SUGGEST_BELOW and not gathered[min(gathered)].match_all \
+        if total < SUGGEST_BELOW and not answers[0].match_all \
                 and any(a.allows_any for a in answers):
             suggestion = self._suggestion(query, chosen, now, total)
         return SearchResults(
@@ -240,6 +283,40 @@ class ShardedIndex:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             facets=self._facets(answers) if facets else None, suggestion=suggestion,
             notes=notes)
+
+    def batches(self, query: str = "", *, filters: Filters | None = None,
+                sort: str = "relevance", batch: int = arguments.MAX_LIMIT,
+                now: datetime | None = None) -> Iterator[SearchResults]:
+        """Every match of the search in its order, ``batch`` hits at a time, without
+        snippets or facets (``export.Export`` on a sharded index). Each shard sends
+        its next ``batch`` candidates after the last hit taken (a cursor), so an export
+        of n matches moves about shards x n candidates; page p of a search would ask
+        each shard for p x batch, which grows with the square of n. ``total`` is every
+        batch's count of all matches (a build between batches changes it)."""
+        chosen = Filters.given(filters)
+        query, sort, batch, _page, now = arguments.check_search(
+            query, sort=sort, limit=batch, page=1, now=now)
+        after: tuple[float, str] | None = None
+        taken = 0
+        while True:
+            started = time.perf_counter()
+            found, failed = self._scored(query, now, chosen, batch, False, sort, 0, False,
+                                         after)
+            answers = [found[n] for n in sorted(found)]
+            chosen_page = merged_page(found, sort, 0, batch)
+            made, lost = self._each(tasks.hits, query, now,
+                                    [(v, i) for v, i, _n in chosen_page], sort, False,
+                                    shards=sorted({n for _v, _i, n in chosen_page}))
+            yield SearchResults(
+                query=query, total=sum(a.total for a in answers),
+                hits=ranked_hits(chosen_page, [made[n] for n in sorted(made)], taken),
+                page=taken // batch + 1, limit=batch,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+                notes=answers[0].notes + self._partial_note(failed + lost))
+            if len(chosen_page) < batch:
+                return
+            after = chosen_page[-1][:2]
+            taken += len(chosen_page)
 
     def _suggestion(self, query: str, chosen: Filters, now: datetime | None,
                     total: int) -> str | None:
@@ -292,3 +369,18 @@ def added_up(parts: Iterable[dict[str, int]]) -> dict[str, int]:
         for word, n in part.items():
             total[word] = total.get(word, 0) + n
     return total
+
+
+def made_ahead(limit: int, shards: int) -> int:
+    """How many of its best a shard makes into hits in round two of page one: its
+    expected share of the page plus two standard deviations (an article's shard is a
+    hash of its id, so a shard holds Binomial(limit, 1/shards) of the page's hits: for
+    10 hits, more than 6 of 4 shards or 4 of 8 shards about once in 250 pages). A shard
+    holding more makes the rest in round three."""
+    share = 1 / shards
+    return min(limit, math.ceil(limit * share + 2 * math.sqrt(limit * share * (1 - share))))
+
+
+def _same_versions(found: dict[int, tasks.Answer], versions: dict[int, tasks.Version]) -> bool:
+    """Whether every shard scored the version its statistics were gathered from."""
+    return all(a.version == versions.get(n) for n, a in found.items())

@@ -7,7 +7,7 @@ or on the Dask worker that holds the shard open (dask_runner.DaskRunner).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,7 +27,7 @@ from ..filters import Filters
 from ..hits import page_hits
 from ..models import Article, ArticleView, Explanation, Hit, IndexStats
 from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
-from ..query import build_filter, parse_query
+from ..query import ParsedQuery, build_filter, parse_query
 from ..suggest import spelling_candidates
 from ..word_values import article_counts, candidates
 
@@ -46,13 +46,17 @@ class Shard(Protocol):
     def close(self) -> None: ...
 
 
+Version = tuple[tuple[str, int], ...]
+"""What a shard's statistics depend on: its segments and their deletions
+(``engine.view.signature``); equal versions, equal statistics for any word."""
+
+
 @dataclass(frozen=True)
 class Gathered:
-    """A shard's round one: its statistics for the query's words, the parser's notes."""
+    """A shard's round one: its statistics for the query's words, and its version."""
 
     stats: CollectionStats
-    notes: tuple[str, ...]
-    match_all: bool = False
+    version: Version
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,18 @@ class Answer:
     ranked: tuple[tuple[float, str], ...]
     keywords: dict[str, list[tuple[str, int]]]
     months: dict[int, int]
+    version: Version  # of the shard it scored (the statistics must be of this version)
+    notes: tuple[str, ...] = ()  # the parser's
+    match_all: bool = False
     allows_any: bool = True  # the filters leave some article of the shard
+    hits: tuple[Hit, ...] = ()  # of its ``make`` best, made ahead (page one)
 
 
 def gather(shard: Shard, query: str, now: datetime | None) -> Gathered:
     """Round one: this shard's statistics for every word its plan may score."""
-    parsed = parse_query(query, shard._engine().searcher.reader(), now=now)
-    return Gathered(CollectionStats.of(shard._engine(), set(term_keys(parsed.query))),
-                    parsed.notes, parsed.match_all)
+    view = shard._engine()
+    parsed = parse_query(query, view.searcher.reader(), now=now)
+    return Gathered(CollectionStats.of(view, set(term_keys(parsed.query))), view.key)
 
 
 def term_keys(q: Node) -> Iterator[TermKey]:
@@ -97,32 +105,66 @@ def term_keys(q: Node) -> Iterator[TermKey]:
             yield (f,), text
 
 
-def answer(shard: Shard, query: str, chosen: Filters, now: datetime | None,
-           stats: CollectionStats, k: int, facets: bool, snippets: bool,
-           sort: str = "relevance") -> Answer:
+def answer(shard: Shard, query: str, now: datetime | None, stats: CollectionStats,
+           chosen: Filters, k: int, facets: bool, sort: str = "relevance", make: int = 0,
+           snippets: bool = True, after: tuple[float, str] | None = None) -> Answer:
     """Round two: the shard's ``k`` best hits scored with the global statistics (or
-    its ``k`` first by date, with their sort keys)."""
+    its ``k`` first by date, with their sort keys), in the merge's order; the hits of
+    its ``make`` best are made too (the page's, most often: no round three). With
+    ``after`` (the last ``(score or date key, id)`` an export took), the ``k`` best
+    that come after it; the total still counts every match."""
     view = shard._engine()
     parsed = parse_query(query, view.searcher.reader(), now=now)
     allowed = allowed_documents(view, *build_filter(chosen, now=now))
     matched = Executor(view, stats=stats, scored=sort == "relevance").run(parsed.query)
     found = matched.mask if allowed is None else matched.mask & allowed
-    if sort == "relevance":
-        scores: Any = matched.score
-        best = np.flatnonzero(_best(view, found, scores, k))
-        ranked = tuple((float(scores[d]), _id(view, d)) for d in best)
-    else:
-        column = _sort_column(view, sort)
-        rank = column if sort == "newest" else np.iinfo(np.uint64).max - column  # exact
-        best = np.flatnonzero(_best(view, found, rank, k))
-        ranked = tuple((int(column[d]), _id(view, d)) for d in best)
+    total = int(np.count_nonzero(found))
     keywords: dict[str, list[tuple[str, int]]] = {}
     months: dict[int, int] = {}
     if facets:
         keywords = {f: engine_facets.keyword_counts(view, f, found) for f in KEYWORD_FIELDS}
         months = engine_facets.month_counts(view, found)
-    return Answer(int(np.count_nonzero(found)), ranked, keywords, months,
-                  allowed is None or bool(allowed.any()))
+    if after is not None:
+        found = found & ~_taken(view, found, matched.score if sort == "relevance"
+                                else _sort_column(view, sort), after, sort)
+    if sort == "relevance":
+        scores: Any = matched.score
+        best = np.flatnonzero(_best(view, found, scores, k))
+        entries = [(float(scores[d]), _id(view, d), int(d)) for d in best]
+    else:
+        column = _sort_column(view, sort)
+        rank = column if sort == "newest" else np.iinfo(np.uint64).max - column  # exact
+        best = np.flatnonzero(_best(view, found, rank, k))
+        entries = [(int(column[d]), _id(view, d), int(d)) for d in best]
+    entries.sort(key=merge_order(sort))
+    ranked = tuple((value, article_id) for value, article_id, _d in entries)
+    made = _made(view, parsed, [(v, d) for v, _i, d in entries[:make]], sort, snippets)
+    return Answer(total, ranked, keywords, months, view.key,
+                  parsed.notes, parsed.match_all, allowed is None or bool(allowed.any()),
+                  made)
+
+
+def merge_order(sort: str) -> Callable[[tuple[Any, ...]], tuple[Any, str]]:
+    """The key of ``(score or date key, article id, ...)`` in a sharded search's order:
+    best score or newest first (oldest: smallest key first), ties by id."""
+    if sort == "oldest":
+        return lambda e: (e[0], e[1])
+    return lambda e: (-e[0], e[1])
+
+
+def _taken(view: IndexView, found: Any, keys: Any, after: tuple[float, str],
+           sort: str) -> Any:
+    """The documents of ``found`` at or before ``after`` in the merge's order (an
+    export took them): a better key, or the same key and an id not after its id
+    (ids are read for the documents tied with it only)."""
+    value, last_id = after
+    key = np.float64(value) if sort == "relevance" else np.uint64(value)
+    better = keys < key if sort == "oldest" else keys > key
+    taken = found & better
+    for d in np.flatnonzero(found & (keys == key)):
+        if _id(view, d) <= last_id:
+            taken[d] = True
+    return taken
 
 
 def _id(view: IndexView, docnum: Any) -> str:
@@ -135,18 +177,27 @@ def hits(shard: Shard, query: str, now: datetime | None,
     articles that this shard holds, with their scores (or date keys) from round two."""
     view = shard._engine()
     parsed = parse_query(query, view.searcher.reader(), now=now)
+    held = [(value, docnum) for value, article_id in wanted
+            if (docnum := view.searcher.document_number(**{schema.ID: article_id}))
+            is not None]
+    return _made(view, parsed, held, sort, snippets)
+
+
+def _made(view: IndexView, parsed: ParsedQuery, chosen: list[tuple[float, int]],
+          sort: str, snippets: bool) -> tuple[Hit, ...]:
+    """The hits of these ``(score or date key, document)`` of this shard."""
+    if not chosen:
+        return ()
     relevance = sort == "relevance"
     mask = np.zeros(view.n, bool)
     values = np.zeros(view.n, np.float64 if relevance else np.uint64)
-    for value, article_id in wanted:
-        docnum = view.searcher.document_number(**{schema.ID: article_id})
-        if docnum is not None:
-            mask[docnum] = True
-            values[docnum] = value
-    n = int(mask.sum())
+    for value, docnum in chosen:
+        mask[docnum] = True
+        values[docnum] = value
     if relevance:
-        return page_hits(view, mask, values, None, False, 1, n, parsed, snippets)
-    return page_hits(view, mask, None, values, sort == "newest", 1, n, parsed, snippets)
+        return page_hits(view, mask, values, None, False, 1, len(chosen), parsed, snippets)
+    return page_hits(view, mask, None, values, sort == "newest", 1, len(chosen), parsed,
+                     snippets)
 
 
 def _sort_column(view: IndexView, sort: str) -> Any:
