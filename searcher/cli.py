@@ -33,7 +33,6 @@ from .storage import IndexDir
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from .index import Index
     from .searchable import Searchable
 
 # rich (render.py), the build side (indexer, readers) and prompt_toolkit are imported
@@ -74,20 +73,6 @@ def _stderr() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
-
-
-def _open_index(index: Path | None) -> Index:
-    """One index: for the commands that do not read sharded indexes yet."""
-    from .index import Index, open_index  # the engine, and numpy: after one_blas_thread
-
-    ix = open_index(index)
-    if not isinstance(ix, Index):
-        ix.close()
-        raise InvalidArgumentError(
-            f"the index at {ix.path} is sharded: this command does not read sharded indexes "
-            "yet; search it from Python (open_index(PATH).search) or build one index "
-            "without --shards")
-    return ix
 
 
 def _open_any(index: Path | None, scheduler: str | None,
@@ -335,14 +320,15 @@ def explain(article_id: str, query: str, index: Path | None, as_json: bool,
 @index_option
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT,
               show_default=True, help="Hits per page.")
-def shell(index: Path | None, limit: int) -> None:
+@cluster_options
+def shell(index: Path | None, limit: int, scheduler: str | None, allow_partial: bool) -> None:
     """Interactive search prompt: completion, history, sticky filters, paging (:help).
 
     With stdin not a terminal, reads one query or :command per line and prints plain
     results (exit status 1 if a line failed)."""
     from .shell import run  # prompt_toolkit loads only for this command
 
-    with _errors(), _open_index(index) as ix:
+    with _errors(), _open_any(index, scheduler, allow_partial) as ix:
         status = run(ix, limit=limit)
     sys.exit(status)
 

@@ -25,7 +25,7 @@ def one_blas_thread() -> None:
     """numpy's OpenBLAS starts a pool of threads when it loads (about 55 ms of a one-shot
     command here, on 2 cores) for matrix products, which searcher never computes: unless
     the user set a thread count, the command loads it with one thread. Runs before any
-    command imports the engine (cli._open_index); build workers inherit the setting."""
+    command imports the engine (cli._open_any); build workers inherit the setting."""
     if "numpy" not in sys.modules and not any(v in os.environ for v in BLAS_THREADS):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
 

@@ -3,9 +3,10 @@ returns.
 
 ``index.Index`` (one index) and ``cluster.search.ShardedIndex`` (shards, in this
 process or on a Dask cluster) both satisfy :class:`Searchable`; code that only
-searches, shows, counts and exports takes a Searchable, and code that needs more of
-one index (``similar``, the prompt, the server) checks for ``Index``
-first (``isinstance``) and says in one line what a sharded index does not do yet.
+searches, shows, counts, finds similar articles and exports takes a Searchable (the
+command line, the prompt), and code that needs more of one index (the server) checks
+for ``Index`` first (``isinstance``) and says in one line what a sharded index does
+not do yet.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ class Searchable(Protocol):
     def keyword_values(self, field: str, prefix: str = "", *,
                        limit: int | None = None) -> list[FacetCount]: ...
     def word_values(self, prefix: str, *, limit: int = ...) -> list[FacetCount]: ...
+    def similar(self, article_id: str, *, limit: int = ..., page: int = 1,
+                filters: Filters | None = None, tags: str | Sequence[str] | None = ...,
+                any_tags: str | Sequence[str] | None = ...,
+                exclude_tags: str | Sequence[str] | None = ..., since: DateArg = None,
+                until: DateArg = None, author: str | None = None,
+                source: str | None = None) -> SearchResults: ...
     def search(self, query: str = "", *, filters: Filters | None = None,
                tags: str | Sequence[str] | None = ...,
                any_tags: str | Sequence[str] | None = ...,

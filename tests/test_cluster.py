@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,30 @@ def test_export_streams_with_a_cursor(three_shards: Path, sample_index: Path,
         assert [h.id for h in got] == [h.id for h in order]
 
 
+def test_similar_equals_one_index(three_shards: Path, sample_index: Path) -> None:
+    """More like this: the key terms come from the whole collection's counts, so totals,
+    ids, scores and what each hit shares with the article are one index's."""
+    with open_index(sample_index) as single, open_index(three_shards) as sharded:
+        some = [h.id for q in ("cocoa exports", "gold", "opec crude", "interest rates")
+                for h in single.search(q, limit=2, snippets=False).hits]
+        for article_id in some:
+            for page, tags in ((1, ()), (2, ()), (1, ("usa",))):
+                a = single.similar(article_id, limit=1000, tags=tags)  # ties: by id below
+                b = sharded.similar(article_id, limit=10, page=page,  # type: ignore[attr-defined]
+                                    tags=tags)
+                assert (b.query, b.total) == (a.query, a.total), article_id
+                assert a.total > 0
+                expected = sorted(a.hits, key=lambda h: tie_key((h.score, h.id)))
+                expected = expected[(page - 1) * 10:page * 10]
+                got = sorted(b.hits, key=lambda h: tie_key((h.score, h.id)))
+                assert [h.id for h in got] == [h.id for h in expected], article_id
+                for x, y in zip(got, expected, strict=True):
+                    assert math.isclose(x.score, y.score, rel_tol=1e-9)
+                    assert (x.matched, x.snippets, x.title) == (y.matched, y.snippets, y.title)
+                assert [h.rank for h in b.hits] == list(range((page - 1) * 10 + 1,
+                                                             page * 10 + 1))[:len(b.hits)]
+
+
 def ranked_of(hits: Any) -> list[tuple[float, str]]:
     return [(h.score, h.id) for h in hits]
 
@@ -187,10 +212,6 @@ def test_a_sharded_index_stays_sharded_and_commands_say_what_they_cannot(
     assert not list(index.glob("_MAIN_*.toc"))
     with open_index(index) as ix:
         assert len(ix) == 8 and ix.search("slid").total == 1
-    # (searcher serve reads shards: tests/test_serve_sharded.py)
-    result = runner.invoke(main, ["shell", "--index", str(index)])
-    assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [
-        f"searcher: the index at {index} is sharded: this command does not read sharded "
-        "indexes yet; search it from Python (open_index(PATH).search) or build one index "
-        "without --shards"]
+    # (searcher serve reads shards: tests/test_serve_sharded.py; the shell too now)
+    shell = runner.invoke(main, ["shell", "--index", str(index)], input="slid\n")
+    assert shell.exit_code == 0 and "Crude oil slid" in shell.stdout

@@ -104,3 +104,21 @@ def test_show_stats_and_export_print_what_one_index_prints(sharded: Path,
     many = _run(["stats", "--json", "--top", "15"], sharded)
     size = r'"index_bytes": \d+|"last_build": "[^"]+"'
     assert re.sub(size, "", many) == re.sub(size, "", one)
+
+
+def test_the_shell_prints_what_one_index_prints(sharded: Path, sample_index: Path) -> None:
+    """`searcher shell` (piped) on shards: searches, pages, :similar and :open print what
+    they print on one index (copies of a story are not collapsed across shards yet, so
+    both run with :collapse off)."""
+    script = ":collapse off\ncocoa exports\n:open 2\n:more\n:similar 4\n:more\n:tags cof\n"
+
+    def shell(index: Path) -> str:
+        result = CliRunner().invoke(main, ["shell", "--index", str(index), "-n", "3"],
+                                    input=script, env={"COLUMNS": "100", "NO_COLOR": None})
+        assert (result.exit_code, result.stderr) == (0, ""), result.output
+        text = re.sub(r" in [\d,]+ stories", "", result.stdout)  # one index counts them
+        return re.sub(r"\(\d[\d,.]* ms\)", "(ms)", text)
+
+    out = shell(sharded)
+    assert out == shell(sample_index)
+    assert "articles like:" in out and "4-6 of" in out

@@ -43,12 +43,14 @@ from ..models import (
     Explanation,
     FacetCount,
     Facets,
+    Hit,
     IndexStats,
     SearchResults,
 )
+from ..query import ParsedQuery
 from ..suggest import best_candidate, respelled
 from ..word_values import COUNTED_PER_SHOWN, best, ranked, typed_word
-from . import tasks
+from . import similar, tasks
 from .layout import ClusterLayout, shard_of
 from .merge import merged_page, ranked_hits, summed, summed_months
 from .runner import ShardFailure, ShardRunner
@@ -264,14 +266,7 @@ class ShardedIndex:
         found, failed = self._scored(query, now, chosen, page * limit, facets, sort, ahead,
                                      snippets)
         answers = [found[n] for n in sorted(found)]
-        first = (page - 1) * limit
-        chosen_page = merged_page(found, sort, first, limit)
-        ready = {h.id for a in answers for h in a.hits}
-        missing = [(v, i, n) for v, i, n in chosen_page if i not in ready]
-        made, lost = self._each(tasks.hits, query, now, [(v, i) for v, i, _n in missing],
-                                sort, snippets, shards=sorted({n for _v, _i, n in missing}))
-        hits = ranked_hits(chosen_page, [a.hits for a in answers] +
-                           [made[n] for n in sorted(made)], first)
+        hits, lost = self._page(query, now, found, sort, (page - 1) * limit, limit, snippets)
         notes = answers[0].notes + self._partial_note(failed + lost)
         total = sum(a.total for a in answers)
         suggestion = None
@@ -283,6 +278,47 @@ class ShardedIndex:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             facets=self._facets(answers) if facets else None, suggestion=suggestion,
             notes=notes)
+
+    def _page(self, query: str | ParsedQuery, now: datetime | None,
+              found: dict[int, tasks.Answer], sort: str, first: int, limit: int,
+              snippets: bool) -> tuple[tuple[Hit, ...], list[ShardFailure]]:
+        """The merged page's hits: those the shards made in round two, the others made
+        now by the shards holding them (round three)."""
+        chosen_page = merged_page(found, sort, first, limit)
+        ready = {h.id for a in found.values() for h in a.hits}
+        missing = [(v, i, n) for v, i, n in chosen_page if i not in ready]
+        made, lost = self._each(tasks.hits, query, now, [(v, i) for v, i, _n in missing],
+                                sort, snippets, shards=sorted({n for *_x, n in missing}))
+        return ranked_hits(chosen_page, [a.hits for _n, a in sorted(found.items())] +
+                           [made[n] for n in sorted(made)], first), lost
+
+    def similar(self, article_id: str, *, limit: int = arguments.DEFAULT_LIMIT,
+                page: int = 1, filters: Filters | None = None,
+                **filter_options: Any) -> SearchResults:
+        """As :meth:`Index.similar`: the article's key terms chosen from the whole
+        collection's counts (cluster/similar.py), run on every shard with its
+        statistics; equal scores rank by article id."""
+        started = time.perf_counter()
+        chosen = Filters.given(filters, **filter_options)
+        _q, _s, limit, page, _now = arguments.check_search(
+            "", sort="relevance", limit=limit, page=page, now=None)
+        article = self.get(article_id)
+        counted, failed = self._each(similar.word_counts, similar.article_text(article))
+        terms, stats = similar.key_terms([counted[n] for n in sorted(counted)])
+        query = f"similar:{article.id}"
+        if not terms:
+            return SearchResults(query=query, total=0, hits=(), page=page, limit=limit,
+                                 elapsed_ms=(time.perf_counter() - started) * 1000)
+        parsed = similar.similar_query(article, terms)
+        ahead = made_ahead(limit, self.layout.shards) if page == 1 else 0
+        found, more = self._each(tasks.answer, parsed, None, stats, chosen, page * limit,
+                                 False, "relevance", ahead, True, shards=sorted(counted))
+        hits, lost = self._page(parsed, None, found, "relevance", (page - 1) * limit, limit,
+                                True)
+        return SearchResults(query=query, total=sum(a.total for a in found.values()), hits=hits,
+                             page=page, limit=limit,
+                             elapsed_ms=(time.perf_counter() - started) * 1000,
+                             notes=self._partial_note(failed + more + lost))
 
     def batches(self, query: str = "", *, filters: Filters | None = None,
                 sort: str = "relevance", batch: int = arguments.MAX_LIMIT,

@@ -79,7 +79,7 @@ class Answer:
 def gather(shard: Shard, query: str, now: datetime | None) -> Gathered:
     """Round one: this shard's statistics for every word its plan may score."""
     view = shard._engine()
-    parsed = parse_query(query, view.searcher.reader(), now=now)
+    parsed = _parsed(view, query, now)
     return Gathered(CollectionStats.of(view, set(term_keys(parsed.query))), view.key)
 
 
@@ -105,7 +105,8 @@ def term_keys(q: Node) -> Iterator[TermKey]:
             yield (f,), text
 
 
-def answer(shard: Shard, query: str, now: datetime | None, stats: CollectionStats,
+def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
+           stats: CollectionStats,
            chosen: Filters, k: int, facets: bool, sort: str = "relevance", make: int = 0,
            snippets: bool = True, after: tuple[float, str] | None = None) -> Answer:
     """Round two: the shard's ``k`` best hits scored with the global statistics (or
@@ -114,7 +115,7 @@ def answer(shard: Shard, query: str, now: datetime | None, stats: CollectionStat
     ``after`` (the last ``(score or date key, id)`` an export took), the ``k`` best
     that come after it; the total still counts every match."""
     view = shard._engine()
-    parsed = parse_query(query, view.searcher.reader(), now=now)
+    parsed = _parsed(view, query, now)
     allowed = allowed_documents(view, *build_filter(chosen, now=now))
     matched = Executor(view, stats=stats, scored=sort == "relevance").run(parsed.query)
     found = matched.mask if allowed is None else matched.mask & allowed
@@ -167,16 +168,23 @@ def _taken(view: IndexView, found: Any, keys: Any, after: tuple[float, str],
     return taken
 
 
+def _parsed(view: IndexView, query: str | ParsedQuery, now: datetime | None) -> ParsedQuery:
+    """The query parsed against this shard (a plan made elsewhere as it is: similar)."""
+    if isinstance(query, ParsedQuery):
+        return query
+    return parse_query(query, view.searcher.reader(), now=now)
+
+
 def _id(view: IndexView, docnum: Any) -> str:
     return str(view.stored(int(docnum))[schema.ID])
 
 
-def hits(shard: Shard, query: str, now: datetime | None,
+def hits(shard: Shard, query: str | ParsedQuery, now: datetime | None,
          wanted: list[tuple[float, str]], sort: str, snippets: bool) -> tuple[Hit, ...]:
     """Round three: the hits (title, snippets, why matched) of the merged page's
     articles that this shard holds, with their scores (or date keys) from round two."""
     view = shard._engine()
-    parsed = parse_query(query, view.searcher.reader(), now=now)
+    parsed = _parsed(view, query, now)
     held = [(value, docnum) for value, article_id in wanted
             if (docnum := view.searcher.document_number(**{schema.ID: article_id}))
             is not None]

@@ -30,8 +30,8 @@ from rich.pager import Pager
 from .. import render, render_shell
 from ..arguments import DEFAULT_LIMIT
 from ..errors import SearcherError
-from ..index import Index
 from ..sanitize import one_line
+from ..searchable import Searchable
 from .commands import COMMAND_NAMES, run_line
 from .completion import ShellCompleter
 from .lexer import QueryLexer
@@ -142,7 +142,7 @@ def prompt_loop(shell: Shell, session: PromptSession[str]) -> int:
             shell.print(render_shell.meta_line(CANCELLED))
 
 
-def run_prompt(index: Index, *, console: Console | None = None, input: Input | None = None,
+def run_prompt(index: Searchable, *, console: Console | None = None, input: Input | None = None,
                output: Output | None = None, limit: int = DEFAULT_LIMIT) -> int:
     """The interactive prompt on the terminal (or on the given input/output)."""
     console = console or Console(highlight=False)
@@ -152,7 +152,7 @@ def run_prompt(index: Index, *, console: Console | None = None, input: Input | N
     return prompt_loop(shell, session)
 
 
-def run_script(index: Index, lines: Iterable[str], *, console: Console | None = None,
+def run_script(index: Searchable, lines: Iterable[str], *, console: Console | None = None,
                errors: TextIO | None = None, limit: int = DEFAULT_LIMIT) -> int:
     """Piped mode: each line is a query or command; plain output. A bad line is reported
     on stderr as ``searcher: line N: ...`` and the rest still run; exit status 1 if any
@@ -169,7 +169,7 @@ def run_script(index: Index, lines: Iterable[str], *, console: Console | None = 
     return status
 
 
-def run(index: Index, *, limit: int = DEFAULT_LIMIT) -> int:
+def run(index: Searchable, *, limit: int = DEFAULT_LIMIT) -> int:
     """``searcher shell``: the prompt when stdin is a terminal, else piped mode."""
     if sys.stdin.isatty():
         return run_prompt(index, limit=limit)

@@ -18,8 +18,8 @@ from .. import render, render_shell
 from ..arguments import DEFAULT_LIMIT
 from ..errors import ShellError
 from ..filters import Filters
-from ..index import Index
 from ..models import FacetCount, Hit, SearchResults
+from ..searchable import Searchable
 from .filters import describe
 
 
@@ -27,7 +27,7 @@ from .filters import describe
 class Shell:
     """One prompt session over an open index (``commands.run_line`` acts on a typed line)."""
 
-    index: Index
+    index: Searchable  # one index or a sharded one
     console: Console
     limit: int = DEFAULT_LIMIT
     interactive: bool = False
