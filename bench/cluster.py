@@ -164,7 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     with searcher.open_index(local if scheduler is None else remote,
                                              scheduler=scheduler or "") as ix:
                         new, times, got = run_mix(ix, warm_up, queries)
-                    exact = all(same(a, b) for a, b in zip(expected, got, strict=True))
+                    differ = [(q, a, b) for q, a, b in zip(queries, expected, got, strict=True)
+                              if not same(a, b)]
+                    for q, a, b in differ[:3]:  # say which, not only that
+                        print(f"{setup}: {q.ours()!r} tag={q.tag} since={q.since} "
+                              f"until={q.until}: total {b.total} (one index {a.total}); "
+                              f"top {[(h.id, h.score) for h in b.hits[:4]]} "
+                              f"(one index {[(h.id, h.score) for h in a.hits[:4]]})",
+                              file=sys.stderr, flush=True)
+                    exact = not differ
                     rows.append({"setup": setup, "build_s": round(build_s, 1),
                                  **summary(new, times, kinds), "exact": exact})
     finally:
