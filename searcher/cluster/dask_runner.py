@@ -48,7 +48,10 @@ def connect(address: str) -> Client:
     """A client of the scheduler at ``address``, or SchedulerError in one line."""
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors are ours
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        # direct_to_workers: an actor call goes to its worker, not through the
+        # scheduler's proxy (4 shards' trivial calls: 3.4 ms, proxied 6-8 ms, load 11)
+        return Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False,
+                      direct_to_workers=True)
     except (OSError, ValueError, TypeError) as e:
         raise SchedulerError(address, reason(e)) from e
 
