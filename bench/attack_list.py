@@ -554,33 +554,33 @@ def a5_full(d: Path) -> Result:
         return _each_command(d, {}, stdout=full)
 
 
+def _traceback(d: Path, shell_command: str) -> str:
+    """The first line a shell command's stderr printed if it holds a traceback, else ""."""
+    p = subprocess.run(
+        shell_command,
+        shell=True,
+        cwd=d,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    return first_line(p.stderr.decode()) if b"Traceback" in p.stderr else ""
+
+
 @attack(5, "stdout closed (`searcher search oil >&-`) and a closed pipe (`| head -1`)")
 def a5_closed(d: Path) -> Result:
     cmds = _reading_commands(d)
     failed = []
     for args in cmds:
-        p = subprocess.run(
-            f"exec {sys.executable} -m searcher {' '.join(args)} >&-",
-            shell=True,
-            cwd=d,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-        if b"Traceback" in p.stderr:
-            failed.append(f"{args[0]} >&-: {first_line(p.stderr.decode())}")
+        said = _traceback(d, f"exec {sys.executable} -m searcher {' '.join(args)} >&-")
+        if said:
+            failed.append(f"{args[0]} >&-: {said}")
     jsonl(d / "c" / "many.jsonl", *[rec(n) for n in range(2, 400)])
     build(d, "c", "--index", "ix")
-    p = subprocess.run(
-        f"{sys.executable} -m searcher search oil -n 400 --index ix | head -1",
-        shell=True,
-        cwd=d,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        check=False,
-    )
-    if b"Traceback" in p.stderr:
-        failed.append(f"| head -1: {first_line(p.stderr.decode())}")
+    said = _traceback(d, f"{sys.executable} -m searcher search oil -n 400 --index ix | head -1")
+    if said:
+        failed.append(f"| head -1: {said}")
     return not failed, failed[0] if failed else "no traceback (closed stdout, closed pipe)"
 
 
