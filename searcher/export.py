@@ -1,10 +1,11 @@
 """Every match of a search, streamed as CSV or JSON Lines (``searcher export``,
 ``/api/export``).
 
-A search returns one page; an export walks all of them, a batch of
-``arguments.MAX_LIMIT`` hits at a time through the public ``Index.search`` (same
-query language, filters and sort), so memory holds one batch whatever the number of
-matches, and the rows come out in the order the search ranks them. The text comes
+A search returns one page; an export walks every match, a batch of
+``arguments.MAX_LIMIT`` hits at a time through the public ``batches`` (same query
+language, filters and sort as ``search``: the query runs and its matches are ordered
+once, each batch reads only its own articles), so memory holds one batch whatever
+the number of matches, and the rows come out in the order the search ranks them. The text comes
 out in chunks (header first, then a chunk per batch or per ``CHUNK_CHARS`` of
 rows), ready to write to a file or an HTTP response.
 
@@ -12,9 +13,12 @@ With ``body`` among the fields, a batch's articles are read together
 (``Searchable.articles``: ids to document numbers, stored fields in index order), not
 one ``get`` per row.
 
-If a build commits while an export runs, the total of a later batch differs from
-the first one's, or an article of a batch is gone; the export then stops with
-:class:`IndexChangedError` instead of writing rows that skip or repeat articles.
+One index's export reads a pinned copy (``Index.pinned``): every batch and body
+comes from the commit that was newest when the export started, so a build committing
+meanwhile changes nothing in it. A sharded index's batches are a cursor over the
+shards; if a build commits there while an export runs, the total of a later batch
+differs from the first one's, or an article of a batch is gone; the export then stops
+with :class:`IndexChangedError` instead of writing rows that skip or repeat articles.
 """
 
 from __future__ import annotations
@@ -93,49 +97,54 @@ class Export:
         self.format = check_format(fmt)
         self.fields = check_fields(fields)
         self.content_type = CONTENT_TYPES[self.format]
-        self._ix = ix
+        from .index import Index
+
+        # One index: a pinned copy, closed with the export (every batch, one commit).
+        self._ix: Searchable = ix.pinned() if isinstance(ix, Index) else ix
+        self._owned = self._ix is not ix
         self._query = query
         self._sort = sort
         self._filters = filters
         self._batch = batch
-        self._results = self._pages()
-        first = next(self._results)
+        # Every matching article, copies of one story not collapsed (issue 21).
+        self._results = self._ix.batches(self._query, filters=self._filters,
+                                         sort=self._sort, batch=self._batch)
+        try:
+            first = next(self._results)
+        except BaseException:
+            self.close()
+            raise
         self.total = first.total
         self._first = first.hits
         self.rows = 0
 
-    def _pages(self) -> Iterator[Any]:
-        """The search's results a batch at a time: pages of ``search`` (every matching
-        article: copies of one story are not collapsed, issue 21), or a sharded
-        index's own ``batches`` (a cursor: pages would cost each shard page x batch)."""
-        from .cluster.search import ShardedIndex
-
-        if isinstance(self._ix, ShardedIndex):
-            yield from self._ix.batches(self._query, filters=self._filters, sort=self._sort,
-                                        batch=self._batch)
-            return
-        page = 1
-        while True:
-            yield self._ix.search(self._query, filters=self._filters, sort=self._sort,
-                                  limit=self._batch, page=page, snippets=False,
-                                  collapse=False)
-            page += 1
+    def close(self) -> None:
+        """Let go of the batches and of the pinned copy of the index (the export's
+        end does it; call it for an export left unfinished)."""
+        self._results.close()
+        if self._owned:
+            self._ix.close()
 
     def batches(self) -> Iterator[tuple[Hit, ...]]:
-        """Every matching hit in ranked order, a batch at a time (one in memory)."""
+        """Every matching hit in ranked order, a batch at a time (one in memory); the
+        export is closed at the end."""
         hits, page = self._first, 1
         self._first = ()
-        while hits:
-            yield hits
-            if page * self._batch >= self.total:
-                return
-            page += 1
-            results = next(self._results, None)
-            if results is None:
-                return
-            if results.total != self.total:
-                raise IndexChangedError(f"{self.total:,} matches, then {results.total:,}")
-            hits = results.hits
+        try:
+            while hits:
+                yield hits
+                if page * self._batch >= self.total:
+                    return
+                page += 1
+                results = next(self._results, None)
+                if results is None:
+                    return
+                if results.total != self.total:
+                    raise IndexChangedError(f"{self.total:,} matches, then "
+                                            f"{results.total:,}")
+                hits = results.hits
+        finally:
+            self.close()
 
     def hits(self) -> Iterator[Hit]:
         """Every matching hit in ranked order, one batch in memory at a time."""

@@ -31,18 +31,29 @@ def page_hits(view: IndexView, found: Any, scores: Any, column: Any, descending:
     None) or by the date column; ``snippets=False`` leaves the bodies unread. With
     ``collapsed`` (``found`` is then its ``shown``), each hit lists its story's other
     matches as its copies."""
-    docs = np.flatnonzero(found)
-    want = page * limit
-    if column is None:
-        best = top_by_score(docs, scores[docs], want)
-    else:
-        best = top_by_key(docs, column[docs], want, descending=descending)
     first = (page - 1) * limit
+    docnums = ranked(found, scores, column, descending, page * limit)[first:]
+    return hits_of(view, docnums, scores if column is None else None, first, parsed,
+                   snippets, collapsed)
+
+
+def ranked(found: Any, scores: Any, column: Any, descending: bool, want: int) -> Any:
+    """The document numbers of ``found``'s first ``want`` in the search's order: by
+    score (``column`` None), else by the date column; ties by document number."""
+    docs = np.flatnonzero(found)
+    if column is None:
+        return docs[top_by_score(docs, scores[docs], want)]
+    return docs[top_by_key(docs, column[docs], want, descending=descending)]
+
+
+def hits_of(view: IndexView, docnums: Any, scores: Any, first: int, parsed: ParsedQuery,
+            snippets: bool, collapsed: Collapsed | None = None) -> tuple[Hit, ...]:
+    """The hits of ``docnums`` (already in order; ``first`` hits come before them),
+    with their ``scores`` (None: a date sort, no score to show)."""
     highlight = parsed.terms + keyword_phrases(parsed.terms)  # once, not per hit
     hits = []
-    for n, i in enumerate(best[first:first + limit]):
-        docnum = int(docs[i])
-        hit = _hit(view, docnum, None if column is not None else float(scores[docnum]),
+    for n, docnum in enumerate(docnums.tolist()):
+        hit = _hit(view, docnum, None if scores is None else float(scores[docnum]),
                    first + n + 1, parsed, snippets, highlight)
         if collapsed is not None and len(collapsed.hidden):
             others = collapsed.copies_of(docnum)

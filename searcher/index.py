@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -25,33 +25,28 @@ from typing import Any, TypeVar, cast
 import numpy as np
 from whoosh.searching import Searcher
 
-from . import arguments, schema
+from . import arguments, schema, search_steps
 from ._whoosh.postings import SegmentDataError
 from .arguments import DEFAULT_LIMIT, DEFAULT_TOP_TAGS, DateArg
 from .articles import read_articles
 from .copies import article_copies, largest_stories, view_stories
 from .engine import facets as engine_facets
 from .engine.cache import DEFAULT_CACHE_BYTES
-from .engine.collapse import Collapsed, collapse
 from .engine.execute import Executor
 from .engine.explain import explain_query
-from .engine.feedback import expand as feedback_expand
-from .engine.filtermask import allowed as allowed_documents
 from .engine.scoring import K1 as BM25_K1
 from .engine.scoring import B as BM25_B
 from .engine.view import IndexView, new_cache, signature
 from .errors import ArticleNotFoundError, IndexNotFoundError, SearcherError
 from .filters import Filters
-from .highlight import highlight_spans, keyword_phrases, surface_words
-from .hits import page_hits
+from .highlight import highlight_spans, keyword_phrases
+from .hits import hits_of, page_hits, ranked
 from .models import Article, ArticleView, Explanation, FacetCount, IndexStats, SearchResults
-from .plan import Node
-from .query import ParsedQuery, build_filter, parse_query
+from .query import build_filter, parse_query
 from .sanitize import unescape_controls
 from .searchable import Searchable
 from .similar import similar_hits
-from .storage import IndexDir, NewestCommit, index_path
-from .suggest import suggest_query
+from .storage import IndexDir, NewestCommit, PinnedCommit, index_path
 from .word_values import word_values
 
 SUGGEST_BELOW = 3  # offer did-you-mean when a query finds fewer hits than this
@@ -87,10 +82,11 @@ def _reports_damage(method: _Method) -> _Method:
 class Index:
     """An open index. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, pinned: bool = False) -> None:
         self.path = path
         self._dir = IndexDir(path)
-        self._newest = NewestCommit(self._dir, _weighting)
+        self._pinned = pinned
+        self._newest = (PinnedCommit if pinned else NewestCommit)(self._dir, _weighting)
         self._view: IndexView | None = None
         mb = os.environ.get("SEARCHER_CACHE_MB", "")
         self._cache = new_cache(int(mb) * 2**20 if mb.isdigit() else DEFAULT_CACHE_BYTES)
@@ -107,6 +103,12 @@ class Index:
         self._newest.close()
         self._view = None
         self._cache.clear()
+
+    def pinned(self) -> Index:
+        """Another Index on the commit that is newest now, which keeps to it whatever
+        builds commit later (the parts of one long read, such as an export, agree);
+        close it when done."""
+        return Index(self.path, pinned=True)
 
     def _current(self) -> Searcher:
         """A searcher on the newest commit, what a new process would open (see
@@ -257,19 +259,14 @@ class Index:
         query, sort, limit, page, now = arguments.check_search(
             query, sort=sort, limit=limit, page=page, now=now)
         view = self._engine()
-        parsed = parse_query(query, view.searcher.reader(), now=now)
-        allowed = allowed_documents(view, *build_filter(chosen, now=now))
-        column = None if sort == "relevance" else view.column(
-            schema.NEWEST if sort == "newest" else schema.PUBLISHED)
-        # (no column: nothing in the index is dated, every key ties: rank by relevance)
-        matched = Executor(view, scored=column is None).run(parsed.query)
-        found = matched.mask if allowed is None else matched.mask & allowed
+        parsed, allowed, found, scores, column = search_steps.matches(view, query, chosen,
+                                                                      sort, now)
         notes = parsed.notes
-        scores = matched.score
         if expand and scores is not None and not parsed.match_all:
-            scores, note = _expanded(view, found, scores, parsed)
+            scores, note = search_steps.expanded(view, found, scores, parsed)
             notes += (note,) if note else ()
-        by_story = _by_story(self._stories(view), found, scores, column, sort == "newest")
+        by_story = search_steps.by_story(self._stories(view), found, scores, column,
+                                         sort == "newest")
         shown = by_story.shown if collapse and by_story is not None else found
         hits = page_hits(view, shown, scores, column, sort == "newest", page, limit, parsed,
                          snippets, by_story if collapse else None)
@@ -278,12 +275,42 @@ class Index:
         suggestion = None
         if total < SUGGEST_BELOW and not parsed.match_all \
                 and (allowed is None or allowed.any()):
-            suggestion = _suggestion(view, query, allowed, total)
+            suggestion = search_steps.suggestion(view, query, allowed, total)
         return SearchResults(query=query, total=total, hits=hits, page=page, limit=limit,
                              elapsed_ms=(time.perf_counter() - started) * 1000,
                              facets=facet_counts, suggestion=suggestion, notes=notes,
                              stories=None if by_story is None else by_story.stories,
                              collapsed=collapse and by_story is not None)
+
+    def batches(self, query: str = "", *, filters: Filters | None = None,
+                sort: str = "relevance", batch: int = arguments.MAX_LIMIT,
+                now: datetime | None = None) -> Generator[SearchResults, None, None]:
+        """Every match of the search in its order (copies not collapsed), ``batch``
+        hits at a time, without snippets or facets (``export.Export``). The query runs
+        and its matches are ordered once, on one commit (this index if ``pinned()``,
+        else a pinned copy), and each batch reads only its own articles: an export
+        of n matches costs one search and n hits, not one search per batch."""
+        chosen = Filters.given(filters)
+        query, sort, batch, _page, now = arguments.check_search(
+            query, sort=sort, limit=batch, page=1, now=now)
+        snapshot = self if self._pinned else self.pinned()
+        try:
+            started = time.perf_counter()
+            view = snapshot._engine()
+            parsed, _allowed, found, scores, column = search_steps.matches(
+                view, query, chosen, sort, now)
+            order = ranked(found, scores, column, sort == "newest", len(found))
+            for first in range(0, max(len(order), 1), batch):
+                hits = hits_of(view, order[first:first + batch],
+                               scores if column is None else None, first, parsed, False)
+                yield SearchResults(query=query, total=len(order), hits=hits,
+                                    page=first // batch + 1, limit=batch,
+                                    elapsed_ms=(time.perf_counter() - started) * 1000,
+                                    notes=parsed.notes)
+                started = time.perf_counter()
+        finally:
+            if snapshot is not self:
+                snapshot.close()
 
     @_reports_damage
     def similar(self, article_id: str, *, limit: int = DEFAULT_LIMIT, page: int = 1,
@@ -324,43 +351,6 @@ class Index:
             index_bytes=self._dir.size_bytes(), last_build=built.built_at if built else None,
             story_groups=groups, grouped_articles=grouped,
             largest_stories=largest_stories(view, stories) if stories is not None else ())
-
-
-def _by_story(stories: Any, found: Any, scores: Any, column: Any, newest: bool
-              ) -> Collapsed | None:
-    """``found`` collapsed by story, the best of each by the page's order (None: the
-    index has no story groups)."""
-    if stories is None:
-        return None
-    if column is not None:
-        keys = column.astype(np.float64)
-        return collapse(stories, found, keys if newest else -keys)
-    return collapse(stories, found, scores)
-
-
-def _suggestion(view: IndexView, query: str, allowed: Any, total: int) -> str | None:
-    """Did you mean: a spelling of ``query`` that finds more than ``total`` articles
-    within the same filters (None if there is none)."""
-
-    def count(q: Node) -> int:
-        mask = Executor(view, scored=False).run(q).mask
-        return int(np.count_nonzero(mask if allowed is None else mask & allowed))
-
-    return suggest_query(query, view.searcher, count, better_than=total)
-
-
-def _expanded(view: IndexView, found: Any, scores: Any, parsed: ParsedQuery
-              ) -> tuple[Any, str]:
-    """The scores re-ranked by RM3 feedback, and the note that names the words it
-    added to the query's (unchanged, no note, when there is nothing to expand with)."""
-    added = feedback_expand(Executor(view), found, scores, len(parsed.terms))
-    if added is None:
-        return scores, ""
-    query_terms = {t for term in parsed.terms for t in term.terms}
-    new = [t for t, _w in added.terms if t not in query_terms]
-    words = surface_words(added.text, new)
-    note = "Expanded with: " + ", ".join(words[t] for t in new) + "." if new else ""
-    return scores + added.score, note
 
 
 def _weighting() -> Any:

@@ -11,7 +11,7 @@ not do yet.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -54,6 +54,9 @@ class Searchable(Protocol):
                 exclude_tags: str | Sequence[str] | None = ..., since: DateArg = None,
                 until: DateArg = None, author: str | None = None,
                 source: str | None = None) -> SearchResults: ...
+    def batches(self, query: str = "", *, filters: Filters | None = None,
+                sort: str = ..., batch: int = ...,
+                now: datetime | None = None) -> Generator[SearchResults, None, None]: ...
     def search(self, query: str = "", *, filters: Filters | None = None,
                tags: str | Sequence[str] | None = ...,
                any_tags: str | Sequence[str] | None = ...,

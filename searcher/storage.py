@@ -340,6 +340,17 @@ class NewestCommit:
         self.commit = None
 
 
+class PinnedCommit(NewestCommit):
+    """A searcher on the commit that was newest when it first opened, kept until
+    closed: what a long read (an export's batches) needs so that every part of it
+    sees one commit. A build committing meanwhile is not seen: the old commit's
+    segment files stay readable through the open reader even when the build removes
+    them (POSIX keeps an open file's data until it is closed)."""
+
+    def searcher(self) -> Searcher:
+        return self._searcher if self._searcher is not None else super().searcher()
+
+
 def describe(error: BaseException) -> str:
     """A short reason for a damaged file: the OS's words, or the exception's type."""
     if isinstance(error, OSError) and error.strerror:

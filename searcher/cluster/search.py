@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -322,7 +322,7 @@ class ShardedIndex:
 
     def batches(self, query: str = "", *, filters: Filters | None = None,
                 sort: str = "relevance", batch: int = arguments.MAX_LIMIT,
-                now: datetime | None = None) -> Iterator[SearchResults]:
+                now: datetime | None = None) -> Generator[SearchResults, None, None]:
         """Every match of the search in its order, ``batch`` hits at a time, without
         snippets or facets (``export.Export`` on a sharded index). Each shard sends
         its next ``batch`` candidates after the last hit taken (a cursor), so an export
