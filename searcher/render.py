@@ -42,6 +42,7 @@ from .render_plain import (
     values_text,
 )
 from .sanitize import blank_controls, blank_line_breaks, one_line
+from .wrap import whole_clusters
 
 HIGHLIGHT = "bold yellow"
 TITLE = "bold"
@@ -58,9 +59,8 @@ def highlighted(text: str, spans: Sequence[Span], style: str = "",
     if single_line:
         safe = blank_line_breaks(safe)
     out = Text(safe, style=style)
-    for start, end in spans:
-        if 0 <= start < end <= len(safe):
-            out.stylize(HIGHLIGHT, start, end)
+    for start, end in whole_clusters(safe, [s for s in spans if 0 <= s[0] < s[1] <= len(safe)]):
+        out.stylize(HIGHLIGHT, start, end)
     if limit is not None and len(safe) > limit:
         out.truncate(limit, overflow="ellipsis")
     return out
@@ -171,11 +171,14 @@ def long_text(text: str, spans: Sequence[Span]) -> list[Text]:
         while first < len(ordered) and ordered[first][1] <= lo:
             first += 1
         k = first
+        inside = []
         while k < len(ordered) and ordered[k][0] < hi:
             s_, e_ = max(ordered[k][0], lo), min(ordered[k][1], hi)
             if s_ < e_:
-                line.stylize(HIGHLIGHT, s_ - lo, e_ - lo)
+                inside.append((s_ - lo, e_ - lo))
             k += 1
+        for s_, e_ in whole_clusters(line.plain, inside):
+            line.stylize(HIGHLIGHT, s_, e_)
         out.append(line)
     return out
 

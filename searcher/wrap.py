@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -77,6 +78,21 @@ def _cells(text: str) -> list[tuple[int, int]]:
             continue
         groups.append((i, width))
     return groups
+
+
+def whole_clusters(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` widened to whole grapheme clusters as rich groups them. rich measures
+    each styled piece apart: a highlight ending inside an emoji sequence joined by
+    U+200D counts the sequence's pieces (6 cells for a family, not 2) and the line
+    wraps early; one ending before an accent leaves the accent unhighlighted."""
+    if _NARROW.fullmatch(text):
+        return list(spans)
+    starts = [start for start, _w in _cells(text)] + [len(text)]
+    out = []
+    for start, end in spans:
+        first = starts[bisect_right(starts, start) - 1]
+        out.append((first, starts[bisect_left(starts, end)]))
+    return out
 
 
 def crop(text: str, width: int) -> str:

@@ -117,6 +117,27 @@ def test_plain_articles_are_what_rich_prints(view: ArticleView, width: int) -> N
     assert render_plain.article_text(view, width) == expected
 
 
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # three emoji joined by U+200D
+
+
+@pytest.mark.parametrize("width", [108, 109, 110])
+def test_a_highlight_inside_an_emoji_sequence_wraps_as_the_plain_text(width: int) -> None:
+    """A span ending inside a joined emoji sequence (hypothesis found it): rich measured
+    the styled pieces apart (6 cells instead of 2) and cut the line one cell early."""
+    title = "aaaaa" + FAMILY + " " + "\u65e5" * 50  # 108 cells
+    view = ArticleView(Article(id="12", title=title, body=""), (Span(0, 7),), ())
+    expected = render.plain_text(render.plain_console(width=width), render.article_view(view))
+    assert expected.splitlines()[0] == title  # the whole title fits on the first line
+    assert render_plain.article_text(view, width) == expected
+
+
+def test_highlights_take_whole_clusters() -> None:
+    """A highlight never splits a letter from its accent nor an emoji sequence."""
+    text = "cafe\u0301 " + FAMILY + "!"
+    assert wrap.whole_clusters(text, [(0, 4), (7, 8), (6, 7)]) == [(0, 5), (6, 11), (6, 11)]
+    assert wrap.whole_clusters("plain text", [(1, 3)]) == [(1, 3)]
+
+
 # Blocks whose widths have been stable across Unicode versions: Latin, Greek, Cyrillic,
 # Hebrew, Arabic, Devanagari, Thai, combining marks, punctuation, box drawing, CJK,
 # kana, Hangul syllables, fullwidth forms.
