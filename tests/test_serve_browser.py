@@ -162,6 +162,24 @@ def test_slash_focuses_the_box_and_errors_show_inline(server: str, browser: WebD
     assert browser.find_element(By.CSS_SELECTOR, "#query-error mark").text == "("
 
 
+def test_the_box_offers_index_words_as_you_type(server: str, browser: WebDriver) -> None:
+    """Typing fills the box's datalist with /api/suggest's completions of the last
+    word (what a search for each finds, most first), as text."""
+    import json
+    from urllib.request import urlopen
+
+    browser.get(server + "/")
+    browser.find_element(By.ID, "q").send_keys("oil pr")
+    options = (By.CSS_SELECTOR, "#q-suggestions option")
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(*options))
+    offered = [o.get_attribute("value") for o in browser.find_elements(*options)]
+    with urlopen(server + "/api/suggest?format=opensearch&prefix=oil%20pr") as answer:
+        expected = json.load(answer)[1]
+    assert "oil prices" in offered and offered == expected
+    browser.find_element(By.ID, "q").send_keys(Keys.BACKSPACE)  # "oil p": one letter
+    WebDriverWait(browser, 20).until(lambda d: not d.find_elements(*options))
+
+
 def test_no_script_from_articles_runs(server: str, browser: WebDriver) -> None:
     from urllib.parse import quote
 
