@@ -203,3 +203,51 @@ def test_small_terms_are_written_byte_for_byte_as_whoosh_writes_them(
     bulk, plain = files("bulk", False), files("plain", True)
     assert set(bulk) == {".trm", ".pst"}
     assert bulk == plain
+
+
+@given(st.lists(st.tuples(_TEXTS, _TEXTS), min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_batched_postings_are_the_analyzers(texts: list[tuple[str, str]]) -> None:
+    """text_postings.py's batch (one findall per field, numpy grouping) indexes what the
+    analyzer reads: per field each stem's documents and positions as schema._words
+    numbers them, the field lengths, each spelling word's document count, and the story
+    words (the content hash of text_hashes, the stories' own reading)."""
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    from searcher.stories.shingles import text_hashes
+    from searcher.stories.words import StoryWords, content_hash
+
+    ix = RamStorage().create_index(schema.build_schema())
+    writer = FastSegmentWriter(ix)
+    writer.stories = StoryWords()
+    for i, (title, body) in enumerate(texts):
+        writer.add_document(**schema.article_to_document(Article(id=str(i), title=title,
+                                                                 body=body)))
+    parts = writer.story_parts()
+    writer.commit()
+    assert parts[0].content.tolist() == [content_hash(text_hashes(t, b)) for t, b in texts]
+    with ix.reader() as reader:
+        for field, column in ((schema.TITLE, 0), (schema.BODY, 1)):
+            expected: dict[bytes, list[tuple[int, list[int]]]] = {}
+            spelling: dict[bytes, set[int]] = {}
+            for n, pair in enumerate(texts):
+                found: dict[bytes, list[int]] = {}
+                for _s, _e, word, stop, pos in schema._words(schema.fold(pair[column]), True):
+                    if not stop:
+                        found.setdefault(word.encode(), []).append(pos)
+                for term, positions in found.items():
+                    expected.setdefault(term, []).append((n, positions))
+                for _s, _e, word, stop, _p in schema._words(schema.fold(pair[column]), False):
+                    if not stop:
+                        spelling.setdefault(word.encode(), set()).add(n)
+                length = reader.doc_field_length(n, field) or 0  # None: no field lengths
+                words = sum(map(len, found.values()))  # kept as a byte: approximate
+                assert length == (byte_to_length(length_to_byte(words)) if words else 0)
+            got = {term: [(d, list(p)) for d, p in
+                          reader.postings(field, term).items_as("positions")]
+                   for term in reader.lexicon(field)}
+            assert got == dict(sorted(expected.items()))
+            spell = schema.SPELLING_PREFIX + field
+            assert {w: reader.frequency(spell, w) for w in reader.lexicon(spell)} == \
+                {w: len(d) for w, d in spelling.items()}

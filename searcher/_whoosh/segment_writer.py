@@ -12,7 +12,8 @@ build is its pure-Python posting writer, not analysis:
   field's lengths once and fills posting blocks a block at a time;
 * title/body (``schema.NewsAnalyzer`` with positions and spelling=True) are
   analyzed once for both the stemmed postings and the unstemmed spelling words
-  (Whoosh runs the analyzer twice).
+  (Whoosh runs the analyzer twice), a batch of articles at a time with numpy
+  (text_postings.py).
 
 The output is the same sequence of field-writer calls Whoosh makes, so the index
 is a plain Whoosh index (verified against Whoosh's writer: same terms, postings
@@ -24,14 +25,11 @@ from __future__ import annotations
 import functools
 import pickle
 import types
-from itertools import pairwise
 from typing import Any
 
 from whoosh import formats
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter, _lenfield
-from whoosh.compat import dumps
-from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -39,7 +37,8 @@ from .. import schema
 from ..stories.shingles import indexed_hashes, text_hashes
 from ..stories.words import StoryPart, StoryWords
 from .term_blocks import SmallTerms, write_hashes
-from .term_pool import INTERN_MAX, TermPool
+from .term_pool import TermPool
+from .text_postings import TextPostings, Tokens
 
 emptybytes = b""
 
@@ -79,45 +78,21 @@ def _with_fast_blocks(postings_writer: Any) -> None:
     """Make this W3PostingsWriter write its blocks with BLOCK_PICKLE_PROTOCOL, small
     blocks uncompressed."""
     postings_writer._write_block = types.MethodType(_write_block_small_raw, postings_writer)
-def news_text_indexer(field: Any) -> Any:
-    """For a TEXT field analyzed by ``schema.NewsAnalyzer`` with Positions: one pass
-    (``schema.index_words``) that returns what ``field.index(value)`` and
-    ``field.spellable_words(value)`` would, and the tokens it read (for story
-    signatures). None for any other field, which then takes Whoosh's generic path."""
+def is_news_text(field: Any) -> bool:
+    """Is this a TEXT field analyzed by ``schema.NewsAnalyzer`` (stemming) with
+    Positions? Then text_postings.py makes its postings; any other field takes
+    Whoosh's generic path."""
     ana = field.analyzer
-    if (type(ana) is not schema.NewsAnalyzer or not ana.stem
-            or type(field.format) is not formats.Positions or field.vector):
-        return None
-    fb = field.format.field_boost
-    spelling = field.separate_spelling()
-    enc1: dict[int, bytes] = {}  # position -> encoded single-position value
-
-    def index(value: str) -> tuple[list[tuple[bytes, int, float, bytes]], Any, Any]:
-        by_word, tokens = schema.word_positions(value)
-        poses = schema.stem_positions(by_word)
-        items = []
-        for st, pl in poses.items():
-            n = len(pl)
-            if n == 1 and INTERN_MAX:
-                p0 = pl[0]
-                v = enc1.get(p0)
-                if v is None:
-                    v = enc1[p0] = pack_uint(1) + dumps([p0], 2)
-            else:
-                deltas = [pl[0]]
-                deltas += [b - a for a, b in pairwise(pl)]
-                v = pack_uint(n) + dumps(deltas, 2)
-            items.append((st.encode("utf-8"), n, n * fb, v))
-        return items, ([w.encode("utf-8") for w in by_word] if spelling else None), tokens
-
-    return index
+    return (type(ana) is schema.NewsAnalyzer and ana.stem
+            and type(field.format) is formats.Positions and not field.vector)
 
 
 class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
-    """SegmentWriter with TermPool, an inlined add_document and a term-wise flush.
+    """SegmentWriter with TermPool, an inlined add_document, title/body postings made
+    a batch of articles at a time (text_postings.py) and a term-wise flush.
 
     With ``stories`` set, every added article's story signature is made from the
-    tokens the analysis of its title and body found (stories/words.py); ``story_seq``
+    words the analysis of its title and body found (stories/words.py); ``story_seq``
     numbers the articles in the build's order (a worker is told where its batch starts).
     """
 
@@ -128,14 +103,21 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self.story_seq = 0
         schema = self.schema
         # Per field: (field, indexed, scorable, spelling field or None, stored, column type,
-        # vector format, the fast text indexer for title/body or None)
+        # vector format, made by text_postings)
         self._plan: dict[str, tuple[Any, ...]] = {}
+        text_fields: dict[str, tuple[str | None, float]] = {}
         for name in schema.names():
             f = schema[name]
             spell = f.spelling_fieldname(name) if f.separate_spelling() else None
-            fast = news_text_indexer(f)
+            fast = is_news_text(f)
+            if fast:
+                text_fields[name] = (spell, f.format.field_boost)
             self._plan[name] = (f, f.indexed, f.scorable, spell, f.stored, f.column_type,
                                 f.vector, fast)
+        self.text = TextPostings(self.pool, text_fields)
+        # articles whose story signature waits for their batch's words:
+        # (docnum, seq, {id, title, body}, the text fields text_postings analyzed)
+        self._story_pending: list[tuple[int, int, dict[str, Any], frozenset[str]]] = []
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -143,11 +125,12 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         docnum = self.docnum
         pool = self.pool
         plan = self._plan
+        text = self.text
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(self.schema, fieldnames)
         perdocwriter.start_doc(docnum)
-        story: dict[str, Any] | None = {} if self.stories is not None else None
+        analyzed: dict[str, tuple[list[int], float]] = {}
         try:
             for fieldname in fieldnames:
                 value = fields.get(fieldname)
@@ -155,20 +138,16 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     continue
                 field, indexed, scorable, spell, stored, column, vformat, fast = plan[fieldname]
                 length = 0
-                if fast is not None and isinstance(value, str):
-                    items, words, tokens = fast(value)
-                    if story is not None:
-                        story[fieldname] = tokens
-                    length = pool.add_many(fieldname, items, docnum,
-                                           self._field_boost(fields, fieldname, docboost),
-                                           scorable)
-                    if words is not None:
-                        pool.add_spelling(spell, words)
+                if fast and isinstance(value, str):
+                    ids, length = text.analyze(value)
+                    if not scorable:
+                        length = 0
+                    analyzed[fieldname] = (ids, self._field_boost(fields, fieldname, docboost))
                 elif indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     items = list(field.index(value))
                     length = pool.add_many(fieldname, items, docnum, fieldboost, scorable)
-                if spell is not None and (fast is None or not isinstance(value, str)):
+                if spell is not None and not (fast and isinstance(value, str)):
                     pool.add_spelling(
                         spell, (w.encode("utf-8") for w in field.spellable_words(value)))
                 if vformat:
@@ -184,25 +163,45 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
-        if story is not None:
-            self._note_story(fields, story)
+        full = text.add(docnum, analyzed) if analyzed else False
+        if self.stories is not None:
+            self._story_pending.append((docnum, self.story_seq, {
+                name: fields.get(name) for name in (schema.ID, *schema.TEXT_FIELDS)},
+                frozenset(analyzed)))
+            self.story_seq += 1
         self._added = True
         self.docnum += 1
+        if full:
+            self._flush_text()
 
-    def _note_story(self, fields: dict[str, Any], tokens: dict[str, Any]) -> None:
-        """The article's story signature, from the tokens its analysis found (a field
+    def _flush_text(self) -> None:
+        """The pending articles' title/body postings into the pool, then their story
+        signatures (in the order they were added)."""
+        stories = self._story_pending
+        words = self.text.flush(want_words=bool(stories))
+        self._story_pending = []
+        for docnum, seq, fields, analyzed in stories:
+            self._note_story(seq, fields, analyzed, words.get(docnum, {}))
+
+    def add_reader(self, reader: Any) -> None:
+        self._flush_text()  # the pool takes each term's postings in document order
+        super().add_reader(reader)
+
+    def _note_story(self, seq: int, fields: dict[str, Any], analyzed: frozenset[str],
+                    tokens: dict[str, Tokens]) -> None:
+        """The article's story signature, from the words its analysis found (a field
         that took another path is read again)."""
         assert self.stories is not None
         title, body = fields.get(schema.TITLE) or "", fields.get(schema.BODY) or ""
-        if all(name in tokens or not fields.get(name) for name in schema.TEXT_FIELDS):
-            hashes = indexed_hashes(title, body, [tokens.get(n, ()) for n in schema.TEXT_FIELDS])
+        if all(name in analyzed or not fields.get(name) for name in schema.TEXT_FIELDS):
+            hashes = indexed_hashes(title, body, [tokens.get(n, []) for n in schema.TEXT_FIELDS])
         else:
             hashes = text_hashes(str(title), str(body))
-        self.stories.add(self.story_seq, fields[schema.ID], hashes)
-        self.story_seq += 1
+        self.stories.add(seq, fields[schema.ID], hashes)
 
     def story_parts(self) -> list[StoryPart]:
         """The story signatures of the articles added (none without ``stories``)."""
+        self._flush_text()
         return [] if self.stories is None else [self.stories.part()]
 
     def _length_tables(self, pdr: Any) -> dict[str, list[int]]:
@@ -219,6 +218,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         return tables
 
     def _flush_segment(self) -> None:
+        self._flush_text()
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         tables = self._length_tables(pdr) if pdr is not None else {}

@@ -117,6 +117,49 @@ class TermPool(PostingPool):  # type: ignore[misc]
         if self.currentsize > self.limit:
             self.save()
 
+    def intern(self, value: Any, default: Any) -> Any:
+        """The pool's shared copy of an equal weight or short value (``dict.setdefault``)."""
+        return self._interned.setdefault(value, default)
+
+    def add_postings(self, fieldname: str, terms: list[bytes], starts: list[int],
+                     ends: list[int], postings: list[Any]) -> None:
+        """Many terms' new postings at once (text_postings.py): term ``terms[i]`` gets
+        ``postings[starts[i]:ends[i]]`` (flat docnum, weight, value triples, later
+        documents than any it holds)."""
+        lists = self._field_terms(fieldname)
+        get = lists.get
+        size = 40 * (len(postings) // 3)
+        for term, a, b in zip(terms, starts, ends, strict=True):
+            lst = get(term)
+            if lst is None:
+                lists[term] = postings[a:b]
+                size += 210 + len(term)
+            else:
+                lst += postings[a:b]
+        self.currentsize += size
+        if self.currentsize > self.limit:
+            self.save()
+
+    def add_spelling_counts(self, fieldname: str, words: list[bytes], counts: list[int]) -> None:
+        """``add_spelling`` for many documents at once: each word with the number of
+        documents it occurs in."""
+        terms = self._spell.get(fieldname)
+        if terms is None:
+            terms = self._spell[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        get = terms.get
+        size = 0
+        for word, n in zip(words, counts, strict=True):
+            had = get(word)
+            if had is None:
+                terms[word] = n
+                size += 150 + len(word)
+            else:
+                terms[word] = had + n
+        self.currentsize += size
+        if self.currentsize > self.limit:
+            self.save()
+
     @staticmethod
     def _ordered(lst: list[Any], spell: int | None) -> list[Any]:
         """One term's postings as a flat [docnum, weight, value, ...] list, in the
