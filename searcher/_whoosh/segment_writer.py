@@ -28,6 +28,7 @@ import types
 from typing import Any
 
 from whoosh import formats
+from whoosh.analysis import IDTokenizer
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter, _lenfield
 from whoosh.util.numeric import byte_to_length
@@ -55,6 +56,9 @@ _write_block = types.FunctionType(
     {**vars(whoosh3), "dumps": lambda obj, _protocol: pickle.dumps(obj, BLOCK_PICKLE_PROTOCOL)},
     "_write_block", W3PostingsWriter._write_block.__defaults__)
 
+
+# field values whose terms are remembered (``FastSegmentWriter._items``)
+MAX_SEEN_VALUES = 100_000
 
 # zlib on a block of a few postings costs more CPU than it saves bytes: 83 % of terms
 # have three postings or fewer, and skipping zlib for blocks of SMALL_BLOCK postings or
@@ -115,6 +119,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
             self._plan[name] = (f, f.indexed, f.scorable, spell, f.stored, f.column_type,
                                 f.vector, fast)
         self.text = TextPostings(self.pool, text_fields)
+        self._seen_items: dict[tuple[str, str], list[Any]] = {}
         # articles whose story signature waits for their batch's words:
         # (docnum, seq, {id, title, body}, the text fields text_postings analyzed)
         self._story_pending: list[tuple[int, int, dict[str, Any], frozenset[str]]] = []
@@ -145,7 +150,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     analyzed[fieldname] = (ids, self._field_boost(fields, fieldname, docboost))
                 elif indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
-                    items = list(field.index(value))
+                    items = self._items(fieldname, field, value)
                     length = pool.add_many(fieldname, items, docnum, fieldboost, scorable)
                 if spell is not None and not (fast and isinstance(value, str)):
                     pool.add_spelling(
@@ -173,6 +178,26 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self.docnum += 1
         if full:
             self._flush_text()
+
+    def _items(self, fieldname: str, field: Any, value: Any) -> list[Any]:
+        """``list(field.index(value))``: for an id (``IDTokenizer``, Existence) the one
+        term made directly; for another field, remembered per value (tags, authors and
+        sources repeat: Reuters' 21,577 articles hold 3,669 distinct tag lists)."""
+        if type(value) is not str:
+            return list(field.index(value))
+        if field.unique:
+            if type(field.analyzer) is IDTokenizer and type(field.format) is formats.Existence:
+                return [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
+            return list(field.index(value))
+        cache = self._seen_items
+        key = (fieldname, value)
+        items = cache.get(key)
+        if items is None:
+            items = list(field.index(value))
+            if len(cache) >= MAX_SEEN_VALUES:
+                cache.clear()
+            cache[key] = items
+        return items
 
     def _flush_text(self) -> None:
         """The pending articles' title/body postings into the pool, then their story
