@@ -251,3 +251,24 @@ def test_batched_postings_are_the_analyzers(texts: list[tuple[str, str]]) -> Non
             spell = schema.SPELLING_PREFIX + field
             assert {w: reader.frequency(spell, w) for w in reader.lexicon(spell)} == \
                 {w: len(d) for w, d in spelling.items()}
+
+
+@given(st.lists(st.lists(st.integers(0, 2**31 - 1) | st.integers(0, 300), min_size=2,
+                         max_size=30) | st.just(list(range(2, 2500))), min_size=1, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_positions_are_encoded_as_pickle_encodes_them(lists: list[list[int]]) -> None:
+    """text_postings.encode_positions writes each posting's positions (deltas) in numpy:
+    byte for byte what Whoosh's Positions format writes, pack_uint(n) + pickle at
+    protocol 2, small and large ints and lists over pickle's 1000-item batches alike."""
+    import pickle
+
+    import numpy as np
+    from whoosh.system import pack_uint
+
+    from searcher._whoosh.text_postings import encode_positions
+
+    flat = np.array([0, *[x for lst in lists for x in lst]], dtype=np.int64)
+    counts = np.array([len(lst) for lst in lists], dtype=np.int64)
+    starts = np.cumsum(counts) - counts + 1
+    assert encode_positions(flat, starts, counts) == \
+        [pack_uint(len(lst)) + pickle.dumps(lst, 2) for lst in lists]

@@ -121,6 +121,10 @@ class TermPool(PostingPool):  # type: ignore[misc]
         """The pool's shared copy of an equal weight or short value (``dict.setdefault``)."""
         return self._interned.setdefault(value, default)
 
+    def interner(self) -> Any:
+        """``intern`` as the dict's own ``setdefault`` (no Python frame per value)."""
+        return self._interned.setdefault
+
     def add_postings(self, fieldname: str, terms: list[bytes], starts: list[int],
                      ends: list[int], postings: list[Any]) -> None:
         """Many terms' new postings at once (text_postings.py): term ``terms[i]`` gets
