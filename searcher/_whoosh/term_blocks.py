@@ -31,6 +31,13 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 _TERMINFO = W3TermInfo._struct
+# length_to_byte (a bisect in Python) as a table: every length below _LONG is exact
+_LONG = 106374  # length_to_byte gives 255 from here on
+_LENGTH_BYTES = bytes(length_to_byte(n) for n in range(_LONG))
+
+
+def _length_byte(length: int) -> int:
+    return _LENGTH_BYTES[length] if length < _LONG else 255
 
 
 class SmallTerms:
@@ -50,6 +57,7 @@ class SmallTerms:
         self._small_block = small_block
         self._protocol = protocol
         self.blocklimit: int = fw._postwriter._blocklimit
+        self._f32: dict[float, float] = {}  # a weight as the block's float32 array holds it
         self.sync()
 
     def sync(self) -> None:
@@ -60,19 +68,20 @@ class SmallTerms:
     def write(self, tbytes: bytes, lst: list[Any], lens: list[int] | None) -> None:
         """One term: ``lst`` its postings, flat (docnum, weight, value or None) in
         docnum order, at most ``blocklimit`` of them; ``lens`` the field's lengths."""
+        if len(lst) == 3:  # one posting: 80 % of the terms of a Reuters build (spelling too)
+            self._write_one(tbytes, lst, lens)
+            return
         ids = lst[0::3]
         ws = lst[1::3]
         n = len(ids)
         weights = array("f", ws)
         top = max(ws)
         maxweight = top if top > 0 else 0  # the first maximal weight, as add_posting keeps
-        minlength = maxlength = 0
-        has_length = False
+        minbyte = maxbyte = 0
         if lens is not None:
-            found = [x for x in map(lens.__getitem__, ids) if x]
+            found = list(filter(None, map(lens.__getitem__, ids)))
             if found:
-                has_length = True
-                minlength, maxlength = min(found), max(found)
+                minbyte, maxbyte = _length_byte(min(found)), _length_byte(max(found))
         first = weights[0]
         if first == 1.0 and weights.count(first) == n:
             mini_weights: Any = None
@@ -83,21 +92,45 @@ class SmallTerms:
         if self._values == "none":
             values: Any = None
         else:
-            vals = [v for v in lst[2::3] if v]
+            vals = list(filter(None, lst[2::3]))
             values = tuple(vals) if self._values == "tuple" else b"".join(vals)
         last = ids[-1]
-        deltas = tuple(map(sub, ids, [0, *ids[:-1]])) if n > 1 else (ids[0],)
+        deltas = tuple(map(sub, ids, [0, *ids[:-1]]))
         data = pickle.dumps((deltas, mini_weights, values), self._protocol)
         comp = self._compression if n > self._small_block else 0
         if comp:
             data = zlib.compress(data, comp)
-        minbyte = length_to_byte(minlength) if has_length else 0
-        maxbyte = length_to_byte(maxlength)
         info = pickle.dumps((n, last, maxweight, comp, minbyte, maxbyte), self._protocol)
+        self._finish(tbytes, data, info, sum(weights), n, minbyte, maxbyte, maxweight,
+                     ids[0], last)
+
+    def _write_one(self, tbytes: bytes, lst: list[Any], lens: list[int] | None) -> None:
+        """``write`` for a term with one posting (the same bytes, fewer steps)."""
+        docnum, weight, value = lst
+        f32 = self._f32.get(weight)
+        if f32 is None:
+            f32 = self._f32[weight] = array("f", (weight,))[0]
+        maxweight = weight if weight > 0 else 0
+        minbyte = maxbyte = 0
+        if lens is not None:
+            length = lens[docnum]
+            if length:
+                minbyte = maxbyte = _length_byte(length)
+        kind = self._values
+        values: Any = None if kind == "none" else (
+            ((value,) if value else ()) if kind == "tuple" else (value or b""))
+        data = pickle.dumps(((docnum,), None if f32 == 1.0 else f32, values), self._protocol)
+        info = pickle.dumps((1, docnum, maxweight, 0, minbyte, maxbyte), self._protocol)
+        self._finish(tbytes, data, info, 0 + f32, 1, minbyte, maxbyte, maxweight,
+                     docnum, docnum)
+
+    def _finish(self, tbytes: bytes, data: bytes, info: bytes, total: float, n: int,
+                minbyte: int, maxbyte: int, maxweight: float, first: int, last: int) -> None:
+        """The block's bytes to the postings file, the term's entry to the terms file."""
         block = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
         self._postfile.write(block)
-        terminfo = _TERMINFO.pack(False, 0 + sum(weights), n, minbyte, maxbyte, maxweight,
-                                  ids[0], last) + pack_long(self._ppos) + pack_int(len(block))
+        terminfo = _TERMINFO.pack(False, total, n, minbyte, maxbyte, maxweight,
+                                  first, last) + pack_long(self._ppos) + pack_int(len(block))
         self._ppos += len(block)
         key = self._prefix + tbytes
         tindex = self._tindex
