@@ -48,6 +48,7 @@ from .text_body import drop_link_runs, paragraphs, read_body, read_sign_off
 from .text_head import read_header, read_title
 from .text_labels import RECORD_SEPARATOR, is_labelled, is_rule, read_labels, split_records
 from .text_page import Page, content_lines, next_nonblank
+from .text_pages import split_repeated_pages
 from .text_tags import split_tags
 
 # Re-exported: what callers (and tests) use to classify lines.
@@ -77,13 +78,15 @@ def parse(text: str, name: str) -> tuple[Article | None, list[Decision | Problem
 
 
 def parse_records(text: str, name: str) -> list[tuple[Article | None, list[Decision | Problem]]]:
-    """Every article in a text file: one per labelled record (text_labels.py) or per
-    block of a list of articles set apart by blank runs (text_blocks.py), else one."""
+    """Every article in a text file: one per labelled record (text_labels.py), per
+    block of a list of articles set apart by blank runs (text_blocks.py) or per page of
+    page dumps that open the same way (text_pages.py), else one."""
     if _MARKUP_START.match(text) and _BLOCK_TAG.search(text):
         return [_parse_markup(text, name)]
     lines = content_lines(text)
     labelled = is_labelled(lines)
-    records = split_records(lines) if labelled else split_blank_separated(lines)
+    records = split_records(lines) if labelled else (
+        split_blank_separated(lines) or split_repeated_pages(lines))
     if records is None:
         return [_parse_page(Page(name), lines, name, name, labelled=False)]
     out = []

@@ -27,11 +27,51 @@ _SITE_SUFFIX = re.compile(r"^(?P<head>.{12}(?:.*?(?<!\s))??)\s+(?P<sep>\||-|–|
                           r"(?P<site>[^|]{2,40})$")
 
 
+BREADCRUMB = "breadcrumb trail dropped"
+SECTION_LABEL = "section label before the title dropped"
+BREADCRUMB_LOOKAHEAD = 3
+_CELLS = re.compile(r"\s{2,}")
+
+
+def _breadcrumb(page: Page, lines: list[str], i: int) -> bool:
+    """A breadcrumb trail as the first line (``Home  Our Success Stories  AI and ML-Based
+    Tool for Optimizing Subscriber...``: cells set apart by two spaces or more, the last
+    one this page's title, often cut): when one of the next lines holds that last cell,
+    the trail is dropped and that line is the title from there on (what comes before it
+    on the line, a section label the dump glued on, ``Our Success StoriesIT ``, is
+    dropped too). Both are counted. The evidence is the page repeating its own title."""
+    cells = _CELLS.split(lines[i])
+    stem = cells[-1].rstrip(".…").strip()
+    if len(cells) < 2 or len(stem.split()) < 2:
+        return False
+    seen = 0
+    for j in range(i + 1, len(lines)):
+        if not lines[j]:
+            continue
+        seen += 1
+        if seen > BREADCRUMB_LOOKAHEAD:
+            return False
+        at = lines[j].casefold().find(stem.casefold())
+        if at >= 0:
+            page.drop(BREADCRUMB, i, lines[i])
+            lines[i] = ""
+            if at:
+                page.drop(SECTION_LABEL, j, lines[j][:at])
+                lines[j] = lines[j][at:]
+            return True
+    return False
+
+
 def read_title(page: Page, lines: list[str]) -> int:
     """Fill the title (and metadata before it); return the index after the title."""
+    crumbs = True
     for i, line in enumerate(lines):
         if not line:
             continue
+        if crumbs and not tl.furniture(line):  # the first line after a menu, "Skip to ..."
+            crumbs = False
+            if _breadcrumb(page, lines, i):
+                continue
         tag = tl.tag_line(line)
         is_date, when = tl.date_line(line)
         if tl.furniture(line):

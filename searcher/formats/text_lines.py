@@ -50,7 +50,7 @@ _NAV = re.compile(
     r"loading(\W+photo gallery|\W+please wait)?|photo gallery|view author archive|"
     r"email the author|get author rss feed|suggest a correction|discuss|discussion")
 _END_OF_ARTICLE = re.compile(
-    r"most (popular|read|viewed|shared)( this week| today| stories| now)?|"
+    r"most (popular|read|viewed|shared)( this week| today| now| \w+)?|"
     r"trending( now| stories| news| on \w+)?|"
     r"related( articles| stories| coverage| content| posts| news| links| reading| videos?)?|"
     r"recommended( for you| stories| articles| reading)?|you (may|might) (also )?like|"
@@ -61,6 +61,10 @@ _END_OF_ARTICLE = re.compile(
     r"don'?t miss( this)?|join the conversation|conversations|post navigation|"
     r"comments powered by disqus|powered by livefyre|explore further|related content|"
     r"related topics")
+# "Previous article" / "Next post" with the linked headline glued on (no space: the dump
+# dropped the separator between link label and link text), the navigation a blog theme
+# puts after the article. Glued only: "Next story: ..." inside an article is not it.
+_GLUED_POST_NAV = re.compile(r"(?i:previous|next) (?i:article|post|story)(?=[A-Z\d\"“‘'])")
 _READER_PROMPT = re.compile(
     r"^(?:\W*)(?:"
     r"click here\b|tap here\b|"
@@ -172,8 +176,11 @@ def is_boilerplate(line: str) -> bool:
 
 
 def ends_article(line: str) -> bool:
-    """A heading that introduces other pages' links, or a copyright line."""
-    return bool(_END_OF_ARTICLE.fullmatch(_normalise(line))) or is_copyright_line(line)
+    """A heading that introduces other pages' links, post navigation glued to the other
+    pages' headlines (``Previous articleSome Headline Next article...``), or a copyright
+    line."""
+    return bool(_END_OF_ARTICLE.fullmatch(_normalise(line)) or _GLUED_POST_NAV.match(line)) \
+        or is_copyright_line(line)
 
 
 @lru_cache(maxsize=CACHE_LINES)
