@@ -41,6 +41,7 @@ from .html_body import (
     remove_hover_cards,
 )
 from .html_meta import GUESSED_DATE_PLACES, StatedMeta, page_meta
+from .html_tail import in_small_print, small_print
 from .titles import SITE_NAME_REMOVED, best_title, normalized, removed_part
 
 TAG_REJECTED = "tag rejected"
@@ -113,7 +114,8 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
     if lead := lead_outside_paragraphs(tree, body):
         body = f"{lead}\n{body}"
         yield Decision(name, LEAD_ADDED, _short(lead))
-    body, furniture = drop_trailing_furniture(body, link_texts(tree))
+    body, furniture = drop_trailing_furniture(body, link_texts(tree),
+                                              in_small_print(small_print(tree, body)))
     for line in leading + furniture:
         yield Decision(name, TRAILING_FURNITURE, _short(line), chars=len(line))
     if page_chars > len(body):

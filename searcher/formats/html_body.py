@@ -18,6 +18,7 @@ Two failure classes live here:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 HOVER_CARD_REMOVED = "hover card removed"
@@ -153,18 +154,22 @@ def drop_leading_furniture(body: str) -> tuple[str, list[str]]:
     return "\n".join(lines), dropped
 
 
-def drop_trailing_furniture(body: str, links: set[str]) -> tuple[str, list[str]]:
+def drop_trailing_furniture(body: str, links: set[str],
+                            markup: Callable[[str], bool] | None = None,
+                            ) -> tuple[str, list[str]]:
     """The body without the page furniture trafilatura left at its end, and the lines
     dropped: lines ``_FURNITURE_LINE`` describes, list items that are links to other
     pages (``- headline`` where the item is mostly a link), and a list of headlines
-    under a "More from ..." heading. Only a trailing run is dropped, never the first
-    line: furniture-like lines inside the article stay."""
+    under a "More from ..." heading, and lines ``markup`` says the page's markup shows to
+    be furniture (html_tail.py). Only a trailing run is dropped, never the first line:
+    furniture-like lines inside the article stay."""
     lines = body.split("\n")
     dropped: list[str] = []
     while len(lines) > 1:
         line = lines[-1].strip()
         item = line[2:].strip().casefold() if line[:2] in ("- ", "• ", "* ") else ""
-        if (item and (item in links or _PROMO.search(item))) or _FURNITURE_LINE.match(line):
+        if (item and (item in links or _PROMO.search(item))) or _FURNITURE_LINE.match(line) \
+                or (markup is not None and markup(line)):
             dropped.append(lines.pop())
             continue
         items = 0
