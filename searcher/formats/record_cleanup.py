@@ -13,6 +13,12 @@ What the common APIs and feed-to-JSON dumps put in their fields, and what is don
 * Headlines carry the source: ``... - CNBC``, ``... - BBC.com``: removed (``titles``).
 * Bylines are cut down to names (``bylines``): ``BY ANDREA RODRÍGUEZ``, a profile URL.
 * A record the API blanked (NewsAPI's ``[Removed]``) is skipped with a reason.
+* A text that ends in pointers elsewhere, each a short label with a colon and most with a
+  URL (a video description's ``...type.Subscribe to CNET: https://www.youtube...``,
+  ``Read our full story on Engadget: Get More Engadget: • Like us on Facebook: http://...``):
+  the tail from the first such label is dropped and counted. The evidence is the shape
+  (label, colon, URL, in any language), and only at the end: a label with a URL inside the
+  text is the article's.
 """
 
 from __future__ import annotations
@@ -40,6 +46,13 @@ _MARKUP = re.compile(r"</(?:p|div|li|a|span|strong|em|b|i|h[1-6]|figure|blockquo
                      r"|<br\s*/?>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 _WORD = re.compile(r"\w+")
+LINK_TAIL_DROPPED = "links to elsewhere dropped"
+LINK_LABEL_MAX_WORDS = 8
+LINK_TAIL_SCAN = 2_000  # characters at the end of a text where such a tail is looked for
+# A tail piece: a short label ending in a colon, with its URL or not; then a cut-off end.
+_LINK_PIECE = re.compile(r"[•|·\s]*(?P<label>[^.!?:•|·\n]{1,120}):[ \t]*"
+                         r"(?P<url>(?:https?://|www\.)\S*)?")
+_CUT_END = re.compile(r"[•|·\s]*(?:\S+\s*){0,3}(?:\.\.\.|…)?\s*$")
 SUMMARY_SHARED_MAX = 0.5  # a summary sharing less of its wording with the body adds text
 _REMOVED = frozenset({"[removed]", "[deleted]"})
 _NULLS = frozenset({"null", "none", "undefined", "nan"})  # JSON written by string-ifying
@@ -72,6 +85,11 @@ def clean_record_article(article: Article, path: str,
                 "truncated_chars": int(cut.group(1).replace(",", ""))}
         body = _with_description(body, _description(meta))
     body = _with_lead_paragraph(body, meta)
+    if ("http" in body or "www." in body) and (tail := link_tail(body)):
+        dropped_tail = body[tail:].strip()
+        decisions.append(Decision(path, LINK_TAIL_DROPPED, dropped_tail[:80], line,
+                                  chars=len(dropped_tail)))
+        body = body[:tail].rstrip()
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
     url = "" if article.url.casefold() in _NULLS else article.url
@@ -95,6 +113,23 @@ def clean_record_article(article: Article, path: str,
         return article, decisions, ""
     return replace(article, body=body, title=title, authors=tuple(authors), url=url,
                    meta=meta), decisions, ""
+
+
+def link_tail(body: str) -> int | None:
+    """Where a tail of pointers elsewhere starts (see the module docstring), else None:
+    from a sentence end, labelled pieces to the end (at least one with a URL), then at
+    most a cut-off word or three; the text before it keeps a sentence."""
+    scan = max(0, len(body) - LINK_TAIL_SCAN)  # a tail only: bounded cost
+    for start in (m.end() for m in re.finditer(r"[.!?…](?=\s*[^\s.!?…])", body[:-1][scan:])):
+        start += scan
+        at, urls = start, 0
+        while (piece := _LINK_PIECE.match(body, at)) and piece.end() > at and len(
+                piece["label"].split()) <= LINK_LABEL_MAX_WORDS:
+            urls += piece["url"] is not None
+            at = piece.end()
+        if urls and _CUT_END.fullmatch(body, at) and len(body[:start].split()) >= 3:
+            return start
+    return None
 
 
 def _with_lead_paragraph(body: str, meta: dict[str, Any]) -> str:
