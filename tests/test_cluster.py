@@ -171,8 +171,10 @@ def test_cli_builds_a_sharded_index(reuters_sample: Path, tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["build", str(reuters_sample), "--index", str(index),
                                        "--shards", "4", "--map", REUTERS_MAP[0], "--json"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in index.iterdir()) == [
-        "cluster.json", "shard-000", "shard-001", "shard-002", "shard-003"]
+    assert sorted(p.name for p in index.iterdir()) == ["MAIN_WRITELOCK", "cluster.json",
+                                                       "gen-1"]
+    assert sorted(p.name for p in (index / "gen-1").glob("shard-*")) == [
+        "shard-000", "shard-001", "shard-002", "shard-003"]
     again = CliRunner().invoke(main, ["build", str(reuters_sample), "--index", str(index),
                                       "--shards", "3"])
     assert again.exit_code == 2 and "has 4 shards" in again.output

@@ -93,8 +93,8 @@ def test_distributed_build_equals_local_build(reuters_sample: Path, sharded: Pat
             y = b.search(q, limit=50, facets=True, snippets=False)
             assert (x.total, x.hits, x.facets) == (y.total, y.hits, y.facets), q
     for n in range(3):
-        with open_index(local / f"shard-{n:03d}") as a, \
-                open_index(sharded / f"shard-{n:03d}") as b:
+        with open_index(local / "gen-1" / f"shard-{n:03d}") as a, \
+                open_index(sharded / "gen-1" / f"shard-{n:03d}") as b:
             assert len(a) == len(b) > 0
 
 
@@ -105,7 +105,7 @@ def test_a_missing_shard_is_an_error_or_a_partial_answer(sharded: Path, tmp_path
     with open_index(index) as whole:
         full = whole.search("oil", limit=1000, snippets=False)
     others = {h.id for h in full.hits if shard_of(h.id, 3) != 1}
-    shutil.rmtree(index / "shard-001")
+    shutil.rmtree(index / "gen-1" / "shard-001")
     for scheduler in (None, cluster.scheduler_address):
         with open_index(index, scheduler=scheduler) as ix, \
                 pytest.raises(ShardUnavailableError) as raised:

@@ -1,33 +1,56 @@
-"""Build or update a sharded index: each shard is an ordinary searcher build that
-keeps only the articles routed to it (layout.shard_of).
+"""Build or update a sharded index: the corpus read once, each article routed to its
+shard, the shards committed into a new generation that one rename makes current.
 
-First cut: every shard's build reads every file (one after the other), so the
-readers' and the repeated-text decisions are the whole corpus's and each shard's
-articles are exactly what one index would hold; incremental builds stay exact for
-added, changed and deleted records because a record's id always routes to the same
-shard. Reading once for all shards, and one commit across shards, are not done yet.
+One build reads every file once (update.Update, as one index's build): the readers'
+decisions, the problems, repeated page text and duplicate ids are the whole corpus's,
+decided once; each added, changed or deleted article goes to the writer of the shard
+that owns its id (routing.py). The shards are written into the next generation's
+folder (hard-linked copies of the current shards: generations.py) and committed
+there; then the corpus's manifest is stored with the generation, every new file is
+synced, and ``cluster.json`` is replaced naming it. Until that rename every search
+reads the previous generation, whole; a killed or failed build leaves it current.
+
+With a scheduler (``--scheduler``), the shards' writers (analysis, segment writing)
+run on the Dask cluster's workers (dask_build.py), fed by this process's one reading.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from ..corpus import default_corpus
-from ..errors import InvalidArgumentError, SchedulerError
-from ..formats import FieldMap
-from ..indexer import build_part
-from ..ledger import MAX_PROBLEMS_KEPT, problem_kind
+from .. import schema
+from .._whoosh.parallel import ParallelWriter
+from .._whoosh.segment_writer import FastSegmentWriter
+from ..boilerplate import FurnitureStats, load_stats, stats_path
+from ..boilerplate_build import FurnitureRun
+from ..corpus import corpus_base, default_corpus, discover, inferred_base
+from ..errors import IndexIncompatibleError, InvalidArgumentError
+from ..formats import FieldMap, parse_field_map
+from ..indexer import (
+    MAX_WORKERS,
+    PARALLEL_MIN_RECORDS,
+    WRITER_LIMIT_MB,
+    _merge_policy,
+    reading_key,
+)
 from ..models import BuildReport
-from ..storage import IndexDir, index_path
-from ..update import ProgressCallback
-from .execution import dask_runner
-from .layout import ClusterLayout, check_shards, read_layout, shard_of
+from ..storage import IndexDir, Manifest, index_path
+from ..stories.build import StoryRun, stored_texts, table_from_index
+from ..stories.table import load_table, save_table
+from ..stories.words import StoryWords
+from ..update import ProgressCallback, Update
+from . import generations
+from .layout import ClusterLayout, check_shards, generation_path, read_layout
+from .routing import RoutedStories, RoutedWriter, ShardWriterOpener
 from .runner import scheduler_address
+
+MAX_SHARD_PROCESSES = 8  # up to this many shards, each large build's shard has a process
 
 
 def build_sharded(
@@ -41,94 +64,177 @@ def build_sharded(
     scheduler: str | None = None,
 ) -> BuildReport:
     """Index ``paths`` into ``shards`` shard indexes under ``index`` (a new folder,
-    or a sharded index with that many shards). One report for the whole index: the
-    articles added, changed, deleted and held are summed over the shards; problems,
-    decisions and files are the corpus's (every shard reads the same files).
+    or a sharded index with that many shards): one report, as one index's build of
+    the same corpus gives (its documents and size summed over the shards).
 
-    ``scheduler`` (default ``$SEARCHER_SCHEDULER``; ``tcp://HOST:PORT``) builds the
-    shards on that Dask cluster's workers, which must see ``paths`` and ``index`` at
-    the same paths (a shared filesystem); ``progress`` is then not called."""
+    ``scheduler`` (default ``$SEARCHER_SCHEDULER``; ``tcp://HOST:PORT``) writes the
+    shards on that Dask cluster's workers, which must see ``index`` at the same path
+    (a shared filesystem); the files are read here."""
     started = time.perf_counter()
-    layout = ClusterLayout(index_path(index), check_shards(shards))
-    existing = read_layout(layout.path)
+    path = index_path(index)
+    check_shards(shards)
+    existing = read_layout(path)
     if existing is not None and existing.shards != shards:
         raise InvalidArgumentError(
-            f"{layout.path} has {existing.shards} shards, not {shards}: changing the "
+            f"{path} has {existing.shards} shards, not {shards}: changing the "
             "number of shards is not supported yet (build into a new folder)")
-    if existing is None and IndexDir(layout.path).exists():
+    if existing is None and IndexDir(path).exists():
         raise InvalidArgumentError(
-            f"{layout.path} is an index that is not sharded: build the sharded index "
+            f"{path} is an index that is not sharded: build the sharded index "
             "into a new folder")
-    layout.save()
+    roots = [Path(p) for p in paths] if paths else [default_corpus()]
+    fmap = field_map if isinstance(field_map, Mapping) else parse_field_map(list(field_map or ()))
+    found = discover(roots, exclude=path)
     address = scheduler_address(scheduler)
-    if address is None:
-        reports = [build_part(paths, index=shard_path, field_map=field_map, rebuild=rebuild,
-                              progress=progress, keep_id=partial(_routed, n, shards),
-                              exclude=layout.path)
-                   for n, shard_path in enumerate(layout.shard_paths)]
-    else:
-        reports = _on_cluster(layout, address, paths, field_map, rebuild)
-    return _combined(layout.path, reports, time.perf_counter() - started)
-
-
-def _on_cluster(layout: ClusterLayout, address: str,
-                paths: Sequence[str | os.PathLike[str]] | None,
-                field_map: Sequence[str] | FieldMap | None, rebuild: bool) -> list[BuildReport]:
-    """Each shard's build as a task on the Dask cluster (paths made absolute: a worker's
-    working folder is not ours). A shard whose build fails fails the build."""
-    roots = [Path(p).resolve() for p in (paths or [default_corpus()])]
-    runner = dask_runner(layout, None, address)
-    runner.timeout = None  # a build takes as long as it takes (a search's is bounded)
-    try:
-        outcomes = runner.each(range(layout.shards), lambda n: (partial(
-            build_part, roots, index=layout.shard_path(n), field_map=field_map,
-            rebuild=rebuild, keep_id=partial(_routed, n, layout.shards),
-            exclude=layout.path),))
-    finally:
-        runner.close()
-    for n, outcome in enumerate(outcomes):
-        if not isinstance(outcome, BuildReport):
-            raise SchedulerError(address, f"the build of {layout.shard_path(n).name} "
-                                          f"failed: {outcome.reason}")
-    return outcomes
-
-
-def _routed(n: int, shards: int, article_id: str) -> bool:
-    return shard_of(article_id, shards) == n
-
-
-_ROUTED_KINDS = ("duplicate id", "not indexed")  # problems of one routed record
-
-
-def _routed_problem(message: str) -> bool:
-    return problem_kind(message) in _ROUTED_KINDS
-
-
-def _combined(path: Path, reports: list[BuildReport], elapsed: float) -> BuildReport:
-    """One report: a routed record's problem (a duplicate id, a record that failed to
-    index) comes from the shard that owns the id; every other problem and decision
-    every shard met alike, so it is counted once (from the first shard)."""
-    first = reports[0]
-
-    def total(name: str) -> int:
-        return sum(int(getattr(r, name)) for r in reports)
-
-    problems = [p for p in first.problems if not _routed_problem(p.message)]
-    problems += [p for r in reports for p in r.problems if _routed_problem(p.message)]
-    skipped = first.skipped - sum(p.skipped for p in first.problems
-                                  if _routed_problem(p.message))
-    skipped += sum(p.skipped for p in problems if _routed_problem(p.message))
-    kinds: Counter[str] = Counter({k: n for k, n in first.problem_kinds.items()
-                                   if k not in _ROUTED_KINDS})
-    for r in reports:
-        kinds.update({k: n for k, n in r.problem_kinds.items() if k in _ROUTED_KINDS})
+    lock = IndexDir(path)
+    with lock.write_lock(), lock.writing():
+        current = read_layout(path)
+        # numbered past a killed build's folder too (removed now): a number is never reused
+        layout = ClusterLayout(path, shards, generations.next_generation(path, current))
+        generations.clean(current, path)
+        old = generations.corpus_manifest(current) if current is not None and not rebuild \
+            else None
+        if old is not None and old.schema_version != schema.SCHEMA_VERSION:
+            raise IndexIncompatibleError(str(path), "it was built by another version")
+        rebuild = old is None  # asked for, a new index, or one without a corpus manifest
+        old = old or Manifest(schema.SCHEMA_VERSION)
+        if not old.base:
+            old.base = inferred_base({k: e.name for k, e in old.files.items()}) or \
+                corpus_base(found.roots)
+        found = found.named_from(old.base)
+        run: Update | None = None
+        switched = False
+        try:
+            indexes = _shards(layout, current, rebuild)
+            stories = RoutedStories([StoryRun() if rebuild else _stories(ix) for ix in indexes])
+            writers = _writer_opener(layout, indexes, address)
+            run = Update(None, old, fmap, reading_key(fmap), progress,
+                         lambda _ix, records: RoutedWriter(shards, writers, records,
+                                                           _in_processes(records, shards)),
+                         _furniture(current, old), stories=stories)
+            run.apply(found)
+            if rebuild:
+                for n in range(shards):  # a rebuild commits every shard, even an empty one
+                    run.writer.writer(n)
+            if run.has_writer:
+                _commit(layout, run, stories, rebuild)
+            if run.has_writer or run.metadata_changed:
+                _switch(layout, run)
+                switched = True
+            documents = sum(ix.doc_count() for ix in indexes)  # their newest commits
+        except BaseException:
+            if run is not None and run.has_writer:
+                run.writer.cancel()
+            raise
+        finally:
+            close = getattr(writers, "close", None) if run is not None else None
+            if close is not None:
+                close()
+            if switched:
+                generations.clean(layout, path)
+            else:
+                generations.remove_generation(path, layout.generation)
+    effective = layout if switched else read_layout(path) or layout
     return BuildReport(
-        index=str(path), added=total("added"), updated=total("updated"),
-        deleted=total("deleted"), unchanged=total("unchanged"), skipped=skipped,
-        problems=tuple(problems[:MAX_PROBLEMS_KEPT]), files_read=first.files_read,
-        files_unchanged=first.files_unchanged, files_deleted=first.files_deleted,
-        files_ignored=first.files_ignored, documents=total("documents"),
-        index_bytes=total("index_bytes"), elapsed_s=elapsed,
-        rebuilt=first.rebuilt, decisions=dict(first.decisions),
-        problem_kinds=dict(kinds.most_common()), kept=total("kept"),
-        rejudged=first.rejudged, ignored_kinds=dict(first.ignored_kinds))
+        **vars(run.counts), index=str(path), problems=tuple(run.ledger.problems),
+        files_ignored=found.ignored, documents=documents, index_bytes=_size(effective),
+        elapsed_s=time.perf_counter() - started, rebuilt=rebuild,
+        decisions=dict(run.ledger.decisions),
+        problem_kinds=dict(run.ledger.kinds.most_common()),
+        rejudged=run.furniture.rejudged, ignored_kinds=dict(found.ignored_kinds))
+
+
+def _shards(layout: ClusterLayout, current: ClusterLayout | None,
+            rebuild: bool) -> list[Any]:
+    """The new generation's shard indexes: hard-linked copies of the current ones
+    (new empty ones for a rebuild or a new index)."""
+    indexes = []
+    for n, target in enumerate(layout.shard_paths):
+        shard = IndexDir(target)
+        if rebuild or current is None:
+            indexes.append(shard.create())
+        else:
+            generations.link_shard(current.shard_path(n), target)
+            indexes.append(shard.open())
+    return indexes
+
+
+def _stories(ix: Any) -> StoryRun:
+    """A shard's story groups as its current generation holds them (as indexer's)."""
+    folder, generation = Path(ix.storage.folder), ix.latest_generation()
+    return StoryRun(lambda: load_table(folder, generation) or table_from_index(ix),
+                    old_text=partial(stored_texts, ix))
+
+
+def _furniture(current: ClusterLayout | None, old: Manifest) -> FurnitureRun:
+    """The corpus's line statistics as the current generation stored them."""
+    if current is None or not old.files:
+        return FurnitureRun()
+    folder = generation_path(current.path, current.generation)
+    return FurnitureRun(lambda: load_stats(folder, current.generation) or FurnitureStats(),
+                        stats_path(folder, current.generation))
+
+
+def _in_processes(records: int, shards: int) -> bool:
+    """Whether each shard's articles are analysed and written by a process of its own
+    (a large build, not inside a daemonic process such as a Dask worker)."""
+    return (records >= PARALLEL_MIN_RECORDS and shards <= MAX_SHARD_PROCESSES
+            and (os.cpu_count() or 1) >= 2 and not multiprocessing.current_process().daemon)
+
+
+def _writer_opener(layout: ClusterLayout, indexes: list[Any],
+                   address: str | None) -> ShardWriterOpener:
+    if address is not None:
+        from .dask_build import RemoteWriters
+
+        return RemoteWriters(layout, address)
+    shards = layout.shards
+
+    def open_writer(n: int, records: int) -> Any:
+        if _in_processes(records * shards, shards):
+            return ParallelWriter(indexes[n], procs=max(1, MAX_WORKERS // shards),
+                                  stories=True)
+        writer = FastSegmentWriter(indexes[n], limitmb=max(16, WRITER_LIMIT_MB // shards),
+                                   _lk=False)
+        writer.stories = StoryWords()
+        return writer
+
+    return open_writer
+
+
+def _commit(layout: ClusterLayout, run: Update, stories: RoutedStories, rebuild: bool) -> None:
+    """Commit every shard the build wrote to, in the new generation (each with its
+    share of the manifest and its story table, written before its commit)."""
+    routed: RoutedWriter = run.writer
+    for n, writer in sorted(routed.writers.items()):
+        shard = IndexDir(layout.shard_path(n))
+        shard.save_manifest(writer.generation,
+                            generations.shard_share(run.new, n, layout.shards))
+        save_table(shard.path, writer.generation, stories.runs[n].finish(writer.story_parts()))
+        writer.commit(mergetype=_as_written if rebuild else _merge_policy, optimize=False)
+        del routed.writers[n]  # committed: nothing to cancel
+
+
+def _as_written(_writer: Any, segments: list[Any]) -> list[Any]:
+    """A rebuild's merge policy: its shards are new, empty indexes (nothing to drop,
+    as Whoosh's CLEAR drops the old segments of one index's rebuild) and the new
+    segments stay as written."""
+    return segments
+
+
+def _switch(layout: ClusterLayout, run: Update) -> None:
+    """Store the corpus's manifest with the new generation, sync it all, and make it
+    the current one (the rename of ``cluster.json``)."""
+    generations.save_corpus_manifest(layout.path, layout.generation, run.new)
+    folder = generation_path(layout.path, layout.generation)
+    run.furniture.save(folder, layout.generation)
+    generations.sync_tree(folder)
+    layout.save()
+
+
+def _size(layout: ClusterLayout) -> int:
+    """Bytes of the layout's generation: its shards and what is stored with them."""
+    folder = generation_path(layout.path, layout.generation)
+    own = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) \
+        if layout.generation else 0
+    return own + sum(IndexDir(p).size_bytes() for p in layout.shard_paths)

@@ -68,6 +68,12 @@ class DaskRunner:
         self._client = connect(address)
         self._hosts: dict[int, tuple[Future[Any], Any]] = {}  # shard: (its actor's future, actor)
 
+    def switch(self, layout: ClusterLayout) -> None:
+        """Search another generation of the index from now on: new hosts for its
+        shards' folders (a worker closes the generation it had open for each)."""
+        self._hosts.clear()
+        self.layout = layout
+
     def close(self) -> None:
         self._hosts.clear()
         self._client.close()
@@ -93,7 +99,7 @@ class DaskRunner:
         if avoid is not None and len(workers) > 1:
             workers = [w for w in workers if w != avoid]
         future = self._client.submit(
-            ShardHost, self._opener, str(self.layout.shard_path(n)),
+            ShardHost, self._opener, str(self.layout.shard_path(n)), self.layout.slot(n),
             workers=[workers[n % len(workers)]], allow_other_workers=True, actor=True,
             pure=False)
         with self._client.as_current():  # the actor's handle calls through our client
@@ -224,27 +230,32 @@ class ShardHost:
     """An actor on a worker: runs the tasks of one shard, opened once per worker
     process (``on_worker``)."""
 
-    def __init__(self, opener: ShardOpener, path: str) -> None:
+    def __init__(self, opener: ShardOpener, path: str, slot: str) -> None:
         self.opener = opener
         self.path = path
+        self.slot = slot
 
     def run(self, task: Callable[..., T], *args: Any) -> T:
-        return on_worker(self.opener, self.path, task, *args)
+        return on_worker(self.opener, self.path, self.slot, task, *args)
 
 
-_OPEN: dict[str, Shard] = {}
+_OPEN: dict[str, tuple[str, Shard]] = {}  # slot: (the path open, its shard)
 _LOCKS: dict[str, threading.Lock] = {}
 _GUARD = threading.Lock()
 
 
-def on_worker(opener: ShardOpener, path: str, task: Callable[..., T], *args: Any) -> T:
+def on_worker(opener: ShardOpener, path: str, slot: str, task: Callable[..., T],
+              *args: Any) -> T:
     """Run on a worker: ``task`` on the shard at ``path``, opened once per worker
     process and kept open; one task at a time per shard (an Index is not shared
-    between threads)."""
+    between threads). ``slot`` names the shard in every generation: opening a new
+    generation's folder closes the old one's (a build removes it later)."""
     with _GUARD:
-        lock = _LOCKS.setdefault(path, threading.Lock())
+        lock = _LOCKS.setdefault(slot, threading.Lock())
     with lock:
-        shard = _OPEN.get(path)
-        if shard is None:
-            shard = _OPEN[path] = opener(Path(path))
-        return task(shard, *args)
+        held = _OPEN.get(slot)
+        if held is None or held[0] != path:
+            if held is not None:
+                held[1].close()
+            held = _OPEN[slot] = (path, opener(Path(path)))
+        return task(held[1], *args)

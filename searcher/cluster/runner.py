@@ -47,6 +47,7 @@ class ShardFailure:
 class ShardRunner(Protocol):
     def run(self, task: Callable[..., T], shards: Sequence[int],
             *args: Any) -> list[T | ShardFailure]: ...
+    def switch(self, layout: ClusterLayout) -> None: ...
     def close(self) -> None: ...
 
 
@@ -81,6 +82,11 @@ class LocalRunner:
             except SHARD_FAILURES as e:
                 results.append(ShardFailure(n, reason(e)))
         return results
+
+    def switch(self, layout: ClusterLayout) -> None:
+        """Search another generation of the index from now on (its shards' folders)."""
+        self.close()
+        self.layout = layout
 
     def close(self) -> None:
         for shard in self._open.values():

@@ -24,10 +24,9 @@ ones (the statistics are then those of the shards that answered).
 
 from __future__ import annotations
 
-import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -50,9 +49,17 @@ from ..models import (
 from ..query import ParsedQuery
 from ..suggest import best_candidate, respelled
 from ..word_values import COUNTED_PER_SHOWN, best, ranked, typed_word
-from . import similar, tasks
-from .layout import ClusterLayout, shard_of
-from .merge import merged_page, ranked_hits, summed, summed_months
+from . import cursor, similar, tasks
+from .layout import ClusterLayout, manifest_key, read_layout, shard_of
+from .merge import (
+    added_up,
+    made_ahead,
+    merged_page,
+    ranked_hits,
+    same_versions,
+    summed,
+    summed_months,
+)
 from .runner import ShardFailure, ShardRunner
 
 SUGGEST_BELOW = 3  # as index.SUGGEST_BELOW: did-you-mean below this many matches
@@ -72,6 +79,7 @@ class ShardedIndex:
         self.layout = layout
         self.runner = runner
         self.allow_partial = allow_partial
+        self._manifest = manifest_key(layout.path)
         # query: (each shard's version, the statistics summed over them), newest last
         self._stats: OrderedDict[str, tuple[dict[int, tasks.Version], CollectionStats]] = \
             OrderedDict()
@@ -90,6 +98,7 @@ class ShardedIndex:
               shards: Sequence[int] | None = None) -> tuple[dict[int, T], list[ShardFailure]]:
         """``task`` on every shard (or ``shards``): the answers by shard number, and
         the failures (ShardUnavailableError for the first unless ``allow_partial``)."""
+        self._follow()
         chosen = list(range(self.layout.shards)) if shards is None else list(shards)
         answers: dict[int, T] = {}
         failures: list[ShardFailure] = []
@@ -102,6 +111,18 @@ class ShardedIndex:
             raise ShardUnavailableError(str(self.path), self._name(failures[0].shard),
                                         failures[0].reason)
         return answers, failures
+
+    def _follow(self) -> None:
+        """Search the generation ``cluster.json`` names now (a build made another one
+        current): a stat when nothing changed."""
+        key = manifest_key(self.path)
+        if key == self._manifest or key is None:
+            return
+        self._manifest = key
+        layout = read_layout(self.path)
+        if layout is not None and layout != self.layout:
+            self.layout = layout
+            self.runner.switch(layout)
 
     def _name(self, n: int) -> str:
         return self.layout.shard_path(n).name
@@ -191,7 +212,7 @@ class ShardedIndex:
         kept = self._stats.get(query)
         if kept is not None:
             found, failed = self._each(tasks.answer, query, now, kept[1], *args)
-            if not failed and _same_versions(found, kept[0]):
+            if not failed and same_versions(found, kept[0]):
                 self._stats.move_to_end(query)
                 return found, failed
             del self._stats[query]
@@ -199,7 +220,7 @@ class ShardedIndex:
             versions, stats, failed = self._collection_stats(query, now)
             found, more = self._each(tasks.answer, query, now, stats, *args,
                                      shards=sorted(versions))
-            if _same_versions(found, versions):
+            if same_versions(found, versions):
                 break
         return found, failed + more
 
@@ -324,35 +345,8 @@ class ShardedIndex:
                 sort: str = "relevance", batch: int = arguments.MAX_LIMIT,
                 now: datetime | None = None) -> Generator[SearchResults, None, None]:
         """Every match of the search in its order, ``batch`` hits at a time, without
-        snippets or facets (``export.Export`` on a sharded index). Each shard sends
-        its next ``batch`` candidates after the last hit taken (a cursor), so an export
-        of n matches moves about shards x n candidates; page p of a search would ask
-        each shard for p x batch, which grows with the square of n. ``total`` is every
-        batch's count of all matches (a build between batches changes it)."""
-        chosen = Filters.given(filters)
-        query, sort, batch, _page, now = arguments.check_search(
-            query, sort=sort, limit=batch, page=1, now=now)
-        after: tuple[float, str] | None = None
-        taken = 0
-        while True:
-            started = time.perf_counter()
-            found, failed = self._scored(query, now, chosen, batch, False, sort, 0, False,
-                                         after)
-            answers = [found[n] for n in sorted(found)]
-            chosen_page = merged_page(found, sort, 0, batch)
-            made, lost = self._each(tasks.hits, query, now,
-                                    [(v, i) for v, i, _n in chosen_page], sort, False,
-                                    shards=sorted({n for _v, _i, n in chosen_page}))
-            yield SearchResults(
-                query=query, total=sum(a.total for a in answers),
-                hits=ranked_hits(chosen_page, [made[n] for n in sorted(made)], taken),
-                page=taken // batch + 1, limit=batch,
-                elapsed_ms=(time.perf_counter() - started) * 1000,
-                notes=answers[0].notes + self._partial_note(failed + lost))
-            if len(chosen_page) < batch:
-                return
-            after = chosen_page[-1][:2]
-            taken += len(chosen_page)
+        snippets or facets (``export.Export`` on a sharded index): cursor.py."""
+        return cursor.batches(self, query, filters=filters, sort=sort, batch=batch, now=now)
 
     def _suggestion(self, query: str, chosen: Filters, now: datetime | None,
                     total: int) -> str | None:
@@ -397,26 +391,3 @@ class ShardedIndex:
                 shown[field].append(spelled[0] if spelled else value)
         return shown
 
-
-def added_up(parts: Iterable[dict[str, int]]) -> dict[str, int]:
-    """Each word's numbers over the shards, added up."""
-    total: dict[str, int] = {}
-    for part in parts:
-        for word, n in part.items():
-            total[word] = total.get(word, 0) + n
-    return total
-
-
-def made_ahead(limit: int, shards: int) -> int:
-    """How many of its best a shard makes into hits in round two of page one: its
-    expected share of the page plus two standard deviations (an article's shard is a
-    hash of its id, so a shard holds Binomial(limit, 1/shards) of the page's hits: for
-    10 hits, more than 6 of 4 shards or 4 of 8 shards about once in 250 pages). A shard
-    holding more makes the rest in round three."""
-    share = 1 / shards
-    return min(limit, math.ceil(limit * share + 2 * math.sqrt(limit * share * (1 - share))))
-
-
-def _same_versions(found: dict[int, tasks.Answer], versions: dict[int, tasks.Version]) -> bool:
-    """Whether every shard scored the version its statistics were gathered from."""
-    return all(a.version == versions.get(n) for n, a in found.items())
