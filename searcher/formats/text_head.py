@@ -42,8 +42,8 @@ def _breadcrumb(page: Page, lines: list[str], i: int) -> bool:
     dropped too). Both are counted. The evidence is the page repeating its own title."""
     cells = _CELLS.split(lines[i])
     stem = cells[-1].rstrip(".…").strip()
-    if len(cells) < 2 or len(stem.split()) < 2:
-        return False
+    if len(cells) < 2 or sum(any(c.isalpha() for c in w) for w in stem.split()) < 2:
+        return False  # a table row's figures (``CLSG    6-5/16 6-3/16``) are no title
     seen = 0
     for j in range(i + 1, len(lines)):
         if not lines[j]:

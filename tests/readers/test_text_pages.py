@@ -94,11 +94,18 @@ def test_one_page_whose_menu_repeats_stays_one_article(tmp_path: Path) -> None:
 
 
 def test_breadcrumb_without_the_title_below_it_is_the_title_line(tmp_path: Path) -> None:
-    """Only a trail whose last cell the page repeats below is dropped as a breadcrumb."""
+    """Only a trail whose last cell (two words or more) the page repeats below is dropped
+    as a breadcrumb: not a headline with wide spaces, nor a table row whose figures recur
+    in the next row (a Reuters money-market table written as a page)."""
     path = tmp_path / "page.txt"
     path.write_text(f"Prices  rise  again\n\nBy Jane Doe\n\n{PROSE}\n", encoding="utf-8")
     [article] = [i for i in _items(path) if isinstance(i, Article)]
     assert article.title == "Prices  rise  again"
+    table = ("SINGAPORE ASIAN DLR CLSG - APRIL 7 TUES/WED    6-5/16 6-3/16\n\n"
+             "6-1/2 6-3/8 TWO MTHS    6-9/16 6-7/16 ONE MTH    6-5/16 6-3/16\n")
+    path.write_text(table, encoding="utf-8")
+    [article] = [i for i in _items(path) if isinstance(i, Article)]
+    assert article.title == "SINGAPORE ASIAN DLR CLSG - APRIL 7 TUES/WED    6-5/16 6-3/16"
 
 
 @needs_shared(POOL_TXT)
