@@ -490,3 +490,26 @@ def test_hover_card_candidates_are_what_the_former_xpath_found() -> None:
     tree = trafilatura.load_html("<html><body>" + "<p>oil</p>" * 30_000 + "</body></html>")
     with within(5):  # the XPath took 16 s
         assert html_body.hover_card_candidates(tree) == []
+
+
+def test_this_sessions_reader_rules_cost_linear_time() -> None:
+    """The small print around a © line (html_tail), a text's closing links
+    (record_cleanup.link_tail) and page dumps in one .txt (text_pages) on inputs made to
+    make them scan and rescan: a page of deeply nested blocks and one whose last line's
+    words are everywhere, 1 MB of labelled URLs, 200,000 lines opening like a page."""
+    import lxml.html
+
+    from searcher.formats.html_tail import small_print
+    from searcher.formats.record_cleanup import link_tail
+    from searcher.formats.text_pages import split_repeated_pages
+
+    line = "Copyright © 2024 Example Media, all rights reserved by the publisher"
+    nested = lxml.html.fromstring("<html><body>" + "<div>word " * 250 + f"<p>{line}</p>"
+                                  + "</div>" * 250 + "</body></html>")
+    common = lxml.html.fromstring("<html><body>" + f"<p>{line}</p>" * 20_000 + "</body></html>")
+    with within(5):
+        assert small_print(nested, "The first line of the article text is here.\n" + line)
+        assert small_print(common, "The first line of the article text is here.\n" + line) == ""
+        assert link_tail("Prices rose. " + "Label: https://x.example/y " * 40_000) is not None
+        assert link_tail("Prices rose. " + "a: b. " * 200_000) is None
+        assert split_repeated_pages(["Home  News  Story", "By Jane Doe"] * 100_000) is None

@@ -26,11 +26,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-_BLOCKS = ("p", "div", "section", "aside", "li", "ul", "ol", "td", "table", "blockquote",
-           "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "form", "nav")
+_BLOCKS = frozenset({"p", "div", "section", "aside", "li", "ul", "ol", "td", "table",
+                     "blockquote", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "form", "nav", "article", "main", "body"})
 _COPYRIGHT = re.compile(r"©|\bcopyright\b", re.IGNORECASE)
+_WORD = re.compile(r"\w{4,}")
 FIRST_LINE_MIN_WORDS = 8
-SCAN_BLOCKS = 20_000  # a page with more block elements is not read for this (bounded)
+MAX_HITS = 20  # text nodes holding the line's longest word; more: too common to place it
+MAX_CLIMB = 6  # blocks climbed from a text node to the one holding the whole line
 
 
 def _norm(text: str) -> str:
@@ -39,26 +42,44 @@ def _norm(text: str) -> str:
 
 def small_print(tree: Any, body: str) -> str:
     """The normalised text of the block holding the page's small print at the end of
-    ``body`` (see the module docstring), or "" when there is none."""
+    ``body`` (see the module docstring), or "" when there is none. Bounded: the line is
+    placed from the text nodes holding its longest word (at most MAX_HITS), each climbing
+    at most MAX_CLIMB blocks."""
     lines = [line for line in body.split("\n") if line.strip()]
     if len(lines) < 2:
         return ""
     last = _norm(lines[-1])
-    first = _norm(next((x for x in lines if len(x.split()) >= FIRST_LINE_MIN_WORDS), ""))[:200]
-    holding = []
-    for n, element in enumerate(tree.iter(*_BLOCKS)):
-        if n >= SCAN_BLOCKS:
-            return ""
-        text = _norm(element.text_content())
-        if last in text:
-            holding.append((element, text))
-    inner = {element for element, _ in holding}
-    for element, _ in holding:
-        inner.difference_update(element.iterancestors())
-    texts = [text for element, text in holding if element in inner]
-    if len(texts) != 1 or not _COPYRIGHT.search(texts[0]) or (first and first in texts[0]):
+    words = _WORD.findall(lines[-1])
+    if not words:
         return ""
-    return texts[0]
+    word = max(words, key=len)
+    hits = tree.xpath("//body//text()[contains(., $word)]", word=word)
+    if not hits or len(hits) > MAX_HITS:
+        return ""
+    holding: dict[Any, str] = {}
+    for hit in hits:
+        element = hit.getparent()
+        if element is not None and hit.is_tail:
+            element = element.getparent()
+        climbed = 0
+        while element is not None and climbed < MAX_CLIMB:
+            if isinstance(element.tag, str) and element.tag in _BLOCKS:
+                climbed += 1
+                text = _norm(element.text_content())
+                if last in text:
+                    holding[element] = text
+                    break
+            element = element.getparent()
+    for element in list(holding):  # innermost only: a container holds its blocks' lines
+        for ancestor in element.iterancestors():
+            holding.pop(ancestor, None)
+    if len(holding) != 1:
+        return ""
+    [text] = holding.values()
+    first = _norm(next((x for x in lines if len(x.split()) >= FIRST_LINE_MIN_WORDS), ""))[:200]
+    if not _COPYRIGHT.search(text) or (first and first in text):
+        return ""
+    return text
 
 
 def in_small_print(block_text: str) -> Callable[[str], bool]:
