@@ -21,21 +21,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searcher import indexer, schema
+from searcher import indexer
+from searcher._whoosh.text_postings import Vocabulary, tokens
 from searcher.build import build_index
 from searcher.storage import IndexDir
+from searcher.stories import words as words_module
 from searcher.stories.build import StoryRun, table_from_index
 from searcher.stories.groups import story_groups
 from searcher.stories.shingles import (
-    indexed_hashes,
     shingle_sequence,
     story_words,
     text_hashes,
     word_hashes,
     word_shingles,
 )
-from searcher.stories.similarity import THRESHOLD, overlap
+from searcher.stories.similarity import THRESHOLD, overlap, verify
 from searcher.stories.table import StoryTable, load_table
+from searcher.stories.words import StoryWords
 
 from .conftest import REUTERS, SHARED, needs_shared
 from .dedup_oracle import Text, corpus_texts, exact_pairs
@@ -100,13 +102,55 @@ _PIECES = st.sampled_from([*"ab zA'\u2019._-\u00e9\u00df01s\n\u0130", "the ", "o
 _TEXTS = st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=80)
 
 
-@given(_TEXTS, _TEXTS)
-@settings(max_examples=400, deadline=None)
-def test_the_writers_tokens_hash_as_the_text_does(title: str, body: str) -> None:
-    """A build hashes the tokens its analysis found (the segment writer); the story
-    words are defined on the text (story_words, the oracle's): always the same."""
-    tokens = [schema.word_positions(title)[1], schema.word_positions(body)[1]]
-    assert np.array_equal(indexed_hashes(title, body, tokens), text_hashes(title, body))
+@given(st.lists(st.tuples(_TEXTS, _TEXTS), min_size=1, max_size=6), st.integers(1, 4))
+@settings(max_examples=300, deadline=None)
+def test_the_writers_tokens_hash_as_the_text_does(texts: list[tuple[str, str]], batch: int
+                                                  ) -> None:
+    """A build hashes the words its analysis numbered (the segment writer's vocabulary),
+    a batch of articles at a time; the story words are defined on the text
+    (story_words, the oracle's): always the same contents, shingles and anchors."""
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(words_module, "BATCH", batch)
+    try:
+        from_tokens, from_text = StoryWords(), StoryWords()
+        vocabularies = Vocabulary(), Vocabulary()  # a writer starts a new one now and then
+        for i, (title, body) in enumerate(texts):
+            vocabulary = vocabularies[2 * i // (len(texts) + 1)]
+            numbers = [vocabulary.numbers(tokens(title)), vocabulary.numbers(tokens(body))]
+            from_tokens.add_numbers(i, str(i), title, body, numbers, vocabulary)
+            from_text.add(i, str(i), text_hashes(title, body))
+        a, b = from_tokens.part(), from_text.part()
+    finally:
+        monkeypatch.undo()
+    assert np.array_equal(a.content, b.content)
+    rows = list(range(len(texts)))
+    for x, y in zip(a.shingles(rows), b.shingles(rows), strict=True):
+        assert np.array_equal(x, y)
+    for x, y in zip(a.anchors(np.array(rows)), b.anchors(np.array(rows)), strict=True):
+        assert np.array_equal(x, y)
+    for i, (title, body) in enumerate(texts):
+        assert np.array_equal(a.shingles([i])[0], shingle_sequence(text_hashes(title, body)))
+
+
+_ROWS = st.lists(st.lists(st.integers(0, 6), max_size=12), min_size=1, max_size=8)
+
+
+@given(_ROWS, st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=10),
+       st.sampled_from([0.3, 0.5, 0.9]))
+@settings(max_examples=200, deadline=None)
+def test_verify_measures_every_pair_as_overlap_does(
+        rows: list[list[int]], pairs: list[tuple[int, int]], threshold: float) -> None:
+    """verify measures all candidate pairs at once; overlap is the measure, one pair."""
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=offsets[1:])
+    shingles = np.array([v for r in rows for v in r], dtype=np.uint64)
+    a = np.array([x % len(rows) for x, _ in pairs], dtype=np.int64)
+    b = np.array([y % len(rows) for _, y in pairs], dtype=np.int64)
+    ok, jac, con = verify(offsets, shingles, a, b, threshold)
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        j, c = overlap(np.array(rows[x], np.uint64), np.array(rows[y], np.uint64))
+        assert (jac[i], con[i], ok[i]) == (np.float32(j), np.float32(c),
+                                           j >= threshold or c >= threshold)
 
 
 @needs_shared(REUTERS)

@@ -35,11 +35,11 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from .. import schema
-from ..stories.shingles import indexed_hashes, text_hashes
+from ..stories.shingles import text_hashes
 from ..stories.words import StoryPart, StoryWords
 from .term_blocks import SmallTerms, write_hashes
 from .term_pool import TermPool
-from .text_postings import TextPostings, Tokens
+from .text_postings import TextPostings, Vocabulary
 
 emptybytes = b""
 
@@ -203,26 +203,27 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         """The pending articles' title/body postings into the pool, then their story
         signatures (in the order they were added)."""
         stories = self._story_pending
+        vocabulary = self.text.vocabulary  # the one that numbered the pending tokens
         words = self.text.flush(want_words=bool(stories))
         self._story_pending = []
         for docnum, seq, fields, analyzed in stories:
-            self._note_story(seq, fields, analyzed, words.get(docnum, {}))
+            self._note_story(seq, fields, analyzed, words.get(docnum, {}), vocabulary)
 
     def add_reader(self, reader: Any) -> None:
         self._flush_text()  # the pool takes each term's postings in document order
         super().add_reader(reader)
 
     def _note_story(self, seq: int, fields: dict[str, Any], analyzed: frozenset[str],
-                    tokens: dict[str, Tokens]) -> None:
+                    tokens: dict[str, list[int]], vocabulary: Vocabulary) -> None:
         """The article's story signature, from the words its analysis found (a field
         that took another path is read again)."""
         assert self.stories is not None
         title, body = fields.get(schema.TITLE) or "", fields.get(schema.BODY) or ""
         if all(name in analyzed or not fields.get(name) for name in schema.TEXT_FIELDS):
-            hashes = indexed_hashes(title, body, [tokens.get(n, []) for n in schema.TEXT_FIELDS])
+            self.stories.add_numbers(seq, fields[schema.ID], title, body,
+                                     [tokens.get(n, []) for n in schema.TEXT_FIELDS], vocabulary)
         else:
-            hashes = text_hashes(str(title), str(body))
-        self.stories.add(seq, fields[schema.ID], hashes)
+            self.stories.add(seq, fields[schema.ID], text_hashes(str(title), str(body)))
 
     def story_parts(self) -> list[StoryPart]:
         """The story signatures of the articles added (none without ``stories``)."""

@@ -36,7 +36,6 @@ from ..folding import fold
 from .term_pool import INTERN_MAX, TermPool
 
 I64 = npt.NDArray[np.int64]
-Tokens = list[tuple[str, str]]
 
 # schema._WORD_THEN_APOSTROPHE's matches, without its groups (3x faster): a word, with
 # the apostrophe after it when a word follows (the word after is then a fragment).
@@ -76,8 +75,6 @@ class Vocabulary:
         self.apostrophe: list[int] = []
         self.word: list[int] = []  # word number (the apostrophe left out), every token
         self.stem: list[int] = []  # stem number, -1 for a dropped token
-        # (word, "") per token: the token as story shingles read it (word_positions' form)
-        self.story: list[tuple[str, str]] = []
         self.words: list[str] = []
         self._word_ids: dict[str, int] = {}
         self.stems: list[bytes] = []
@@ -103,7 +100,6 @@ class Vocabulary:
             wid = self._word_ids[word] = len(self.words)
             self.words.append(word)
         self.word.append(wid)
-        self.story.append((word, ""))
         if dropped:
             self.stem.append(-1)
             return number
@@ -131,8 +127,8 @@ class TextPostings:
 
     ``fields`` maps each field written this way to (spelling field or None, the
     format's field boost). ``flush`` returns, per article of the batch in
-    order, its fields' words (stop words included, apostrophes left out) when asked
-    (story shingles are made from them).
+    order, its fields' token numbers when asked (story shingles are made from them
+    and the vocabulary that numbered them: stories/words.py ``add_numbers``).
     """
 
     def __init__(self, pool: TermPool, fields: dict[str, tuple[str | None, float]]) -> None:
@@ -164,10 +160,10 @@ class TextPostings:
     def pending(self) -> bool:
         return bool(self._docs)
 
-    def flush(self, want_words: bool = False) -> dict[int, dict[str, Tokens]]:
+    def flush(self, want_words: bool = False) -> dict[int, dict[str, list[int]]]:
         """Turn the pending articles into postings; if ``want_words``, per article
-        (docnum) and field its tokens as story shingles read them."""
-        words: dict[int, dict[str, Tokens]] = {}
+        (docnum) and field its token numbers (of the vocabulary before this call)."""
+        words: dict[int, dict[str, list[int]]] = {}
         if not self._docs:
             return words
         vocab = self.vocabulary
@@ -177,9 +173,8 @@ class TextPostings:
             if not pending:
                 continue
             if want_words:
-                story = vocab.story.__getitem__
                 for docnum, ids, _boost in pending:
-                    words[docnum][name] = list(map(story, ids))
+                    words[docnum][name] = ids
             self._field(name, pending)
             pending.clear()
         self._docs = []

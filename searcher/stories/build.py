@@ -22,10 +22,11 @@ from .. import schema
 from .candidates import candidate_pairs
 from .groups import story_groups
 from .keys import story_key
+from .rows import join_rows, take_rows
 from .shingles import U64, shingle_sequence, text_hashes
 from .similarity import THRESHOLD, verify
 from .table import I64, MISSING_ORDER, StoryTable
-from .words import StoryPart, StoryWords, join_rows
+from .words import StoryPart, StoryWords
 
 _EPOCH = datetime(1970, 1, 1)
 # (title, body) of each of the given articles of the index before this build
@@ -37,17 +38,6 @@ def _micros(when: datetime) -> int:
     if when.tzinfo is not None:
         when = when.astimezone(timezone.utc).replace(tzinfo=None)
     return (when - _EPOCH) // timedelta(microseconds=1)
-
-
-def _take(offsets: I64, flat: U64, rows: I64) -> tuple[I64, U64]:
-    """The rows ``rows`` of a flat per-article array, as new offsets and flat array."""
-    lengths = np.diff(offsets)[rows]
-    new_off = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=new_off[1:])
-    if not len(rows) or not new_off[-1]:
-        return new_off, np.zeros(0, np.uint64)
-    starts = np.repeat(offsets[rows] - new_off[:-1], lengths)
-    return new_off, flat[np.arange(new_off[-1], dtype=np.int64) + starts]
 
 
 class StoryRun:
@@ -64,6 +54,7 @@ class StoryRun:
         self.threshold = threshold
         self.ids: list[str] = []
         self.order: list[int] = []
+        self.keys: list[int] = []
         self._latest: dict[str, int] = {}  # id -> its row in self.ids, if still written
         self.removed: set[str] = set()
         self._words = StoryWords()
@@ -74,7 +65,8 @@ class StoryRun:
         self._latest[article_id] = len(self.ids)
         self.ids.append(article_id)
         self.order.append(MISSING_ORDER if published is None else _micros(published))
-        return story_key(article_id)
+        self.keys.append(story_key(article_id))
+        return self.keys[-1]
 
     def add_text(self, article_id: str, title: str, body: str,
                  published: datetime | None) -> int:
@@ -105,8 +97,7 @@ class StoryRun:
         gone = self.removed | self._latest.keys()
         kept = np.array([i for i, aid in enumerate(old.ids) if aid not in gone], dtype=np.int64)
         ids = [old.ids[i] for i in kept.tolist()] + [self.ids[i] for i in new_rows.tolist()]
-        keys = np.concatenate([old.keys[kept], np.array(
-            [story_key(self.ids[i]) for i in new_rows.tolist()], dtype=np.uint64)])
+        keys = np.concatenate([old.keys[kept], np.array(self.keys, np.uint64)[new_rows]])
         order = np.concatenate([old.order[kept], np.array(self.order, np.int64)[new_rows]])
         content = np.concatenate([old.content[kept], written.content[rows]])
         table = StoryTable(ids=ids, keys=keys, order=order, content=content)
@@ -134,9 +125,7 @@ class StoryRun:
         the size; only contents in a candidate pair are read)."""
         new = need[source[need] >= 0]
         old_need = need[source[need] < 0]
-        sig = written.signatures
-        parts = {int(c): sig.shingles[sig.shingle_offsets[r]:sig.shingle_offsets[r + 1]]
-                 for c, r in zip(new.tolist(), source[new].tolist(), strict=True)}
+        parts = dict(zip(new.tolist(), written.shingles(source[new].tolist()), strict=True))
         if len(old_need):
             # one article (written before this build, still there) per old content
             cls = np.searchsorted(table.contents, table.content[:old_articles])
@@ -163,7 +152,6 @@ def _contents(old: StoryTable, table: StoryTable, written: StoryPart, rows: I64
     present = np.unique(table.content)
     had = np.isin(old.contents, present)
     fresh = present[~np.isin(present, old.contents)]
-    sig = written.signatures
     new_content = written.content[rows]
     sorter = np.argsort(new_content, kind="stable")
     ordered = new_content[sorter]
@@ -171,10 +159,10 @@ def _contents(old: StoryTable, table: StoryTable, written: StoryPart, rows: I64
     old_rows = np.flatnonzero(had)
     contents = np.concatenate([old.contents[old_rows], fresh])
     by_content = np.argsort(contents)
-    an = join_rows([_take(old.anchor_offsets, old.anchors, old_rows),
-                    _take(sig.anchor_offsets, sig.anchors, first)])
+    an = join_rows([take_rows(old.anchor_offsets, old.anchors, old_rows),
+                    written.anchors(first)])
     table.contents = contents[by_content]
-    table.anchor_offsets, table.anchors = _take(*an, by_content)
+    table.anchor_offsets, table.anchors = take_rows(*an, by_content)
     is_new: npt.NDArray[np.bool_] = by_content >= len(old_rows)
     at = np.minimum(np.searchsorted(ordered, table.contents), max(len(ordered) - 1, 0))
     source: I64 = np.full(len(table.contents), -1, dtype=np.int64)

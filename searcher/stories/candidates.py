@@ -49,7 +49,7 @@ def candidate_pairs(anchor_offsets: I64, anchors: U64, is_new: npt.NDArray[np.bo
         empty = np.zeros(0, np.int64)
         return empty, empty
     owner = np.repeat(np.arange(rows, dtype=np.int64), counts)
-    order = np.lexsort((owner, anchors))
+    order = np.argsort(anchors, kind="stable")  # ties stay in article order (owner rises)
     values, owner = anchors[order], owner[order]
     bounds = np.flatnonzero(np.r_[True, values[1:] != values[:-1], True])
     starts, sizes = bounds[:-1], np.diff(bounds)

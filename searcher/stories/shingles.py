@@ -19,8 +19,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from itertools import chain
-from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +28,7 @@ from ..schema import ENGLISH_STOP_WORDS, stem_cached
 
 SHINGLE_WORDS = 5
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 
 # schema._WORD without its capturing group, so findall returns whole words.
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
@@ -41,8 +40,6 @@ _ASCII_WORDS = str.maketrans({**{chr(c): " " for c in range(128)
 # word characters ("said...the" is one word there, two in the index).
 _GLUED_DOTS = re.compile(r"\w\.\.+\w")
 _WORD_HASHES: dict[str, int] = {}
-_TOKEN_HASHES: dict[str, int] = {}  # an index word (inner periods kept) -> text_hashes' hash
-_FIRST = itemgetter(0)
 _MAX_CACHED_WORDS = 1_000_000
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD], dtype=np.uint64)
@@ -106,39 +103,36 @@ def text_hashes(title: str, body: str) -> U64:
     return kept
 
 
-def indexed_hashes(title: str, body: str, tokens: Sequence[list[tuple[str, str]]]) -> U64:
-    """``text_hashes(title, body)``, from the tokens the index's analysis already
-    found in title and in body (``schema.word_positions``), so a build reads an
-    article's words once, not twice. A text where the two readings differ (periods
-    glued between two words, one word for ``_tokens``' ASCII path) is read by
-    ``text_hashes`` itself."""
-    if (".." in title and _GLUED_DOTS.search(title)) or \
-            (".." in body and _GLUED_DOTS.search(body)):
-        return text_hashes(title, body)
-    get = _TOKEN_HASHES.get
-    words = list(chain.from_iterable(map(_FIRST, field) for field in tokens))
-    raw = list(map(get, words))
-    if None in raw:  # words met for the first time: each hashed once, then looked up
-        for word in set(words).difference(_TOKEN_HASHES):
-            _token_hash(word)
-        raw = list(map(get, words))
-        if None in raw:  # the cache was emptied on the way (it keeps a million words)
-            raw = [h if h is not None else _token_hash(w)
-                   for h, w in zip(raw, words, strict=True)]
-    hashes: U64 = np.array(raw, dtype=np.uint64)
-    kept: U64 = hashes[hashes != 0]
-    return kept
+class WordHashes:
+    """``text_hashes``' hash of each word of a writer's vocabulary (its words in the
+    order it numbered them, inner periods kept as the analysis finds them; 0 for a
+    dropped word), by word number: each word is hashed once, when first met, and a
+    batch's words become hashes with one array lookup."""
+
+    def __init__(self) -> None:
+        self.hashes: U64 = np.zeros(0, dtype=np.uint64)
+
+    def of(self, numbers: I64, words: Sequence[str]) -> U64:
+        """The hashes of the words ``numbers`` of the vocabulary ``words``."""
+        if len(words) > len(self.hashes):
+            new = [_bare_hash(w) for w in words[len(self.hashes):]]
+            self.hashes = np.concatenate([self.hashes, np.array(new, dtype=np.uint64)])
+        found: U64 = self.hashes[numbers]
+        return found
 
 
-def _token_hash(word: str) -> int:
-    if len(_TOKEN_HASHES) >= _MAX_CACHED_WORDS:
-        _TOKEN_HASHES.clear()
+def _bare_hash(word: str) -> int:
     bare = word.replace(".", "")
     found = _WORD_HASHES.get(bare)
-    if found is None:
-        found = _word_hash(bare)
-    _TOKEN_HASHES[word] = found
-    return found
+    return _word_hash(bare) if found is None else found
+
+
+def glued_dots(title: str, body: str) -> bool:
+    """Does the text hold periods glued between two words ("said...the")? The
+    analysis's tokens and ``_tokens``' ASCII reading differ there: such a text is read
+    by ``text_hashes`` itself."""
+    return bool((".." in title and _GLUED_DOTS.search(title))
+                or (".." in body and _GLUED_DOTS.search(body)))
 
 
 def word_hashes(words: list[str]) -> U64:

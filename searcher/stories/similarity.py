@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from .rows import I64, offsets_of, take_rows
 from .shingles import U64
 
 # Jaccard or containment at or above this makes two articles copies of one story.
@@ -29,15 +30,39 @@ def overlap(a: U64, b: U64) -> tuple[float, float]:
     return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
 
 
-def verify(offsets: npt.NDArray[np.int64], shingles: U64, a: npt.NDArray[np.int64],
-           b: npt.NDArray[np.int64], threshold: float = THRESHOLD
+def _distinct(offsets: I64, shingles: U64) -> tuple[I64, U64]:
+    """Each row's distinct shingles, sorted (offsets, flat): one sort for all rows."""
+    rows = len(offsets) - 1
+    owner = np.repeat(np.arange(rows, dtype=np.int64), np.diff(offsets))
+    order = np.lexsort((shingles, owner))
+    values, owner = shingles[order], owner[order]
+    first = np.ones(len(values), dtype=bool)
+    first[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
+    return offsets_of(np.bincount(owner[first], minlength=rows).astype(np.int64)), values[first]
+
+
+def verify(offsets: I64, shingles: U64, a: I64, b: I64, threshold: float = THRESHOLD
            ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """For each pair (a[i], b[i]): is it a near-duplicate, its Jaccard, its containment."""
-    jac = np.zeros(len(a), dtype=np.float32)
-    con = np.zeros(len(a), dtype=np.float32)
-    ok = np.zeros(len(a), dtype=bool)
-    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        j, c = overlap(shingles[offsets[x]:offsets[x + 1]], shingles[offsets[y]:offsets[y + 1]])
-        ok[i] = j >= threshold or c >= threshold  # compared in float64, stored as float32
-        jac[i], con[i] = j, c
-    return ok, jac, con
+    """For each pair (a[i], b[i]) of rows of ``shingles``: is it a near-duplicate, its
+    Jaccard, its containment (``overlap``'s, for all pairs at once: each row's distinct
+    shingles found once, then every pair's two sets sorted together and the values met
+    twice counted)."""
+    if not len(a):
+        return np.zeros(0, bool), np.zeros(0, np.float32), np.zeros(0, np.float32)
+    off, distinct = _distinct(offsets, shingles)
+    sizes = np.diff(off)
+    na, nb = sizes[a], sizes[b]
+    left, right = take_rows(off, distinct, a), take_rows(off, distinct, b)
+    pair = np.concatenate([np.repeat(np.arange(len(a), dtype=np.int64), na),
+                           np.repeat(np.arange(len(a), dtype=np.int64), nb)])
+    values = np.concatenate([left[1], right[1]])
+    order = np.lexsort((values, pair))
+    values, pair = values[order], pair[order]
+    twice = (values[1:] == values[:-1]) & (pair[1:] == pair[:-1])
+    inter = np.bincount(pair[1:][twice], minlength=len(a)).astype(np.float64)
+    empty = (na == 0) | (nb == 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jac = np.where(empty, 0.0, inter / (na + nb - inter))
+        con = np.where(empty, 0.0, inter / np.minimum(na, nb))
+    ok = (jac >= threshold) | (con >= threshold)  # compared in float64, stored as float32
+    return ok, jac.astype(np.float32), con.astype(np.float32)
