@@ -1,5 +1,6 @@
 """The sharded tests' oracle: a sharded index answers as one index of the same articles
-(with every copy of a story its own hit: stories are not collapsed across shards yet)."""
+(every copy of a story its own hit: assert_same_answers; one hit per story:
+assert_same_stories)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def assert_same_answers(single: Any, sharded: Any, queries: list[str] = QUERIES,
     """Totals, facets, top ids and scores (1e-9 relative) and ranks of each query."""
     for q in queries:
         a = single.search(q, limit=1000, facets=facets, snippets=False, collapse=False)
-        b = sharded.search(q, limit=limit, facets=facets, snippets=False)
+        b = sharded.search(q, limit=limit, facets=facets, snippets=False, collapse=False)
         assert b.total == a.total, q
         assert b.facets == a.facets, q
         assert b.suggestion == a.suggestion, q
@@ -54,3 +55,38 @@ def assert_same_explanation(got: Any, expected: Any) -> None:
     assert len(mine) == len(theirs), got.clause
     for a, b in zip(mine, theirs, strict=True):
         assert_same_explanation(a, b)
+
+
+def story_of(hit: Any) -> frozenset[str]:
+    return frozenset({hit.id, *(c.id for c in hit.copies)})
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9)
+
+
+def assert_same_stories(single: Any, sharded: Any, query: str, limit: int = 10,
+                        page: int = 1) -> None:
+    """Totals, distinct stories, and per hit its score, its story (the hit and its
+    copies) and copy count. Where a story's best copies tie, one index shows the one
+    it added first and shards the smallest id: the expected hit is that one."""
+    a = single.search(query, limit=1000, snippets=False)
+    b = sharded.search(query, limit=limit, page=page, snippets=False)
+    assert (b.total, b.stories, b.collapsed) == (a.total, a.stories, a.collapsed), query
+    score: dict[str, float] = {}  # every match's score, copies included
+    for n in range(1, a.total // 1000 + 2):
+        every = single.search(query, limit=1000, page=n, snippets=False, collapse=False)
+        score.update((h.id, h.score) for h in every.hits)
+
+    def shown(hit: Any) -> str:
+        return min(i for i in story_of(hit) if i in score and _close(score[i], hit.score))
+
+    expected = sorted(a.hits, key=lambda h: (-float(f"{h.score:.12g}"), shown(h)))
+    expected = expected[(page - 1) * limit:page * limit]
+    assert len(b.hits) == len(expected), query
+    for got, want in zip(b.hits, expected, strict=True):
+        assert _close(got.score, want.score), query
+        assert (got.id, story_of(got), got.copy_count) == \
+            (shown(want), story_of(want), want.copy_count), query
+        if got.id == want.id:
+            assert got.copies == want.copies, query

@@ -31,7 +31,7 @@ from searcher.cluster.build import build_sharded
 from searcher.cluster.layout import shard_of
 from searcher.errors import SchedulerError
 
-from .cluster_oracle import QUERIES, assert_same_answers, ranked, tie_key
+from .cluster_oracle import QUERIES, assert_same_answers, assert_same_stories, ranked, tie_key
 from .conftest import CLUSTER_SAMPLE, REUTERS_MAP
 
 
@@ -78,7 +78,7 @@ def test_dask_answers_equal_one_index(sharded: Path, sample_index: Path,
         assert on_dask.get(some) == single.get(some)
         # snippets are made on the workers, from the shard holding the hit
         a = single.search("cocoa exports", limit=3, collapse=False)  # (as shards)
-        b = on_dask.search("cocoa exports", limit=3)
+        b = on_dask.search("cocoa exports", limit=3, collapse=False)
         assert [(h.id, h.snippets) for h in b.hits] == [(h.id, h.snippets) for h in a.hits]
     assert _listening([os.getpid()]) == {"127.0.0.1"}
 
@@ -103,7 +103,7 @@ def test_a_missing_shard_is_an_error_or_a_partial_answer(sharded: Path, tmp_path
     index = tmp_path / "copy"
     shutil.copytree(sharded, index)
     with open_index(index) as whole:
-        full = whole.search("oil", limit=1000, snippets=False)
+        full = whole.search("oil", limit=1000, snippets=False, collapse=False)
     others = {h.id for h in full.hits if shard_of(h.id, 3) != 1}
     shutil.rmtree(index / "gen-1" / "shard-001")
     for scheduler in (None, cluster.scheduler_address):
@@ -112,7 +112,7 @@ def test_a_missing_shard_is_an_error_or_a_partial_answer(sharded: Path, tmp_path
             ix.search("oil")
         assert "shard-001" in str(raised.value) and "\n" not in str(raised.value)
         with open_index(index, scheduler=scheduler, allow_partial=True) as ix:
-            partial = ix.search("oil", limit=1000, snippets=False)
+            partial = ix.search("oil", limit=1000, snippets=False, collapse=False)
         assert 0 < partial.total < full.total
         assert partial.notes[-1].startswith("Partial results: from 2 of 3 shards; "
                                             "did not answer: shard-001")
@@ -140,11 +140,11 @@ def test_a_worker_killed_during_queries_loses_no_answer(sharded: Path,
         with open_index(sample_index) as single, \
                 open_index(sharded, scheduler=c.scheduler_address) as on_dask:
             expected = [single.search(q, snippets=False, limit=1000, collapse=False)
-                        for q in QUERIES * 3]  # (shards do not collapse copies yet)
+                        for q in QUERIES * 3]
             on_dask.search("warm up")
             killer = threading.Timer(0.05, os.kill, (victim, signal.SIGKILL))
             killer.start()
-            got = [on_dask.search(q, snippets=False) for q in QUERIES * 3]
+            got = [on_dask.search(q, snippets=False, collapse=False) for q in QUERIES * 3]
             killer.join()
         assert not psutil.pid_exists(victim) or \
             psutil.Process(victim).status() == psutil.STATUS_ZOMBIE
@@ -180,3 +180,11 @@ def test_cli_builds_on_the_cluster(cluster: LocalCluster, tmp_path: Path) -> Non
                                  "--scheduler", cluster.scheduler_address])
     assert plain.exit_code == 2
     assert plain.stderr == "searcher: --scheduler builds a sharded index: add --shards N\n"
+
+
+def test_stories_collapse_across_shards_on_dask(sharded: Path, sample_index: Path,
+                                                cluster: LocalCluster) -> None:
+    with open_index(sample_index) as single, \
+            open_index(sharded, scheduler=cluster.scheduler_address) as on_dask:
+        for q in ("oil prices", "cocoa", "tags:earn"):
+            assert_same_stories(single, on_dask, q)

@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import time
 from collections.abc import Mapping, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +40,13 @@ from ..indexer import (
 )
 from ..models import BuildReport
 from ..storage import IndexDir, Manifest, index_path
-from ..stories.build import StoryRun, stored_texts, table_from_index
-from ..stories.table import load_table, save_table
-from ..stories.words import StoryWords
+from ..stories.build import StoryRun, stored_texts
+from ..stories.table import StoryTable, load_table, save_table
+from ..stories.words import StoryPart, StoryWords
 from ..update import ProgressCallback, Update
 from . import generations
-from .layout import ClusterLayout, check_shards, generation_path, read_layout
-from .routing import RoutedStories, RoutedWriter, ShardWriterOpener
+from .layout import ClusterLayout, check_shards, generation_path, read_layout, shard_of
+from .routing import RoutedWriter, ShardWriterOpener
 from .runner import scheduler_address
 
 MAX_SHARD_PROCESSES = 8  # up to this many shards, each large build's shard has a process
@@ -103,10 +102,11 @@ def build_sharded(
                 corpus_base(found.roots)
         found = found.named_from(old.base)
         run: Update | None = None
+        table: StoryTable | None = None
         switched = False
         try:
             indexes = _shards(layout, current, rebuild)
-            stories = RoutedStories([StoryRun() if rebuild else _stories(ix) for ix in indexes])
+            stories = StoryRun() if rebuild else _stories(current, indexes)
             writers = _writer_opener(layout, indexes, address)
             run = Update(None, old, fmap, reading_key(fmap), progress,
                          lambda _ix, records: RoutedWriter(shards, writers, records,
@@ -117,9 +117,9 @@ def build_sharded(
                 for n in range(shards):  # a rebuild commits every shard, even an empty one
                     run.writer.writer(n)
             if run.has_writer:
-                _commit(layout, run, stories, rebuild)
+                table = stories.finish(_commit(layout, run, rebuild))
             if run.has_writer or run.metadata_changed:
-                _switch(layout, run)
+                _switch(layout, run, table, current)
                 switched = True
             documents = sum(ix.doc_count() for ix in indexes)  # their newest commits
         except BaseException:
@@ -159,11 +159,42 @@ def _shards(layout: ClusterLayout, current: ClusterLayout | None,
     return indexes
 
 
-def _stories(ix: Any) -> StoryRun:
-    """A shard's story groups as its current generation holds them (as indexer's)."""
-    folder, generation = Path(ix.storage.folder), ix.latest_generation()
-    return StoryRun(lambda: load_table(folder, generation) or table_from_index(ix),
-                    old_text=partial(stored_texts, ix))
+def _stories(current: ClusterLayout | None, indexes: list[Any]) -> StoryRun:
+    """The corpus's story groups as the current generation holds them (made again from
+    the shards' stored text when it has no table), updated by this build as one
+    index's are: the groups span shards."""
+    def old_table() -> StoryTable:
+        if current is not None and current.generation:
+            found = load_table(generation_path(current.path, current.generation),
+                               current.generation)
+            if found is not None:
+                return found
+        return table_from_shards(indexes)
+
+    def old_text(ids: list[str]) -> list[tuple[str, str]]:
+        texts: list[tuple[str, str]] = [("", "")] * len(ids)
+        owners = [shard_of(i, len(indexes)) for i in ids]
+        for n in sorted(set(owners)):
+            mine = [k for k, owner in enumerate(owners) if owner == n]
+            for k, text in zip(mine, stored_texts(indexes[n], [ids[k] for k in mine]),
+                               strict=True):
+                texts[k] = text
+        return texts
+
+    return StoryRun(old_table, old_text=old_text)
+
+
+def table_from_shards(indexes: list[Any]) -> StoryTable:
+    """The story table of shards that have none for the whole corpus: every live
+    article's signature from its stored text (stories.build.table_from_index over
+    every shard)."""
+    run = StoryRun()
+    for ix in indexes:
+        with ix.searcher() as s:
+            for stored in s.all_stored_fields():
+                run.add_text(stored[schema.ID], stored.get(schema.TITLE, ""),
+                             stored.get(schema.BODY, ""), stored.get(schema.PUBLISHED))
+    return run.finish()
 
 
 def _furniture(current: ClusterLayout | None, old: Manifest) -> FurnitureRun:
@@ -202,17 +233,19 @@ def _writer_opener(layout: ClusterLayout, indexes: list[Any],
     return open_writer
 
 
-def _commit(layout: ClusterLayout, run: Update, stories: RoutedStories, rebuild: bool) -> None:
+def _commit(layout: ClusterLayout, run: Update, rebuild: bool) -> list[StoryPart]:
     """Commit every shard the build wrote to, in the new generation (each with its
-    share of the manifest and its story table, written before its commit)."""
+    share of the manifest, written before its commit); the writers' story parts."""
     routed: RoutedWriter = run.writer
+    parts: list[StoryPart] = []
     for n, writer in sorted(routed.writers.items()):
+        parts += writer.story_parts()
         shard = IndexDir(layout.shard_path(n))
         shard.save_manifest(writer.generation,
                             generations.shard_share(run.new, n, layout.shards))
-        save_table(shard.path, writer.generation, stories.runs[n].finish(writer.story_parts()))
         writer.commit(mergetype=_as_written if rebuild else _merge_policy, optimize=False)
         del routed.writers[n]  # committed: nothing to cancel
+    return parts
 
 
 def _as_written(_writer: Any, segments: list[Any]) -> list[Any]:
@@ -222,12 +255,18 @@ def _as_written(_writer: Any, segments: list[Any]) -> list[Any]:
     return segments
 
 
-def _switch(layout: ClusterLayout, run: Update) -> None:
-    """Store the corpus's manifest with the new generation, sync it all, and make it
-    the current one (the rename of ``cluster.json``)."""
+def _switch(layout: ClusterLayout, run: Update, table: StoryTable | None,
+            current: ClusterLayout | None) -> None:
+    """Store the corpus's manifest and story table with the new generation (the
+    current one's table when no article changed), sync it all, and make it the
+    current one (the rename of ``cluster.json``)."""
     generations.save_corpus_manifest(layout.path, layout.generation, run.new)
     folder = generation_path(layout.path, layout.generation)
     run.furniture.save(folder, layout.generation)
+    if table is not None:
+        save_table(folder, layout.generation, table)
+    elif current is not None and current.generation:
+        generations.keep_table(current, layout)
     generations.sync_tree(folder)
     layout.save()
 

@@ -27,6 +27,7 @@ import shutil
 from pathlib import Path
 
 from ..storage import FileEntry, IndexDir, Manifest
+from ..stories.table import table_path
 from .layout import GENERATION_PREFIX, ClusterLayout, generation_path, shard_of, sync_folder
 
 _NOT_LINKED = ("_WRITELOCK", ".tmp")  # a lock file is not shared; temporaries are not kept
@@ -98,6 +99,15 @@ def corpus_manifest(layout: ClusterLayout) -> Manifest | None:
     if not layout.generation:
         return None
     return IndexDir(generation_path(layout.path, layout.generation)).manifest(layout.generation)
+
+
+def keep_table(current: ClusterLayout, layout: ClusterLayout) -> None:
+    """The current generation's story table, linked into the new one (no article
+    changed: the same groups)."""
+    source = table_path(generation_path(current.path, current.generation), current.generation)
+    if source.exists():
+        os.link(source, table_path(generation_path(layout.path, layout.generation),
+                                   layout.generation))
 
 
 def save_corpus_manifest(path: Path, generation: int, manifest: Manifest) -> None:

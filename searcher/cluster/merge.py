@@ -11,18 +11,33 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TypeVar
 
 from ..models import Hit
 from .tasks import Answer, Version, merge_order
 
+K = TypeVar("K")
 
-def merged_page(answers: dict[int, Answer], sort: str, first: int,
-                limit: int) -> list[tuple[float, str, int]]:
+
+def merged_page(answers: dict[int, Answer], sort: str, first: int, limit: int,
+                collapse: bool = False) -> list[tuple[float, str, int]]:
     """``(score or date key, article id, shard)`` of hits ``first``... ``first + limit``
-    of the merged order."""
+    of the merged order; with ``collapse``, only the first of each story group."""
     entries = [(value, article_id, n) for n, a in answers.items()
                for value, article_id in a.ranked]
     entries.sort(key=merge_order(sort))
+    if collapse:
+        group = {i: g for a in answers.values()
+                 for (_v, i), g in zip(a.ranked, a.groups, strict=True) if g}
+        seen: set[int] = set()
+        kept = []
+        for entry in entries:
+            g = group.get(entry[1])
+            if g is None or g not in seen:
+                kept.append(entry)
+                if g is not None:
+                    seen.add(g)
+        entries = kept
     return entries[first:first + limit]
 
 
@@ -53,12 +68,12 @@ def summed_months(parts: list[dict[int, int]]) -> dict[int, int]:
     return months
 
 
-def added_up(parts: Iterable[dict[str, int]]) -> dict[str, int]:
-    """Each word's numbers over the shards, added up."""
-    total: dict[str, int] = {}
+def added_up(parts: Iterable[dict[K, int]]) -> dict[K, int]:
+    """Each key's numbers over the shards (a word's, a story group's), added up."""
+    total: dict[K, int] = {}
     for part in parts:
-        for word, n in part.items():
-            total[word] = total.get(word, 0) + n
+        for key, n in part.items():
+            total[key] = total.get(key, 0) + n
     return total
 
 

@@ -1,8 +1,8 @@
 """One build's writes routed to the shards: what the build (update.Update) takes for
-one writer and one story run, each article's work sent to the shard owning its id.
+one writer, each article sent to the writer of the shard owning its id.
 
 The build reads every file once; each added, replaced or deleted article goes to its
-shard's writer and its shard's story run (layout.shard_of), so each shard ends with
+shard's writer (layout.shard_of), so each shard ends with
 exactly the articles one index would hold of its share. A shard's writer opens on its
 first write (a shard nothing touched keeps its files), or all at once when they are
 worker processes (opened before any is fed, so no process forks with work in flight).
@@ -11,11 +11,9 @@ worker processes (opened before any is fed, so no process forks with work in fli
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from .. import schema
-from ..stories.build import StoryRun
 from .layout import shard_of
 
 ShardWriterOpener = Callable[[int, int], Any]
@@ -59,16 +57,3 @@ class RoutedWriter:
         if errors:
             raise errors[0]
 
-
-class RoutedStories(StoryRun):
-    """The story runs of the shards, fed as one (a StoryRun to the build)."""
-
-    def __init__(self, runs: list[StoryRun]) -> None:
-        super().__init__()
-        self.runs = runs
-
-    def add(self, article_id: str, published: datetime | None) -> int:
-        return self.runs[shard_of(article_id, len(self.runs))].add(article_id, published)
-
-    def remove(self, article_id: str) -> None:
-        self.runs[shard_of(article_id, len(self.runs))].remove(article_id)

@@ -32,7 +32,6 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from .. import arguments, schema
-from ..engine import facets as engine_facets
 from ..engine.stats import CollectionStats
 from ..errors import ArticleNotFoundError, InvalidArgumentError, ShardUnavailableError
 from ..filters import Filters
@@ -41,7 +40,6 @@ from ..models import (
     ArticleView,
     Explanation,
     FacetCount,
-    Facets,
     Hit,
     IndexStats,
     SearchResults,
@@ -50,7 +48,7 @@ from ..query import ParsedQuery
 from ..suggest import best_candidate, respelled
 from ..word_values import COUNTED_PER_SHOWN, best, ranked, typed_word
 from . import cursor, similar, tasks
-from .layout import ClusterLayout, manifest_key, read_layout, shard_of
+from .layout import ClusterLayout, generation_path, manifest_key, read_layout, shard_of
 from .merge import (
     added_up,
     made_ahead,
@@ -58,9 +56,11 @@ from .merge import (
     ranked_hits,
     same_versions,
     summed,
-    summed_months,
 )
 from .runner import ShardFailure, ShardRunner
+from .spellings import merged_facets, spelled
+from .stories import StorySource, distinct
+from .story_search import story_stats, with_article_copies, with_copies
 
 SUGGEST_BELOW = 3  # as index.SUGGEST_BELOW: did-you-mean below this many matches
 VERSION_ATTEMPTS = 3  # round one again when a build changed a shard between the rounds
@@ -175,8 +175,10 @@ class ShardedIndex:
         return found
 
     def show(self, article_id: str, query: str = "") -> ArticleView:
-        """As :meth:`Index.show`, on the shard that owns the article."""
-        return self._owned(tasks.show, article_id, arguments.text("query", query))
+        """As :meth:`Index.show`, on the shard that owns the article; its story's other
+        articles from every shard."""
+        view = self._owned(tasks.show, article_id, arguments.text("query", query))
+        return with_article_copies(self, view, self._story_table())
 
     def explain(self, article_id: str, query: str) -> Explanation:
         """As :meth:`Index.explain`: on the shard that owns the article, scored with
@@ -239,11 +241,15 @@ class ShardedIndex:
             top_tags=tuple(self.keyword_values(schema.TAGS, limit=top_tags)),
             index_bytes=sum(p.index_bytes for p in parts.values()),
             last_build=max(built, default=None),
-            # stories are per shard (not collapsed across shards yet): counted per shard
-            story_groups=sum(p.story_groups for p in parts.values()),
-            grouped_articles=sum(p.grouped_articles for p in parts.values()),
-            largest_stories=tuple(sorted((g for p in parts.values() for g in p.largest_stories),
-                                         key=lambda g: (-g.articles, g.id))[:5]))
+            **story_stats(self, self._story_table()))
+
+    def _story_table(self) -> StorySource | None:
+        """Where the current generation's story table is (None: an index written
+        before generations, which has none across shards)."""
+        self._follow()
+        if not self.layout.generation:
+            return None
+        return str(generation_path(self.path, self.layout.generation)), self.layout.generation
 
     def keyword_values(self, field: str, prefix: str = "", *,
                        limit: int | None = None) -> list[FacetCount]:
@@ -255,7 +261,7 @@ class ShardedIndex:
         counts = summed([parts[n] for n in sorted(parts)])
         if limit is not None:
             counts = counts[:arguments.count("limit", limit, 0)]
-        shown = self._spellings({field: [v for v, _n in counts]})[field]
+        shown = spelled(self, {field: [v for v, _n in counts]})[field]
         return [FacetCount(v, n) for v, (_t, n) in zip(shown, counts, strict=True)]
 
     def word_values(self, prefix: str, *, limit: int = 10) -> list[FacetCount]:
@@ -273,21 +279,28 @@ class ShardedIndex:
                facets: bool = False, snippets: bool = True, expand: bool = False,
                collapse: bool = True, now: datetime | None = None,
                **filter_options: Any) -> SearchResults:
-        """As :meth:`Index.search` (``expand`` and collapsing copies of a story,
-        ``collapse``, are not available on a sharded index yet: every copy is its own
-        hit). Equal scores (and equal dates) rank by article id: one index ranks them in
-        the order it added them."""
+        """As :meth:`Index.search` (``expand`` is not available on a sharded index yet).
+        Equal scores (and equal dates) rank by article id: one index ranks them in the
+        order it added them; so does the copy shown for a story whose best copies tie."""
         started = time.perf_counter()
         chosen = Filters.given(filters, **filter_options)
         query, sort, limit, page, now = arguments.check_search(
             query, sort=sort, limit=limit, page=page, now=now)
         if expand:
             raise InvalidArgumentError("expand is not available on a sharded index yet")
+        table = self._story_table()
         ahead = made_ahead(limit, self.layout.shards) if page == 1 else 0
         found, failed = self._scored(query, now, chosen, page * limit, facets, sort, ahead,
-                                     snippets)
+                                     snippets, None, table, collapse)
         answers = [found[n] for n in sorted(found)]
-        hits, lost = self._page(query, now, found, sort, (page - 1) * limit, limit, snippets)
+        counts = None if any(a.story_counts is None for a in answers) else \
+            added_up(a.story_counts or {} for a in answers)
+        collapsed = collapse and counts is not None
+        hits, lost = self._page(query, now, found, sort, (page - 1) * limit, limit, snippets,
+                                collapsed)
+        if collapsed and counts is not None and table is not None:
+            hits, more = with_copies(self, hits, found, counts, query, now, chosen, table)
+            lost += more
         notes = answers[0].notes + self._partial_note(failed + lost)
         total = sum(a.total for a in answers)
         suggestion = None
@@ -297,15 +310,18 @@ class ShardedIndex:
         return SearchResults(
             query=query, total=total, hits=hits, page=page, limit=limit,
             elapsed_ms=(time.perf_counter() - started) * 1000,
-            facets=self._facets(answers) if facets else None, suggestion=suggestion,
-            notes=notes)
+            facets=merged_facets(self, answers) if facets else None, suggestion=suggestion,
+            notes=notes, stories=None if counts is None else distinct(total, counts),
+            collapsed=collapsed)
 
     def _page(self, query: str | ParsedQuery, now: datetime | None,
               found: dict[int, tasks.Answer], sort: str, first: int, limit: int,
-              snippets: bool) -> tuple[tuple[Hit, ...], list[ShardFailure]]:
-        """The merged page's hits: those the shards made in round two, the others made
-        now by the shards holding them (round three)."""
-        chosen_page = merged_page(found, sort, first, limit)
+              snippets: bool, collapse: bool = False
+              ) -> tuple[tuple[Hit, ...], list[ShardFailure]]:
+        """The merged page's hits (the first of each story with ``collapse``): those the
+        shards made in round two, the others made now by the shards holding them
+        (round three)."""
+        chosen_page = merged_page(found, sort, first, limit, collapse)
         ready = {h.id for a in found.values() for h in a.hits}
         missing = [(v, i, n) for v, i, n in chosen_page if i not in ready]
         made, lost = self._each(tasks.hits, query, now, [(v, i) for v, i, _n in missing],
@@ -364,30 +380,4 @@ class ShardedIndex:
         if any(n is None for n in counts.values()):
             return None
         return candidate if sum(n or 0 for n in counts.values()) > total else None
-
-    def _facets(self, answers: list[tasks.Answer]) -> Facets:
-        tops = {f: summed([a.keywords[f] for a in answers])[:engine_facets.TOP_VALUES]
-                for f in tasks.KEYWORD_FIELDS}
-        shown = self._spellings({f: [v for v, _n in top] for f, top in tops.items()})
-
-        def top(field: str) -> tuple[FacetCount, ...]:
-            return tuple(FacetCount(s, n) for s, (_v, n) in
-                         zip(shown[field], tops[field], strict=True))
-
-        dates, unit = engine_facets.month_histogram(summed_months([a.months for a in answers]))
-        return Facets(tags=top(schema.TAGS), authors=top(schema.AUTHORS),
-                      sources=top(schema.SOURCE), dates=tuple(dates), date_unit=unit)
-
-    def _spellings(self, wanted: dict[str, list[str]]) -> dict[str, list[str]]:
-        """How the first shard holding a live article with each value spells it."""
-        if not any(wanted.values()):
-            return {f: [] for f in wanted}
-        found, _failures = self._each(tasks.spellings, wanted)
-        shown: dict[str, list[str]] = {}
-        for field, folded in wanted.items():
-            shown[field] = []
-            for i, value in enumerate(folded):
-                spelled = [s for n in sorted(found) if (s := found[n][field][i]) is not None]
-                shown[field].append(spelled[0] if spelled else value)
-        return shown
 

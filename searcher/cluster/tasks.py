@@ -25,11 +25,12 @@ from ..engine.view import IndexView
 from ..errors import ArticleNotFoundError, QuerySyntaxError
 from ..filters import Filters
 from ..hits import page_hits
-from ..models import Article, ArticleView, Explanation, Hit, IndexStats
+from ..models import Article, ArticleView, Copy, Explanation, Hit, IndexStats
 from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
 from ..query import ParsedQuery, build_filter, parse_query
 from ..suggest import spelling_candidates
 from ..word_values import article_counts, candidates
+from .stories import StorySource, collapsed, groups_of, live_sizes, members
 
 KEYWORD_FIELDS = (schema.TAGS, schema.AUTHORS, schema.SOURCE)
 
@@ -74,6 +75,10 @@ class Answer:
     match_all: bool = False
     allows_any: bool = True  # the filters leave some article of the shard
     hits: tuple[Hit, ...] = ()  # of its ``make`` best, made ahead (page one)
+    # with the corpus's story table: the story group of each ranked entry (0: none),
+    # and per group its number of matches in this shard (None: no table)
+    groups: tuple[int, ...] = ()
+    story_counts: dict[int, int] | None = None
 
 
 def gather(shard: Shard, query: str, now: datetime | None) -> Gathered:
@@ -108,12 +113,15 @@ def term_keys(q: Node) -> Iterator[TermKey]:
 def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
            stats: CollectionStats,
            chosen: Filters, k: int, facets: bool, sort: str = "relevance", make: int = 0,
-           snippets: bool = True, after: tuple[float, str] | None = None) -> Answer:
+           snippets: bool = True, after: tuple[float, str] | None = None,
+           story_table: StorySource | None = None, collapse: bool = False) -> Answer:
     """Round two: the shard's ``k`` best hits scored with the global statistics (or
     its ``k`` first by date, with their sort keys), in the merge's order; the hits of
     its ``make`` best are made too (the page's, most often: no round three). With
     ``after`` (the last ``(score or date key, id)`` an export took), the ``k`` best
-    that come after it; the total still counts every match."""
+    that come after it; the total still counts every match. With ``story_table``
+    each story group's matches are counted, and with ``collapse`` only the best of
+    each group is ranked (cluster/stories.py)."""
     view = shard._engine()
     parsed = _parsed(view, query, now)
     allowed = allowed_documents(view, *build_filter(chosen, now=now))
@@ -128,21 +136,26 @@ def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
     if after is not None:
         found = found & ~_taken(view, found, matched.score if sort == "relevance"
                                 else _sort_column(view, sort), after, sort)
-    if sort == "relevance":
-        scores: Any = matched.score
-        best = np.flatnonzero(_best(view, found, scores, k))
-        entries = [(float(scores[d]), _id(view, d), int(d)) for d in best]
-    else:
-        column = _sort_column(view, sort)
-        rank = column if sort == "newest" else np.iinfo(np.uint64).max - column  # exact
-        best = np.flatnonzero(_best(view, found, rank, k))
-        entries = [(int(column[d]), _id(view, d), int(d)) for d in best]
+    column = None if sort == "relevance" else _sort_column(view, sort)
+    # larger is better: the score, or the date key (oldest: inverted, exactly)
+    rank: Any = matched.score if column is None else \
+        column if sort == "newest" else np.iinfo(np.uint64).max - column
+    group = None if story_table is None else groups_of(view, story_table)
+    counts = None
+    if group is not None:
+        shown, counts = collapsed(view, group, found, rank)
+        if collapse:
+            found = shown
+    best = np.flatnonzero(_best(view, found, rank, k))
+    entries = [(float(rank[d]) if column is None else int(column[d]), _id(view, d), int(d))
+               for d in best]
     entries.sort(key=merge_order(sort))
     ranked = tuple((value, article_id) for value, article_id, _d in entries)
     made = _made(view, parsed, [(v, d) for v, _i, d in entries[:make]], sort, snippets)
     return Answer(total, ranked, keywords, months, view.key,
                   parsed.notes, parsed.match_all, allowed is None or bool(allowed.any()),
-                  made)
+                  made, () if group is None else tuple(int(group[d]) for _v, _i, d in entries),
+                  counts)
 
 
 def merge_order(sort: str) -> Callable[[tuple[Any, ...]], tuple[Any, str]]:
@@ -308,6 +321,39 @@ def explain(shard: Shard, article_id: str, query: str,
 def spellings_of(shard: Shard, word: str) -> tuple[int, dict[str, int]] | None:
     """Did-you-mean's candidates for ``word`` in this shard (suggest.spelling_candidates)."""
     return spelling_candidates(word, shard._engine().searcher.reader())
+
+
+def story_copies(shard: Shard, query: str | ParsedQuery, now: datetime | None,
+                 chosen: Filters, story_table: StorySource, wanted: list[int]
+                 ) -> dict[int, tuple[Copy, ...]]:
+    """Round three of a collapsed search: the matches of each wanted story group this
+    shard holds, as copies (the first ``MAX_COPIES_LISTED + 1``, earliest first)."""
+    view = shard._engine()
+    group = groups_of(view, story_table)
+    if group is None:
+        return {}
+    parsed = _parsed(view, query, now)
+    allowed = allowed_documents(view, *build_filter(chosen, now=now))
+    found = Executor(view, scored=False).run(parsed.query).mask
+    return members(view, group, found if allowed is None else found & allowed, wanted)
+
+
+def story_members(shard: Shard, story_table: StorySource, wanted: list[int],
+                  limit: int | None) -> dict[int, tuple[Copy, ...]]:
+    """The live articles of each wanted story group this shard holds, as copies,
+    earliest first (the first ``limit``)."""
+    view = shard._engine()
+    group = groups_of(view, story_table)
+    if group is None:
+        return {}
+    return {g: c[:limit] for g, c in members(view, group, view.live, wanted, None).items()}
+
+
+def story_sizes(shard: Shard, story_table: StorySource) -> dict[int, int] | None:
+    """Each story group's live articles in this shard (None: no story table)."""
+    view = shard._engine()
+    group = groups_of(view, story_table)
+    return None if group is None else live_sizes(view, group)
 
 
 def count(shard: Shard, query: str, chosen: Filters, now: datetime | None) -> int | None:
