@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from .cluster_oracle import (
     QUERIES,
     assert_same_answers,
     assert_same_explanation,
+    ranked,
     tie_key,
 )
 from .conftest import CLUSTER_SAMPLE, REUTERS_MAP
@@ -217,3 +219,40 @@ def test_a_sharded_index_stays_sharded_and_commands_say_what_they_cannot(
     # (searcher serve reads shards: tests/test_serve_sharded.py; the shell too now)
     shell = runner.invoke(main, ["shell", "--index", str(index)], input="slid\n")
     assert shell.exit_code == 0 and "Crude oil slid" in shell.stdout
+
+
+EXPANDED = ["oil prices", "coffee OR cocoa", '"interest rates"', "bank -japan",
+            "gold^2 silver", "tags:grain", "opec AND crude", "stock*", "dollar yen",
+            "copper", "wheat exports", "sugar", "trade deficit"]
+
+
+def test_expanded_searches_equal_one_index(three_shards: Path, sample_index: Path) -> None:
+    """Query expansion (RM3): the feedback words, their weights and the re-ranked
+    scores are one index's, on any page; a date sort expands nothing, as one index."""
+    compared = 0
+    with open_index(sample_index) as single, open_index(three_shards) as sharded:
+        for q, page in [(q, 1) for q in EXPANDED] + [("oil prices", 3), ("sugar", 2)]:
+            a = single.search(q, expand=True, limit=1000, snippets=False, collapse=False)
+            b = sharded.search(q, expand=True, limit=10, page=page, snippets=False,
+                               collapse=False)
+            assert b.total == a.total, q
+            best = [h.score for h in single.search(q, limit=11, snippets=False,
+                                                   collapse=False).hits]
+            if any(math.isclose(x, y, rel_tol=1e-9) for x, y in itertools.pairwise(best)):
+                continue  # feedback articles tie: one index orders them as it added
+                # them, shards by id (README), so other words or another spelling
+            compared += 1
+            assert b.notes == a.notes, q
+            assert a.notes[-1].startswith("Expanded with: "), q
+            expected = sorted(ranked(a), key=tie_key)[(page - 1) * 10:page * 10]
+            got = sorted(ranked(b), key=tie_key)
+            assert [i for _s, i in got] == [i for _s, i in expected], q
+            for (sg, _), (se, _) in zip(got, expected, strict=True):
+                assert math.isclose(sg, se, rel_tol=1e-9), q
+        assert compared >= 10
+        plain = sharded.search("oil prices", snippets=False, collapse=False)
+        expanded = sharded.search("oil prices", expand=True, snippets=False, collapse=False)
+        assert ranked(plain) != ranked(expanded)
+        a = single.search("oil prices", expand=True, sort="newest", snippets=False)
+        b = sharded.search("oil prices", expand=True, sort="newest", snippets=False)
+        assert (b.notes, [h.id for h in b.hits]) == (a.notes, [h.id for h in a.hits])

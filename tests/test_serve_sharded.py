@@ -1,7 +1,6 @@
 """`searcher serve` on a sharded index (``searcher build --shards N``) answers as it does
 for one index of the same articles: search (with facets), articles, explain, stats,
-suggestions, export, the pages and the feed. Similar articles are one index's only so
-far: the API says so in one line (400), the article page leaves them out."""
+suggestions, export, similar articles, expanded searches, the pages and the feed."""
 
 from __future__ import annotations
 
@@ -90,16 +89,23 @@ def test_articles_explain_stats_suggest_and_export(clients: tuple[TestClient, Te
     scores = [float(r["score"]) for r in rows[0]]
     assert scores == sorted(scores, reverse=True)
     page = shards.get(f"/articles/{first['id']}", params={"q": "cocoa"})
-    assert page.status_code == 200 and "<mark>" in page.text and 'id="similar"' not in page.text
+    assert page.status_code == 200 and "<mark>" in page.text and 'id="similar"' in page.text
 
 
-def test_what_shards_do_not_do_yet_is_one_line(clients: tuple[TestClient, TestClient]) -> None:
-    shards = clients[0]
-    r = shards.get("/api/similar/5")
-    assert r.status_code == 400 and r.json() == {
-        "error": "similar articles are not available on a sharded index yet "
-                 "(searcher serve answers the rest)", "status": 400}
-    r = shards.get("/api/search", params={"q": "cocoa", "expand": "1"})
-    assert r.status_code == 400 and "expand is not available on a sharded index" in r.json()[
-        "error"]
-    assert shards.get("/api/articles/nope").status_code == 404
+def _ranked(answer: dict[str, Any]) -> list[tuple[float, str]]:
+    """(score to 12 digits, id) of an answer's hits, in that order (ties: by id)."""
+    return sorted((-float(f"{h['score']:.12g}"), h["id"]) for h in answer["hits"])
+
+
+def test_similar_and_expand_answer_as_one_index(clients: tuple[TestClient, TestClient]
+                                                ) -> None:
+    for path, params in [("/api/similar/5", {"limit": "20"}),
+                         ("/api/similar/1000", {"tag": "usa"}),
+                         ("/api/search", {"q": "cocoa", "expand": "1", "collapse": "off"}),
+                         ("/api/search", {"q": "oil prices", "expand": "1"})]:
+        a, b = (c.get(path, params=params) for c in clients)
+        assert a.status_code == b.status_code == 200, (path, a.text)
+        x, y = a.json(), b.json()
+        assert (x["total"], x["notes"], x["stories"]) == (y["total"], y["notes"], y["stories"])
+        assert x["total"] > 0 and _ranked(x) == _ranked(y), path
+    assert clients[0].get("/api/articles/nope").status_code == 404

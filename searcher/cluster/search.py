@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from .. import arguments, schema
 from ..engine.stats import CollectionStats
-from ..errors import ArticleNotFoundError, InvalidArgumentError, ShardUnavailableError
+from ..errors import ArticleNotFoundError, ShardUnavailableError
 from ..filters import Filters
 from ..models import (
     Article,
@@ -48,6 +48,7 @@ from ..query import ParsedQuery
 from ..suggest import best_candidate, respelled
 from ..word_values import COUNTED_PER_SHOWN, best, ranked, typed_word
 from . import cursor, similar, tasks
+from .expansion import expansion
 from .layout import ClusterLayout, generation_path, manifest_key, read_layout, shard_of
 from .merge import (
     added_up,
@@ -279,19 +280,24 @@ class ShardedIndex:
                facets: bool = False, snippets: bool = True, expand: bool = False,
                collapse: bool = True, now: datetime | None = None,
                **filter_options: Any) -> SearchResults:
-        """As :meth:`Index.search` (``expand`` is not available on a sharded index yet).
-        Equal scores (and equal dates) rank by article id: one index ranks them in the
-        order it added them; so does the copy shown for a story whose best copies tie."""
+        """As :meth:`Index.search` (``expand``: cluster/expansion.py). Equal scores (and
+        equal dates) rank by article id: one index ranks them in the order it added
+        them; so does the copy shown for a story whose best copies tie, and the best
+        matches an expansion reads when they tie at its tenth."""
         started = time.perf_counter()
         chosen = Filters.given(filters, **filter_options)
         query, sort, limit, page, now = arguments.check_search(
             query, sort=sort, limit=limit, page=page, now=now)
-        if expand:
-            raise InvalidArgumentError("expand is not available on a sharded index yet")
         table = self._story_table()
         ahead = made_ahead(limit, self.layout.shards) if page == 1 else 0
-        found, failed = self._scored(query, now, chosen, page * limit, facets, sort, ahead,
-                                     snippets, None, table, collapse)
+        args = (chosen, page * limit, facets, sort, ahead, snippets, None, table, collapse)
+        expanded = expansion(self, query, now, chosen) if expand and sort == "relevance" \
+            else None
+        if expanded is None:
+            found, failed = self._scored(query, now, *args)
+        else:  # round two with the expansion's words and their statistics
+            found, failed = self._each(tasks.answer, query, now, expanded.stats, *args,
+                                       expanded.extra)
         answers = [found[n] for n in sorted(found)]
         counts = None if any(a.story_counts is None for a in answers) else \
             added_up(a.story_counts or {} for a in answers)
@@ -301,7 +307,10 @@ class ShardedIndex:
         if collapsed and counts is not None and table is not None:
             hits, more = with_copies(self, hits, found, counts, query, now, chosen, table)
             lost += more
-        notes = answers[0].notes + self._partial_note(failed + lost)
+        notes = answers[0].notes
+        if expanded is not None and expanded.note:
+            notes += (expanded.note,)
+        notes += self._partial_note(failed + lost)
         total = sum(a.total for a in answers)
         suggestion = None
         if total < SUGGEST_BELOW and not answers[0].match_all \

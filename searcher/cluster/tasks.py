@@ -81,11 +81,14 @@ class Answer:
     story_counts: dict[int, int] | None = None
 
 
-def gather(shard: Shard, query: str, now: datetime | None) -> Gathered:
-    """Round one: this shard's statistics for every word its plan may score."""
+def gather(shard: Shard, query: str, now: datetime | None,
+           extra: Node | None = None) -> Gathered:
+    """Round one: this shard's statistics for every word its plan (and ``extra``, the
+    words an expansion adds) may score."""
     view = shard._engine()
     parsed = _parsed(view, query, now)
-    return Gathered(CollectionStats.of(view, set(term_keys(parsed.query))), view.key)
+    keys = set(term_keys(parsed.query)) | set(() if extra is None else term_keys(extra))
+    return Gathered(CollectionStats.of(view, keys), view.key)
 
 
 def term_keys(q: Node) -> Iterator[TermKey]:
@@ -114,19 +117,26 @@ def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
            stats: CollectionStats,
            chosen: Filters, k: int, facets: bool, sort: str = "relevance", make: int = 0,
            snippets: bool = True, after: tuple[float, str] | None = None,
-           story_table: StorySource | None = None, collapse: bool = False) -> Answer:
+           story_table: StorySource | None = None, collapse: bool = False,
+           extra: Node | None = None) -> Answer:
     """Round two: the shard's ``k`` best hits scored with the global statistics (or
     its ``k`` first by date, with their sort keys), in the merge's order; the hits of
     its ``make`` best are made too (the page's, most often: no round three). With
     ``after`` (the last ``(score or date key, id)`` an export took), the ``k`` best
     that come after it; the total still counts every match. With ``story_table``
     each story group's matches are counted, and with ``collapse`` only the best of
-    each group is ranked (cluster/stories.py)."""
+    each group is ranked (cluster/stories.py). ``extra`` (an expansion's words:
+    cluster/expansion.py) adds its score to the matches' (relevance order)."""
     view = shard._engine()
     parsed = _parsed(view, query, now)
     allowed = allowed_documents(view, *build_filter(chosen, now=now))
     matched = Executor(view, stats=stats, scored=sort == "relevance").run(parsed.query)
     found = matched.mask if allowed is None else matched.mask & allowed
+    score = matched.score
+    if extra is not None and score is not None:
+        added = Executor(view, stats=stats).run(extra).score
+        assert added is not None  # scored
+        score = score + np.where(found, added, 0.0)
     total = int(np.count_nonzero(found))
     keywords: dict[str, list[tuple[str, int]]] = {}
     months: dict[int, int] = {}
@@ -134,11 +144,11 @@ def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
         keywords = {f: engine_facets.keyword_counts(view, f, found) for f in KEYWORD_FIELDS}
         months = engine_facets.month_counts(view, found)
     if after is not None:
-        found = found & ~_taken(view, found, matched.score if sort == "relevance"
+        found = found & ~_taken(view, found, score if sort == "relevance"
                                 else _sort_column(view, sort), after, sort)
     column = None if sort == "relevance" else _sort_column(view, sort)
     # larger is better: the score, or the date key (oldest: inverted, exactly)
-    rank: Any = matched.score if column is None else \
+    rank: Any = score if column is None else \
         column if sort == "newest" else np.iinfo(np.uint64).max - column
     group = None if story_table is None else groups_of(view, story_table)
     counts = None

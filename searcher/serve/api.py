@@ -14,8 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from .. import Index
-from ..errors import InvalidArgumentError, QuerySyntaxError
+from ..errors import QuerySyntaxError
 from ..export import Export
 from ..json_output import json_text
 from ..searchable import Searchable
@@ -25,8 +24,6 @@ from .state import SearchState
 
 JSON = "application/json"
 SUGGESTIONS = 10  # values per field in /api/suggest
-SIMILAR_UNSHARDED = ("similar articles are not available on a sharded index yet "
-                     "(searcher serve answers the rest)")
 
 
 def json_response(obj: Any, status: int = 200) -> Response:
@@ -71,8 +68,6 @@ async def article(request: Request, ix: Searchable) -> Response:
 @answers
 async def similar(request: Request, ix: Searchable) -> Response:
     state = SearchState.from_params(request.query_params)
-    if not isinstance(ix, Index):
-        raise InvalidArgumentError(SIMILAR_UNSHARDED)
     return json_response(ix.similar(request.path_params["id"], limit=state.limit,
                                     page=state.page, filters=state.filters()))
 

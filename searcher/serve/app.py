@@ -1,5 +1,5 @@
 """The Starlette application: one open index for the process (an Index, or a sharded
-index: no similar articles on those yet), the routes of the JSON API (api.py) and the
+index), the routes of the JSON API (api.py) and the
 page (pages.py), static files, and the headers every response carries.
 
 Endpoints are ``async`` and call the library directly: a search is a few milliseconds
@@ -68,7 +68,7 @@ Endpoint = Callable[[Request, Searchable], Awaitable[Response]]
 def create_app(index: str | os.PathLike[str] | None = None) -> Starlette:
     """The app over the index at ``index`` (default ``$SEARCHER_INDEX`` or ``index/``),
     opened once here: a missing index fails now, not at the first request."""
-    ix = open_index(index)  # one index, or shards (no similar articles on those yet)
+    ix = open_index(index)  # one index, or shards
 
     def bind(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
         async def call(request: Request) -> Response:

@@ -17,7 +17,6 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from .. import Index
 from ..errors import QuerySyntaxError, SearcherError
 from ..models import Facets, SearchResults, Snippet, Span
 from ..passages import to_html
@@ -116,9 +115,7 @@ async def article_page(request: Request, ix: Searchable) -> Response:
     query = request.query_params.get("q", "")
     try:
         view = ix.show(article_id, query)
-        # (a sharded index finds no similar articles yet: the page leaves them out)
-        similar = ix.similar(view.article.id, limit=SIMILAR_SHOWN) \
-            if isinstance(ix, Index) else None
+        similar = ix.similar(view.article.id, limit=SIMILAR_SHOWN)
     except SearcherError as e:
         return error_page(request, e, state=SearchState(q=query))
     return render("article.html", view=view, similar=similar, state=SearchState(q=query))
