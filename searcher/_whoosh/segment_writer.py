@@ -30,7 +30,7 @@ from typing import Any
 from whoosh import formats
 from whoosh.analysis import IDTokenizer
 from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter, _lenfield
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocWriter, W3PostingsWriter, _lenfield
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -120,6 +120,12 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                                 f.vector, fast)
         self.text = TextPostings(self.pool, text_fields)
         self._seen_items: dict[tuple[str, str], list[Any]] = {}
+        self._known = frozenset(self._plan)
+        self._stored_only = frozenset(
+            name for name, (_f, indexed, _sc, spell, stored, column, vector, fast)
+            in self._plan.items()
+            if stored and not (indexed or spell or column or vector or fast))
+        self._plain_perdoc = type(self.perdocwriter) is W3PerDocWriter
         # articles whose story signature waits for their batch's words:
         # (docnum, seq, {id, title, body}, the text fields text_postings analyzed)
         self._story_pending: list[tuple[int, int, dict[str, Any], frozenset[str]]] = []
@@ -131,25 +137,35 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         pool = self.pool
         plan = self._plan
         text = self.text
-        docboost = self._doc_boost(fields)
-        fieldnames = sorted([name for name in fields if not name.startswith("_")])
-        self._check_fields(self.schema, fieldnames)
+        fieldnames = sorted([name for name in fields if name[:1] != "_"])
+        # "_boost", "_title_boost", "_stored_title": Whoosh's per-document overrides
+        special = len(fieldnames) != len(fields)
+        docboost = self._doc_boost(fields) if special else 1.0
+        if not self._known.issuperset(fieldnames):
+            self._check_fields(self.schema, fieldnames)
         perdocwriter.start_doc(docnum)
+        # a field that is only stored goes straight to the stored fields (add_field's
+        # one effect for it)
+        stored_only = perdocwriter._storedfields if self._plain_perdoc else None
         analyzed: dict[str, tuple[list[int], float]] = {}
         try:
             for fieldname in fieldnames:
-                value = fields.get(fieldname)
+                value = fields[fieldname]
                 if value is None:
+                    continue
+                if stored_only is not None and fieldname in self._stored_only and not special:
+                    stored_only[fieldname] = value
                     continue
                 field, indexed, scorable, spell, stored, column, vformat, fast = plan[fieldname]
                 length = 0
+                fieldboost = (self._field_boost(fields, fieldname, docboost) if special
+                              else 1.0)
                 if fast and isinstance(value, str):
                     ids, length = text.analyze(value)
                     if not scorable:
                         length = 0
-                    analyzed[fieldname] = (ids, self._field_boost(fields, fieldname, docboost))
+                    analyzed[fieldname] = (ids, fieldboost)
                 elif indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
                     items = self._items(fieldname, field, value)
                     length = pool.add_many(fieldname, items, docnum, fieldboost, scorable)
                 if spell is not None and not (fast and isinstance(value, str)):
@@ -159,7 +175,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     vitems = vformat.word_values(value, field.analyzer, mode="index")
                     vitems = sorted((t, w, v) for t, _, w, v in vitems)
                     perdocwriter.add_vector_items(fieldname, field, vitems)
-                customval = fields.get(f"_stored_{fieldname}", value)
+                customval = fields.get(f"_stored_{fieldname}", value) if special else value
                 perdocwriter.add_field(fieldname, field, customval if stored else None, length)
                 if column and customval is not None:
                     perdocwriter.add_column_value(fieldname, column,
