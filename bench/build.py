@@ -2,7 +2,10 @@
 
     python bench/build.py [--corpus PATH] [--engines ours,whoosh,fts5,tantivy] [--keep DIR]
     python bench/build.py --engines nostories,ours,nostories,ours  # story groups' cost
+    python bench/build.py --engines ours --scale 50  # Reuters copied 50 times (1.08 M)
 
+``--scale K`` builds Reuters with every record repeated K times under new ids, the
+corpus file bench/query.py and bench/cluster.py use (written once under bench/out/).
 ``nostories`` is searcher with near-duplicate story groups (issue 21) switched off
 (signatures neither computed nor compared), to measure what they cost.
 
@@ -224,6 +227,8 @@ def unchanged_rerun(corpus: Path, index: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--scale", type=int, default=1,
+                        help="Reuters (or --corpus) copied this many times with new ids")
     parser.add_argument("--engines", default="ours,whoosh,fts5")
     parser.add_argument("--keep", type=Path, help="where to build (default: a temp dir)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -232,6 +237,13 @@ def main() -> None:
         print(ENGINES[args.child](args.corpus, args.keep))
         return
 
+    if args.scale > 1:
+        sys.path.insert(0, str(HERE))
+        import query as qbench  # bench/query.py: the scaled corpus
+
+        qbench.OUT.mkdir(parents=True, exist_ok=True)
+        args.corpus = qbench.scaled_corpus(args.corpus, qbench.load_records(args.corpus),
+                                           args.scale, qbench.file_sha1(args.corpus)[:12])
     root = args.keep or Path(tempfile.mkdtemp(prefix="searcher-bench-build-"))
     rows = [measure(e, args.corpus, root / e) for e in args.engines.split(",")]
     by = {r["engine"]: r for r in rows}
@@ -248,7 +260,8 @@ def main() -> None:
     if rerun:
         print(f"unchanged re-run: {rerun['library_s']:.3f} s (library), "
               f"{rerun['cli_s']:.3f} s (`searcher build`, end to end)")
-    summary = {"corpus": str(args.corpus), "cpus": os.cpu_count(), "engines": rows,
+    summary = {"corpus": str(args.corpus), "scale": args.scale, "cpus": os.cpu_count(),
+               "load_average": [round(x, 2) for x in os.getloadavg()], "engines": rows,
                "unchanged_rerun": rerun}
     if "ours" in by and "whoosh" in by:
         summary["ours_vs_whoosh"] = round(by["ours"]["docs_per_s"] / by["whoosh"]["docs_per_s"], 2)
