@@ -8,9 +8,10 @@ adds a hash-table entry: about 40 Python calls for a term that has, on Reuters, 
 postings or fewer 83 % of the time. ``SmallTerms.write`` makes the same block (the same
 minified ids, weights and values, the same info tuple, compressed as
 segment_writer's blocks are), the same term info and the same hash entry from the
-term's whole posting list at once, with one write to each file, and counts the
-files' positions itself. Terms with more postings than a block holds go through
-Whoosh's writer as before (``sync`` reads the positions again after one).
+term's whole posting list at once, writes up to HELD_TERMS terms' bytes with one write
+to each file, and counts the files' positions itself. Terms with more postings than a
+block holds go through Whoosh's writer as before (``flush`` first; ``sync`` reads the
+positions again after one).
 ``write_hashes`` is the terms file's hash tables, written by table instead of by slot.
 tests/test_segment_writer.py checks the files byte for byte against Whoosh's path.
 """
@@ -31,6 +32,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 _TERMINFO = W3TermInfo._struct
+HELD_TERMS = 4096  # terms whose bytes SmallTerms holds before writing them
 # length_to_byte (a bisect in Python) as a table: every length below _LONG is exact
 _LONG = 106374  # length_to_byte gives 255 from here on
 _LENGTH_BYTES = bytes(length_to_byte(n) for n in range(_LONG))
@@ -58,12 +60,23 @@ class SmallTerms:
         self._protocol = protocol
         self.blocklimit: int = fw._postwriter._blocklimit
         self._f32: dict[float, float] = {}  # a weight as the block's float32 array holds it
+        # what write() made and flush() writes: postings blocks, terms file entries
+        self._blocks: list[bytes] = []
+        self._entries: list[bytes] = []
         self.sync()
 
     def sync(self) -> None:
         """Read where the two files are (after Whoosh's own writer wrote to them)."""
         self._ppos = self._postfile.tell()
         self._tpos = self._tindex.dbfile.tell()
+
+    def flush(self) -> None:
+        """Write the blocks and term entries held so far (one write to each file): call
+        before Whoosh's own writer writes to the files, and at the field's end."""
+        if self._blocks:
+            self._postfile.write(b"".join(self._blocks))
+            self._tindex.dbfile.write(b"".join(self._entries))
+            self._blocks, self._entries = [], []
 
     def write(self, tbytes: bytes, lst: list[Any], lens: list[int] | None) -> None:
         """One term: ``lst`` its postings, flat (docnum, weight, value or None) in
@@ -128,7 +141,7 @@ class SmallTerms:
                 minbyte: int, maxbyte: int, maxweight: float, first: int, last: int) -> None:
         """The block's bytes to the postings file, the term's entry to the terms file."""
         block = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
-        self._postfile.write(block)
+        self._blocks.append(block)
         terminfo = _TERMINFO.pack(False, total, n, minbyte, maxbyte, maxweight,
                                   first, last) + pack_long(self._ppos) + pack_int(len(block))
         self._ppos += len(block)
@@ -139,11 +152,13 @@ class SmallTerms:
         pos = self._tpos
         tindex.index.append(pos)
         entry = b"".join((_lengths.pack(len(key), len(terminfo)), key, terminfo))
-        tindex.dbfile.write(entry)
+        self._entries.append(entry)
         self._tpos += len(entry)
         h = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
         tindex.buckets[h & 255].append((h, pos))
         tindex.lastkey = key
+        if len(self._blocks) >= HELD_TERMS:
+            self.flush()
 
 
 def write_hashes(tindex: Any) -> None:
