@@ -261,6 +261,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
 
     def _flush_segment(self) -> None:
         self._flush_text()
+        self.text.forget()  # no article follows; the pool's terms are written next
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         tables = self._length_tables(pdr) if pdr is not None else {}
@@ -281,6 +282,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         for fieldname, tbytes, lst in self.pool.iter_terms():
             if fieldname != lastfield:
                 if lastfield is not None and not skip:
+                    if small is not None:
+                        small.flush()
                     fw.finish_field()
                 lastfield = fieldname
                 skip = fieldname not in schema
@@ -300,6 +303,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
             if small is not None and 0 < len(lst) <= most:
                 small.write(tbytes, lst, lens)
                 continue
+            if small is not None:
+                small.flush()
             start_term(tbytes)
             if bulk:
                 _add_postings_bulk(fw._postwriter, lst, lens)
@@ -315,6 +320,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
             if small is not None:
                 small.sync()
         if lastfield is not None and not skip:
+            if small is not None:
+                small.flush()
             fw.finish_field()
         fw.close()
         if pdr is not None:

@@ -47,6 +47,9 @@ class TermPool(PostingPool):  # type: ignore[misc]
         self._fields: dict[str, dict[bytes, list[Any]]] = {}
         self._spell: dict[str, dict[bytes, int]] = {}
         self._interned: dict[Any, Any] = {}
+        # bytes the writer holds beside the pool (text_postings.py's vocabulary and
+        # pending tokens), counted against the same limit
+        self.reserved = 0
 
     def _field_terms(self, fieldname: str) -> dict[bytes, list[Any]]:
         terms = self._fields.get(fieldname)
@@ -66,7 +69,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
         else:
             lst += (docnum, weight, vbytes)
             self.currentsize += 40
-        if self.currentsize > self.limit:
+        if self.currentsize + self.reserved > self.limit:
             self.save()
 
     def add_many(self, fieldname: str, items: list[tuple[bytes, Any, Any, Any]],
@@ -92,7 +95,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
                 lst += (docnum, weight, vbytes)
                 size += 40
         self.currentsize += size
-        if self.currentsize > self.limit:
+        if self.currentsize + self.reserved > self.limit:
             self.save()
         return length
 
@@ -114,7 +117,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
             else:
                 terms[word] = n + 1
         self.currentsize += size
-        if self.currentsize > self.limit:
+        if self.currentsize + self.reserved > self.limit:
             self.save()
 
     def intern(self, value: Any, default: Any) -> Any:
@@ -141,7 +144,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
             else:
                 lst += postings[a:b]
         self.currentsize += size
-        if self.currentsize > self.limit:
+        if self.currentsize + self.reserved > self.limit:
             self.save()
 
     def add_spelling_counts(self, fieldname: str, words: list[bytes], counts: list[int]) -> None:
@@ -161,7 +164,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
             else:
                 terms[word] = had + n
         self.currentsize += size
-        if self.currentsize > self.limit:
+        if self.currentsize + self.reserved > self.limit:
             self.save()
 
     @staticmethod

@@ -43,6 +43,11 @@ TOKEN = re.compile(r"\w+(?:\.\w+)*(?:['\u2019](?=\w))?")
 _APOSTROPHES = "'\u2019"
 BATCH_TOKENS = 400_000  # tokens held before a batch is turned into postings
 MAX_VOCABULARY = 2_000_000  # distinct tokens remembered between batches
+# memory (bytes, estimated) of a pending token and of a vocabulary entry, which the
+# pool counts against its limit (TermPool.reserved), so a pool that reaches its limit
+# spills that much earlier
+TOKEN_BYTES = 40
+VOCABULARY_BYTES = 400
 
 
 def tokens(value: str) -> list[str]:
@@ -154,6 +159,7 @@ class TextPostings:
         for name, (ids, boost) in fields.items():
             self._pending[name].append((docnum, ids, boost))
             self._held += len(ids)
+        self.pool.reserved = TOKEN_BYTES * self._held + VOCABULARY_BYTES * len(self.vocabulary)
         return self._held >= BATCH_TOKENS
 
     @property
@@ -180,9 +186,14 @@ class TextPostings:
         self._docs = []
         self._held = 0
         if len(vocab) > MAX_VOCABULARY:
-            self.vocabulary = Vocabulary()
-            self._keep = self.vocabulary.keep
+            self.forget()
         return words
+
+    def forget(self) -> None:
+        """Let the vocabulary go (when no article follows: the segment is written)."""
+        self.vocabulary = Vocabulary()
+        self._keep = self.vocabulary.keep
+        self.pool.reserved = 0
 
     def _field(self, name: str, pending: list[tuple[int, list[int], float]]) -> None:
         spell, fb = self.fields[name]
@@ -192,7 +203,10 @@ class TextPostings:
         if not total:
             return
         flat = np.fromiter(chain.from_iterable(ids for _d, ids, _b in pending), np.int64, total)
-        docs = np.repeat(np.array([d for d, _i, _b in pending], dtype=np.int64), counts)
+        # each token's article, as its place in the batch (the docnum ints are shared:
+        # a posting's docnum is the article's own int object, not one of its own)
+        docnums = [d for d, _i, _b in pending]
+        docs = np.repeat(np.arange(len(pending), dtype=np.int64), counts)
         kept = vocab.array("keep")[flat].astype(bool)
         # a token takes a position unless it is dropped and follows an apostrophe
         follows = np.zeros(total, dtype=bool)
@@ -231,7 +245,7 @@ class TextPostings:
             shared = True
         m = len(starts)
         postings: list[Any] = [None] * (3 * m)
-        postings[0::3] = docs[starts].tolist()
+        postings[0::3] = list(map(docnums.__getitem__, docs[starts].tolist()))
         intern = self.pool.interner()
         postings[1::3] = weights if shared else list(map(intern, weights, weights))
         postings[2::3] = values
