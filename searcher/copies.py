@@ -16,7 +16,7 @@ from . import schema
 from .engine.collapse import Stories, stories_of
 from .engine.view import IndexView
 from .models import Copy, StoryGroup
-from .stories.table import load_groups
+from .stories.store import load_groups
 
 MAX_COPIES_LISTED = 20  # copies listed under a hit (``Hit.copy_count`` counts them all)
 LARGEST_STORIES = 5  # stories `searcher stats` lists

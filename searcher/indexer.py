@@ -41,7 +41,7 @@ from .models import BuildReport
 from .prepare import MAX_ARTICLE_CHARS, record_hash
 from .storage import IndexDir, Manifest
 from .stories.build import StoryRun, stored_texts, table_from_index
-from .stories.table import load_table, save_table
+from .stories.store import clean_tables, load_table, save_table
 from .stories.words import StoryWords
 from .update import ProgressCallback, Update
 
@@ -109,6 +109,8 @@ def build_part(
             raise
         finally:
             idx.clean(ix)  # partial files of a failed build, orphans of a killed one
+            with contextlib.suppress(Exception):  # best effort, as idx.clean
+                clean_tables(idx.path, ix.latest_generation())
         documents = ix.doc_count()  # of the newest commit (Whoosh reads its TOC again)
 
     return BuildReport(

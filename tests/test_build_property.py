@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from searcher import build_index
-from searcher.stories.table import load_table
+from searcher.stories.store import load_table
 
 IDS = ["a", "b", "c", "d", "e", "f"]
 JSONL_FILES = ["one.jsonl", "two.jsonl", "sub/three.jsonl"]

@@ -23,6 +23,7 @@ from searcher.formats import base
 from searcher.integrity import check as check_index
 from searcher.prepare import CUT_KIND, MAX_ARTICLE_CHARS
 from searcher.storage import IndexDir
+from searcher.stories.store import chain_files
 
 from .conftest import write_jsonl
 
@@ -65,8 +66,8 @@ def referenced_files(index: Path) -> set[str]:
     """The files the current TOC (and its manifest) use: everything else is an orphan."""
     ix = whoosh_index.open_dir(str(index))
     gen = ix.latest_generation()
-    names = {f"_MAIN_{gen}.toc", f"searcher-files-{gen}.json",
-             f"searcher-files-{gen}.stories.npz"}  # the story table (stories/table.py)
+    names = {f"_MAIN_{gen}.toc", f"searcher-files-{gen}.json"}
+    names |= chain_files(index, gen)  # the story table's files (stories/store.py)
     names |= {f"searcher-files-{gen}.furniture.json"} & index_files(index)  # text corpora
     for seg in ix._segments():
         names |= {n for n in index_files(index) if n.startswith(seg.segment_id())}

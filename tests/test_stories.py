@@ -36,7 +36,8 @@ from searcher.stories.shingles import (
     word_shingles,
 )
 from searcher.stories.similarity import THRESHOLD, overlap, verify
-from searcher.stories.table import StoryTable, load_table
+from searcher.stories.store import load_table
+from searcher.stories.table import StoryTable
 from searcher.stories.words import StoryWords
 
 from .conftest import REUTERS, SHARED, needs_shared

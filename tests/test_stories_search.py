@@ -24,7 +24,7 @@ from searcher import build_index, open_index
 from searcher.cli import main
 from searcher.shell.commands import run_line
 from searcher.shell.session import Shell
-from searcher.stories.table import load_table
+from searcher.stories.store import load_table
 
 from .conftest import SHARED, needs_shared, write_jsonl
 from .dedup_oracle import corpus_texts
@@ -130,7 +130,7 @@ def test_incremental_builds_keep_the_groups_a_rebuild_makes(tmp_path: Path,
 def test_index_without_its_story_table_gets_it_back(tmp_path: Path,
                                                     story: dict[str, Any]) -> None:
     index = build(tmp_path, {"a.jsonl": [story["original"], story["corrected"]]})
-    for table in index.glob("*.stories.npz"):
+    for table in index.glob("searcher-stories-*"):
         table.unlink()
     with open_index(index) as ix:  # no table: nothing collapses, nothing breaks
         assert ix.search("Kilroy").stories is None and len(ix.search("Kilroy").hits) == 2

@@ -41,7 +41,8 @@ from ..indexer import (
 from ..models import BuildReport
 from ..storage import IndexDir, Manifest, index_path
 from ..stories.build import StoryRun, stored_texts
-from ..stories.table import StoryTable, load_table, save_table
+from ..stories.store import load_table, save_table
+from ..stories.table import StoryTable
 from ..stories.words import StoryPart, StoryWords
 from ..update import ProgressCallback, Update
 from . import generations

@@ -27,7 +27,7 @@ import shutil
 from pathlib import Path
 
 from ..storage import FileEntry, IndexDir, Manifest
-from ..stories.table import table_path
+from ..stories.store import table_path
 from .layout import GENERATION_PREFIX, ClusterLayout, generation_path, shard_of, sync_folder
 
 _NOT_LINKED = ("_WRITELOCK", ".tmp")  # a lock file is not shared; temporaries are not kept

@@ -2,8 +2,8 @@
 index shows it, when a story's copies live on different shards.
 
 The build computes the groups over the whole corpus (one story run fed by every
-shard's writer: cluster/build.py) and stores the table with the generation
-(``gen-G/searcher-files-G.stories.npz``). A shard maps its documents to those groups
+shard's writer: cluster/build.py) and stores the table with the generation, whole
+(``gen-G/searcher-stories-G.dat``: stories/store.py). A shard maps its documents to those groups
 (its ``story`` column against the table's grouped keys). In round two each shard
 collapses its matches by group, keeping the best of each by the merge's order (score
 or date key, ties by article id), ranks only those, and reports per group how many of
@@ -29,7 +29,7 @@ from ..copies import MAX_COPIES_LISTED, copies
 from ..engine.view import IndexView
 from ..models import Copy, StoryGroup
 from ..stories.keys import story_key
-from ..stories.table import load_groups
+from ..stories.store import load_groups
 
 StorySource = tuple[str, int]
 """(the generation's folder, the generation): where the corpus's story table is."""

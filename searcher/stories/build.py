@@ -12,20 +12,19 @@ build gives the groups a rebuild gives.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from .. import schema
 from .candidates import candidate_pairs
 from .groups import story_groups
 from .keys import story_key
-from .rows import join_rows, take_rows
 from .shingles import U64, shingle_sequence, text_hashes
 from .similarity import THRESHOLD, verify
-from .table import I64, MISSING_ORDER, StoryTable
+from .table import I64, MISSING_ORDER, Change, StoryTable, apply, group_changes
 from .words import StoryPart, StoryWords
 
 _EPOCH = datetime(1970, 1, 1)
@@ -82,7 +81,8 @@ class StoryRun:
     def finish(self, parts: Sequence[StoryPart] = ()) -> StoryTable:
         """The new generation's table, given the writers' parts: the old one without
         what was removed or replaced, the new articles added, pairs of new contents
-        verified, groups recomputed from all pairs."""
+        verified, groups recomputed from all pairs; with the change that makes it
+        from the old one (``table.change``, what store.py writes)."""
         written = StoryPart.join([*parts, self._words.part()])
         old = self._load_old() if self._load_old is not None else StoryTable()
         # The last version of an id written twice in one build wins, as in the index.
@@ -95,25 +95,42 @@ class StoryRun:
         except KeyError as e:  # never expected: every writer reports what it wrote
             raise RuntimeError(f"no story signature for article {e}") from None
         gone = self.removed | self._latest.keys()
-        kept = np.array([i for i, aid in enumerate(old.ids) if aid not in gone], dtype=np.int64)
-        ids = [old.ids[i] for i in kept.tolist()] + [self.ids[i] for i in new_rows.tolist()]
-        keys = np.concatenate([old.keys[kept], np.array(self.keys, np.uint64)[new_rows]])
-        order = np.concatenate([old.order[kept], np.array(self.order, np.int64)[new_rows]])
-        content = np.concatenate([old.content[kept], written.content[rows]])
-        table = StoryTable(ids=ids, keys=keys, order=order, content=content)
-        is_new, source = _contents(old, table, written, rows)
-        # Pairs between two unchanged contents stay; new ones are verified exactly.
-        alive = np.isin(old.edge_a, table.contents) & np.isin(old.edge_b, table.contents)
+        new_content = written.content[rows]
+        fresh = np.setdiff1d(new_content, old.contents)  # contents new to the table
+        sorter = np.argsort(new_content, kind="stable")
+        ordered = new_content[sorter]
+        anchors = written.anchors(rows[sorter[np.searchsorted(ordered, fresh)]])
+        none = np.zeros(0, np.uint64), np.zeros(0, np.float32)
+        change = Change([aid for aid in old.ids if aid in gone],
+                        [self.ids[i] for i in new_rows.tolist()],
+                        np.array(self.keys, np.uint64)[new_rows],
+                        np.array(self.order, np.int64)[new_rows], new_content, fresh, *anchors,
+                        none[0], none[0], none[1], none[1], none[0], none[0])
+        table = apply(old, change)
+        is_new = np.isin(table.contents, fresh)
+        at = np.minimum(np.searchsorted(ordered, table.contents), max(len(ordered) - 1, 0))
+        source: I64 = np.full(len(table.contents), -1, dtype=np.int64)  # a row in written
+        if len(ordered):
+            found = ordered[at] == table.contents
+            source[found] = rows[sorter[at[found]]]
+        # Pairs between two unchanged contents stay (apply); new ones are verified exactly.
         ca, cb = candidate_pairs(table.anchor_offsets, table.anchors, is_new)
         need = np.unique(np.concatenate([ca, cb]))
-        offsets, shingles = self._shingles(table, need, source, written, len(kept))
+        offsets, shingles = self._shingles(table, need, source, written,
+                                           len(table.ids) - len(new_rows))
         local = np.searchsorted(need, ca), np.searchsorted(need, cb)
         ok, jac, con = verify(offsets, shingles, *local, self.threshold)
-        table.edge_a = np.concatenate([old.edge_a[alive], table.contents[ca[ok]]])
-        table.edge_b = np.concatenate([old.edge_b[alive], table.contents[cb[ok]]])
-        table.jaccard = np.concatenate([old.jaccard[alive], jac[ok]])
-        table.containment = np.concatenate([old.containment[alive], con[ok]])
+        pairs = table.contents[ca[ok]], table.contents[cb[ok]], jac[ok], con[ok]
+        table.edge_a = np.concatenate([table.edge_a, pairs[0]])
+        table.edge_b = np.concatenate([table.edge_b, pairs[1]])
+        table.jaccard = np.concatenate([table.jaccard, pairs[2]])
+        table.containment = np.concatenate([table.containment, pairs[3]])
         table.group = _groups(table)
+        group_keys, group_values = group_changes(old.grouped(), table.grouped())
+        table.change = replace(change, edge_a=pairs[0], edge_b=pairs[1], jaccard=pairs[2],
+                               containment=pairs[3], group_keys=group_keys,
+                               group_values=group_values)
+        table.origin = old.origin
         return table
 
     def _shingles(self, table: StoryTable, need: I64, source: I64, written: StoryPart,
@@ -141,35 +158,6 @@ class StoryRun:
         offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
         np.cumsum([len(a) for a in arrays], out=offsets[1:])
         return offsets, np.concatenate([np.zeros(0, np.uint64), *arrays])
-
-
-def _contents(old: StoryTable, table: StoryTable, written: StoryPart, rows: I64
-              ) -> tuple[npt.NDArray[np.bool_], I64]:
-    """Fill ``table``'s per-content arrays (sorted by content): the old table's anchors
-    for contents it had, the writers' (``written``, rows ``rows`` new) for new ones.
-    Per content: is it new (not in the old table), and a row in ``written`` of an
-    article this build wrote with it (-1: none, an old article holds it)."""
-    present = np.unique(table.content)
-    had = np.isin(old.contents, present)
-    fresh = present[~np.isin(present, old.contents)]
-    new_content = written.content[rows]
-    sorter = np.argsort(new_content, kind="stable")
-    ordered = new_content[sorter]
-    first = rows[sorter[np.searchsorted(ordered, fresh)]]
-    old_rows = np.flatnonzero(had)
-    contents = np.concatenate([old.contents[old_rows], fresh])
-    by_content = np.argsort(contents)
-    an = join_rows([take_rows(old.anchor_offsets, old.anchors, old_rows),
-                    written.anchors(first)])
-    table.contents = contents[by_content]
-    table.anchor_offsets, table.anchors = take_rows(*an, by_content)
-    is_new: npt.NDArray[np.bool_] = by_content >= len(old_rows)
-    at = np.minimum(np.searchsorted(ordered, table.contents), max(len(ordered) - 1, 0))
-    source: I64 = np.full(len(table.contents), -1, dtype=np.int64)
-    if len(ordered):
-        found = ordered[at] == table.contents
-        source[found] = rows[sorter[at[found]]]
-    return is_new, source
 
 
 def _groups(table: StoryTable) -> U64:

@@ -1,32 +1,29 @@
-"""The story table of one index generation, stored beside its manifest as
-``searcher-files-<generation>.stories.npz`` (written before the commit, like the
-manifest, so a crash never leaves a table that disagrees with its index).
+"""The story table of one index generation, and what one build changes in it.
 
 Per article: its id and key, its story order (publication time), its content (a hash
 of its words: exact copies share it) and its group. Per content (one entry for any
 number of exact copies): its anchors, what finds the contents a new article may copy.
 Not its shingles: exact verification reads them again from the stored text of the
 contents a new article is compared with (build.py), which keeps the table at about a
-fifth of its size with them (2.3 instead of 10.3 bytes per word of text; version 2
-held them, and reads as version 3). The verified near-duplicate pairs of contents,
-with their Jaccard and containment. Incremental builds load it, drop what was
-deleted, add what is new; searches read only the grouped articles' keys and groups.
+fifth of its size with them. The verified near-duplicate pairs of contents, with their
+Jaccard and containment.
+
+A build does not write the table again: it writes its ``Change`` (the articles it
+dropped and added, the contents new to the table with their anchors, the pairs it
+verified, the articles whose group changed), and ``apply`` makes the new table from
+the old one and the change, in the build and when the table is read again (store.py
+keeps the files), so both are the same table by construction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 
-from ..storage import fill_atomically
-from .similarity import THRESHOLD
+from .rows import join_rows, take_rows
 
-TABLE_VERSION = 3
-READABLE_VERSIONS = (2, 3)  # 2 also held each content's shingles
 MISSING_ORDER = np.iinfo(np.int64).max  # undated articles come last in story order
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -45,6 +42,17 @@ def _f32() -> F32:
     return np.zeros(0, np.float32)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """The files a table was read from (store.py): the generation, how many change
+    files follow the last full one, and their sizes."""
+
+    generation: int
+    changes: int
+    full_bytes: int
+    change_bytes: int
+
+
 @dataclass
 class StoryTable:
     ids: list[str] = field(default_factory=list)
@@ -61,12 +69,15 @@ class StoryTable:
     edge_b: U64 = field(default_factory=_u64)
     jaccard: F32 = field(default_factory=_f32)
     containment: F32 = field(default_factory=_f32)
+    origin: Origin | None = None  # the files it was read from (None: made afresh)
+    change: Change | None = None  # what the build that made it changed in its old table
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def grouped(self) -> tuple[U64, U64]:
-        """(keys, groups) of the articles that share their group, sorted by key."""
+        """(keys, groups) of the articles that share their group, sorted by key (every
+        other article's group is its own key)."""
         counts = np.unique(self.group, return_counts=True)
         many = counts[0][counts[1] > 1]
         mask = np.isin(self.group, many)
@@ -75,64 +86,90 @@ class StoryTable:
         return keys[order], groups[order]
 
 
-def table_path(index: Path, generation: int) -> Path:
-    return index / f"searcher-files-{generation}.stories.npz"
+@dataclass(frozen=True)
+class Change:
+    """What one build changed in the table it read; a full table is the change that
+    makes it from an empty one."""
+
+    dropped: list[str]  # ids of the old table's articles deleted or replaced
+    ids: list[str]  # the articles added, in table order, with their keys, order, content
+    keys: U64
+    order: I64
+    content: U64
+    contents: U64  # the contents new to the table, sorted, with their anchors
+    anchor_offsets: I64
+    anchors: U64
+    edge_a: U64  # the pairs verified
+    edge_b: U64
+    jaccard: F32
+    containment: F32
+    group_keys: U64  # articles whose group changed: key -> group (0: alone now)
+    group_values: U64
 
 
-def save_table(index: Path, generation: int, table: StoryTable) -> None:
-    """Write atomically (temp file, fsync, rename)."""
-    encoded = [i.encode("utf-8", "surrogatepass") for i in table.ids]
-    blob = b"".join(encoded)
-    gkeys, ggroups = table.grouped()
-    target = table_path(index, generation)
-
-    def fill(f: BinaryIO) -> None:
-        np.savez(f, version=np.array([TABLE_VERSION]), threshold=np.array([THRESHOLD]),
-                 ids=np.frombuffer(blob, dtype=np.uint8),
-                 id_lengths=np.array([len(e) for e in encoded], dtype=np.int64),
-                 keys=table.keys, order=table.order, content=table.content,
-                 contents=table.contents, anchor_offsets=table.anchor_offsets,
-                 anchors=table.anchors, edge_a=table.edge_a, edge_b=table.edge_b,
-                 jaccard=table.jaccard, containment=table.containment,
-                 group=table.group, grouped_keys=gkeys, grouped_groups=ggroups)
-
-    fill_atomically(target, fill)
+def whole(table: StoryTable) -> Change:
+    """The change that makes ``table`` from an empty table."""
+    keys, groups = table.grouped()
+    return Change([], table.ids, table.keys, table.order, table.content, table.contents,
+                  table.anchor_offsets, table.anchors, table.edge_a, table.edge_b,
+                  table.jaccard, table.containment, keys, groups)
 
 
-def _current(data: np.lib.npyio.NpzFile) -> bool:
-    return (int(data["version"][0]) in READABLE_VERSIONS
-            and float(data["threshold"][0]) == THRESHOLD)
+def apply(old: StoryTable, change: Change, groups: tuple[U64, U64] | None = None
+          ) -> StoryTable:
+    """The table ``change`` makes from ``old``: dropped articles out, new ones added,
+    contents no article holds any more out (with their pairs), new contents' anchors
+    and new pairs added. Groups: ``old``'s grouped articles (or ``groups``) updated by
+    the change's (a build computes them itself and passes none)."""
+    gone = set(change.dropped)
+    kept = np.array([i for i, aid in enumerate(old.ids) if aid not in gone], dtype=np.int64)
+    table = StoryTable(ids=[old.ids[i] for i in kept.tolist()] + list(change.ids),
+                       keys=np.concatenate([old.keys[kept], change.keys]),
+                       order=np.concatenate([old.order[kept], change.order]),
+                       content=np.concatenate([old.content[kept], change.content]))
+    old_rows = np.flatnonzero(np.isin(old.contents, table.content))
+    contents = np.concatenate([old.contents[old_rows], change.contents])
+    by_content = np.argsort(contents)
+    anchors = join_rows([take_rows(old.anchor_offsets, old.anchors, old_rows),
+                         (change.anchor_offsets, change.anchors)])
+    table.contents = contents[by_content]
+    table.anchor_offsets, table.anchors = take_rows(*anchors, by_content)
+    # Pairs between two contents still held stay.
+    alive = np.isin(old.edge_a, table.contents) & np.isin(old.edge_b, table.contents)
+    table.edge_a = np.concatenate([old.edge_a[alive], change.edge_a])
+    table.edge_b = np.concatenate([old.edge_b[alive], change.edge_b])
+    table.jaccard = np.concatenate([old.jaccard[alive], change.jaccard])
+    table.containment = np.concatenate([old.containment[alive], change.containment])
+    if groups is not None:
+        table.group = table.keys.copy()
+        keys, values = groups
+        at = np.minimum(np.searchsorted(keys, table.keys), max(len(keys) - 1, 0))
+        if len(keys):
+            found = keys[at] == table.keys
+            table.group[found] = values[at[found]]
+    return table
 
 
-def load_table(index: Path, generation: int) -> StoryTable | None:
-    """The whole table of ``generation``; None if absent, unreadable or of another
-    version or threshold."""
-    try:
-        with np.load(table_path(index, generation)) as data:
-            if not _current(data):
-                return None
-            blob = data["ids"].tobytes()
-            ends = np.cumsum(data["id_lengths"]).tolist()
-            starts = [0, *ends][:len(ends)]
-            ids = [blob[s:e].decode("utf-8", "surrogatepass")
-                   for s, e in zip(starts, ends, strict=True)]
-            return StoryTable(
-                ids=ids, keys=data["keys"], order=data["order"], content=data["content"],
-                contents=data["contents"], anchor_offsets=data["anchor_offsets"],
-                anchors=data["anchors"],
-                edge_a=data["edge_a"], edge_b=data["edge_b"], jaccard=data["jaccard"],
-                containment=data["containment"], group=data["group"])
-    except (OSError, ValueError, KeyError, UnicodeDecodeError):
-        return None
+def group_changes(old: tuple[U64, U64], new: tuple[U64, U64]) -> tuple[U64, U64]:
+    """The (key, group) entries that make grouped articles ``new`` from ``old`` (both
+    sorted by key): changed or added ones, and removed ones with group 0."""
+    (ok, og), (nk, ng) = old, new
+    at = np.minimum(np.searchsorted(ok, nk), max(len(ok) - 1, 0))
+    same = (ok[at] == nk) & (og[at] == ng) if len(ok) else np.zeros(len(nk), bool)
+    left = ok[~np.isin(ok, nk)]
+    keys = np.concatenate([nk[~same], left])
+    values = np.concatenate([ng[~same], np.zeros(len(left), np.uint64)])
+    order = np.argsort(keys)
+    return keys[order], values[order]
 
 
-def load_groups(index: Path, generation: int) -> tuple[U64, U64] | None:
-    """(keys, groups) of the grouped articles of ``generation``, sorted by key: all a
-    search needs. None when the generation has no readable table."""
-    try:
-        with np.load(table_path(index, generation)) as data:
-            if not _current(data):
-                return None
-            return data["grouped_keys"], data["grouped_groups"]
-    except (OSError, ValueError, KeyError):
-        return None
+def with_changes(base: tuple[U64, U64], changes: tuple[U64, U64]) -> tuple[U64, U64]:
+    """Grouped articles ``base`` updated by ``changes`` (group_changes' output)."""
+    keys = np.concatenate([base[0], changes[0]])
+    values = np.concatenate([base[1], changes[1]])
+    order = np.argsort(keys, kind="stable")  # a change comes after the entry it replaces
+    keys, values = keys[order], values[order]
+    last = np.ones(len(keys), dtype=bool)
+    last[:-1] = keys[1:] != keys[:-1]
+    keep = last & (values != 0)
+    return keys[keep], values[keep]

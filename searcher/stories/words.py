@@ -180,8 +180,10 @@ class StoryWords:
         self._numbers, self._tokens, self._given = array("q"), [], {}
 
     def part(self) -> StoryPart:
-        """Everything noted so far, as one part."""
+        """Everything noted so far, as one part (the writer's vocabulary is let go: it
+        is asked for once the writer has added its articles)."""
         self._flush()
+        self._vocabulary, self._hashes = None, WordHashes()
         return StoryPart(list(self.ids), np.array(self.seqs, dtype=np.int64),
                          np.concatenate([np.zeros(0, np.uint64), *self._content]),
                          tuple(self._done))
