@@ -68,13 +68,20 @@ def worse_first(better: Any) -> Any:
     return -better
 
 
-def collapsed(view: IndexView, group: U64, found: Any, better: Any
-              ) -> tuple[Any, dict[int, int]]:
-    """``found`` with one document per story group (the best by ``better``, larger
-    first, ties by article id), and each group's number of matches."""
+def story_counts(group: U64, found: Any) -> dict[int, int]:
+    """Each story group's number of matches among ``found``."""
+    numbers, counts = np.unique(group[found & (group > 0)], return_counts=True)
+    return dict(zip(numbers.tolist(), counts.tolist(), strict=True))
+
+
+def collapsed(view: IndexView, group: U64, found: Any, better: Any, k: int) -> Any:
+    """``found`` with one document per story group: the best by ``better`` (larger
+    first), ties by article id as the merge breaks them; the ids are read only for
+    the stories that can be among the shard's ``k`` best (elsewhere which copy stands
+    for a story changes no answer: it is not sent)."""
     docs = np.flatnonzero(found & (group > 0))
     if not len(docs):
-        return found, {}
+        return found
     g = group[docs]
     order = np.lexsort((docs, worse_first(better[docs]), g))
     docs, g = docs[order], g[order]
@@ -83,17 +90,23 @@ def collapsed(view: IndexView, group: U64, found: Any, better: Any
     start = np.maximum.accumulate(np.where(first, np.arange(len(docs)), 0))
     values = better[docs]
     leaders = docs[first].copy()
-    tied = ~first & (values == values[start])
-    if tied.any():  # equal best: the smaller id, as the merge breaks ties
-        group_no = np.cumsum(first) - 1
-        for s in np.unique(start[tied]).tolist():
-            members = [int(docs[s]), *docs[tied & (start == s)].tolist()]
-            leaders[group_no[s]] = min(members, key=lambda d: str(view.stored(d)[schema.ID]))
     shown = found.copy()
     shown[docs] = False
     shown[leaders] = True
-    numbers, counts = np.unique(g, return_counts=True)
-    return shown, dict(zip(numbers.tolist(), counts.tolist(), strict=True))
+    tied = ~first & (values == values[start])
+    if tied.any():  # equal best copies: the smaller id, where it can matter
+        kept = better[shown]
+        kth = np.partition(kept, len(kept) - k)[len(kept) - k] if len(kept) > k \
+            else kept.min()
+        group_no = np.cumsum(first) - 1
+        for at in np.unique(start[tied]).tolist():
+            if values[at] < kth:
+                continue
+            members = [int(docs[at]), *docs[tied & (start == at)].tolist()]
+            chosen = min(members, key=lambda d: str(view.stored(d)[schema.ID]))
+            shown[leaders[group_no[at]]] = False
+            shown[chosen] = True
+    return shown
 
 
 def members(view: IndexView, group: U64, found: Any, wanted: Iterable[int],

@@ -30,7 +30,7 @@ from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
 from ..query import ParsedQuery, build_filter, parse_query
 from ..suggest import spelling_candidates
 from ..word_values import article_counts, candidates
-from .stories import StorySource, collapsed, groups_of, live_sizes, members
+from .stories import StorySource, collapsed, groups_of, live_sizes, members, story_counts
 
 KEYWORD_FIELDS = (schema.TAGS, schema.AUTHORS, schema.SOURCE)
 
@@ -153,9 +153,9 @@ def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
     group = None if story_table is None else groups_of(view, story_table)
     counts = None
     if group is not None:
-        shown, counts = collapsed(view, group, found, rank)
+        counts = story_counts(group, found)
         if collapse:
-            found = shown
+            found = collapsed(view, group, found, rank, k)
     best = np.flatnonzero(_best(view, found, rank, k))
     entries = [(float(rank[d]) if column is None else int(column[d]), _id(view, d), int(d))
                for d in best]
