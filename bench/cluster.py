@@ -3,6 +3,7 @@
 and build time.
 
     python bench/cluster.py [--scale 1] [--shards 4,8] [--queries 200] [--seed 1]
+    python bench/cluster.py --scale 1 --reading-only
 
 Builds Reuters-21578 (``--scale K``: every record repeated K times with the ids
 ``<id>-<k>``, as bench/query.py does) as one index and as N shards for each
@@ -19,9 +20,12 @@ ms of the repeated pass overall and per kind, the new queries' p50/p95, the
 coordination overhead (sharded p50 minus one index's p50), and whether every query's
 total and top-10 ids and scores equal one index's (in (score, id) order among one
 index's top 1000, scores to 1e-9 relative). Every search keeps each copy of a story
-its own hit (``collapse=False``), one index's too: a sharded index does not collapse
-copies across shards, and one index's collapsed top 1000 made the exactness column
-False at Reuters' size (its 623 near-duplicate pairs) while the hits were the same.
+its own hit (``collapse=False``), one index's too: where a story's best copies score
+alike one index shows the one it added first and shards the smallest id, so collapsed
+pages are compared by story in tests/test_cluster_stories.py, not here. Each build's
+index size is listed (``index_mb``), and ``--reading-only`` measures what the process
+running a sharded build does alone (read, judge, route: articles per CPU second), the
+build's ceiling when the shards' writers run on other machines.
 Issue 19's target: sharded p50 <= 2x one index's p50 + 10 ms. The last line is a JSON summary.
 """
 
@@ -51,12 +55,13 @@ from searcher.cluster.build import build_sharded  # noqa: E402
 TARGET_P50 = (2.0, 10.0)  # sharded p50 <= 2x one index's p50 + 10 ms (issue 19)
 
 
-def timed(fn: Callable[[], Any], what: str) -> float:
+def timed(fn: Callable[[], Any], what: str) -> tuple[float, float]:
+    """Seconds a build took and its index's size in MB (what the sizing reads)."""
     started = time.perf_counter()
-    fn()
+    report = fn()
     took = time.perf_counter() - started
     print(f"{what}: {took:.1f} s", file=sys.stderr, flush=True)
-    return took
+    return took, report.index_bytes / 1e6
 
 
 def run_mix(ix: Any, warm_up: Sequence[qbench.BenchQuery],
@@ -102,6 +107,38 @@ def same(a: Any, b: Any, score_of: Callable[[str], float]) -> bool:
                for (_s, i), (t, j) in zip(x, y, strict=True))
 
 
+class _Discarding:
+    """A writer that keeps nothing: what is left of a build is its reading."""
+
+    generation = 0
+
+    def add_document(self, **_doc: Any) -> None:
+        pass
+
+    def delete_by_term(self, _field: str, _text: str) -> None:
+        pass
+
+
+def reading_rate(corpus: Path) -> float:
+    """Articles per second the process running a sharded build reads, judges and
+    routes with every write discarded (a build's ceiling when its shards' writers run
+    elsewhere: on Dask workers each shard's analysis and segments are the workers')."""
+    from searcher import schema
+    from searcher.corpus import discover
+    from searcher.formats import parse_field_map
+    from searcher.indexer import reading_key
+    from searcher.storage import Manifest
+    from searcher.update import Update
+
+    fmap = parse_field_map(qbench.FIELD_MAP)
+    found = discover([corpus])
+    run = Update(None, Manifest(schema.SCHEMA_VERSION), fmap, reading_key(fmap), None,
+                 lambda _ix, _records: _Discarding())
+    started = time.process_time()
+    run.apply(found)
+    return run.counts.added / (time.process_time() - started)
+
+
 def pct(values: Sequence[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -127,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2, help="Dask worker processes")
+    ap.add_argument("--reading-only", action="store_true",
+                    help="only the build's reading: articles per CPU second, writes discarded")
     args = ap.parse_args(argv)
     shard_counts = [int(n) for n in args.shards.split(",") if n.strip()]
 
@@ -137,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     records = qbench.load_records(qbench.CORPUS)
     corpus = qbench.scaled_corpus(qbench.CORPUS, records, args.scale,
                                   qbench.file_sha1(qbench.CORPUS)[:12])
+    if args.reading_only:
+        rate = reading_rate(corpus)
+        print(json.dumps({"scale": args.scale, "reading_articles_per_cpu_s": round(rate),
+                          "load": round(os.getloadavg()[0], 1)}))
+        return 0
     queries = qbench.make_queries(records, args.queries, args.seed)
     warm_up = qbench.make_queries(records, args.queries, args.seed + 1)
     kinds = [q.kind for q in queries]
@@ -145,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     try:
         one = work / "one"
-        build_one = timed(lambda: searcher.build_index(
+        build_one, mb_one = timed(lambda: searcher.build_index(
             [corpus], index=one, field_map=qbench.FIELD_MAP), "one index built")
         with searcher.open_index(one) as ix:
             new, times, _results = run_mix(ix, warm_up, queries)
@@ -154,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                   until=q.until, limit=1000, snippets=False, collapse=False)
                         for q in queries]  # the oracle, untimed
         rows.append({"setup": "one index", "build_s": round(build_one, 1),
+                     "index_mb": round(mb_one, 1),
                      **summary(new, times, kinds), "exact": True})
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                           host="127.0.0.1", protocol="tcp", scheduler_port=0,
@@ -161,15 +206,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             address = cluster.scheduler_address
             for n in shard_counts:
                 local, remote = work / f"local-{n}", work / f"dask-{n}"
-                build_local = timed(lambda n=n, local=local: build_sharded(
+                build_local, mb_local = timed(lambda n=n, local=local: build_sharded(
                     [corpus], index=local, shards=n, field_map=qbench.FIELD_MAP),
                     f"{n} shards built in-process")
-                build_dask = timed(lambda n=n, remote=remote: build_sharded(
+                build_dask, mb_dask = timed(lambda n=n, remote=remote: build_sharded(
                     [corpus], index=remote, shards=n, field_map=qbench.FIELD_MAP,
                     scheduler=address), f"{n} shards built on Dask")
-                for setup, scheduler, build_s in (
-                        (f"{n} shards, in-process", None, build_local),
-                        (f"{n} shards, Dask {args.workers} workers", address, build_dask)):
+                for setup, scheduler, build_s, mb in (
+                        (f"{n} shards, in-process", None, build_local, mb_local),
+                        (f"{n} shards, Dask {args.workers} workers", address, build_dask,
+                         mb_dask)):
                     with searcher.open_index(local if scheduler is None else remote,
                                              scheduler=scheduler or "") as ix:
                         new, times, got = run_mix(ix, warm_up, queries)
@@ -186,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                               file=sys.stderr, flush=True)
                     exact = not differ
                     rows.append({"setup": setup, "build_s": round(build_s, 1),
+                                 "index_mb": round(mb, 1),
                                  **summary(new, times, kinds), "exact": exact})
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -195,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Reuters-21578 x{args.scale}: {documents:,} articles, {len(queries)} queries "
           f"(top {qbench.LIMIT}, snippets, exact totals); {os.cpu_count()} cores, "
           f"load average {load[0]} at the start, {load[1]} at the end")
-    header = ["setup", "build_s", "p50_ms", "p95_ms", "new_p50_ms", "new_p95_ms",
+    header = ["setup", "build_s", "index_mb", "p50_ms", "p95_ms", "new_p50_ms", "new_p95_ms",
               "overhead_ms", *qbench.KINDS, "exact"]
     print(" | ".join(header))
     for row in rows:
