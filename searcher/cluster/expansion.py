@@ -27,6 +27,7 @@ from ..engine.feedback import (
     MAX_DF_SHARE,
     MAX_FEEDBACK_CHARS,
     ORIGINAL_WEIGHT,
+    relevance_model,
 )
 from ..engine.stats import CollectionStats
 from ..filters import Filters
@@ -67,20 +68,7 @@ def expansion(ix: Coordinator, query: str, now: datetime | None,
         return None
     top = merged_page(found, "relevance", 0, FEEDBACK_DOCS)
     texts = _texts(ix, [(article_id, n) for _s, article_id, n in top])
-    doc_scores = np.maximum(np.array([s for s, _i, _n in top], dtype=np.float64), 0.0)
-    total = float(doc_scores.sum())
-    p_doc = doc_scores / total if total > 0 else np.full(len(top), 1.0 / len(top))
-    relevance: dict[str, float] = {}
-    shown: list[str] = []
-    for text, p in zip(texts, p_doc, strict=True):
-        shown.append(text)
-        positions, _words = schema.index_words(text)
-        length = sum(len(v) for v in positions.values())
-        if not length or p <= 0:
-            continue
-        for term, at in positions.items():
-            relevance[term] = relevance.get(term, 0.0) + float(p) * len(at) / length
-    ranked = sorted(relevance.items(), key=lambda tw: (-tw[1], tw[0]))
+    ranked = relevance_model(texts, np.array([s for s, _i, _n in top], dtype=np.float64))
     counted, _failed = ix._each(feedback_counts, query, now, [t for t, _w in ranked])
     documents = sum(c[0] for c in counted.values())
     common = max(int(documents * MAX_DF_SHARE), 1)
@@ -106,7 +94,7 @@ def expansion(ix: Coordinator, query: str, now: datetime | None,
         stats = stats + part
     query_terms = set().union(*(c[3] for c in counted.values()))
     new = [t for t, _w in terms if t not in query_terms]
-    words = surface_words("\n".join(shown), new)
+    words = surface_words("\n".join(texts), new)
     note = "Expanded with: " + ", ".join(words[t] for t in new) + "." if new else ""
     return Expansion(extra, stats, note)
 

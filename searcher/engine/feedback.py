@@ -76,25 +76,14 @@ def expand(executor: Executor, found: BoolArray, scores: FloatArray,
     if len(docs) < 2:
         return None
     top = docs[np.argsort(-scores[docs], kind="stable")[:FEEDBACK_DOCS]]
-    doc_scores = np.maximum(scores[top], 0.0)
-    total = float(doc_scores.sum())
-    p_doc = doc_scores / total if total > 0 else np.full(len(top), 1.0 / len(top))
-    relevance: dict[str, float] = {}
-    texts: list[str] = []
-    for d, p in zip(top, p_doc, strict=True):
+    texts = []
+    for d in top:
         stored = view.searcher.stored_fields(int(d))
         text = f"{stored.get(schema.TITLE) or ''}\n{stored.get(schema.BODY) or ''}"
-        text = text[:MAX_FEEDBACK_CHARS]
-        texts.append(text)
-        positions, _words = schema.index_words(text)
-        length = sum(len(v) for v in positions.values())
-        if not length or p <= 0:
-            continue
-        for term, at in positions.items():
-            relevance[term] = relevance.get(term, 0.0) + float(p) * len(at) / length
+        texts.append(text[:MAX_FEEDBACK_CHARS])
     common = max(int(view.n * MAX_DF_SHARE), 1)
     chosen: list[tuple[str, float]] = []
-    for term, weight in sorted(relevance.items(), key=lambda tw: (-tw[1], tw[0])):
+    for term, weight in relevance_model(texts, scores[top]):
         if len(chosen) == FEEDBACK_TERMS:
             break
         if _doc_frequency(view, term) > common:
@@ -109,6 +98,25 @@ def expand(executor: Executor, found: BoolArray, scores: FloatArray,
     added = Executor(view).run(AnyOf(clauses)).score
     assert added is not None
     return Expansion(terms, "\n".join(texts), np.where(found, added, 0.0))
+
+
+def relevance_model(texts: list[str], doc_scores: FloatArray) -> list[tuple[str, float]]:
+    """Every word of the feedback ``texts`` with its weight ``sum over documents of
+    P(w|D) * P(D|Q)`` (``P(D|Q)``: the document's share of ``doc_scores``, negatives
+    as 0, equal shares when they sum to 0), heaviest first, ties by the word: one
+    index and a sharded one (cluster/expansion.py) weigh words alike."""
+    doc_scores = np.maximum(doc_scores, 0.0)
+    total = float(doc_scores.sum())
+    p_doc = doc_scores / total if total > 0 else np.full(len(texts), 1.0 / len(texts))
+    relevance: dict[str, float] = {}
+    for text, p in zip(texts, p_doc, strict=True):
+        positions, _words = schema.index_words(text)
+        length = sum(len(v) for v in positions.values())
+        if not length or p <= 0:
+            continue
+        for term, at in positions.items():
+            relevance[term] = relevance.get(term, 0.0) + float(p) * len(at) / length
+    return sorted(relevance.items(), key=lambda tw: (-tw[1], tw[0]))
 
 
 def _doc_frequency(view: IndexView, term: str) -> int:
