@@ -103,22 +103,8 @@ class TermPool(PostingPool):  # type: ignore[misc]
         """Count one more document for each of ``words`` (unique per document): a
         spelling word is written as one posting per segment whose weight is the number
         of documents it occurs in, instead of Whoosh's one posting per document."""
-        terms = self._spell.get(fieldname)
-        if terms is None:
-            terms = self._spell[fieldname] = {}
-            self.fieldnames.add(fieldname)
-        get = terms.get
-        size = 0
-        for word in words:
-            n = get(word)
-            if n is None:
-                terms[word] = 1
-                size += 150 + len(word)
-            else:
-                terms[word] = n + 1
-        self.currentsize += size
-        if self.currentsize + self.reserved > self.limit:
-            self.save()
+        words = list(words)
+        self.add_spelling_counts(fieldname, words, [1] * len(words))
 
     def intern(self, value: Any, default: Any) -> Any:
         """The pool's shared copy of an equal weight or short value (``dict.setdefault``)."""
