@@ -318,3 +318,29 @@ def test_reuters_skips_the_empty_record(tmp_path: Path) -> None:
     assert report.documents == 19
     assert [p.line for p in report.problems if p.skipped] == [13]
     assert "12793" in report.problems[0].message
+
+
+def test_a_parallel_build_lays_out_articles_the_same_every_time(tmp_path: Path) -> None:
+    """Batch k goes to worker k % 2, so a parallel build of the same records gives the
+    same document numbers each time (ties and shown copies depend on them), however
+    the workers happen to be scheduled."""
+    from searcher._whoosh.parallel import BATCH_SIZE
+    from searcher.indexer import PARALLEL_MIN_RECORDS
+
+    n = PARALLEL_MIN_RECORDS + BATCH_SIZE // 2
+    records = [{"id": f"r{i}", "title": f"Record {i}", "body": f"Crude oil {i % 7}."}
+               for i in range(n)]
+    source = write_jsonl(tmp_path / "c" / "a.jsonl", records)
+    orders = []
+    for k in range(2):
+        build_index([source], index=tmp_path / f"ix{k}")
+        with open_index(tmp_path / f"ix{k}") as ix:
+            reader = ix._current().reader()
+            orders.append([reader.stored_fields(d)["id"] for d in reader.all_doc_ids()])
+    batches = [[f"r{i}" for i in range(b, min(b + BATCH_SIZE, n))]
+               for b in range(0, n, BATCH_SIZE)]
+    if (os.cpu_count() or 1) >= 2:  # two workers: the even batches, then the odd ones
+        expected = [i for batch in batches[0::2] + batches[1::2] for i in batch]
+    else:
+        expected = [r["id"] for r in records]
+    assert orders[0] == orders[1] == expected

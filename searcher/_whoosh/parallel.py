@@ -47,12 +47,17 @@ class ParallelWriter:
         self._batch: list[bytes] = []
         self._finished: tuple[list[Any], list[StoryPart]] | None = None
         ctx: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        self._jobs: Any = ctx.Queue(procs * 4)
+        # One queue per worker, batch k to worker k % procs: which articles each
+        # segment holds, and so their document numbers (the tie-break of equal scores,
+        # which copy of a story is shown), is the same in every build of the same
+        # records, whichever worker happens to be free first.
+        self._jobs: list[Any] = [ctx.Queue(4) for _ in range(procs)]
         self._results: Any = ctx.Queue()
         self._sent = 0
+        self._batches = 0
         self._workers = [
             ctx.Process(target=_worker, daemon=True,
-                        args=(ix.storage.folder, ix.indexname, limitmb, self._jobs,
+                        args=(ix.storage.folder, ix.indexname, limitmb, self._jobs[i],
                               self._results, os.getpid(), i, stories))
             for i in range(procs)]
         for p in self._workers:
@@ -72,7 +77,9 @@ class ParallelWriter:
     def _flush(self) -> None:
         if self._batch:
             # with the number of its first document in the build's order (story_seq)
-            _put(self._jobs, (self._sent, self._batch), self._workers)
+            jobs = self._jobs[self._batches % len(self._jobs)]
+            _put(jobs, (self._sent, self._batch), self._workers)
+            self._batches += 1
             self._sent += len(self._batch)
             self._batch = []
 
@@ -82,8 +89,8 @@ class ParallelWriter:
         if self._finished is not None:
             return self._finished
         self._flush()
-        for _ in self._workers:
-            _put(self._jobs, None, self._workers)
+        for jobs in self._jobs:
+            _put(jobs, None, self._workers)
         segments: list[tuple[int, Any]] = []
         parts: list[StoryPart] = []
         errors: list[str] = []
@@ -143,7 +150,7 @@ class ParallelWriter:
                 p.terminate()
         for p in self._workers:
             p.join()
-        for q in (self._jobs, self._results):
+        for q in (*self._jobs, self._results):
             q.cancel_join_thread()  # never hang at exit on a pipe nobody reads
         writer = self.writer
         if not writer.is_closed:
