@@ -20,8 +20,15 @@ these rules, so a date means the same thing wherever it was written:
   UTC (at most hours off, never days).
 * **Numeric day and month**: ``19/11/2019`` is 19 November (19 cannot be a month),
   ``11/19/2019`` is 19 November too (month first when the second number cannot be a
-  month); when both could be the month (``05/06/2019``) the date is refused as
-  ambiguous rather than guessed, unless both readings agree (``05/05/2019``).
+  month); when both could be the month (``05/06/2019``) the page's language or country
+  domain decides when the reader passes it (``day_first``: ``date_names.day_first``
+  says which evidence counts: ``<html lang="fr">`` or a ``.de`` URL is day first,
+  ``en-US`` month first); without evidence the date is refused as ambiguous rather than
+  guessed, unless both readings agree (``05/05/2019``).
+* **Months in words in other languages** (``date_names``): French, German, Spanish,
+  Italian, Portuguese and Dutch names and abbreviations, day first (``29 juin 2019``,
+  ``3. März 2021``, ``1º de março de 2020``, ``Mardi 3 mars 2020``); the time beside it
+  is read when dateutil can (``à 10h18``) and taken as UTC.
 * **Numbers** (JSON numbers, YAML integers or digit strings) by their digits, so that
   none is silently read as a moment of 1970 (``number_date``): 4 digits are a year
   (``2020``) and ``YYYY-MM`` a month, read as their first day (``vetted`` counts it:
@@ -45,6 +52,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from .date_names import DAY_MONTH_YEAR_SHAPE, words_to_iso
 from .models import Decision, Problem
 
 EARLIEST_YEAR = 1800
@@ -107,10 +115,13 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # A day, month and year somewhere in prose: what a date line must contain.
 DATE_SHAPE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|{DAY_MONTH_YEAR_SHAPE}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|"
     rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}|"
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+'\d{{2}}\b|\d{{1,2}}\s+{_MONTH},?\s+'\d{{2}}\b)",
     re.IGNORECASE)
+# A moment on a named day, read in any zone, lies this far from its midnight in UTC.
+_ZONE_SLACK = (timedelta(hours=-15), timedelta(hours=39))
 _SHORT_YEAR = re.compile(r"(?<=\s)'(\d{2})\b")
 
 
@@ -132,54 +143,73 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def parse_date(value: Any) -> datetime | None:
+def parse_date(value: Any, day_first: bool | None = None) -> datetime | None:
     """A naive UTC datetime from what archives put in a date field, or None.
 
     Accepts the forms in the module docstring, date/datetime objects (YAML) and
-    Mongo's ``{"$date": ...}``. Never raises. Does not judge plausibility: ``vet`` does.
+    Mongo's ``{"$date": ...}``. ``day_first`` is what the page's language or domain
+    says about ``05/06/2019`` (``date_names.day_first``); None refuses it as ambiguous.
+    Never raises. Does not judge plausibility: ``vet`` does.
     """
     try:
         if type(value) is str:
-            return _parse_text(value.strip())
+            return _parse_text(value.strip(), day_first)
         if isinstance(value, datetime):
             return naive_utc(value)
         if isinstance(value, date):
             return datetime(value.year, value.month, value.day)
         if isinstance(value, str):
-            return _parse_text(value.strip())
+            return _parse_text(value.strip(), day_first)
         if isinstance(value, bool):
             return None
         if isinstance(value, (int, float)):
             return number_date(value)
         if isinstance(value, Mapping) and "$date" in value:
-            return parse_date(value["$date"])
+            return parse_date(value["$date"], day_first)
     except (ValueError, OverflowError, TypeError, AttributeError, RecursionError):
         return None
     return None
 
 
-def is_ambiguous(value: Any) -> bool:
+def is_ambiguous(value: Any, day_first: bool | None = None) -> bool:
     """Whether ``parse_date`` refused ``value`` because day and month could be swapped."""
     if not isinstance(value, str):
         return False
     m = _NUMERIC.search(value)
-    return m is not None and _numeric_order(m) is None
+    return m is not None and _numeric_order(m, day_first) is None
 
 
-def parse_prose_date(text: str) -> datetime | None:
-    """The date in a date line of prose (``Published 10:02 AM EST Nov 19, 2019``), or None.
+def parse_prose_date(text: str, day_first: bool | None = None) -> datetime | None:
+    """The date in a date line of prose (``Published 10:02 AM EST Nov 19, 2019``,
+    ``Publié le mardi 29 juin 2019 à 10h18``), or None.
 
     The line must contain a day, month and year (``DATE_SHAPE``); words around them
-    are ignored. Never raises.
+    are ignored. ``day_first`` as for ``parse_date``. Never raises.
     """
     if len(text) > 200 or not DATE_SHAPE.search(text):
         return None
     try:
+        text, words = words_to_iso(text)
+        if words is not None:
+            return _with_time(text, words)
         text = _SHORT_YEAR.sub(_full_year, text)
-        iso = _numeric_as_iso(text)
-        return None if iso is None else _dateutil(iso, fuzzy=True)
+        iso = _numeric_as_iso(text, day_first)
+        return None if iso is None else _dateutil(iso, fuzzy=True) or _english_words(text)
     except (ValueError, OverflowError, TypeError, AttributeError, RecursionError):
         return None
+
+
+def _with_time(text: str, words: tuple[int, int, int]) -> datetime:
+    """The day a date in words names (``words_to_iso`` rewrote it in ``text``), at the
+    time of day written around it when dateutil finds one (``à 10h18``, ``14:30 Uhr``):
+    a reading outside that day (widened by the largest zone offsets) took its numbers
+    from elsewhere in the text and is not used. ValueError for a day the month lacks
+    (``31 juin``)."""
+    day = datetime(*words)
+    moment = _dateutil(text, fuzzy=True)
+    if moment is not None and _ZONE_SLACK[0] <= moment - day < _ZONE_SLACK[1]:
+        return moment
+    return day
 
 
 def _full_year(m: re.Match[str]) -> str:
@@ -262,7 +292,7 @@ def without_day(raw: Any) -> bool:
     return _PERIOD.fullmatch(text) is not None
 
 
-def _parse_text(text: str) -> datetime | None:
+def _parse_text(text: str, day_first: bool | None = None) -> datetime | None:
     if not text or len(text) > 200:
         return None
     if text[10:11] in ("-", "_") and (m := _DASHED_TIME.fullmatch(text)):
@@ -288,27 +318,40 @@ def _parse_text(text: str) -> datetime | None:
         if month_number is not None:
             return datetime(int(year), month_number, int(day), int(hour), int(minute),
                             int(second), int((fraction or "0").ljust(6, "0")))
-    iso = _numeric_as_iso(text)
-    return None if iso is None else _dateutil(iso, fuzzy=False)
+    text, words = words_to_iso(text)
+    if words is not None:
+        return _with_time(text, words)
+    iso = _numeric_as_iso(text, day_first)
+    return None if iso is None else _dateutil(iso, fuzzy=False) or _english_words(text)
 
 
-def _numeric_as_iso(text: str) -> str | None:
+def _english_words(text: str) -> datetime | None:
+    """An English day-month-year among words dateutil does not skip (``le 1 sept
+    2000``), or None."""
+    text, words = words_to_iso(text, english=True)
+    return None if words is None else _with_time(text, words)
+
+
+def _numeric_as_iso(text: str, day_first: bool | None) -> str | None:
     """``text`` with its first ``D/M/YYYY`` or ``M/D/YYYY`` date rewritten as ISO;
     None if that date is ambiguous (text without one is returned as it is)."""
     numeric = _NUMERIC.search(text)
     if not numeric:
         return text
-    order = _numeric_order(numeric)
+    order = _numeric_order(numeric, day_first)
     return None if order is None else text[:numeric.start()] + order + text[numeric.end():]
 
 
-def _numeric_order(m: re.Match[str]) -> str | None:
-    """``D/M/YYYY`` or ``M/D/YYYY`` rewritten as ISO ``YYYY-MM-DD``; None if ambiguous."""
+def _numeric_order(m: re.Match[str], day_first: bool | None) -> str | None:
+    """``D/M/YYYY`` or ``M/D/YYYY`` rewritten as ISO ``YYYY-MM-DD``; None if ambiguous
+    and nothing says which comes first (``day_first`` None)."""
     first, second, year = int(m.group(1)), int(m.group(3)), m.group(4)
     if first > 12 >= second:
         day, month = first, second
     elif second > 12 >= first or first == second:
         day, month = second, first
+    elif day_first is not None and first <= 12 and second <= 12:
+        day, month = (first, second) if day_first else (second, first)
     else:
         return None
     return f"{year}-{month:02d}-{day:02d}"

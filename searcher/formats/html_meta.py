@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..date_names import PUBLISHED_LABEL, UPDATED_LABEL
 from ..dates import DATE_SHAPE
 
 # Where a date is read from text that may not be a date at all: an unreadable value
@@ -42,9 +43,10 @@ _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)([/-])(?P<m>0?[1-9]|1[0-2])\2"
 _TITLE_SEPARATOR = re.compile(r" (?:\||-|–|—|::|·|/) ")
 _ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|webpage", re.IGNORECASE)
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
-# "Updated ..." is when the page changed, not when the article was published.
-_DATE_LINE = re.compile(r"^(?:first\s+)?(?:published|posted)\b[:\s]", re.IGNORECASE)
-_UPDATED_PART = re.compile(r"\s(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
+# "Updated ..." is when the page changed, not when the article was published (in the
+# languages date_names knows: "Publié le ... Mis à jour le ...").
+_DATE_LINE = re.compile(rf"^{PUBLISHED_LABEL}\b[:\s]", re.IGNORECASE)
+_UPDATED_PART = re.compile(rf"\s{UPDATED_LABEL}\b", re.IGNORECASE)
 _LINE_XPATH = ("//body//*[self::p or self::span or self::div or self::time or self::li "
                "or self::small or self::em or self::strong]"
                "[string-length(normalize-space()) < 120]")

@@ -153,7 +153,7 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
             _authors(page, bl.names_in(following) or (), nxt, following)
             i = nxt + 1
         elif tl.is_date_label(line) and following and tl.date_line(following)[0]:
-            if line.casefold().startswith(("published", "posted", "date")):
+            if not tl.is_updated_label(line):
                 page.date(tl.date_line(following)[1], following, nxt)
             else:  # "Updated:" then the time (evidence: huffingtonpost.com1, dev half)
                 page.drop_value(tl.UPDATE_IGNORED, nxt, following)

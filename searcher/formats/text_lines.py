@@ -14,6 +14,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
+from ..date_names import PUBLISHED_LABEL, UPDATED_LABEL, WEEKDAYS
 from ..dates import DATE_SHAPE, parse_prose_date
 
 TITLE_MAX_CHARS = 300
@@ -145,13 +146,18 @@ _CODEISH = re.compile(r"[{}();=<>`\[\]\\]|::|https?://|\w\.\w+\(|^\W*[-*+] ")
 # results tables in wire copy are article text; links to other pages are not laid out so.
 _TABLE_ROW = re.compile(r"\S(?: {2,}|\t+)[-+$£€(]?\d|(?<!\S)[^\s\d]*\d\S*(?: \S+)? vs\.? \S*\d")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
+# A date line's label, in the languages date_names knows (``Publié le``, ``Aktualisiert
+# am``); an "updated" label says when the page changed, not when it was published.
 _DATE_LABEL = re.compile(
-    r"^(?P<label>published|posted|date|dated|first published|updated|last updated|modified)"
-    r"(?:\s+(?:on|at))?\s*:?\s+(?P<value>.+)$", re.IGNORECASE)
-_LATER_STAMP = re.compile(r"(?:[,;|(]\s*|(?:(?<!\s)\s+)?)\b(?:updated|modified|last updated)\b.*$",
+    rf"^(?P<label>{PUBLISHED_LABEL}|{UPDATED_LABEL}|date|dated|datum|fecha)"
+    r"\s*:?\s+(?P<value>.+)$", re.IGNORECASE)
+_UPDATED = re.compile(UPDATED_LABEL, re.IGNORECASE)
+_LATER_STAMP = re.compile(rf"(?:[,;|(]\s*|(?:(?<!\s)\s+)?)\b{UPDATED_LABEL}\b.*$",
                           re.IGNORECASE)
-_DATE_EXTRA = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d{1,2}[:.]\d{2}(?::\d{2})?"
-                         r"(?:[ap]\.?m\.?)?|[ap]\.?m\.?|at|on|[|\-–—•·/]|[A-Z]{1,4}",
+_WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_DATE_EXTRA = re.compile(rf"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?:{_WEEKDAY_NAMES}),?|"
+                         r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ap]\.?m\.?|h|uhr)?|[ap]\.?m\.?|"
+                         r"at|on|le|am|um|à|às|el|il|alle|a las|om|[|\-–—•·/]|[A-Z]{1,4}",
                          re.IGNORECASE)
 _TAG_LABEL = re.compile(
     r"^(?P<label>tags?|topics?|keywords?|categories|category|filed under|subjects?|"
@@ -286,8 +292,7 @@ def date_line(line: str) -> tuple[bool, datetime | None]:
         when = parse_prose_date(value)
         if when is None:
             return False, None
-        return True, None if m["label"].casefold() in {"updated", "last updated",
-                                                         "modified"} else when
+        return True, None if _UPDATED.fullmatch(m["label"]) else when
     first = _LATER_STAMP.sub("", line)
     if not DATE_SHAPE.search(first):
         return False, None
@@ -300,7 +305,14 @@ def date_line(line: str) -> tuple[bool, datetime | None]:
 
 def is_date_label(line: str) -> bool:
     """``Published:`` alone: the date is on the next line."""
-    return bool(re.fullmatch(r"(?:published|posted|date|updated)\s*:?", line, re.IGNORECASE))
+    return bool(re.fullmatch(rf"(?:{PUBLISHED_LABEL}|{UPDATED_LABEL}|date|datum|fecha)\s*:?",
+                             line, re.IGNORECASE))
+
+
+def is_updated_label(line: str) -> bool:
+    """``Updated:`` / ``Mis à jour le`` alone: the time on the next line is no
+    publication date."""
+    return bool(re.fullmatch(rf"{UPDATED_LABEL}\s*:?", line, re.IGNORECASE))
 
 
 @lru_cache(maxsize=CACHE_LINES)

@@ -1,0 +1,138 @@
+"""Dates in the languages date_names knows, read back from every common way of writing
+them (hypothesis round trips), and the page evidence for day-first numeric dates."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searcher.date_names import LANGUAGES, MONTHS, Language, day_first
+from searcher.dates import DATE_SHAPE, is_ambiguous, parse_date, parse_prose_date
+from searcher.formats.text_lines import date_line
+
+FOREIGN = [language for language in LANGUAGES if language.code != "en"]
+# How each language writes a date in words: {d} day, {m} month name, {y} year, {w} weekday.
+FORMS: dict[str, list[str]] = {
+    "fr": ["{d} {m} {y}", "le {d} {m} {y}", "{w} {d} {m} {y}", "Publié le {d} {m} {y} à 10h18"],
+    "de": ["{d}. {m} {y}", "{d} {m} {y}", "{w}, {d}. {m} {y}",
+           "Veröffentlicht am {d}. {m} {y}, 10:18 Uhr"],
+    "es": ["{d} de {m} de {y}", "{d} {m} {y}", "{w}, {d} de {m} del {y}",
+           "Publicado el {d} de {m} de {y} a las 10:18"],
+    "it": ["{d} {m} {y}", "{w} {d} {m} {y}", "Pubblicato il {d} {m} {y} alle 10:18"],
+    "pt": ["{d} de {m} de {y}", "{d} {m} {y}", "{w}, {d} de {m} de {y}",
+           "Publicado em {d} de {m} de {y} às 10:18"],
+    "nl": ["{d} {m} {y}", "{w} {d} {m} {y}", "Gepubliceerd op {d} {m} {y} om 10:18"],
+}
+days = st.dates(min_value=date(1800, 1, 1), max_value=date(2999, 12, 31))
+
+
+@settings(max_examples=400, deadline=None)
+@given(language=st.sampled_from(FOREIGN), day=days, data=st.data())
+def test_a_date_in_words_reads_back_in_every_language_and_form(
+        language: Language, day: date, data: st.DataObject) -> None:
+    form = data.draw(st.sampled_from(FORMS[language.code]))
+    name = data.draw(st.sampled_from(language.months[day.month - 1]))
+    name = data.draw(st.sampled_from([name, name.capitalize(), name.upper(), name + "."]))
+    text = form.format(d=day.day, m=name, y=day.year, w=language.weekdays[day.weekday()])
+    expected = datetime(day.year, day.month, day.day)
+    timed = expected.replace(hour=10, minute=18) if "10" in form else expected
+    assert DATE_SHAPE.search(text), text
+    assert parse_prose_date(text) == timed, text
+    assert parse_date(text) == timed, text
+    assert date_line(text) == (True, timed), text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Publié le 29 juin 2019", datetime(2019, 6, 29)),
+    ("le 1er mars 2020", datetime(2020, 3, 1)),
+    ("Mardi 3 mars 2020", datetime(2020, 3, 3)),
+    ("lun. 5 août 2019", datetime(2019, 8, 5)),
+    ("30 juil. 2019", datetime(2019, 7, 30)),
+    ("3. März 2021", datetime(2021, 3, 3)),
+    ("3. Jänner 2021", datetime(2021, 1, 3)),  # Austrian January
+    ("12 de marzo de 2020", datetime(2020, 3, 12)),
+    ("1º de março de 2020", datetime(2020, 3, 1)),
+    ("1° maggio 2018", datetime(2018, 5, 1)),
+    ("5 maggio 2018", datetime(2018, 5, 5)),
+    ("1 de janeiro de 2020", datetime(2020, 1, 1)),
+    ("2 mei 2019", datetime(2019, 5, 2)),
+    ("14 mrt 2019", datetime(2019, 3, 14)),
+    ("29 juin 2019 23:30 EST", datetime(2019, 6, 30, 4, 30)),  # a zone dateutil knows
+    ("Nov 19, 2019 10:02 AM EST", datetime(2019, 11, 19, 15, 2)),  # English: as before
+])
+def test_documented_forms_in_other_languages(text: str, expected: datetime) -> None:
+    assert parse_date(text) == expected
+    assert parse_prose_date(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "le 1er mars",  # no year: never completed from today
+    "31 juin 2019",  # June has 30 days
+    "29 février 2019",
+    "3 marzipan 2020",  # a word that starts like a month
+    "Sebastian Mai 2020",  # no day
+])
+def test_incomplete_or_impossible_dates_in_words_are_refused(text: str) -> None:
+    assert parse_date(text) is None
+    assert parse_prose_date(text) is None
+
+
+def test_a_name_never_stands_for_two_months() -> None:
+    for language in LANGUAGES:
+        assert len(language.months) == 12 and len(language.weekdays) == 7
+        for number, names in enumerate(language.months, 1):
+            assert all(MONTHS[name] == number for name in names)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Mis à jour le 3 mars 2020", (True, None)),  # an update, not the publication
+    ("Aktualisiert am 3. März 2021", (True, None)),
+    ("Publicado el 12 de marzo de 2020 | Actualizado el 13 de marzo de 2020",
+     (True, datetime(2020, 3, 12))),
+    ("Datum: 2 mei 2019", (True, datetime(2019, 5, 2))),
+    ("Le vendredi 5 mai 2018", (True, datetime(2018, 5, 5))),
+    ("Il 5 maggio 2018 il governo ha deciso di non firmare.", (False, None)),  # prose
+])
+def test_date_lines_in_other_languages(line: str, expected: tuple[bool, datetime | None]) -> None:
+    assert date_line(line) == expected
+
+
+@pytest.mark.parametrize(("lang", "url", "expected"), [
+    ("fr", None, True), ("fr-CA", None, True), ("de-AT", None, True), ("pt_BR", None, True),
+    ("en-GB", None, True), ("en-IN", None, True), ("en-US", None, False),
+    ("en_us", None, False), ("en", None, None), (None, None, None), ("", "", None),
+    (None, "https://www.lemonde.fr/a/b", True), (None, "https://news.bbc.co.uk/x", True),
+    (None, "http://example.us/2020", False), (None, "https://www.cnn.com/x", None),
+    (None, "https://blog.example.io/x", None), ("en", "https://www.spiegel.de/", True),
+    ("en-US", "https://www.spiegel.de/", False),  # the language is the better evidence
+    ("not a language tag", "not a url", None),
+])
+def test_which_evidence_says_day_first(lang: str | None, url: str | None,
+                                       expected: bool | None) -> None:
+    assert day_first(lang, url) is expected
+
+
+def test_numeric_dates_follow_the_evidence_and_are_refused_without_it() -> None:
+    assert parse_date("05/06/2019", day_first=True) == datetime(2019, 6, 5)
+    assert parse_date("05/06/2019", day_first=False) == datetime(2019, 5, 6)
+    assert parse_date("05/06/2019") is None and is_ambiguous("05/06/2019")
+    assert not is_ambiguous("05/06/2019", day_first=True)
+    assert parse_prose_date("Publié le 05.06.2019 à 10h18", day_first=True) == \
+        datetime(2019, 6, 5, 10, 18)
+    # a number that cannot be a month decides, whatever the evidence says
+    assert parse_date("19/11/2019", day_first=False) == datetime(2019, 11, 19)
+    assert parse_date("11/19/2019", day_first=True) == datetime(2019, 11, 19)
+
+
+def test_date_shapes_in_words_cost_linear_time_on_long_runs() -> None:
+    run = 100_000
+    started = time.perf_counter()
+    for text in ("1" + " " * run + "x", ("1 de " * (run // 5)), "1. " * (run // 3),
+                 ("3 " + "mars" * run), "1" * run):
+        assert DATE_SHAPE.search(text) is None
+        assert parse_prose_date(text[:200]) is None
+    assert time.perf_counter() - started < 10
