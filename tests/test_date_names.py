@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,11 @@ from hypothesis import strategies as st
 
 from searcher.date_names import LANGUAGES, MONTHS, Language, day_first
 from searcher.dates import DATE_SHAPE, is_ambiguous, parse_date, parse_prose_date
+from searcher.formats import html
+from searcher.formats.base import Source
+from searcher.formats.mapping import Mapped, parse_field_map, record_to_article
 from searcher.formats.text_lines import date_line
+from searcher.models import Article, Problem
 
 FOREIGN = [language for language in LANGUAGES if language.code != "en"]
 # How each language writes a date in words: {d} day, {m} month name, {y} year, {w} weekday.
@@ -136,3 +142,50 @@ def test_date_shapes_in_words_cost_linear_time_on_long_runs() -> None:
         assert DATE_SHAPE.search(text) is None
         assert parse_prose_date(text[:200]) is None
     assert time.perf_counter() - started < 10
+
+
+# ---- the readers pass the page's or record's evidence -----------------------------------
+
+TEXT = " ".join(["The council voted on Tuesday to close the old bridge to cars while it is "
+                 "repaired, a job the engineers expect to take most of next year."] * 6)
+
+
+def _page_date(tmp_path: Path, html_attrs: str, head: str) -> tuple[datetime | None, list[str]]:
+    path = tmp_path / "page.html"
+    path.write_text(f"<html {html_attrs}><head><title>Bridge</title>{head}</head><body>"
+                    f"<article><h1>Bridge closes</h1><p>{TEXT}</p><p>{TEXT}</p></article>"
+                    "</body></html>", encoding="utf-8")
+    items = list(html.read(Source(path, path.name)))
+    [article] = [i for i in items if isinstance(i, Article)]
+    return article.published, [i.message for i in items if isinstance(i, Problem)]
+
+
+@pytest.mark.parametrize(("html_attrs", "head", "expected"), [
+    ('lang="fr"', "", datetime(2019, 6, 5)),
+    ('lang="en-US"', "", datetime(2019, 5, 6)),
+    ('lang="en"', '<meta property="og:locale" content="en_GB">', datetime(2019, 6, 5)),
+    ("", '<link rel="canonical" href="https://www.example.de/a/b">', datetime(2019, 6, 5)),
+    ('lang="en"', '<meta property="og:url" content="https://www.example.com/a">', None),
+])
+def test_a_page_s_language_or_domain_orders_its_numeric_date(
+        tmp_path: Path, html_attrs: str, head: str, expected: datetime | None) -> None:
+    stated = '<meta property="article:published_time" content="05/06/2019">'
+    published, problems = _page_date(tmp_path, html_attrs, stated + head)
+    assert published == expected
+    assert bool(problems) == (expected is None)  # no evidence: reported, not guessed
+
+
+def _record(extra: dict[str, Any]) -> datetime | None:
+    mapped = record_to_article({"title": "Budget vote", "date": "05/06/2019", **extra},
+                               parse_field_map([]), default_id="f.jsonl:1", path="f.jsonl:1")
+    assert isinstance(mapped, Mapped)
+    return mapped.article.published
+
+
+def test_a_record_s_language_or_url_orders_its_numeric_date() -> None:
+    assert _record({"language": "de"}) == datetime(2019, 6, 5)
+    assert _record({"inLanguage": "en-US"}) == datetime(2019, 5, 6)
+    assert _record({"url": "https://www.lemonde.fr/x"}) == datetime(2019, 6, 5)
+    assert _record({"link": "https://www.example.us/x"}) == datetime(2019, 5, 6)
+    assert _record({"url": "https://www.example.com/x"}) is None
+    assert _record({}) is None

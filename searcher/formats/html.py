@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..dates import parse_date, parse_prose_date, vetted, without_day
+from ..dates import is_ambiguous, parse_date, parse_prose_date, vetted, without_day
 from ..models import Article, Decision, Problem
 from .base import Source, UnreadableFile, decode, read_bytes
 from .bylines import AUTHOR_REJECTED, byline_names, clean_name, split_names
@@ -190,6 +190,8 @@ def _published(stated: StatedMeta, name: str,
         when = parse_date(raw)
         if when is None and where.startswith(GUESSED_DATE_PLACES):
             when = parse_prose_date(raw)
+        if when is None and stated.day_first is not None and is_ambiguous(raw):
+            when = parse_date(raw, stated.day_first) or parse_prose_date(raw, stated.day_first)
         if when is None:
             if not where.startswith(GUESSED_DATE_PLACES):
                 unreadable.append(raw)

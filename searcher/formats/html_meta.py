@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..date_names import PUBLISHED_LABEL, UPDATED_LABEL
+from ..date_names import PUBLISHED_LABEL, UPDATED_LABEL, day_first
 from ..dates import DATE_SHAPE
 
 # Where a date is read from text that may not be a date at all: an unreadable value
@@ -72,6 +72,9 @@ class StatedMeta:
     site_names: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     article_body: str = ""                                     # JSON-LD articleBody
+    # Whether the page writes 05/06/2019 day first (date_names.day_first: its
+    # <html lang>, og:locale, else its URL's country domain); None: nothing says.
+    day_first: bool | None = None
 
 
 def page_meta(tree: Any) -> StatedMeta:
@@ -113,7 +116,23 @@ def page_meta(tree: Any) -> StatedMeta:
     if title is not None:
         stated.page_title = " ".join(title.text_content().split())
     stated.dates.extend(_last_resort_dates(tree, metas, stated.page_title))
+    stated.day_first = _day_first(tree, metas)
     return stated
+
+
+def _day_first(tree: Any, metas: dict[str, list[str]]) -> bool | None:
+    """What the page's language (``<html lang>``, ``og:locale``) or else its own URL
+    (canonical link, ``og:url``) says about the order of numeric dates."""
+    root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
+    langs = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+             *metas.get("og:locale", [])[:1], *metas.get("content-language", [])[:1]]
+    urls = [link.get("href") for link in tree.iter("link")
+            if (link.get("rel") or "").strip().lower() == "canonical"][:1]
+    urls += metas.get("og:url", [])[:1]
+    for lang in langs:
+        if lang and (verdict := day_first(lang)) is not None:
+            return verdict
+    return next((v for url in urls if url and (v := day_first(url=url)) is not None), None)
 
 
 def _last_resort_dates(tree: Any, metas: dict[str, list[str]],

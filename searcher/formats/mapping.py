@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..dates import now_utc, parse_date, vetted, without_day
+from ..date_names import day_first
+from ..dates import is_ambiguous, now_utc, parse_date, vetted, without_day
 from ..models import Article, Decision, Problem
 from .base import FieldMap
 from .field_map import (
@@ -99,6 +100,8 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
                     consumed.add(top)
                     continue
                 when = parse_date(value)
+                if when is None and is_ambiguous(value):  # 05/06/2019: the record may say
+                    when = parse_date(value, _day_first(record, index, field_map))
                 if when is None:
                     bad_dates.append(f"{top or key}={_short(value)}")
                     continue
@@ -218,6 +221,19 @@ def _plan(field_map: FieldMap) -> tuple[tuple[str, tuple[str, ...]], ...]:
         _PLANS.clear()
     _PLANS[id(field_map)] = (field_map, plan)
     return plan
+
+
+def _day_first(record: Mapping[str, Any], index: Mapping[str, str] | None,
+               field_map: FieldMap) -> bool | None:
+    """What the record's language (``language``, ``lang``, ``locale``, ``inLanguage``),
+    else its URL's country, says about the order of an ambiguous numeric date."""
+    def value(key: str) -> str:
+        found = record.get(key if index is None else index.get(key, key))
+        return found if isinstance(found, str) else ""
+
+    verdicts = [day_first(value(key)) for key in ("language", "lang", "locale", "inlanguage")]
+    verdicts += [day_first(url=value(key.lower())) for key in field_keys(field_map, "url")]
+    return next((v for v in verdicts if v is not None), None)
 
 
 def _nested(record: Mapping[str, Any], index: Mapping[str, str] | None,
