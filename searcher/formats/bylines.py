@@ -55,13 +55,16 @@ _STOP_WORDS = ROLE_WORDS | _words(
     "photo photos photograph video images image "
     "international business science health "
     "technology sports entertainment opinion digital bureau team newsroom on at "
-    "in for from the a ")
+    "in for from the a with to of after over into vs ")
 # Words of agencies and publications: a byline token run ending in one is not a name.
 ORG_WORDS = _words(
     "associated press post news times reuters daily herald tribune journal media "
     "group wire bloomberg cnn ap afp upi network magazine online inc llc service services "
     "agency newspaper gazette telegraph guardian chronicle review radio tv television "
-    "channel publishing newswire com org net staff bureau desk inc. ")
+    "channel publishing newswire com org net staff bureau desk inc. association "
+    # the agencies and newsrooms of the languages the by-words above are in
+    "agence presse agentur nachrichten dpa efe ansa anp belga apa sda lusa kyodo xinhua "
+    "yonhap tass redaktion rédaction redacción redazione redação redactie ")
 # A whole value that is a role or a placeholder, never a person.
 _PLACEHOLDERS = _words(
     "username user admin administrator editor editors staff guest anonymous unknown "
@@ -69,20 +72,31 @@ _PLACEHOLDERS = _words(
 # Lower-case words inside a person's name (``Ludwig van Beethoven``, ``Omar bin Laden``).
 PARTICLES = _words(
     "de la le da di del della van von der den du dos das bin ibn al el st mc mac jr "
-    "sr ii iii iv ")
+    "sr ii iii iv y e ")
+# "and" in the languages of the by-words below: it joins two people only when each side
+# is a name of two words or more ("Mario Rossi e Luca Bianchi"); "José Ortega y Gasset"
+# and "Maria e Silva" are one person.
+_AND = re.compile(r"(?<!\s)\s+(?:et|und|y|e|en|og|och)\s+")
 _TOKEN = re.compile(r"[^\s]+")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.-]*$")
 
 
 def split_names(values: Iterable[str]) -> list[str]:
-    """Every name in ``values`` (each may hold several: ``A, B and C``), unchecked."""
+    """Every name in ``values`` (each may hold several: ``A, B and C``, ``A et B``),
+    unchecked."""
     names: list[str] = []
     for value in values:
         for part in _SEPARATORS.split(value):
-            part = " ".join(part.split())
-            if part:
-                names.append(part)
+            names.extend(" ".join(p.split()) for p in _people(part) if p.strip())
     return names
+
+
+def _people(part: str) -> list[str]:
+    """``part`` split at a foreign "and" (``_AND``) when every side is two words or more."""
+    sides = _AND.split(part)
+    if len(sides) > 1 and all(len(side.split()) >= 2 for side in sides):
+        return sides
+    return [part]
 
 
 def clean_name(raw: str, site_names: Iterable[str] = ()) -> tuple[str, str]:
@@ -107,9 +121,11 @@ def clean_name(raw: str, site_names: Iterable[str] = ()) -> tuple[str, str]:
     return name, "" if name == text else AUTHOR_TRIMMED
 
 
-# "By", "von", "par", "por", "di", "door", "av": a byline line in the languages news is
-# written in, at the top of the text (evidence: tagesausblick.de "von Nicolas Schlippe").
-_TEXT_BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av)\s+(?=[A-ZÀ-Þ])", re.IGNORECASE)
+# "By" in the languages news is written in ("von Nicolas Schlippe": tagesausblick.de,
+# development half; "Par Jean Dupont", "Por María López", "Di Mario Rossi"): a byline
+# line of scraped text and the top of a page's text share it.
+BY_WORDS = r"by|von|par|por|di|door|av"
+_TEXT_BYLINE = re.compile(rf"^(?:{BY_WORDS})\s+(?=[A-ZÀ-Þ])", re.IGNORECASE)
 TEXT_BYLINE_LINES = 5
 
 
@@ -131,7 +147,14 @@ def byline_names(text: str) -> list[str]:
 def _name_prefix(text: str) -> str:
     """The leading run of tokens that can be a person's name (2 to 5 words), cut before
     a role, date, link label or agency, and at a switch between CAPS and Title case."""
-    tokens = _TOKEN.findall(text)
+    return " ".join(_name_tokens(_TOKEN.findall(text))[1])
+
+
+def _name_tokens(tokens: list[str]) -> tuple[int, list[str]]:
+    """(how many leading tokens read as a name, the person's name among them): the run
+    is cut before a role, date, link label or lower-case word and at a switch between
+    CAPS and Title case; an agency's name ending it is not the person's (the one rule
+    for agency words, ``_drop_org_tail``); more than 5 name words is no name."""
     kept: list[str] = []
     caps: bool | None = None
     for i, token in enumerate(tokens):
@@ -150,11 +173,18 @@ def _name_prefix(text: str) -> str:
         elif caps is not None and len(bare.strip(".")) > 1 and is_caps != caps:
             break
         kept.append(bare)
-    if kept and kept[-1].strip(".").casefold() in ORG_WORDS:
+    run = len(kept)
+    if kept and _is_org(kept[-1]):
         kept = _drop_org_tail(kept)
     if len([t for t in kept if len(t.strip(".")) > 1]) > 5:
-        return ""
-    return " ".join(kept)
+        return run, []
+    return run, kept
+
+
+def _is_org(token: str) -> bool:
+    """An agency's word, also inside a hyphenated one (``France-Presse``)."""
+    word = token.strip(".,;:()").casefold()
+    return word in ORG_WORDS or ("-" in word and any(p in ORG_WORDS for p in word.split("-")))
 
 
 def _drop_org_tail(tokens: list[str]) -> list[str]:
@@ -163,7 +193,7 @@ def _drop_org_tail(tokens: list[str]) -> list[str]:
     ``Northeast Ohio Media Group`` (two agency words after at most two others) is an
     organisation, not a person: nothing is kept."""
     run = 0
-    while run < len(tokens) and tokens[-1 - run].strip(".").casefold() in ORG_WORDS:
+    while run < len(tokens) and _is_org(tokens[-1 - run]):
         run += 1
     rest = len(tokens) - run
     if rest == 0 or (run >= 2 and rest <= 2):
@@ -184,32 +214,42 @@ def _title_case(name: str) -> str:
 
 # The page walk asks about each line several times (text_head, text_body): remember them.
 _CACHE_LINES = 8192
-_BYLINE = re.compile(r"^(?:by|words by|written by|story by)(?:\s*:?\s+|(?-i:(?=[A-Z][a-z])))"
+_BYLINE = re.compile(r"^(?:(?:by|words by|written by|story by)(?:\s*:?\s+|(?-i:(?=[A-Z][a-z])))"
+                     rf"|(?:{BY_WORDS}|texte? (?:de|par)|escrito por|scritto da)\s*:?\s+)"
                      r"(?P<names>.+)$", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"^(?:[—–―]|-{1,2})\s*(?:by\s+)?(?P<names>[^—–-].*)$", re.IGNORECASE)
-# The last word of a part that is a role or a connector, not a name (``Jane Doe, Staff
-# Writer``, ``Special to the``).
-_PART_ENDS = ROLE_WORDS | _words("news to the for")
+# What may follow a name in a byline part: roles, agencies, link labels, a month, and
+# the connectors of ``Special to the``.
+_AFTER_NAME = _STOP_WORDS | ORG_WORDS | _MONTHS | _words("news to the for special")
+_JOINS = r"and|et|und|y|e|en"
 
 
 @lru_cache(maxsize=_CACHE_LINES)
 def names_in(text: str) -> tuple[str, ...] | None:
     """People named in a byline's text (``Jane Doe and John Roe``, ``JOHN DOE, Staff
-    Writer``, ``Jane Doe | jdoe@paper.com``), or None if it is not a list of names."""
+    Writer``, ``Jane Doe | jdoe@paper.com``, ``Jean Dupont et Marie Curie``), or None
+    if it is not a list of names. A part is a name followed only by furniture
+    (``Jane Doe Staff Writer``, ``Joe Davidson Washington Post``: the same agency rule
+    as ``clean_name``); a part of furniture alone (``Staff Writer``, ``Associated
+    Press``, ``The Aviationist``) is skipped; anything else ends the list."""
     text = re.split(r"(?<!\s)\s+[|/•·]\s+|(?<!\S)\S+@\S+", text, maxsplit=1)[0]
     text = DATE_SHAPE.split(text, maxsplit=1)[0].strip(" ,;|-–—")  # "Jane Doe - May 3, 2024"
     names: list[str] = []
-    if "," in text and not re.search(r"\s(?:and|&)\s", text):
+    if "," in text and not re.search(rf"\s(?:{_JOINS}|&)\s", text):
         text = text.split(",")[0]  # "Jane Doe, Washington": a place or role after the name
-    for raw in re.split(r",\s*(?:and\s+)?|(?<!\s)\s+and\s+|(?:(?<!\s)\s+)?&\s*", text):
+    splits = re.split(rf",\s*(?:(?:{_JOINS})\s+)?|(?<!\s)\s+and\s+|(?:(?<!\s)\s+)?&\s*", text)
+    for raw in (person for part in splits for person in _people(part)):
         parts = raw.split()
-        if parts and (parts[-1].casefold() in _PART_ENDS or parts[0] == "The"
-                                or ORG_WORDS & {p.casefold() for p in parts}):
-            continue  # "Staff Writer", "The Aviationist", "Ohio Media Group" after a name
-        if not 2 <= len(parts) <= 4 or not all(
-                p[:1].isupper() or p in PARTICLES for p in parts):
+        run, name_parts = _name_tokens(parts) if parts and parts[0] != "The" else (0, [])
+        if not all(p.strip(",.;:()").casefold() in _AFTER_NAME or _is_org(p)
+                   for p in parts[run:]):
             return None if not names else tuple(names)
-        name = " ".join(parts)
+        if not name_parts:
+            continue  # "Staff Writer", "The Aviationist", "Ohio Media Group" after a name
+        if not 2 <= len(name_parts) <= 4 or not all(
+                p[:1].isupper() or p in PARTICLES for p in name_parts):
+            return None if not names else tuple(names)
+        name = " ".join(name_parts)
         names.append(_title_case(name) if name.isupper() else name)
     return tuple(names) or None
 
