@@ -40,6 +40,7 @@ from .html_body import (
     link_texts,
     remove_hover_cards,
 )
+from .html_head import HEADER_DROPPED, drop_header_lines
 from .html_meta import GUESSED_DATE_PLACES, StatedMeta, page_meta
 from .html_tail import in_small_print, small_print
 from .titles import SITE_NAME_REMOVED, best_title, normalized, removed_part
@@ -111,6 +112,9 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
                       f"{sum(map(len, reference)):,} characters", skipped=False)
     if dropped_title:
         yield Decision(name, TITLE_LINE_DROPPED, _short(dropped_title))
+    body, header = drop_header_lines(body, title)
+    for line in header:
+        yield Decision(name, HEADER_DROPPED, _short(line), chars=len(line))
     if lead := lead_outside_paragraphs(tree, body):
         body = f"{lead}\n{body}"
         yield Decision(name, LEAD_ADDED, _short(lead))
@@ -145,7 +149,8 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
     # site's domain rejected must not leave the article without its author: evidence
     # tagesausblick.de, meta author "tagesausblick.de", text "von Nicolas Schlippe").
     for raw_authors in (split_names(stated.authors),
-                        split_names([_clean(found.get("author"))]), byline_names(body)):
+                        split_names([_clean(found.get("author"))]),
+                        byline_names("\n".join([*header, body]))):
         for raw in raw_authors:
             author, kind = clean_name(raw, [s for s in sites if s])
             if author and author.casefold() in owners:  # "© 2023 Condé Nast": the company
