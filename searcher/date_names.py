@@ -3,8 +3,9 @@ numeric dates in: what ``dates.py`` needs to read ``Publié le 29 juin 2019``,
 ``3. März 2021``, ``12 de marzo de 2020`` or ``05/06/2019`` on a French page.
 
 A table, not a library: the month and weekday names of English, French, German,
-Spanish, Italian, Portuguese and Dutch with the abbreviations papers print (``janv.``,
-``Mrz.``, ``set``), with and without accents (``fevrier``, ``aout``, ``marco``).
+Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian
+with the abbreviations papers print (``janv.``, ``Mrz.``, ``set``, ``paź``), with and
+without accents (``fevrier``, ``aout``, ``marco``).
 dateparser would read more languages, but it is a large dependency, loads for a
 second and is slow per call; a build reads a date from every article. No name
 means two different months in two of these languages, so one merged table reads
@@ -69,6 +70,30 @@ LANGUAGES = (
         "januari/jan februari/feb maart/mrt april/apr mei juni/jun juli/jul "
         "augustus/aug september/sep/sept oktober/okt november/nov december/dec"),
         ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")),
+    Language("sv", _months(
+        "januari/jan februari/feb mars/mar april/apr maj juni/jun juli/jul augusti/aug "
+        "september/sep/sept oktober/okt november/nov december/dec"),
+        ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")),
+    Language("da", _months(
+        "januar/jan februar/feb marts/mar april/apr maj juni/jun juli/jul august/aug "
+        "september/sep/sept oktober/okt november/nov december/dec"),
+        ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")),
+    Language("no", _months(
+        "januar/jan februar/feb mars/mar april/apr mai juni/jun juli/jul august/aug "
+        "september/sep/sept oktober/okt november/nov desember/des"),
+        ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")),
+    # Polish and Russian name the month in the genitive after a day ("3 marca", "3 марта").
+    Language("pl", _months(
+        "stycznia/styczeń/sty lutego/luty/lut marca/marzec/mar kwietnia/kwiecień/kwi "
+        "maja/maj czerwca/czerwiec/cze lipca/lipiec/lip sierpnia/sierpień/sie "
+        "września/wrzesień/wrz października/październik/paź listopada/listopad/lis "
+        "grudnia/grudzień/gru"),
+        ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela")),
+    Language("ru", _months(
+        "января/январь/янв февраля/февраль/фев марта/март/мар апреля/апрель/апр мая/май "
+        "июня/июнь/июн июля/июль/июл августа/август/авг сентября/сентябрь/сен/сент "
+        "октября/октябрь/окт ноября/ноябрь/ноя декабря/декабрь/дек"),
+        ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")),
 )
 
 MONTHS: dict[str, int] = {}
@@ -154,7 +179,8 @@ _ON = r"(?:\s+(?:on|at|le|am|el|em|il|op|om))?"
 # A date line saying when the article was published (``Published on``, ``Publié le``,
 # ``Veröffentlicht am``, ``Publicado el``, ``Pubblicato il``, ``Gepubliceerd op``)...
 PUBLISHED_LABEL = (r"(?:(?:first\s+)?(?:published|posted)|publiée?|mis\s+en\s+ligne|"
-                   r"veröffentlicht|publicad[oa]|pubblicat[oa]|gepubliceerd)" + _ON)
+                   r"veröffentlicht|publicad[oa]|pubblicat[oa]|gepubliceerd|publicerad|"
+                   r"udgivet|publisert|opublikowano|опубликовано)" + _ON)
 # ... or when it last changed, which is not the publication date.
 UPDATED_LABEL = (r"(?:(?:last\s+)?(?:updated|modified)|mis\s+à\s+jour|modifiée?|"
                  r"aktualisiert|geändert|actualizad[oa]|aggiornat[oa]|atualizad[oa]|"

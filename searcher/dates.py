@@ -26,7 +26,8 @@ these rules, so a date means the same thing wherever it was written:
   ``en-US`` month first); without evidence the date is refused as ambiguous rather than
   guessed, unless both readings agree (``05/05/2019``).
 * **Months in words in other languages** (``date_names``): French, German, Spanish,
-  Italian, Portuguese and Dutch names and abbreviations, day first (``29 juin 2019``,
+  Italian, Portuguese, Dutch, Scandinavian, Polish and Russian names and
+  abbreviations, day first (``29 juin 2019``,
   ``3. März 2021``, ``1º de março de 2020``, ``Mardi 3 mars 2020``); the time beside it
   is read when dateutil can (``à 10h18``) and taken as UTC.
 * **Numbers** (JSON numbers, YAML integers or digit strings) by their digits, so that

@@ -32,6 +32,12 @@ FORMS: dict[str, list[str]] = {
     "pt": ["{d} de {m} de {y}", "{d} {m} {y}", "{w}, {d} de {m} de {y}",
            "Publicado em {d} de {m} de {y} às 10:18"],
     "nl": ["{d} {m} {y}", "{w} {d} {m} {y}", "Gepubliceerd op {d} {m} {y} om 10:18"],
+    "sv": ["{d} {m} {y}", "{w} {d} {m} {y}", "Publicerad {d} {m} {y} kl. 10:18"],
+    "da": ["{d}. {m} {y}", "{w} d. {d}. {m} {y}", "Udgivet {d}. {m} {y} kl. 10:18"],
+    "no": ["{d}. {m} {y}", "{w} {d}. {m} {y}", "Publisert {d}. {m} {y} kl. 10:18"],
+    "pl": ["{d} {m} {y}", "{w}, {d} {m} {y}", "Opublikowano {d} {m} {y} o godz. 10:18"],
+    "ru": ["{d} {m} {y}", "{d} {m} {y} г.", "{w}, {d} {m} {y} года",
+           "Опубликовано {d} {m} {y} в 10:18"],
 }
 days = st.dates(min_value=date(1800, 1, 1), max_value=date(2999, 12, 31))
 
@@ -67,6 +73,11 @@ def test_a_date_in_words_reads_back_in_every_language_and_form(
     ("1 de janeiro de 2020", datetime(2020, 1, 1)),
     ("2 mei 2019", datetime(2019, 5, 2)),
     ("14 mrt 2019", datetime(2019, 3, 14)),
+    ("3 марта 2021 г.", datetime(2021, 3, 3)),
+    ("12 października 2020", datetime(2020, 10, 12)),
+    ("3. marts 2021", datetime(2021, 3, 3)),
+    ("24 desember 2019", datetime(2019, 12, 24)),
+    ("1 maj 2018", datetime(2018, 5, 1)),
     ("29 juin 2019 23:30 EST", datetime(2019, 6, 30, 4, 30)),  # a zone dateutil knows
     ("Nov 19, 2019 10:02 AM EST", datetime(2019, 11, 19, 15, 2)),  # English: as before
 ])

@@ -157,7 +157,8 @@ _LATER_STAMP = re.compile(rf"(?:[,;|(]\s*|(?:(?<!\s)\s+)?)\b{UPDATED_LABEL}\b.*$
 _WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _DATE_EXTRA = re.compile(rf"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?:{_WEEKDAY_NAMES}),?|"
                          r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ap]\.?m\.?|h|uhr)?|[ap]\.?m\.?|"
-                         r"at|on|le|am|um|à|às|el|il|alle|a las|om|[|\-–—•·/]|[A-Z]{1,4}",
+                         r"at|on|le|am|um|à|às|el|il|alle|a las|om|d\.|den|kl\.?|godz\.?|г\.?|года|"
+                         r"[|\-–—•·/]|[A-Z]{1,4}",
                          re.IGNORECASE)
 _TAG_LABEL = re.compile(
     r"^(?P<label>tags?|topics?|keywords?|categories|category|filed under|subjects?|"
