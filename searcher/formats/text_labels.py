@@ -31,6 +31,34 @@ from ..dates import parse_prose_date
 from .bylines import AUTHOR_REJECTED, AUTHOR_TRIMMED, clean_name, split_names
 from .text_page import Page
 
+# The same labels as scrapers write them in French, German, Spanish, Italian, Portuguese,
+# Dutch and the Scandinavian languages (``Titre :``, ``Autor:``, ``Datum:``, ``Quelle:``).
+FOREIGN_LABELS: dict[str, str] = {
+    **dict.fromkeys(("titre", "titel", "título", "titulo", "titolo", "überschrift",
+                     "schlagzeile", "titular", "kop"), "title"),
+    **dict.fromkeys(("auteur", "auteurs", "autor", "autores", "autoren", "autore", "autori",
+                     "autora", "verfasser", "författare", "forfatter", "redacteur"), "authors"),
+    **dict.fromkeys(("datum", "fecha", "date de publication", "publié le", "veröffentlicht",
+                     "veröffentlicht am", "publicado", "publicado el", "publicado em",
+                     "pubblicato", "pubblicato il", "data di pubblicazione",
+                     "data de publicação", "fecha de publicación", "gepubliceerd",
+                     "gepubliceerd op", "publiceringsdatum", "dato"), "date"),
+    **dict.fromkeys(("résumé", "resume", "chapeau", "chapô", "zusammenfassung", "vorspann",
+                     "resumen", "entradilla", "sommario", "riassunto", "resumo",
+                     "samenvatting", "ingress"), "summary"),
+    **dict.fromkeys(("lien", "enlace"), "url"),
+    **dict.fromkeys(("quelle", "fuente", "fonte", "bron", "källa", "kilde", "medio",
+                     "zeitung"), "source"),
+    **dict.fromkeys(("mots-clés", "mots clés", "mots-cles", "schlagwörter", "schlagworte",
+                     "stichwörter", "etiquetas", "palabras clave", "etichette",
+                     "parole chiave", "trefwoorden", "catégorie", "catégories", "kategorie",
+                     "kategorien", "categoría", "categoria", "rubrique", "ressort",
+                     "sección", "sezione", "seção", "thema", "themen", "thème", "tema",
+                     "temas", "taggar", "emneord"), "tags"),
+    # not "Texte"/"Tekst"/"Texto"/"Testo": there the label credits the writer
+    **dict.fromkeys(("contenu", "inhalt", "artikel", "artikeltext", "contenido", "cuerpo",
+                     "contenuto", "corpo", "conteúdo", "brødtekst", "brödtext"), "body"),
+}
 # Label (case-folded, spaces collapsed) -> the field its value fills.
 LABELS: dict[str, str] = {
     **dict.fromkeys(("title", "headline", "headlines", "heading", "article title"), "title"),
@@ -47,6 +75,7 @@ LABELS: dict[str, str] = {
     **dict.fromkeys(("tags", "keywords", "categories", "category", "topics"), "tags"),
     **dict.fromkeys(("article", "body", "content", "text", "paragraphs", "story",
                      "full text", "article text", "article body"), "body"),
+    **FOREIGN_LABELS,
 }
 OPENING_FIELDS = {"title", "url"}  # a field whose label, repeated, opens a new record
 DETECT_LINES = 6  # the first content lines that must show the labels
