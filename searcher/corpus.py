@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .errors import CorpusError
 from .formats import Reader, reader_for
+from .formats.base import READ_ERRORS
 from .models import Problem
 
 DEFAULT_CORPUS = "corpus"
@@ -314,6 +315,6 @@ def estimate_records(file: CorpusFile) -> int:
             count = sample.count(b"\n")
             if len(sample) == ESTIMATE_SAMPLE:  # more to come: scale by the bytes read
                 count = count * file.size // max(raw.tell(), 1)
-    except (OSError, EOFError):
+    except READ_ERRORS:  # the reader reports the file
         return 1
     return max(count, 1)

@@ -10,6 +10,7 @@ format at all).
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,10 @@ class UnreadableFile(Exception):
     """The whole file is skipped; the message says why in a few words."""
 
 
+# What reading a file can raise for a file that is damaged or gone: a gzip stream cut
+# short is an EOFError, one whose deflate data is garbage a zlib.error (not an OSError).
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a file read whole (not JSON Lines), gunzipped
 MAX_LINE_BYTES = 64 * 1024 * 1024  # one line of a JSON Lines file
 
@@ -64,8 +69,8 @@ def read_bytes(path: Path) -> bytes:
                     inflated += chunk
                     check_gzip_ratio(g)
             data = bytes(inflated)
-    except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
-        raise UnreadableFile(f"cannot read: {getattr(e, 'strerror', None) or e}") from e
+    except READ_ERRORS as e:
+        raise UnreadableFile(f"cannot read: {reason(e)}") from e
     if len(data) > MAX_FILE_BYTES:
         raise UnreadableFile(f"larger than {MAX_FILE_BYTES >> 20} MB, the limit for a file "
                              "read whole: not read (split it, or use JSON Lines)")
@@ -88,8 +93,14 @@ def read_chunks(path: Path) -> Iterator[bytes]:
                 if isinstance(f, gzip.GzipFile):
                     check_gzip_ratio(f)
                 yield chunk
-    except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
-        raise UnreadableFile(f"cannot read: {getattr(e, 'strerror', None) or e}") from e
+    except READ_ERRORS as e:
+        raise UnreadableFile(f"cannot read: {reason(e)}") from e
+
+
+def reason(error: BaseException) -> str:
+    """A read error in a few words: the OS's own (``No such file or directory``), else the
+    error's message (a damaged gzip stream's)."""
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
 def check_gzip_ratio(g: gzip.GzipFile, line: int | None = None) -> None:
@@ -191,5 +202,5 @@ def iter_lines(source: Source) -> Iterator[tuple[int, str, list[Problem]]]:
                     yield number, text, [Problem(
                         source.name, f"invalid UTF-8 at byte {e.start} of the line; "
                         "decoded as cp1252", line=number, skipped=False)]
-    except (OSError, EOFError) as e:
-        raise UnreadableFile(f"cannot read: {getattr(e, 'strerror', None) or e}") from e
+    except READ_ERRORS as e:
+        raise UnreadableFile(f"cannot read: {reason(e)}") from e

@@ -1,0 +1,43 @@
+"""Hostile input found by attacking the real entry points (fourth session): each test
+reproduces one attack that broke, through the command line, the library or the HTTP
+API, on real indexes in tmp_path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searcher.cli import main
+
+from .conftest import write_jsonl
+
+CORRUPT_GZIP = b"\x1f\x8b\x08\x00garbage" * 10  # a gzip header, then no valid deflate data
+
+
+def good_corpus(folder: Path) -> Path:
+    write_jsonl(folder / "good.jsonl", [{"id": "good", "title": "Good oil", "body": "oil"}])
+    return folder
+
+
+# ---- files ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["a.jsonl.gz", "b.txt.gz", "c.json.gz", "d.md.gz"])
+def test_corrupt_gzip_is_reported_and_the_build_goes_on(tmp_path: Path, name: str) -> None:
+    """zlib.error (not an OSError) escaped the readers and the record estimate: one
+    corrupt .gz file aborted every build and `searcher inspect` with a traceback."""
+    corpus = good_corpus(tmp_path / "c")
+    (corpus / name).write_bytes(CORRUPT_GZIP)
+    result = CliRunner().invoke(main, ["build", str(corpus), "--index", str(tmp_path / "ix"),
+                                       "--json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["documents"] == 1
+    assert [(p["path"], p["message"][:12]) for p in report["problems"]] == [
+        (name, "cannot read:")]
+    inspected = CliRunner().invoke(main, ["inspect", str(corpus / name)])
+    assert inspected.exception is None or isinstance(inspected.exception, SystemExit)
+    assert "file skipped: cannot read:" in inspected.stdout
