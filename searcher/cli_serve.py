@@ -4,6 +4,7 @@ work is in export.py and serve/ (Starlette and uvicorn load only for ``serve``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import click
 
 from .arguments import SORTS
 from .cli_options import cluster_options, errors, filter_options, index_option
+from .errors import SearcherError
 from .export import DEFAULT_FIELDS, FIELDS, FORMATS
 
 
@@ -52,8 +54,13 @@ def export(query: tuple[str, ...], index: Path | None, sort: str, fmt: str, fiel
                 with partial.open("w", encoding="utf-8", errors="replace", newline="") as f:
                     _write(rows, f)
                 partial.replace(output)
+            except OSError as e:  # a folder that is not there or not writable, a full disk
+                rows.close()
+                raise SearcherError(f"cannot write {output} ({e.strerror or e}): nothing "
+                                    "was written") from e
             finally:
-                partial.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # never made, or already renamed
+                    partial.unlink()
     if output is not None:
         click.echo(f"{rows.rows:,} matches written to {output}", err=True)
 

@@ -41,3 +41,20 @@ def test_corrupt_gzip_is_reported_and_the_build_goes_on(tmp_path: Path, name: st
     inspected = CliRunner().invoke(main, ["inspect", str(corpus / name)])
     assert inspected.exception is None or isinstance(inspected.exception, SystemExit)
     assert "file skipped: cannot read:" in inspected.stdout
+
+
+# ---- output ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["missing/x.csv", "file/x.csv"])
+def test_export_to_a_place_that_cannot_be_written_is_one_line(tmp_path: Path,
+                                                              where: str) -> None:
+    """`export --output` into a folder that is not there (or is a file) raised
+    FileNotFoundError/NotADirectoryError out of the command."""
+    corpus = good_corpus(tmp_path / "c")
+    CliRunner().invoke(main, ["build", str(corpus), "--index", str(tmp_path / "ix"), "-q"])
+    (tmp_path / "file").write_text("not a folder")
+    result = CliRunner().invoke(main, ["export", "--index", str(tmp_path / "ix"), "oil",
+                                       "--output", str(tmp_path / where)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert result.stderr.startswith(f"searcher: cannot write {tmp_path / where} (")
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
