@@ -33,7 +33,7 @@ from .arguments import MAX_LIMIT
 from .errors import InvalidArgumentError, SearcherError
 from .filters import Filters
 from .models import Hit
-from .sanitize import escape_json
+from .sanitize import clean_text, escape_controls, escape_json
 
 if TYPE_CHECKING:
     from .searchable import Searchable
@@ -213,8 +213,11 @@ class _JsonRows:
 class _CsvRows:
     """RFC 4180 CSV (quoted where needed, CRLF line ends) with a header row; a list is
     its values joined by LIST_SEPARATOR, a missing value an empty cell, a text cell that
-    would open as a formula guarded (:func:`inert`). JSON Lines are for programs and
-    keep every value exact."""
+    would open as a formula guarded (:func:`inert`). CSV is read by people, on a terminal
+    (``searcher export`` to stdout) or in a spreadsheet, so its text is cleaned as for
+    display (sanitize.py: no terminal escapes, controls or bidi overrides; an id keeps
+    them in the ``\x1b`` form ``searcher show`` accepts). JSON Lines are for programs and
+    keep every value exact (escaped as JSON)."""
 
     def __init__(self, fields: tuple[str, ...]) -> None:
         self.fields = fields
@@ -231,9 +234,11 @@ class _CsvRows:
         return self._line(list(self.fields))
 
     def row(self, values: dict[str, Any]) -> str:
-        return self._line([inert(LIST_SEPARATOR.join(v)) if isinstance(v, list)
-                           else "" if v is None else inert(v) if isinstance(v, str) else v
-                           for v in values.values()])
+        return self._line([inert(escape_controls(v) if name == "id" else clean_text(v))
+                           if isinstance(v, str)
+                           else inert(clean_text(LIST_SEPARATOR.join(v)))
+                           if isinstance(v, list) else "" if v is None else v
+                           for name, v in values.items()])
 
 
 def inert(cell: str) -> str:

@@ -58,3 +58,42 @@ def test_export_to_a_place_that_cannot_be_written_is_one_line(tmp_path: Path,
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1
     assert result.stderr.startswith(f"searcher: cannot write {tmp_path / where} (")
     assert result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+HOSTILE_TEXT = {
+    "id": "h\x1b[31m", "title": "\x1b[2J\x1b]8;;http://evil\x07Oil\x1b]8;;\x07 \u202eleak",
+    "body": "oil \r over \x9b31m c1 \x07bell", "tags": ["\x1b[31mred", "\u202etag"],
+    "source": "\x07=SUM(1+1)", "url": "http://x/\x1b[2J",
+}
+
+
+@pytest.mark.parametrize("via", ["cli", "api"])
+def test_csv_export_carries_no_terminal_escapes(tmp_path: Path, via: str) -> None:
+    """`searcher export` (CSV by default, to the terminal) wrote titles, bodies, tags and
+    ids with their ESC sequences, C1 controls, BEL and bidi overrides raw: an article
+    could clear the screen or plant a link in the terminal of whoever exported it."""
+    write_jsonl(tmp_path / "c" / "a.jsonl", [HOSTILE_TEXT])
+    CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
+                              "-q"])
+    fields = "id,title,body,tags,authors,source,url"
+    if via == "cli":
+        result = CliRunner().invoke(main, ["export", "--index", str(tmp_path / "ix"), "oil",
+                                           "--fields", fields])
+        assert result.exit_code == 0, result.output
+        text = result.stdout
+    else:
+        from starlette.testclient import TestClient
+
+        from searcher.serve.app import create_app
+
+        with TestClient(create_app(tmp_path / "ix")) as client:
+            text = client.get("/api/export", params={"q": "oil", "fields": fields}).text
+    unsafe = [c for c in text if (ord(c) < 32 and c not in "\r\n")
+              or 0x7f <= ord(c) < 0xa0 or 0x202a <= ord(c) <= 0x202e]
+    assert unsafe == []
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][0] == "h\\x1b[31m"  # the id as displayed, which `show` accepts
+    assert rows[1][1] == "Oil leak" and rows[1][5] == "'=SUM(1+1)"
+    assert rows[1][2] == "oil \n over  c1 bell"
