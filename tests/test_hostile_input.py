@@ -97,3 +97,24 @@ def test_csv_export_carries_no_terminal_escapes(tmp_path: Path, via: str) -> Non
     assert rows[1][0] == "h\\x1b[31m"  # the id as displayed, which `show` accepts
     assert rows[1][1] == "Oil leak" and rows[1][5] == "'=SUM(1+1)"
     assert rows[1][2] == "oil \n over  c1 bell"
+
+
+# ---- queries --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    ")" * 9_000 + " missile",  # each stray ) was a note: 9,000 notes
+    "AND " * 2_400 + "missile",  # each operator with nothing before it
+    "missile " + "NOT " * 2_000,
+    " ".join(f"field{n}:missile" for n in range(500)),  # each unknown field named
+])
+def test_repairs_repeated_in_one_query_are_a_few_notes(seed_index: Path, query: str) -> None:
+    """A query under the length cap made one note per repair (9,000 for 9,000 stray
+    parentheses: 0.5 MB of notes on every page of results, in the JSON and the page)."""
+    from searcher import open_index
+    from searcher.query import MAX_NOTES
+
+    with open_index(seed_index) as ix:
+        notes = ix.search(query).notes
+    assert 1 <= len(notes) <= MAX_NOTES + 2 and sum(map(len, notes)) < 2_000
+    result = CliRunner().invoke(main, ["search", "--index", str(seed_index), "--", query])
+    assert result.exit_code == 0 and len(result.output) < 5_000

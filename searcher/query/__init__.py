@@ -49,8 +49,9 @@ The language (Lucene/Elasticsearch habits carry over)
   (rolling), ``date:>now-7d`` (units h d w m y; m is months). A bare moment
   ``date:now-7d`` means from then until now. All times are naive UTC.
 
-Leniency (one rule per case; each repair adds a sentence to ``notes``)
-------------------------------------------------------------------------
+Leniency (one rule per case; each repair adds a sentence to ``notes``, the same
+repair at several positions one sentence, at most :data:`MAX_NOTES` in all)
+------------------------------------------------------------------------------
 - Natural-language text never raises: punctuation, apostrophes and quotes
   inside words, ``U.S.``, ``50%``, slashes, emoji and control characters are
   searched as the words they contain; ``-``/``+`` before a digit belong to the
@@ -83,6 +84,7 @@ options into a filter and mask.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -110,7 +112,7 @@ from .parser import DEFAULT_FIELDS, MAX_DEPTH, Parser
 __all__ = [
     "ALL_WORDS_BOOST", "ALL_WORDS_MAX_CLAUSES", "DEFAULT_FIELDS", "EXPANSION_LIMIT",
     "FIELD_NAMES", "FUZZY_PREFIX_LENGTH", "MAX_BOOST", "MAX_DEPTH", "MAX_EXPANDED_LEAVES",
-    "MAX_FUZZY_DISTANCE", "MAX_LEAVES", "MAX_PHRASE_LEAVES", "MAX_PROXIMITY",
+    "MAX_FUZZY_DISTANCE", "MAX_LEAVES", "MAX_NOTES", "MAX_PHRASE_LEAVES", "MAX_PROXIMITY",
     "MAX_QUERY_CHARS", "ParsedQuery", "build_filter", "parse_date_bound", "parse_query",
 ]
 
@@ -118,6 +120,28 @@ IndexReader = Any  # whoosh.reading.IndexReader
 
 MAX_QUERY_CHARS = 10_000
 """A longer query is an error: no one types it, and every part of it costs time."""
+
+
+MAX_NOTES = 8
+"""Notes kept from parsing one query: each repair adds one, so 5,000 stray ``)`` made
+5,000 notes (half a megabyte on every page of results)."""
+_AT_POSITION = re.compile(r" at position \d+")
+
+
+def bounded_notes(notes: list[str]) -> list[str]:
+    """``notes`` without repeats, the same repair at other positions as one note (``The
+    unmatched ) at position 1 was ignored (and 4,999 more like it).``), and at most
+    MAX_NOTES of them (the last one saying how many more were left out)."""
+    groups: dict[str, list[str]] = {}
+    for note in dict.fromkeys(notes):
+        groups.setdefault(_AT_POSITION.sub(" at position", note), []).append(note)
+    kept = [same[0] if len(same) == 1
+            else f"{same[0].rstrip('.')} (and {len(same) - 1:,} more like it)."
+            for same in groups.values()]
+    if len(kept) > MAX_NOTES:
+        kept[MAX_NOTES - 1:] = [f"{len(kept) - MAX_NOTES + 1:,} more notes on this query "
+                                "were left out."]
+    return kept
 
 
 @dataclass(frozen=True)
@@ -150,6 +174,7 @@ def parse_query(text: str, reader: IndexReader, *, now: datetime | None = None) 
     binder = Binder(text, reader, utc(now), notes)
     tree = Parser(text, norm, notes, binder.leaf).group()
     query = compile_tree(tree)
+    notes[:] = bounded_notes(notes)
     if binder.left_out:
         shown = ", ".join(w[:40] for w in binder.left_out[:5])
         more = f" and {len(binder.left_out) - 5:,} more" if len(binder.left_out) > 5 else ""
