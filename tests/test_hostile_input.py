@@ -118,3 +118,31 @@ def test_repairs_repeated_in_one_query_are_a_few_notes(seed_index: Path, query: 
     assert 1 <= len(notes) <= MAX_NOTES + 2 and sum(map(len, notes)) < 2_000
     result = CliRunner().invoke(main, ["search", "--index", str(seed_index), "--", query])
     assert result.exit_code == 0 and len(result.output) < 5_000
+
+
+@pytest.mark.parametrize("name", ["page.txt", "page.md", "labelled.txt"])
+def test_a_line_of_twenty_megabytes_costs_what_an_article_may_hold(tmp_path: Path,
+                                                                  name: str) -> None:
+    """A one-line page: the text readers' line rules cost microseconds per character, so
+    a 10 MB line took 6-48 s of CPU and 200 MB (under the 256 MB file cap) a quarter of
+    an hour. A line longer than an article may be is cut to that length, counted."""
+    import time
+
+    from searcher.formats.base import LINE_CUT, MAX_LINE_CHARS
+    from searcher.prepare import MAX_ARTICLE_CHARS
+
+    assert MAX_LINE_CHARS == MAX_ARTICLE_CHARS
+    corpus = good_corpus(tmp_path / "c")
+    head = b"Title: Oil line\nURL: https://x.org/1\nArticle: " if name == "labelled.txt" \
+        else b"# Oil line\n\n" if name.endswith(".md") else b"Oil line\n\n"
+    (corpus / name).write_bytes(head + b"word " * 4_000_000 + b"\n\nOil at the end.\n")
+    started = time.process_time()
+    result = CliRunner().invoke(main, ["build", str(corpus), "--index", str(tmp_path / "ix"),
+                                       "--json"])
+    assert time.process_time() - started < 8  # CPU; 13-100 s before the cut
+    report = json.loads(result.stdout)
+    assert report["documents"] == 2 and report["decisions"][LINE_CUT] == 1
+    from searcher import open_index
+
+    with open_index(tmp_path / "ix") as ix:
+        assert ix.search("title:line").total == 1

@@ -167,9 +167,48 @@ def decode(data: bytes, source: Source) -> tuple[str, list[Problem]]:
     raise UnreadableFile("cannot decode text")  # unreachable: latin-1 decodes anything
 
 
-def read_text(source: Source) -> tuple[str, list[Problem]]:
-    """Read and decode a whole text file (see ``decode``)."""
-    return decode(read_bytes(source.path), source)
+MAX_LINE_CHARS = 2_000_000
+"""prepare.MAX_ARTICLE_CHARS: a line longer than an article may be is cut to it (the
+article it belongs to would be cut there anyway). The line rules of the text readers
+cost microseconds per character, so a 200 MB one-line page took a quarter of an hour."""
+LINE_CUT = f"line cut at {MAX_LINE_CHARS // 1_000_000} M characters"
+
+
+def read_text(source: Source) -> tuple[str, list[Problem | Decision]]:
+    """Read and decode a whole text file (see ``decode``), each line cut to
+    MAX_LINE_CHARS (a Decision for each line cut)."""
+    text, problems = decode(read_bytes(source.path), source)
+    text, cuts = cut_long_lines(text, source.name)
+    return text, [*problems, *cuts]
+
+
+def cut_long_lines(text: str, name: str) -> tuple[str, list[Decision]]:
+    """``text`` with every line longer than MAX_LINE_CHARS cut to that length. Jumps a
+    line-free stretch at a time (the last break within MAX_LINE_CHARS of a line's start),
+    so a text of short lines costs a few searches per MAX_LINE_CHARS, not a step a line."""
+    if len(text) <= MAX_LINE_CHARS:
+        return text, []
+    kept: list[str] = []
+    cuts: list[Decision] = []
+    start = pos = 0  # start: what is not yet copied to kept; pos: a line's start
+    while len(text) - pos > MAX_LINE_CHARS:
+        window = pos + MAX_LINE_CHARS + 1
+        last_break = max(text.rfind("\n", pos, window), text.rfind("\r", pos, window))
+        if last_break >= 0:
+            pos = last_break + 1
+            continue
+        end = min((e for e in (text.find("\n", window), text.find("\r", window)) if e >= 0),
+                  default=len(text))
+        kept.append(text[start:pos + MAX_LINE_CHARS])
+        cuts.append(Decision(name, LINE_CUT, text[
+                                   pos + MAX_LINE_CHARS:min(end, pos + MAX_LINE_CHARS + 60)],
+                             line=text.count("\n", 0, pos) + 1,
+                             chars=end - pos - MAX_LINE_CHARS))
+        start = pos = end
+    if not cuts:
+        return text, []
+    kept.append(text[start:])
+    return "".join(kept), cuts
 
 
 _NONE: list[Problem] = []  # a line's problems when it has none (shared: never changed)

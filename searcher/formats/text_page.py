@@ -56,7 +56,14 @@ def content_lines(text: str) -> list[str]:
     return lines
 
 
+META_MAX_CHARS = 5_000
+"""A longer line is text, never a byline, date, credit, copyright, furniture or tag line
+(those are a few hundred characters): their rules cost microseconds per character."""
+
+
 def is_meta(line: str) -> bool:
+    if len(line) > META_MAX_CHARS:
+        return False
     return bool(bl.byline(line) or tl.date_line(line)[0] or tl.is_credit(line)
                 or tl.is_copyright_line(line) or tl.furniture(line) or tl.tag_line(line))
 
