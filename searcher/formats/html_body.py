@@ -21,6 +21,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import furniture_words
+
 HOVER_CARD_REMOVED = "hover card removed"
 TRAILING_FURNITURE = "trailing page furniture dropped"
 BODY_SHORT = "bodies shorter than the page suggests"
@@ -44,7 +46,8 @@ _FURNITURE_LINE = re.compile(
     r"|(?:(?:facebook|twitter|instagram|youtube|linkedin|whatsapp|pinterest|koo|app|email"
     r"|print|share)\s*)+"
     r"|(?:get|join|receive|you (?:may|will|can)|want|don't miss|never miss)\b.{0,120}"
-    r"\b(?:newsletter|promotional content|inbox)\b.{0,120})$",
+    r"\b(?:newsletter|promotional content|inbox)\b.{0,120}"
+    rf"|(?:{furniture_words.TRAILING_PROMPTS})\b.{{0,150}}|(?:{furniture_words.ADVERTISEMENT}))$",
     re.IGNORECASE)
 
 

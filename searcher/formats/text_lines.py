@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from ..date_names import PUBLISHED_LABEL, UPDATED_LABEL, WEEKDAYS
 from ..dates import DATE_SHAPE, parse_prose_date
+from . import furniture_words
 
 TITLE_MAX_CHARS = 300
 # Each line is classified by several passes (header, body, footer flags): remember the
@@ -49,7 +50,8 @@ _NAV = re.compile(
     r"view full size image|watch( the)? video( \d+:\d+)?|slideshow( \(? ?\d+ images?)?|"
     r"\d+ min read|view/post comments|show comments|post a comment|"
     r"loading(\W+photo gallery|\W+please wait)?|photo gallery|view author archive|"
-    r"email the author|get author rss feed|suggest a correction|discuss|discussion")
+    r"email the author|get author rss feed|suggest a correction|discuss|discussion|"
+    + furniture_words.NAV)
 _END_OF_ARTICLE = re.compile(
     r"most (popular|read|viewed|shared)( this week| today| now| \w+)?|"
     r"trending( now| stories| news| on \w+)?|"
@@ -61,7 +63,7 @@ _END_OF_ARTICLE = re.compile(
     r"(\d+ )?comments?|top picks|also on the web|from around the web|suggested for you|"
     r"don'?t miss( this)?|join the conversation|conversations|post navigation|"
     r"comments powered by disqus|powered by livefyre|explore further|related content|"
-    r"related topics")
+    r"related topics|" + furniture_words.END_OF_ARTICLE)
 # "Previous article" / "Next post" with the linked headline glued on (no space: the dump
 # dropped the separator between link label and link text), the navigation a blog theme
 # puts after the article. Glued only: "Next story: ..." inside an article is not it.
@@ -119,7 +121,8 @@ _POLL_END = re.compile(r"completing this poll|opt out at any ?time|privacy polic
 _READ_MORE = re.compile(
     r"^(?:read more|also read|more|see also|related|recommended|watch|read next|must read|"
     r"story|video|videos|photos|gallery|listen|podcast|trending|popular|"
-    r"read more from [^:]{1,60}|more from [^:]{1,60}|related (?:article|story|coverage))"
+    r"read more from [^:]{1,60}|more from [^:]{1,60}|related (?:article|story|coverage)|"
+    + furniture_words.READ_MORE + r")"
     r"\s*[:»›>]", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:(?:copyright|©|\(c\))\s*)+(?P<year>\d{4}(?:\s*[-–]\s*\d{4})?\b)?",
                         re.IGNORECASE)
