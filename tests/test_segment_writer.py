@@ -160,7 +160,30 @@ def test_small_blocks_are_not_compressed_and_read_back(tmp_path: Path) -> None:
 
 _PIECES = st.sampled_from([*"ab zA'\u2019._-\u00e9\u00df01s\n\u0130", "the ", "of ",
                            "Japan's ", "U.S. ", "runs ", "running "])
-_TEXTS = st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=80)
+_ASCII_PIECES = st.sampled_from([*"ab zA'._-01s\n\t\x0b\x1c,;", "the ", "of ", "Japan's ",
+                                 "U.S. ", "runs ", "a.m. ", "3.5 ", "x..y ", "'s ", "A_b "])
+_ASCII_TEXTS = (st.lists(_ASCII_PIECES, max_size=40).map("".join)
+                | st.text(st.characters(max_codepoint=127), max_size=80))
+_TEXTS = st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=80) | _ASCII_TEXTS
+
+
+@given(st.lists(_TEXTS, min_size=1, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_ascii_chunks_give_the_tokens(values: list[str]) -> None:
+    """Vocabulary.text_numbers reads an ASCII text a chunk at a time (translate, split):
+    the tokens the token pattern finds in the folded text, each numbered with what the
+    analyzer makes of it (word, stem, dropped, before a fragment), in one vocabulary
+    shared with non-ASCII texts."""
+    from searcher._whoosh.text_postings import Vocabulary, tokens
+
+    def meaning(v: Vocabulary, numbers: list[int]) -> list[tuple[str, bytes | None, int, int]]:
+        return [(v.words[v.word[n]], v.stems[v.stem[n]] if v.stem[n] >= 0 else None,
+                 v.keep[n], v.apostrophe[n]) for n in numbers]
+
+    chunked, plain = Vocabulary(), Vocabulary()
+    for value in values * 2:  # the second time from what the vocabulary remembers
+        assert meaning(chunked, chunked.text_numbers(value)) == \
+            meaning(plain, plain.numbers(tokens(value)))
 
 
 @given(_TEXTS)
@@ -257,7 +280,7 @@ def test_batched_postings_are_the_analyzers(texts: list[tuple[str, str]]) -> Non
                          max_size=30) | st.just(list(range(2, 2500))), min_size=1, max_size=8))
 @settings(max_examples=300, deadline=None)
 def test_positions_are_encoded_as_pickle_encodes_them(lists: list[list[int]]) -> None:
-    """text_postings.encode_positions writes each posting's positions (deltas) in numpy:
+    """position_bytes.encode_positions writes each posting's positions (deltas) in numpy:
     byte for byte what Whoosh's Positions format writes, pack_uint(n) + pickle at
     protocol 2, small and large ints and lists over pickle's 1000-item batches alike."""
     import pickle
@@ -265,7 +288,7 @@ def test_positions_are_encoded_as_pickle_encodes_them(lists: list[list[int]]) ->
     import numpy as np
     from whoosh.system import pack_uint
 
-    from searcher._whoosh.text_postings import encode_positions
+    from searcher._whoosh.position_bytes import encode_positions
 
     flat = np.array([0, *[x for lst in lists for x in lst]], dtype=np.int64)
     counts = np.array([len(lst) for lst in lists], dtype=np.int64)

@@ -3,10 +3,12 @@
 ``schema.NewsAnalyzer`` indexes a word per token: fold, tokenize, drop stop words and
 one-letter words (a dropped word keeps its position unless it hangs on the word before
 by an apostrophe, "s" of "Japan's"), stem, and record each stem's positions. Done in
-Python one token at a time that was 5 us per token, most of a build's CPU. Here a
-field's tokens are found with one ``findall`` (a fragment keeps its apostrophe in
-front, ``'s``), turned into numbers with one dict lookup each (``Vocabulary``: what a
-token is, met once per process), and the rest is done once per batch of articles with
+Python one token at a time that was 5 us per token, most of a build's CPU. Here an
+ASCII field (nearly all news) is cut into chunks in C (``bytes.translate`` then
+``split``) and each chunk is turned into its token numbers with one dict lookup
+(``Vocabulary``: what a token is, met once per process); any other field's tokens are
+found with one ``findall`` (a word keeps its apostrophe when a fragment follows,
+``japan'``), a dict lookup each. The rest is done once per batch of articles with
 numpy: positions are a cumulative sum of "takes a position", a stable sort by stem
 groups each stem's postings in document order, and the positions' deltas are encoded
 as Whoosh's Positions format does (``pack_uint(n) + pickle.dumps(deltas, 2)``, one
@@ -33,6 +35,7 @@ from whoosh.system import pack_uint
 
 from .. import schema
 from ..folding import fold
+from .position_bytes import encode_positions
 from .term_pool import INTERN_MAX, TermPool
 
 I64 = npt.NDArray[np.int64]
@@ -41,6 +44,15 @@ I64 = npt.NDArray[np.int64]
 # the apostrophe after it when a word follows (the word after is then a fragment).
 TOKEN = re.compile(r"\w+(?:\.\w+)*(?:['\u2019](?=\w))?")
 _APOSTROPHES = "'\u2019"
+# An ASCII text's tokens are made in C: bytes.translate lowercases (fold's whole effect on
+# ASCII) and turns every byte TOKEN cannot take (anything but [a-z0-9_.']) into a space,
+# and split() cuts the chunks between. A TOKEN match never spans such a byte (its
+# lookahead only accepts \w), so a text's tokens are its chunks' tokens in order; most
+# chunks are one token ("oil"), the rest ("oil.", "u.s.", "japan's") are read by TOKEN
+# once per process (``Vocabulary.chunks``).
+_TOKEN_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.'")
+_CHUNK_TABLE = bytes(c + 32 if 65 <= c <= 90 else c if c in _TOKEN_BYTES else 32
+                     for c in range(256))
 BATCH_TOKENS = 400_000  # tokens held before a batch is turned into postings
 MAX_VOCABULARY = 2_000_000  # distinct tokens remembered between batches
 # memory (bytes, estimated) of a pending token and of a vocabulary entry, which the
@@ -48,6 +60,7 @@ MAX_VOCABULARY = 2_000_000  # distinct tokens remembered between batches
 # spills that much earlier
 TOKEN_BYTES = 40
 VOCABULARY_BYTES = 400
+CHUNK_BYTES = 100
 
 
 def tokens(value: str) -> list[str]:
@@ -65,6 +78,39 @@ class _Numbers(dict[str, int]):
 
     def __missing__(self, tok: str) -> int:
         return self._add(tok)
+
+
+class _Chunks(dict[bytes, int]):
+    """An ASCII chunk (``_CHUNK_TABLE``) -> the number of its one token, or ``~k`` for a
+    chunk of any other number of tokens (``multi[k]`` their numbers). A new chunk is read
+    by TOKEN once; a chunk that is one token is the token's only key (no ``str`` key)."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self._vocabulary = vocabulary
+        self.multi: list[tuple[int, ...]] = []
+
+    def __missing__(self, chunk: bytes) -> int:
+        text = chunk.decode("ascii")
+        toks = TOKEN.findall(text)
+        if len(toks) == 1 and toks[0] == text:
+            number = self._vocabulary.new(text)
+        else:
+            numbers = tuple(map(self._token, toks))
+            if len(numbers) == 1:
+                number = numbers[0]
+            else:
+                number = ~len(self.multi)
+                self.multi.append(numbers)
+        self[chunk] = number
+        return number
+
+    def _token(self, tok: str) -> int:
+        """A token's number: a word before a fragment ("japan'") is never a chunk of its
+        own; any other token is the chunk that holds only it."""
+        if tok[-1] in _APOSTROPHES:
+            return self._vocabulary.ids[tok]
+        return self[tok.encode("ascii")]
 
 
 class Vocabulary:
@@ -85,19 +131,46 @@ class Vocabulary:
         self.stems: list[bytes] = []
         self._stem_ids: dict[bytes, int] = {}
         self._arrays: dict[str, I64] = {}
+        self.chunks = _Chunks(self)
 
     def __len__(self) -> int:
-        return len(self.keep)
+        return len(self.keep) + len(self.chunks)
+
+    def memory(self) -> int:
+        """The bytes it holds (estimated)."""
+        return VOCABULARY_BYTES * len(self.keep) + CHUNK_BYTES * len(self.chunks)
 
     def numbers(self, toks: list[str]) -> list[int]:
         """Each token's number (new tokens are added)."""
         return list(map(self.ids.__getitem__, toks))
 
+    def text_numbers(self, value: str) -> list[int]:
+        """``numbers(tokens(value))``: an ASCII text a chunk at a time (``_CHUNK_TABLE``)."""
+        if not value.isascii():
+            return self.numbers(tokens(value))
+        numbers = list(map(self.chunks.__getitem__,
+                           value.encode("ascii").translate(_CHUNK_TABLE).split()))
+        if numbers and min(numbers) < 0:  # a chunk of several tokens ("japan's"), or none
+            multi = self.chunks.multi
+            single = numbers
+            numbers = []
+            for n in single:
+                if n >= 0:
+                    numbers.append(n)
+                else:
+                    numbers += multi[~n]
+        return numbers
+
     def _add(self, tok: str) -> int:
+        number = self.ids[tok] = self.new(tok)
+        return number
+
+    def new(self, tok: str) -> int:
+        """A new number for ``tok`` (which the caller remembers)."""
         before_fragment = tok[-1] in _APOSTROPHES
         word = tok[:-1] if before_fragment else tok
         dropped = len(word) < 2 or word in schema.ENGLISH_STOP_WORDS
-        number = self.ids[tok] = len(self.keep)
+        number = len(self.keep)
         self.keep.append(0 if dropped else 1)
         self.apostrophe.append(1 if before_fragment else 0)
         wid = self._word_ids.get(word)
@@ -149,7 +222,7 @@ class TextPostings:
 
     def analyze(self, value: str) -> tuple[list[int], int]:
         """A field value's token numbers and its length (indexed words)."""
-        ids = self.vocabulary.numbers(tokens(value))
+        ids = self.vocabulary.text_numbers(value)
         return ids, sum(map(self._keep.__getitem__, ids))
 
     def add(self, docnum: int, fields: dict[str, tuple[list[int], float]]) -> bool:
@@ -159,7 +232,7 @@ class TextPostings:
         for name, (ids, boost) in fields.items():
             self._pending[name].append((docnum, ids, boost))
             self._held += len(ids)
-        self.pool.reserved = TOKEN_BYTES * self._held + VOCABULARY_BYTES * len(self.vocabulary)
+        self.pool.reserved = TOKEN_BYTES * self._held + self.vocabulary.memory()
         return self._held >= BATCH_TOKENS
 
     @property
@@ -289,52 +362,3 @@ class TextPostings:
         text = self.vocabulary.words
         self.pool.add_spelling_counts(
             spell, [text[w].encode("utf-8") for w in found.tolist()], per_word[found].tolist())
-
-
-
-_PICKLED_LIST = np.frombuffer(b"\x80\x02]q\x00(", dtype=np.uint8)  # protocol 2: a list, MARK
-_MAX_APPENDS = 1000  # pickle writes a list's items in batches of this many
-
-
-def encode_positions(deltas: I64, starts: I64, counts: I64) -> list[bytes]:
-    """``pack_uint(n) + pickle.dumps(deltas[s:s + n], 2)`` for each start ``s`` and count
-    ``n`` (2 or more): the bytes pickle writes (PROTO 2, EMPTY_LIST, BINPUT 0, MARK,
-    each int as BININT1/BININT2/BININT, APPENDS, STOP), assembled for all postings at
-    once in numpy instead of a pickle call each (a list of over 1000 items, which
-    pickle splits into batches, is pickled)."""
-    out: list[bytes] = [b""] * len(starts)
-    big = counts > _MAX_APPENDS
-    for i in np.flatnonzero(big).tolist():
-        a, n = int(starts[i]), int(counts[i])
-        out[i] = pack_uint(n) + pickle.dumps(deltas[a:a + n].tolist(), 2)
-    small = np.flatnonzero(~big)
-    if not len(small):
-        return out
-    starts, counts = starts[small], counts[small]
-    before = np.cumsum(counts) - counts  # each posting's first item among all items
-    total = int(counts.sum())
-    item = np.repeat(starts - before, counts) + np.arange(total)
-    v = deltas[item]
-    width = np.where(v < 256, 2, np.where(v < 65536, 3, 5))
-    ends = np.cumsum(width)
-    item_bytes = ends[before + counts - 1] - ends[before] + width[before]
-    length = 4 + len(_PICKLED_LIST) + item_bytes + 2
-    offset = np.cumsum(length) - length
-    buf = np.zeros(int(length.sum()), dtype=np.uint8)
-    for k in range(4):  # pack_uint: big-endian unsigned 32 bits
-        buf[offset + k] = (counts >> (8 * (3 - k))) & 255
-    for k, byte in enumerate(_PICKLED_LIST.tolist()):
-        buf[offset + 4 + k] = byte
-    at = np.repeat(offset + 4 + len(_PICKLED_LIST) - (ends - width)[before], counts) + \
-        (ends - width)
-    buf[at] = np.where(width == 2, ord("K"), np.where(width == 3, ord("M"), ord("J")))
-    for k in range(4):  # little-endian
-        has = width > k + 1
-        buf[at[has] + 1 + k] = (v[has] >> (8 * k)) & 255
-    end = offset + length
-    buf[end - 2] = ord("e")
-    buf[end - 1] = ord(".")
-    raw = buf.tobytes()
-    encoded = list(map(raw.__getitem__, map(slice, offset.tolist(), end.tolist())))
-    deque(map(out.__setitem__, small.tolist(), encoded), maxlen=0)
-    return out
