@@ -29,6 +29,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import CLEAR, MERGE_SMALL
 
 from . import schema
+from ._whoosh.laid_out import LaidOutWriter
 from ._whoosh.parallel import ParallelWriter
 from ._whoosh.segment_writer import FastSegmentWriter
 from .boilerplate import FurnitureStats, load_stats, stats_path
@@ -50,6 +51,13 @@ WRITER_LIMIT_MB = 128  # Whoosh's in-memory posting pool per process before spil
 # below it, starting workers costs more than it saves.
 PARALLEL_MIN_RECORDS = 2000
 MAX_WORKERS = 2
+# ...when at least this much of a core is idle as the writer opens: measured on Reuters
+# (bench/build.py's build, 2 cores, load average 5.5), two workers took 16.2/18.0 CPU s
+# and 24.8/30.5 s wall against one process's 14.3/16.3 CPU s and 21.6/29.1 s wall; on
+# a quiet machine 8 s wall against 12. A busy machine's build is written in one process
+# with the parallel build's layout (_whoosh/laid_out.py).
+MIN_IDLE_CORES = 0.5
+IDLE_SAMPLE_S = 0.1
 PURGE_SHARE = 0.25  # a segment with more deleted articles than this is rewritten...
 PURGE_MIN_DOCS = 500  # ...if it is this big (Whoosh's MERGE_SMALL merges smaller ones)
 
@@ -173,15 +181,40 @@ def _stories(idx: IndexDir, ix: FileIndex, rebuild: bool) -> StoryRun:
 
 
 def _open_writer(ix: FileIndex, records: int) -> Any:
-    """Worker processes for large builds (both cores), one process otherwise."""
+    """Worker processes for large builds when a core is idle, one process otherwise;
+    a large build lays its articles out as the workers would either way."""
     procs = min(os.cpu_count() or 1, MAX_WORKERS)
     # a daemonic process (a Dask worker building a shard) may not start children
+    writer: FastSegmentWriter
     if records >= PARALLEL_MIN_RECORDS and procs >= 2 and \
             not multiprocessing.current_process().daemon:
-        return ParallelWriter(ix, procs=procs, stories=True)
-    writer = FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False)
+        if idle_cores() >= MIN_IDLE_CORES:
+            return ParallelWriter(ix, procs=procs, stories=True)
+        writer = LaidOutWriter(ix, procs=procs, limitmb=WRITER_LIMIT_MB, _lk=False)
+    else:
+        writer = FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, _lk=False)
     writer.stories = StoryWords()  # story signatures from the writer's own analysis
     return writer
+
+
+def idle_cores(seconds: float = IDLE_SAMPLE_S) -> float:
+    """How many cores were idle over the next ``seconds`` (/proc/stat); as many as the
+    machine has where that cannot be read."""
+    def times() -> list[int]:
+        with open("/proc/stat", encoding="ascii") as f:
+            return [int(x) for x in f.readline().split()[1:]]
+
+    try:
+        before = times()
+        time.sleep(seconds)
+        after = times()
+    except (OSError, ValueError):
+        return float(os.cpu_count() or 1)
+    # user nice system idle iowait irq softirq steal (guest time is within user's)
+    spent = [b - a for a, b in zip(before[:8], after[:8], strict=False)]
+    total = sum(spent)
+    idle = sum(spent[3:5])  # idle, iowait
+    return (os.cpu_count() or 1) * idle / total if total > 0 else 0.0
 
 
 def _merge_policy(writer: Any, segments: list[Any]) -> list[Any]:

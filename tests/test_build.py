@@ -320,12 +320,19 @@ def test_reuters_skips_the_empty_record(tmp_path: Path) -> None:
     assert "12793" in report.problems[0].message
 
 
-def test_a_parallel_build_lays_out_articles_the_same_every_time(tmp_path: Path) -> None:
+@pytest.mark.parametrize("busy", [False, True, None])
+def test_a_parallel_build_lays_out_articles_the_same_every_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy: bool | None) -> None:
     """Batch k goes to worker k % 2, so a parallel build of the same records gives the
     same document numbers each time (ties and shown copies depend on them), however
-    the workers happen to be scheduled."""
+    the workers happen to be scheduled; and so does a build that finds no idle core
+    and writes in one process (laid_out.py), or the first of each (busy None)."""
+    from searcher import indexer
     from searcher._whoosh.parallel import BATCH_SIZE
     from searcher.indexer import PARALLEL_MIN_RECORDS
+
+    idle = iter([0.0, 8.0] if busy is None else [0.0 if busy else 8.0] * 2)
+    monkeypatch.setattr(indexer, "idle_cores", lambda: next(idle))
 
     n = PARALLEL_MIN_RECORDS + BATCH_SIZE // 2
     records = [{"id": f"r{i}", "title": f"Record {i}", "body": f"Crude oil {i % 7}."}

@@ -155,16 +155,18 @@ def test_verify_measures_every_pair_as_overlap_does(
 
 
 @needs_shared(REUTERS)
-@pytest.mark.parametrize("workers", [False, True])
+@pytest.mark.parametrize("workers", [False, True, "laid out"])
 def test_a_builds_table_is_the_one_its_stored_text_gives(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
-    """Signatures made in the writer (in worker processes or not) are those of the
-    articles' text: the same contents, shingles, anchors, pairs and groups."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool | str) -> None:
+    """Signatures made in the writer (in worker processes or not, or in one process
+    laid out as the workers would) are those of the articles' text: the same
+    contents, shingles, anchors, pairs and groups."""
     with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
         lines = [line.rstrip("\n") for line in itertools.islice(f, 700)]
     copies = [json.dumps({**json.loads(x), "id": f"copy-{i}"}) for i, x in enumerate(lines[::50])]
     (tmp_path / "a.jsonl").write_text("\n".join(lines + copies) + "\n", encoding="utf-8")
     monkeypatch.setattr(indexer, "PARALLEL_MIN_RECORDS", 1 if workers else 10**9)
+    monkeypatch.setattr(indexer, "idle_cores", lambda: 0.0 if workers == "laid out" else 8.0)
     build_index([tmp_path / "a.jsonl"], index=tmp_path / "ix")
     idx = IndexDir.at(tmp_path / "ix")
     ix = idx.open()
