@@ -256,18 +256,22 @@ def _big_jsonl(path: Path, n: int) -> None:
 
 # The child prints each progress callback's record count: the test kills it once it has read
 # that many records (a readiness signal, not a sleep), early and deep into the build.
-KILL_CHILD = ("import sys; from searcher import build_index; "
+# argv[3] is the idle cores the build sees: worker processes, or one process laid out.
+KILL_CHILD = ("import sys; from searcher import build_index, indexer; "
+              "indexer.idle_cores = lambda: float(sys.argv[3]); "
               "build_index([sys.argv[1]], index=sys.argv[2], "
               "progress=lambda p: print(p.records_done, flush=True))")
 
 
-@pytest.mark.parametrize("records_read", [250, 5_000])
-def test_kill_9_mid_build_leaves_last_commit(tmp_path: Path, records_read: int) -> None:
+@pytest.mark.parametrize(("records_read", "idle"), [(250, 8), (5_000, 8), (5_000, 0)])
+def test_kill_9_mid_build_leaves_last_commit(tmp_path: Path, records_read: int,
+                                             idle: int) -> None:
     index = tmp_path / "ix"
     build_index([REPO / "corpus"], index=index)
     big = tmp_path / "big.jsonl.gz"
     _big_jsonl(big, 30_000)
-    proc = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(big), str(index)],
+    proc = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(big), str(index),
+                             str(idle)],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
     assert proc.stdout is not None

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from whoosh import index as whoosh_index
 from whoosh.filedb.structfile import StructFile
 
-from searcher import formats, open_index, schema
+from searcher import formats, indexer, open_index, schema
 from searcher.cli import main
 from searcher.errors import IndexDamagedError
 from searcher.formats import base
@@ -531,6 +531,7 @@ def test_disk_full_in_the_worker_processes_is_one_line_too(
         return real_write(self, data)
 
     monkeypatch.setattr(StructFile, "write", full_in_workers)
+    monkeypatch.setattr(indexer, "idle_cores", lambda: 8.0)  # workers, however busy
     result = CliRunner().invoke(main, ["build", str(root), "--index", str(index)])
     monkeypatch.undo()
     assert result.exit_code == 1, result.output
