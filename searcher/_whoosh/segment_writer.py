@@ -37,7 +37,7 @@ from whoosh.writing import SegmentWriter
 from .. import schema
 from ..stories.shingles import text_hashes
 from ..stories.words import StoryPart, StoryWords
-from .term_blocks import SmallTerms, write_hashes
+from .term_blocks import SmallTerms, compact_buckets, write_hashes
 from .term_pool import TermPool
 from .text_postings import TextPostings, Vocabulary
 
@@ -274,8 +274,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         whole = bulk and type(fw) is W3FieldWriter and fw._tindex.hashtype == 0
         if whole:
             fw._tindex._write_hashes = functools.partial(write_hashes, fw._tindex)
+            compact_buckets(fw._tindex)
         small: SmallTerms | None = None
-        most = 0  # postings (times 3: flat lists) that SmallTerms writes in one go
         skip = False
         lens = None
         add: Any = None
@@ -297,11 +297,9 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                 if whole:
                     small = SmallTerms(fw, fw._postwriter._compression, SMALL_BLOCK,
                                        BLOCK_PICKLE_PROTOCOL)
-                    most = 3 * small.blocklimit
             elif skip:
                 continue
-            if small is not None and 0 < len(lst) <= most:
-                small.write(tbytes, lst, lens)
+            if small is not None and lst and small.write(tbytes, lst, lens):
                 continue
             if small is not None:
                 small.flush()
