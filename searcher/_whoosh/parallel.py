@@ -34,7 +34,7 @@ from ..stories.words import StoryPart, StoryWords
 from .segment_writer import FastSegmentWriter
 
 BATCH_SIZE = 100  # documents per message to a worker
-WORKER_LIMIT_MB = 64  # posting memory per worker before it spills a sorted run
+WORKER_LIMIT_MB = 96  # posting memory per worker before it spills a sorted run
 
 
 class ParallelWriter:

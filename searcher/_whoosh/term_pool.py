@@ -177,7 +177,8 @@ class TermPool(PostingPool):  # type: ignore[misc]
         return [x for t in trip for x in t]
 
     def _memory_terms(self) -> Iterator[tuple[str, bytes, list[Any], int | None]]:
-        """(field, term, postings, spelling count) in sorted order; empties memory."""
+        """(field, term, postings, spelling count) in sorted order; empties memory (each
+        term's postings are let go once yielded: the segment's files grow as they go)."""
         fields, spell = self._fields, self._spell
         self._fields, self._spell = {}, {}
         self._interned = {}
@@ -186,7 +187,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
             terms = fields.pop(fieldname, {})
             sterms = spell.pop(fieldname, {})
             for tbytes in sorted(set(terms) | set(sterms) if sterms else terms):
-                yield fieldname, tbytes, terms.get(tbytes) or [], sterms.get(tbytes)
+                yield fieldname, tbytes, terms.pop(tbytes, []), sterms.pop(tbytes, None)
 
     def save(self) -> None:
         if not self._fields and not self._spell:

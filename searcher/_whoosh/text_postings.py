@@ -53,7 +53,7 @@ _APOSTROPHES = "'\u2019"
 _TOKEN_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.'")
 _CHUNK_TABLE = bytes(c + 32 if 65 <= c <= 90 else c if c in _TOKEN_BYTES else 32
                      for c in range(256))
-BATCH_TOKENS = 400_000  # tokens held before a batch is turned into postings
+BATCH_TOKENS = 200_000  # tokens held before a batch is turned into postings
 MAX_VOCABULARY = 2_000_000  # distinct tokens remembered between batches
 # memory (bytes, estimated) of a pending token and of a vocabulary entry, which the
 # pool counts against its limit (TermPool.reserved), so a pool that reaches its limit
