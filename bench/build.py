@@ -3,6 +3,8 @@
     python bench/build.py [--corpus PATH] [--engines ours,whoosh,fts5,tantivy] [--keep DIR]
     python bench/build.py --engines nostories,ours,nostories,ours  # story groups' cost
     python bench/build.py --engines ours --scale 50  # Reuters copied 50 times (1.08 M)
+    python bench/build.py --engines ours --workers 1  # searcher in one process
+    python bench/build.py --engines ours --repo ../old-checkout  # another checkout's searcher
 
 ``--scale K`` builds Reuters with every record repeated K times under new ids, the
 corpus file bench/query.py and bench/cluster.py use (written once under bench/out/).
@@ -13,8 +15,12 @@ Each engine builds in a fresh subprocess (so peak RSS is its own, children
 included: it is sampled over the process tree); wall time includes reading and
 parsing the gzip JSONL and the final commit. Then searcher's no-change re-run is
 timed twice: through the library and as the `searcher build` command end to end.
-CPU seconds are the whole process tree's (workers included). Prints a table and a
-one-line JSON summary.
+CPU seconds are the whole process tree's (workers included). Peak RSS sums the
+tree's resident memory, which counts the pages forked workers share with their parent
+once per process; peak PSS divides each shared page among the processes sharing it.
+``--workers`` sets searcher's build processes: auto (the build decides: worker processes
+when a core is idle), 1 (one process) or 2 (two workers however busy the machine is).
+Prints a table and a one-line JSON summary.
 """
 
 from __future__ import annotations
@@ -50,19 +56,28 @@ def records(corpus: Path) -> Any:
                 yield r
 
 
+# the searcher checkout measured (--repo) and its build processes (--workers)
+OURS: dict[str, Any] = {"repo": REPO, "workers": "auto"}
+
+
 # ---- the engines, each run inside its own subprocess -----------------------------------------
 
 def build_ours(corpus: Path, out: Path) -> int:
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(OURS["repo"]))
     import searcher
+    from searcher import indexer
 
+    if OURS["workers"] == "1":
+        indexer.MAX_WORKERS = 1
+    elif OURS["workers"] == "2":  # (checkouts before idle_cores ignore it: always workers)
+        setattr(indexer, "idle_cores", lambda *_a: float(os.cpu_count() or 2))  # noqa: B010
     report = searcher.build_index([corpus], index=out, field_map=FIELD_MAP, rebuild=True)
     return report.documents
 
 
 def build_nostories(corpus: Path, out: Path) -> int:
     """searcher without story groups: articles get their story key, nothing else."""
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(OURS["repo"]))
     from searcher._whoosh.segment_writer import FastSegmentWriter
     from searcher.stories.build import StoryRun
     from searcher.stories.table import StoryTable
@@ -148,8 +163,8 @@ ENGINES = {"ours": build_ours, "nostories": build_nostories, "whoosh": build_who
 
 # ---- measuring -------------------------------------------------------------------------------
 
-def tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """Resident memory (RSS, PSS) of a process and all its descendants, from /proc."""
     parents: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -159,17 +174,21 @@ def tree_rss_kb(root: int) -> int:
             except (OSError, ValueError, IndexError):
                 continue
             parents.setdefault(ppid, []).append(int(entry))
-    total, stack = 0, [root]
+    rss = pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    rss += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
         except OSError:
             pass
         stack.extend(parents.get(pid, ()))
-    return total
+    return rss, pss
 
 
 def dir_mb(path: Path) -> float:
@@ -183,14 +202,16 @@ def measure(engine: str, corpus: Path, out: Path) -> dict[str, Any]:
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--child", engine, "--corpus",
-                             str(corpus), "--keep", str(out)], stdout=subprocess.PIPE, text=True)
-    peak = 0
+                             str(corpus), "--keep", str(out), "--repo", str(OURS["repo"]),
+                             "--workers", OURS["workers"]], stdout=subprocess.PIPE, text=True)
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, tree_rss_kb(proc.pid))
+            rss, pss = tree_memory_kb(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -206,11 +227,11 @@ def measure(engine: str, corpus: Path, out: Path) -> dict[str, Any]:
     docs = int(stdout.strip().splitlines()[-1])
     return {"engine": engine, "docs": docs, "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
             "docs_per_s": round(docs / wall), "peak_rss_mb": round(peak / 1024),
-            "index_mb": round(dir_mb(out), 1)}
+            "peak_pss_mb": round(peak_pss / 1024), "index_mb": round(dir_mb(out), 1)}
 
 
 def unchanged_rerun(corpus: Path, index: Path) -> dict[str, float]:
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(OURS["repo"]))
     import searcher
 
     started = time.perf_counter()
@@ -219,7 +240,8 @@ def unchanged_rerun(corpus: Path, index: Path) -> dict[str, float]:
     assert not report.changed, "the re-run found changes"
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "searcher", "build", str(corpus), "--index",
-                    str(index), "--map", FIELD_MAP[0], "--quiet"], check=True, cwd=REPO)
+                    str(index), "--map", FIELD_MAP[0], "--quiet"], check=True,
+                   cwd=OURS["repo"])
     cli_s = time.perf_counter() - started
     return {"library_s": round(library_s, 3), "cli_s": round(cli_s, 3)}
 
@@ -231,8 +253,13 @@ def main() -> None:
                         help="Reuters (or --corpus) copied this many times with new ids")
     parser.add_argument("--engines", default="ours,whoosh,fts5")
     parser.add_argument("--keep", type=Path, help="where to build (default: a temp dir)")
+    parser.add_argument("--repo", type=Path, default=REPO,
+                        help="the searcher checkout to measure (default: this one)")
+    parser.add_argument("--workers", choices=["auto", "1", "2"], default="auto",
+                        help="searcher's build processes (default: as the build decides)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    OURS.update(repo=args.repo.resolve(), workers=args.workers)
     if args.child:
         print(ENGINES[args.child](args.corpus, args.keep))
         return
@@ -250,17 +277,18 @@ def main() -> None:
     rerun = unchanged_rerun(args.corpus, root / "ours") if "ours" in by else {}
 
     print(f"{'engine':<8} {'docs':>7} {'seconds':>8} {'CPU s':>7} {'docs/s':>8} "
-          f"{'peak RSS MB':>12} {'index MB':>9} {'vs whoosh':>10}")
+          f"{'peak RSS MB':>12} {'PSS MB':>7} {'index MB':>9} {'vs whoosh':>10}")
     for r in rows:
         ratio = (f"{r['docs_per_s'] / by['whoosh']['docs_per_s']:.2f}x" if "whoosh" in by
                  else "")
         print(f"{r['engine']:<8} {r['docs']:>7,} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} "
               f"{r['docs_per_s']:>8,} "
-              f"{r['peak_rss_mb']:>12,} {r['index_mb']:>9.1f} {ratio:>10}")
+              f"{r['peak_rss_mb']:>12,} {r['peak_pss_mb']:>7,} {r['index_mb']:>9.1f} {ratio:>10}")
     if rerun:
         print(f"unchanged re-run: {rerun['library_s']:.3f} s (library), "
               f"{rerun['cli_s']:.3f} s (`searcher build`, end to end)")
     summary = {"corpus": str(args.corpus), "scale": args.scale, "cpus": os.cpu_count(),
+               "repo": str(OURS["repo"]), "workers": OURS["workers"],
                "load_average": [round(x, 2) for x in os.getloadavg()], "engines": rows,
                "unchanged_rerun": rerun}
     if "ours" in by and "whoosh" in by:
