@@ -126,6 +126,18 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
             raise CorpusError(f"{given}: no such file or folder")
         root = given.resolve()
         roots.append(root.as_posix())
+        if root.is_dir() and skip is not None and _identity(root) == skip:
+            raise CorpusError(f"{given} is the index folder itself: build the articles in "
+                              "it into another folder (--index DIR)")
+        if root.is_dir() and _is_index(root, _names(root)):
+            # A folder given by name that holds an index (a mistyped path, or a corpus
+            # folder an earlier build wrote an index into): its articles are not read,
+            # and those already indexed from it are kept, not deleted.
+            unavailable.append(root.as_posix())
+            problems.append(Problem(safe_name(given.as_posix()), "a searcher index, not a "
+                                    "folder of articles: not read (its articles already "
+                                    "indexed are kept)"))
+            continue
         if root.is_dir():
             candidates: Iterator[tuple[Path, str]] = _walk(root, skip, problems)
         else:
@@ -201,6 +213,13 @@ def _identity(path: Path) -> tuple[int, int] | None:
 # writes the "!"-standard sizes: 4, 8, 4) and the int -12345 (a byte-order check).
 _TOC_NAME = re.compile(r"_\w+_[0-9]+\.toc")
 _TOC_MAGIC = bytes([4, 8, 4]) + (-12345).to_bytes(4, "big", signed=True)
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []  # the walk reports a folder it cannot read
 
 
 def _is_index(folder: Path, names: list[str]) -> bool:

@@ -146,3 +146,30 @@ def test_a_line_of_twenty_megabytes_costs_what_an_article_may_hold(tmp_path: Pat
 
     with open_index(tmp_path / "ix") as ix:
         assert ix.search("title:line").total == 1
+
+
+def test_building_a_folder_into_itself_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    """`searcher build c --index c` read nothing (the index folder is never read), wrote
+    an empty index into the corpus folder and said only 'no articles could be indexed';
+    from then on the folder counted as an index, and the next build of it into the real
+    index deleted every one of its articles without a word."""
+    corpus = good_corpus(tmp_path / "c")
+    result = CliRunner().invoke(main, ["build", str(corpus), "--index", str(corpus)])
+    assert result.exit_code == 1 and result.stderr == (
+        f"searcher: {corpus} is the index folder itself: build the articles in it into "
+        "another folder (--index DIR)\n")
+    assert sorted(p.name for p in corpus.iterdir()) == ["good.jsonl"]
+
+
+def test_a_corpus_folder_holding_an_index_keeps_its_articles(tmp_path: Path) -> None:
+    corpus, index = good_corpus(tmp_path / "c"), tmp_path / "ix"
+    runner = CliRunner()
+    runner.invoke(main, ["build", str(corpus), "--index", str(index), "-q"])
+    write_jsonl(tmp_path / "other" / "o.jsonl", [{"id": "o", "title": "Other", "body": "x"}])
+    # the mistake: the corpus folder given as --index; it now holds an index too
+    runner.invoke(main, ["build", str(tmp_path / "other"), "--index", str(corpus), "-q"])
+    result = runner.invoke(main, ["build", str(corpus), "--index", str(index), "--json"])
+    report = json.loads(result.stdout)
+    assert (report["documents"], report["deleted"]) == (1, 0)
+    assert [p["message"][:42] for p in report["problems"]] == [
+        "a searcher index, not a folder of articles"]
