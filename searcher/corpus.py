@@ -165,7 +165,7 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
                 problems.append(Problem(name, f"cannot read: {e.strerror or e}"))
                 continue
             if not stat.S_ISREG(st.st_mode):
-                problems.append(Problem(name, f"not a regular file ({_kind(st.st_mode)}): "
+                problems.append(Problem(name, f"not a regular file ({file_kind(st.st_mode)}): "
                                         "not read"))
                 continue
             identity = (st.st_dev, st.st_ino)
@@ -293,7 +293,8 @@ def _folders(root: Path, onerror: Callable[[OSError], None]
         stack.extend(os.path.join(top, d) for d in reversed(dirnames))
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in two words (``a FIFO``)."""
     if stat.S_ISFIFO(mode):
         return "a FIFO"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):

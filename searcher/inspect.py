@@ -11,6 +11,7 @@ that index (the file's own lines counted as a build into it would count them).
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from .boilerplate import FurnitureStats, load_stats
 from .boilerplate_build import FurnitureRun
-from .corpus import CorpusFile
+from .corpus import CorpusFile, file_kind
 from .errors import CorpusError
 from .formats import Source, UnreadableFile, parse_field_map, reader_for
 from .formats.base import FieldMap, Reader
@@ -111,8 +112,13 @@ def read_records(path: str | Path, field_map: FieldMap | Sequence[str] = (),
     """(the reader's name, a function that reads the file's records afresh each time it
     is called, one at a time). Raises as ``inspect_file`` does, before any reading."""
     file = Path(path)
-    if not file.is_file():
-        raise CorpusError(f"{path}: no such file")
+    try:
+        mode = file.stat().st_mode
+    except OSError as e:
+        raise CorpusError(f"{path}: {'no such file' if not file.exists() else e.strerror}"
+                          ) from e
+    if not stat.S_ISREG(mode):  # never opened: a FIFO would block, /dev/zero never end
+        raise CorpusError(f"{path}: not a regular file ({file_kind(mode)}): not read")
     reader = reader_for(file)
     if reader is None:
         raise CorpusError(f"{path}: not a format searcher reads (.txt, .md, .html, .json, "
@@ -136,6 +142,10 @@ def read_records(path: str | Path, field_map: FieldMap | Sequence[str] = (),
                     pending.append(item)
         except (UnreadableFile, OSError) as e:
             pending.append(Problem(file.name, f"file skipped: {e}"))
+        except Exception as e:  # a reader bug: reported as a build reports it, never raised
+            what = " ".join(str(e).split())[:120]
+            pending.append(Problem(file.name, "file skipped: reader failed "
+                                   f"({type(e).__name__}{': ' if what else ''}{what})"))
         if pending:
             yield ReadRecord(None, tuple(pending))
 

@@ -5,7 +5,10 @@ API, on real indexes in tmp_path."""
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -60,7 +63,7 @@ def test_export_to_a_place_that_cannot_be_written_is_one_line(tmp_path: Path,
     assert result.stderr.count("\n") == 1 and result.stdout == ""
 
 
-HOSTILE_TEXT = {
+HOSTILE_TEXT: dict[str, object] = {
     "id": "h\x1b[31m", "title": "\x1b[2J\x1b]8;;http://evil\x07Oil\x1b]8;;\x07 \u202eleak",
     "body": "oil \r over \x9b31m c1 \x07bell", "tags": ["\x1b[31mred", "\u202etag"],
     "source": "\x07=SUM(1+1)", "url": "http://x/\x1b[2J",
@@ -173,3 +176,30 @@ def test_a_corpus_folder_holding_an_index_keeps_its_articles(tmp_path: Path) -> 
     assert (report["documents"], report["deleted"]) == (1, 0)
     assert [p["message"][:42] for p in report["problems"]] == [
         "a searcher index, not a folder of articles"]
+
+
+@pytest.mark.parametrize(("make", "kind"), [
+    (lambda p: os.mkfifo(p), "a FIFO"), (lambda p: p.symlink_to("/dev/zero"), "a device"),
+    (lambda p: p.mkdir(), "a folder")])
+def test_inspect_names_what_is_not_a_file(tmp_path: Path, make: Any, kind: str) -> None:
+    """`searcher inspect` on a FIFO, a device or a folder said 'no such file'."""
+    path = tmp_path / "page.txt"
+    make(path)
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"searcher: {path}: not a regular file ({kind}): not read\n"
+
+
+def test_a_reader_bug_in_inspect_is_a_problem_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from searcher import inspect as inspecting
+
+    def broken(source: object) -> Iterator[object]:
+        raise KeyError("no such key\nsecond line")
+        yield
+
+    monkeypatch.setattr(inspecting, "reader_for", lambda path: broken)
+    (tmp_path / "a.txt").write_text("Title\n\nBody.\n")
+    result = CliRunner().invoke(main, ["inspect", str(tmp_path / "a.txt")])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert "file skipped: reader failed (KeyError: 'no such key" in result.stdout
