@@ -127,11 +127,32 @@ def _opens_sentence(c: str) -> bool:
     return c.isascii() or c.isupper() or c.isdigit() or c in _OPENERS
 
 
+MAX_WINDOW_HITS = 200
+"""Windows are tried around at most this many hits of each leaf (its first ones): a text
+that repeats a query word 250,000 times made as many windows, 11 s of scoring for one
+hit, on every search that found the article."""
+
+
+def _window_hits(hits: list[Match]) -> Iterator[Match]:
+    """The hits windows are tried around: each leaf's first MAX_WINDOW_HITS (a window
+    still counts every hit inside it)."""
+    if len(hits) <= MAX_WINDOW_HITS:
+        yield from hits
+        return
+    seen: dict[int, int] = {}
+    for hit in hits:
+        n = seen.get(hit[2], 0)
+        if n < MAX_WINDOW_HITS:
+            seen[hit[2]] = n + 1
+            yield hit
+
+
 def _candidates(text: str, hits: list[Match], starts: list[int], size: int) -> list[_Window]:
-    """Windows around every hit: from its sentence start if it fits, else a little before it."""
+    """Windows around the hits (``_window_hits``): from the hit's sentence start if it
+    fits, else a little before it."""
     lead = size // 5
     begin: dict[int, bool] = {}
-    for hs, he, _ in hits:
+    for hs, he, _ in _window_hits(hits):
         s = starts[bisect_right(starts, hs) - 1]
         if he - s <= size:
             begin.setdefault(s, True)

@@ -203,3 +203,29 @@ def test_a_reader_bug_in_inspect_is_a_problem_not_a_traceback(
     result = CliRunner().invoke(main, ["inspect", str(tmp_path / "a.txt")])
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1
     assert "file skipped: reader failed (KeyError: 'no such key" in result.stdout
+
+
+def test_an_article_repeating_the_query_word_does_not_slow_every_search(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One article of 'oil ' x 250,000 made 250,000 snippet windows, each scored: 11 s
+    on every search that found it (and a page shows ten hits)."""
+    from searcher import open_index, passages
+
+    write_jsonl(tmp_path / "c" / "a.jsonl", [
+        {"id": "many", "title": "Oil", "body": "oil " * 250_000},
+        {"id": "folded", "title": "Öl oil", "body": "öl oil " * 150_000}])
+    CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
+                              "-q"])
+    scored = []
+    real = passages._score
+
+    def counted(*args: Any) -> Any:
+        scored.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(passages, "_score", counted)
+    with open_index(tmp_path / "ix") as ix:
+        results = ix.search("oil öl")
+    assert len(results.hits) == 2
+    assert all(h.snippets for h in results.hits)
+    assert len(scored) <= 2 * 2 * passages.MAX_WINDOW_HITS  # 250,000 before
