@@ -229,3 +229,17 @@ def test_an_article_repeating_the_query_word_does_not_slow_every_search(
     assert len(results.hits) == 2
     assert all(h.snippets for h in results.hits)
     assert len(scored) <= 2 * 2 * passages.MAX_WINDOW_HITS  # 250,000 before
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_show_draws_a_run_of_blank_lines_once(tmp_path: Path, color: bool) -> None:
+    """A body of 500,000 newlines was drawn line by line: 23 s and 500,000 lines for
+    `searcher show` on a terminal (rich draws a line in tens of microseconds)."""
+    write_jsonl(tmp_path / "c" / "a.jsonl", [
+        {"id": "nl", "title": "Oil", "body": "oil" + "\n" * 500_000 + "end\n\n\nlast"}])
+    CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
+                              "-q"])
+    env = {"FORCE_COLOR": "1"} if color else {}
+    result = CliRunner().invoke(main, ["show", "nl", "--index", str(tmp_path / "ix")], env=env)
+    assert result.exit_code == 0
+    assert result.stdout.count("\n") < 10 and "end" in result.stdout
