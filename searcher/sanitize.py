@@ -3,8 +3,9 @@ r"""The one home for cleaning untrusted text before it reaches a terminal, JSON 
 Article text, titles, tags, ids and file names come from scraped files: printed as
 they are, an ANSI escape can clear the screen, retitle the window or plant a
 hyperlink, a C1 control (``\x9b``) is a CSI on some terminals, a bidi override
-(U+202E) shows the rest of the line reversed, and a lone surrogate makes printing
-fail. Every display path goes through one of these functions:
+(U+202E) shows the rest of the line reversed, a lone surrogate makes printing
+fail, and U+FFFE/U+FFFF make a feed no longer XML. Every display path goes through
+one of these functions:
 
 - :func:`clean_text`: drop escapes and controls (keep ``\n`` and ``\t``), for text
   shown as is (meta lines, tags, notes).
@@ -39,6 +40,9 @@ __all__ = [
 # neutral characters and are kept.
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 _SURROGATES = "\ud800-\udfff"
+# U+FFFE and U+FFFF are no characters (not even XML may hold them: an Atom feed with one
+# is not XML); like lone surrogates they are junk from a bad conversion.
+_NONCHARACTERS = "\ufffe\uffff"
 
 _ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clear screen
@@ -49,9 +53,10 @@ _ESCAPES = re.compile(
 )
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85]")
 # Everything unsafe to display except \n and \t.
-_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}{_SURROGATES}]")
+_JUNK = _SURROGATES + _NONCHARACTERS
+_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}{_JUNK}]")
 # Everything the query parser treats as a space.
-_QUERY_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}{_SURROGATES}]")
+_QUERY_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}{_JUNK}]")
 # What escape_controls makes visible: every control, tab and newline included.
 _ESCAPED = _QUERY_UNSAFE
 _ESCAPE_FORM = re.compile(r"\\x([0-9a-f]{2})|\\u([0-9a-f]{4})")

@@ -243,3 +243,29 @@ def test_show_draws_a_run_of_blank_lines_once(tmp_path: Path, color: bool) -> No
     result = CliRunner().invoke(main, ["show", "nl", "--index", str(tmp_path / "ix")], env=env)
     assert result.exit_code == 0
     assert result.stdout.count("\n") < 10 and "end" in result.stdout
+
+
+def test_the_atom_feed_stays_xml_whatever_the_text(tmp_path: Path) -> None:
+    """U+FFFE and U+FFFF (no characters; junk from a bad conversion) went into the Atom
+    feed from the query and from titles, tags and snippets: a feed reader then sees no
+    XML at all."""
+    import xml.dom.minidom
+
+    from starlette.testclient import TestClient
+
+    from searcher.serve.app import create_app
+
+    write_jsonl(tmp_path / "c" / "a.jsonl", [
+        {"id": "x\ufffe", "title": "Oil \ufffe\uffff spill", "body": "oil \uffff leak",
+         "tags": ["\ufffetag"], "authors": ["Eve \uffff"]}])
+    CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
+                              "-q"])
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        feed = client.get("/search.atom", params={"q": "oil \uffff\ufffe"})
+        page = client.get("/", params={"q": "oil"})
+    assert feed.status_code == 200 and page.status_code == 200
+    document = xml.dom.minidom.parseString(feed.content)
+    titles = [" ".join(t.firstChild.data.split())
+              for t in document.getElementsByTagName("title")]
+    assert titles == ["searcher: oil", "Oil spill"]
+    assert "\ufffe" not in page.text and "\uffff" not in page.text
