@@ -269,3 +269,26 @@ def test_the_atom_feed_stays_xml_whatever_the_text(tmp_path: Path) -> None:
               for t in document.getElementsByTagName("title")]
     assert titles == ["searcher: oil", "Oil spill"]
     assert "\ufffe" not in page.text and "\uffff" not in page.text
+
+
+@pytest.mark.parametrize("date", ["0000-01-01", "10000-01-01", "2020-13-45 99:99:99",
+                                  "9" * 100_000])
+def test_a_bad_date_in_front_matter_loses_that_value_not_the_front_matter(
+        tmp_path: Path, date: str) -> None:
+    """PyYAML reads `date: 0000-01-01` as a timestamp and raises for year 0 (or month 13,
+    or an integer of 100,000 digits): the whole front matter was refused, the article lost
+    its title, tags and authors, and the date was never said to be the problem."""
+    corpus = good_corpus(tmp_path / "c")
+    (corpus / "a.md").write_text(f"---\ntitle: Oil spill\ndate: {date}\ntags: [crude, spill]\n"
+                                 "author: Jane Roe\n---\nOil leaked.\n")
+    result = CliRunner().invoke(main, ["build", str(corpus), "--index", str(tmp_path / "ix"),
+                                       "--json"])
+    report = json.loads(result.stdout)
+    assert [p["message"][:16] for p in report["problems"]] == ["unreadable date "]
+    from searcher import open_index
+
+    with open_index(tmp_path / "ix") as ix:
+        article = ix.get("a.md")
+    assert (article.title, article.tags, article.authors, article.published) == (
+        "Oil spill", ("crude", "spill"), ("Jane Roe",), None)
+

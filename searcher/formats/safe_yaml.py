@@ -54,12 +54,35 @@ def _expanded_size(root: yaml.Node) -> int:
     return size(root)
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, except that a timestamp or integer Python cannot hold (year 0,
+    month 13, a 5,000-digit number) stays the text it was written as: PyYAML raised
+    ValueError, and one bad date lost the whole front matter (title, tags, authors)
+    instead of that value, which the field map then rejects and counts."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
 def load(text: str) -> Any:
     """The YAML value of ``text`` (safe types only); YAMLError when it is invalid or
     would cost too much to load."""
     if len(text) > MAX_BYTES:
         raise YAMLTooCostly(f"longer than {MAX_BYTES // 1024} KB")
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
