@@ -47,7 +47,11 @@ _FURNITURE_LINE = re.compile(
     r"|print|share)\s*)+"
     r"|(?:get|join|receive|you (?:may|will|can)|want|don't miss|never miss)\b.{0,120}"
     r"\b(?:newsletter|promotional content|inbox)\b.{0,120}"
-    rf"|(?:{furniture_words.TRAILING_PROMPTS})\b.{{0,150}}|(?:{furniture_words.ADVERTISEMENT}))$",
+    rf"|(?:{furniture_words.TRAILING_PROMPTS})\b.{{0,150}}|(?:{furniture_words.ADVERTISEMENT})"
+    # a list's pagination: "1 - 5 of 218 results.", "Page 2 of 7", "Seite 2 von 7"
+    r"|(?:(?:showing|page|seite|página|pagina|pagina)\s+)?\d{1,6}(?:\s*[-–]\s*\d{1,6})?"
+    r"\s+(?:of|von|de|di|van|sur)\s+\d{1,9}(?:\s+(?:results?|ergebnisse[n]?|résultats?|"
+    r"resultados?|risultati|resultaten|items|articles|artikel|pages))?\.?)$",
     re.IGNORECASE)
 
 
@@ -157,14 +161,38 @@ def drop_leading_furniture(body: str) -> tuple[str, list[str]]:
     return "\n".join(lines), dropped
 
 
+TEASERS_MIN = 2
+TEASER_MIN_WORDS = 8
+TEASER_HEADING_MAX_WORDS = 6
+
+
+def _teasers(lines: list[str]) -> int:
+    """How many trailing lines are other stories' teasers under a heading: at least
+    ``TEASERS_MIN`` lines of ``TEASER_MIN_WORDS`` words or more, each cut off with an
+    ellipsis (``... is linked to the...``), right under a short line that is no sentence
+    (``The latest updates``). 0 when the lines are not that: never the first line."""
+    count = 0
+    while count < len(lines) - 2:
+        line = lines[-1 - count].strip()
+        if not (line.endswith(("...", "…")) and len(line.split()) >= TEASER_MIN_WORDS):
+            break
+        count += 1
+    heading = lines[-1 - count].strip() if count < len(lines) - 1 else ""
+    if (count >= TEASERS_MIN and 0 < len(heading.split()) <= TEASER_HEADING_MAX_WORDS
+            and heading[-1] not in ".!?…,;\"”"):
+        return count
+    return 0
+
+
 def drop_trailing_furniture(body: str, links: set[str],
                             markup: Callable[[str], bool] | None = None,
                             ) -> tuple[str, list[str]]:
     """The body without the page furniture trafilatura left at its end, and the lines
     dropped: lines ``_FURNITURE_LINE`` describes, list items that are links to other
     pages (``- headline`` where the item is mostly a link), and a list of headlines
-    under a "More from ..." heading, and lines ``markup`` says the page's markup shows to
-    be furniture (html_tail.py). Only a trailing run is dropped, never the first line:
+    under a "More from ..." heading or other stories' teasers cut off with an ellipsis
+    under any short heading (``_teasers``), and lines ``markup`` says the page's markup
+    shows to be furniture (html_tail.py). Only a trailing run is dropped, never the first line:
     furniture-like lines inside the article stay."""
     lines = body.split("\n")
     dropped: list[str] = []
@@ -180,7 +208,9 @@ def drop_trailing_furniture(body: str, links: set[str],
             items += 1
         if not (items and items < len(lines) - 1
                 and _RELATED_HEADING.match(lines[-1 - items].strip())):
-            break
+            items = _teasers(lines)
+            if not items:
+                break
         for _ in range(items + 1):
             dropped.append(lines.pop())
     return "\n".join(lines).rstrip(), dropped[::-1]
