@@ -19,7 +19,8 @@ CPU seconds are the whole process tree's (workers included). Peak RSS sums the
 tree's resident memory, which counts the pages forked workers share with their parent
 once per process; peak PSS divides each shared page among the processes sharing it.
 ``--workers`` sets searcher's build processes: auto (the build decides: worker processes
-when a core is idle), 1 (one process) or 2 (two workers however busy the machine is).
+when a core is idle), 1 (one process) or 2 (two workers however busy the machine is);
+the table's ``procs`` says how many processes the build had at most.
 Prints a table and a one-line JSON summary.
 """
 
@@ -163,8 +164,9 @@ ENGINES = {"ours": build_ours, "nostories": build_nostories, "whoosh": build_who
 
 # ---- measuring -------------------------------------------------------------------------------
 
-def tree_memory_kb(root: int) -> tuple[int, int]:
-    """Resident memory (RSS, PSS) of a process and all its descendants, from /proc."""
+def tree_memory_kb(root: int) -> tuple[int, int, int]:
+    """Resident memory (RSS, PSS) of a process and all its descendants, from /proc, and
+    how many processes there are."""
     parents: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -174,10 +176,11 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
             except (OSError, ValueError, IndexError):
                 continue
             parents.setdefault(ppid, []).append(int(entry))
-    rss = pss = 0
+    rss = pss = count = 0
     stack = [root]
     while stack:
         pid = stack.pop()
+        count += 1
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -188,7 +191,7 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
         except OSError:
             pass
         stack.extend(parents.get(pid, ()))
-    return rss, pss
+    return rss, pss, count
 
 
 def dir_mb(path: Path) -> float:
@@ -204,14 +207,15 @@ def measure(engine: str, corpus: Path, out: Path) -> dict[str, Any]:
     proc = subprocess.Popen([sys.executable, __file__, "--child", engine, "--corpus",
                              str(corpus), "--keep", str(out), "--repo", str(OURS["repo"]),
                              "--workers", OURS["workers"]], stdout=subprocess.PIPE, text=True)
-    peak = peak_pss = 0
+    peak = peak_pss = processes = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, peak_pss
+        nonlocal peak, peak_pss, processes
         while not done.is_set():
-            rss, pss = tree_memory_kb(proc.pid)
+            rss, pss, count = tree_memory_kb(proc.pid)
             peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            processes = max(processes, count)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -227,7 +231,8 @@ def measure(engine: str, corpus: Path, out: Path) -> dict[str, Any]:
     docs = int(stdout.strip().splitlines()[-1])
     return {"engine": engine, "docs": docs, "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
             "docs_per_s": round(docs / wall), "peak_rss_mb": round(peak / 1024),
-            "peak_pss_mb": round(peak_pss / 1024), "index_mb": round(dir_mb(out), 1)}
+            "peak_pss_mb": round(peak_pss / 1024), "processes": processes,
+            "index_mb": round(dir_mb(out), 1)}
 
 
 def unchanged_rerun(corpus: Path, index: Path) -> dict[str, float]:
@@ -277,13 +282,14 @@ def main() -> None:
     rerun = unchanged_rerun(args.corpus, root / "ours") if "ours" in by else {}
 
     print(f"{'engine':<8} {'docs':>7} {'seconds':>8} {'CPU s':>7} {'docs/s':>8} "
-          f"{'peak RSS MB':>12} {'PSS MB':>7} {'index MB':>9} {'vs whoosh':>10}")
+          f"{'peak RSS MB':>12} {'PSS MB':>7} {'procs':>5} {'index MB':>9} {'vs whoosh':>10}")
     for r in rows:
         ratio = (f"{r['docs_per_s'] / by['whoosh']['docs_per_s']:.2f}x" if "whoosh" in by
                  else "")
         print(f"{r['engine']:<8} {r['docs']:>7,} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} "
               f"{r['docs_per_s']:>8,} "
-              f"{r['peak_rss_mb']:>12,} {r['peak_pss_mb']:>7,} {r['index_mb']:>9.1f} {ratio:>10}")
+              f"{r['peak_rss_mb']:>12,} {r['peak_pss_mb']:>7,} {r['processes']:>5} "
+              f"{r['index_mb']:>9.1f} {ratio:>10}")
     if rerun:
         print(f"unchanged re-run: {rerun['library_s']:.3f} s (library), "
               f"{rerun['cli_s']:.3f} s (`searcher build`, end to end)")
