@@ -308,3 +308,34 @@ def test_inspect_lists_a_bounded_number_of_decisions_per_article(tmp_path: Path)
     dropped = int(lines[-1].split()[-1].replace(",", ""))
     assert dropped > 1_000
     assert f"    ... and {dropped - SHOWN_NOTES:,} more decisions (counted below)" in lines
+
+
+def test_facets_read_a_fields_terms_in_one_pass(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facets, stats and the page's sidebar looked each distinct tag up in the term
+    table (about 0.3 ms a lookup): one article with 200,000 tags made every search with
+    facets take 25 s, `searcher stats` 43 s and the first page after a build 38 s."""
+    from whoosh.codec.whoosh3 import W3TermsReader
+
+    from searcher import open_index
+
+    tags = [f"t{n}" for n in range(20_000)]
+    write_jsonl(tmp_path / "c" / "a.jsonl", [
+        {"id": "t", "title": "Oil tags", "body": "oil", "tags": tags},
+        {"id": "u", "title": "Oil two", "body": "oil", "tags": ["t5", "other"]}])
+    CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
+                              "-q"])
+    lookups = []
+    real = W3TermsReader.term_info
+
+    def counted(self: Any, fieldname: str, tbytes: bytes) -> Any:
+        lookups.append(fieldname)
+        return real(self, fieldname, tbytes)
+
+    monkeypatch.setattr(W3TermsReader, "term_info", counted)
+    with open_index(tmp_path / "ix") as ix:
+        facets = ix.search("oil", facets=True).facets
+        assert facets is not None and facets.tags[0].value == "t5"
+        assert facets.tags[0].count == 2
+        assert ix.stats().documents == 2
+    assert len(lookups) < 1_000  # 40,000 before: a lookup per tag, per field use

@@ -19,9 +19,9 @@ import pickle
 import struct
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any, TypeVar
 
 import numpy as np
@@ -142,14 +142,44 @@ def _decoding(read: Callable[[SegmentReader, str, bytes], _T]
     return wrapper
 
 
+def field_ids(reader: SegmentReader, fieldname: str) -> Iterator[tuple[bytes, list[int]]]:
+    """(term, document numbers in this segment) of every term of the field, in term
+    order, read in one pass over the term list and without numpy per term: looking
+    each term up in the term table cost about 0.3 ms a term (200,000 distinct tags, a
+    minute for every search with facets)."""
+    terms = reader._terms
+    try:
+        for (name, btext), info in terms.items_from(fieldname, b""):
+            if name != fieldname:
+                return
+            if info._inlined is not None:
+                yield btext, list(info._inlined[0])
+                continue
+            ids: list[int] = []
+            for block in _info_blocks(reader, fieldname, btext, info):
+                ids.extend(accumulate(block[0]))  # a block's ids are deltas from 0
+            yield btext, ids
+    except SegmentDataError:
+        raise
+    except Exception as e:
+        raise SegmentDataError(f"the terms of {fieldname} cannot be read: "
+                               f"{type(e).__name__}") from e
+
+
 def _blocks(reader: SegmentReader, fieldname: str, btext: bytes) -> list[tuple[Any, ...]]:
     """Each posting block's decoded (id deltas, weights, values) tuple, in order;
     a term with inlined postings gives one pseudo-block with absolute ids."""
-    terms = reader._terms
     try:
-        info = terms.term_info(fieldname, btext)
+        info = reader._terms.term_info(fieldname, btext)
     except (KeyError, TermNotFound):
         return []
+    return _info_blocks(reader, fieldname, btext, info)
+
+
+def _info_blocks(reader: SegmentReader, fieldname: str, btext: bytes,
+                 info: Any) -> list[tuple[Any, ...]]:
+    """``_blocks`` of a term whose TermInfo is at hand."""
+    terms = reader._terms
     if info._inlined is not None:
         ids, weights, values = info._inlined
         deltas = np.diff(np.asarray(ids, dtype=np.int64), prepend=0)

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import schema
+from .._whoosh import postings as wp
 from ..models import FacetCount, Facets
 from .view import IndexView
 
@@ -45,21 +46,22 @@ def ordinals(view: IndexView, field: str) -> KeywordOrdinals:
     key = ("ordinals", field)
     found: KeywordOrdinals | None = view.memo.get(key)
     if found is None:
+        by_term: dict[bytes, list[int]] = {}
+        if field in view.schema:  # one pass over each segment's terms (wp.field_ids)
+            for reader, offset in view.segments:
+                for btext, ids in wp.field_ids(reader, field):
+                    found_ids = by_term.setdefault(btext, [])
+                    found_ids.extend(ids if not offset else (i + offset for i in ids))
         values: list[str] = []
-        docs: list[Any] = []
-        ords: list[Any] = []
-        if field in view.schema:
-            for term in view.searcher.reader().lexicon(field):
-                text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                postings = view.term(field, text)
-                if postings is None:
-                    continue
-                docs.append(postings.ids)
-                ords.append(np.full(len(postings.ids), len(values), np.int64))
-                values.append(text)
-        found = KeywordOrdinals(
-            values, np.concatenate(docs).astype(np.int64) if docs else np.zeros(0, np.int64),
-            np.concatenate(ords) if ords else np.zeros(0, np.int64))
+        docs: list[int] = []
+        lengths: list[int] = []
+        for btext in sorted(by_term):
+            if by_term[btext]:
+                docs.extend(by_term[btext])
+                lengths.append(len(by_term[btext]))
+                values.append(btext.decode("utf-8"))
+        found = KeywordOrdinals(values, np.array(docs, dtype=np.int64), np.repeat(
+            np.arange(len(values), dtype=np.int64), np.array(lengths, dtype=np.int64)))
         view.memo[key] = found
     return found
 
