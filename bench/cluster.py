@@ -3,14 +3,20 @@
 and build time.
 
     python bench/cluster.py [--scale 1] [--shards 4,8] [--queries 200] [--seed 1]
+    python bench/cluster.py --scale 50 --shards 4 --keep DIR [--build-on dask]
     python bench/cluster.py --scale 1 --reading-only
 
 Builds Reuters-21578 (``--scale K``: every record repeated K times with the ids
 ``<id>-<k>``, as bench/query.py does) as one index and as N shards for each
 ``--shards`` value: in this process (``build_sharded``) and on a local Dask cluster
 (2 worker processes, one thread each, scheduler and workers bound to 127.0.0.1,
-``build_sharded(scheduler=...)``). Each build is timed (fresh, ``rebuild``), none is
-cached. Then bench/query.py's fixed query mix (top 10 with snippets, exact totals, the
+``build_sharded(scheduler=...)``). Each build is timed (fresh, ``rebuild``); none is
+kept unless ``--keep DIR`` names where to keep them (``DIR/one``, ``DIR/local-N``,
+``DIR/dask-N``, each with a ``.done`` file holding its build's seconds and MB): a
+later run reuses every finished build there (a 50x build takes minutes and GBs), so
+one index is built once for every shard count. ``--build-on dask`` (or ``local``)
+builds the shards one way only, and both searches read that build.
+Then bench/query.py's fixed query mix (top 10 with snippets, exact totals, the
 tag and date filters of its kinds) runs on one index, on the shards in-process and on
 the shards through the Dask cluster: one warm-up pass over another mix (``--seed`` +
 1: opens the shards, fills the caches), one timed pass over the mix (new queries: a
@@ -62,6 +68,25 @@ def timed(fn: Callable[[], Any], what: str) -> tuple[float, float]:
     took = time.perf_counter() - started
     print(f"{what}: {took:.1f} s", file=sys.stderr, flush=True)
     return took, report.index_bytes / 1e6
+
+
+def kept(target: Path, fn: Callable[[], Any], what: str,
+         keep: bool) -> tuple[float, float]:
+    """As :func:`timed`; with ``keep`` a finished build of ``target`` (its ``.done``
+    file beside it: the build's seconds and MB) is reused, and a new one is kept."""
+    done = target.with_name(target.name + ".done")
+    if keep and done.exists() and target.exists():
+        figures = json.loads(done.read_text())
+        print(f"{what}: kept from {target} ({figures['build_s']:.1f} s when built)",
+              file=sys.stderr, flush=True)
+        return float(figures["build_s"]), float(figures["index_mb"])
+    if target.exists():  # an unfinished build: start again
+        shutil.rmtree(target)
+    took, mb = timed(fn, what)
+    if keep:
+        done.write_text(json.dumps({"build_s": round(took, 1), "index_mb": round(mb, 1),
+                                    "load": round(os.getloadavg()[0], 1)}))
+    return took, mb
 
 
 def run_mix(ix: Any, warm_up: Sequence[qbench.BenchQuery],
@@ -139,6 +164,26 @@ def reading_rate(corpus: Path) -> float:
     return run.counts.added / (time.process_time() - started)
 
 
+def build_all(args: Any, work: Path, corpus: Path, shard_counts: list[int],
+              build_on: set[str]) -> None:
+    """Every sharded build the run would search, kept in ``work`` (``--build-only``)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", protocol="tcp", scheduler_port=0,
+                      dashboard_address="127.0.0.1:0") as cluster:
+        for n in shard_counts:
+            if "local" in build_on:
+                kept(work / f"local-{n}", lambda n=n: build_sharded(
+                    [corpus], index=work / f"local-{n}", shards=n,
+                    field_map=qbench.FIELD_MAP), f"{n} shards built in-process", True)
+            if "dask" in build_on:
+                kept(work / f"dask-{n}", lambda n=n: build_sharded(
+                    [corpus], index=work / f"dask-{n}", shards=n,
+                    field_map=qbench.FIELD_MAP, scheduler=cluster.scheduler_address),
+                    f"{n} shards built on Dask", True)
+
+
 def pct(values: Sequence[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -164,16 +209,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2, help="Dask worker processes")
+    ap.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                    help="keep the built indexes in DIR and reuse those finished there "
+                         "(one index, local-N, dask-N)")
+    ap.add_argument("--build-on", default="local,dask",
+                    help="where the shards are built: local, dask or both; with one, "
+                         "both searches read that build (the same shards)")
+    ap.add_argument("--build-only", action="store_true",
+                    help="with --keep: only build what DIR does not hold yet (the "
+                         "queries run later, from another checkout if need be)")
     ap.add_argument("--reading-only", action="store_true",
                     help="only the build's reading: articles per CPU second, writes discarded")
     args = ap.parse_args(argv)
     shard_counts = [int(n) for n in args.shards.split(",") if n.strip()]
+    if args.build_only and args.keep is None:
+        ap.error("--build-only keeps the builds: name where with --keep DIR")
+    build_on = {w.strip() for w in args.build_on.split(",") if w.strip()}
+    if not build_on or build_on - {"local", "dask"}:
+        ap.error("--build-on takes local, dask or local,dask")
 
     from distributed import LocalCluster
 
     load_before = os.getloadavg()[0]
 
     records = qbench.load_records(qbench.CORPUS)
+    qbench.OUT.mkdir(parents=True, exist_ok=True)  # where the scaled corpus is written
     corpus = qbench.scaled_corpus(qbench.CORPUS, records, args.scale,
                                   qbench.file_sha1(qbench.CORPUS)[:12])
     if args.reading_only:
@@ -184,13 +244,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     queries = qbench.make_queries(records, args.queries, args.seed)
     warm_up = qbench.make_queries(records, args.queries, args.seed + 1)
     kinds = [q.kind for q in queries]
-    work = Path(tempfile.mkdtemp(prefix="cluster-bench-", dir=qbench.OUT
-                                 if qbench.OUT.exists() else None))
+    keep = args.keep is not None
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    work = args.keep.resolve() if args.keep is not None else Path(tempfile.mkdtemp(
+        prefix="cluster-bench-", dir=qbench.OUT if qbench.OUT.exists() else None))
     rows: list[dict[str, Any]] = []
     try:
         one = work / "one"
-        build_one, mb_one = timed(lambda: searcher.build_index(
-            [corpus], index=one, field_map=qbench.FIELD_MAP), "one index built")
+        build_one, mb_one = kept(one, lambda: searcher.build_index(
+            [corpus], index=one, field_map=qbench.FIELD_MAP), "one index built", keep)
+        if args.build_only:
+            build_all(args, work, corpus, shard_counts, build_on)
+            return 0
         with searcher.open_index(one) as ix:
             new, times, _results = run_mix(ix, warm_up, queries)
             documents = len(ix)
@@ -206,18 +272,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             address = cluster.scheduler_address
             for n in shard_counts:
                 local, remote = work / f"local-{n}", work / f"dask-{n}"
-                build_local, mb_local = timed(lambda n=n, local=local: build_sharded(
-                    [corpus], index=local, shards=n, field_map=qbench.FIELD_MAP),
-                    f"{n} shards built in-process")
-                build_dask, mb_dask = timed(lambda n=n, remote=remote: build_sharded(
-                    [corpus], index=remote, shards=n, field_map=qbench.FIELD_MAP,
-                    scheduler=address), f"{n} shards built on Dask")
-                for setup, scheduler, build_s, mb in (
-                        (f"{n} shards, in-process", None, build_local, mb_local),
-                        (f"{n} shards, Dask {args.workers} workers", address, build_dask,
-                         mb_dask)):
-                    with searcher.open_index(local if scheduler is None else remote,
-                                             scheduler=scheduler or "") as ix:
+                built: dict[str, tuple[Path, float | None, float]] = {}
+                if "local" in build_on:
+                    s, mb = kept(local, lambda n=n, local=local: build_sharded(
+                        [corpus], index=local, shards=n, field_map=qbench.FIELD_MAP),
+                        f"{n} shards built in-process", keep)
+                    built["local"] = (local, s, mb)
+                if "dask" in build_on:
+                    s, mb = kept(remote, lambda n=n, remote=remote: build_sharded(
+                        [corpus], index=remote, shards=n, field_map=qbench.FIELD_MAP,
+                        scheduler=address), f"{n} shards built on Dask", keep)
+                    built["dask"] = (remote, s, mb)
+                only = next(iter(built.values()))
+                for setup, scheduler, (path, build_s, mb) in (
+                        (f"{n} shards, in-process", None,
+                         built.get("local", (only[0], None, only[2]))),
+                        (f"{n} shards, Dask {args.workers} workers", address,
+                         built.get("dask", (only[0], None, only[2])))):
+                    with searcher.open_index(path, scheduler=scheduler or "") as ix:
                         new, times, got = run_mix(ix, warm_up, queries)
                     with searcher.open_index(one) as oracle:
                         differ = [(q, a, b) for q, a, b in zip(queries, expected, got,
@@ -231,11 +303,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                               f"(one index {[(h.id, h.score) for h in a.hits[:4]]})",
                               file=sys.stderr, flush=True)
                     exact = not differ
-                    rows.append({"setup": setup, "build_s": round(build_s, 1),
+                    rows.append({"setup": setup,
+                                 "build_s": None if build_s is None else round(build_s, 1),
                                  "index_mb": round(mb, 1),
                                  **summary(new, times, kinds), "exact": exact})
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
 
     base = rows[0]["p50_ms"]
     load = (round(load_before, 1), round(os.getloadavg()[0], 1))
