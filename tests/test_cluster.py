@@ -256,3 +256,25 @@ def test_expanded_searches_equal_one_index(three_shards: Path, sample_index: Pat
         a = single.search("oil prices", expand=True, sort="newest", snippets=False)
         b = sharded.search("oil prices", expand=True, sort="newest", snippets=False)
         assert (b.notes, [h.id for h in b.hits]) == (a.notes, [h.id for h in a.hits])
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_page_hits_are_one_index_hits(three_shards: Path, sample_index: Path,
+                                      sort: str) -> None:
+    """Every hit of a page (made by the shard that holds it, after the merge) carries
+    one index's title, snippets, why-matched and score, on page one and later pages."""
+    with open_index(sample_index) as single, open_index(three_shards) as sharded:
+        for q in ["oil prices", '"interest rates" OR gold', "coffe"]:
+            for page in (1, 2):
+                a = {h.id: h for h in single.search(q, sort=sort, page=page,
+                                                    collapse=False).hits}
+                b = sharded.search(q, sort=sort, page=page, collapse=False).hits
+                assert len(b) == len(a), (q, page)
+                shared = [h for h in b if h.id in a]
+                assert len(shared) >= len(b) - 2, (q, page)  # an order inside a tie
+                for h in shared:
+                    x = a[h.id]
+                    assert (h.title, h.snippets, h.matched) == (x.title, x.snippets,
+                                                                  x.matched), (q, h.id)
+                    assert (h.score is None) == (x.score is None), (q, h.id)
+                    assert h.score is None or math.isclose(h.score, x.score, rel_tol=1e-9)

@@ -11,7 +11,6 @@ from typing import Any, Protocol
 from .. import arguments
 from ..filters import Filters
 from ..models import SearchResults
-from . import tasks
 from .merge import merged_page, ranked_hits
 
 
@@ -19,7 +18,7 @@ class ShardedIndex(Protocol):
     """What an export needs of search.ShardedIndex (not imported: it imports this)."""
 
     def _scored(self, query: str, now: datetime | None, *args: Any) -> Any: ...
-    def _each(self, task: Any, *args: Any, shards: Any = None) -> Any: ...
+    def _hits(self, query: str, now: datetime | None, *args: Any) -> Any: ...
     def _partial_note(self, failures: Any) -> tuple[str, ...]: ...
 
 
@@ -42,9 +41,7 @@ def batches(ix: ShardedIndex, query: str = "", *, filters: Filters | None = None
         found, failed = ix._scored(query, now, chosen, batch, False, sort, 0, False, after)
         answers = [found[n] for n in sorted(found)]
         chosen_page = merged_page(found, sort, 0, batch)
-        made, lost = ix._each(tasks.hits, query, now,
-                              [(v, i) for v, i, _n in chosen_page], sort, False,
-                              shards=sorted({n for _v, _i, n in chosen_page}))
+        made, lost = ix._hits(query, now, found, chosen_page, sort, False)
         yield SearchResults(
             query=query, total=sum(a.total for a in answers),
             hits=ranked_hits(chosen_page, [made[n] for n in sorted(made)], taken),

@@ -19,6 +19,7 @@ bounded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -33,7 +34,14 @@ from distributed.scheduler import KilledWorker
 
 from ..errors import SchedulerError, SearcherError
 from .layout import ClusterLayout
-from .runner import SHARD_DAMAGE, SHARD_FAILURES, ShardFailure, ShardOpener, reason
+from .runner import (
+    SHARD_DAMAGE,
+    SHARD_FAILURES,
+    ShardFailure,
+    ShardOpener,
+    reason,
+    shard_args,
+)
 from .tasks import Shard
 
 T = TypeVar("T")
@@ -58,6 +66,8 @@ def connect(address: str) -> Client:
 
 class DaskRunner:
     """Tasks on the workers of the scheduler at ``address``."""
+
+    remote = True
 
     def __init__(self, layout: ClusterLayout, opener: ShardOpener | None, address: str,
                  timeout: float | None = SHARD_TIMEOUT_S) -> None:
@@ -91,21 +101,36 @@ class DaskRunner:
     def _host(self, n: int, avoid: str | None = None) -> Any:
         """Shard ``n``'s actor, placed on its preferred worker (another than ``avoid``,
         the address of a worker that just failed it, when there is another)."""
-        if n in self._hosts:
-            return self._hosts[n][1]
+        if n not in self._hosts:
+            self._place([n], avoid)
+        return self._hosts[n][1]
+
+    def _place(self, shards: Sequence[int], avoid: str | None = None) -> None:
+        """Actors for those of ``shards`` that have none, created together (one wait
+        for all, not one scheduler round trip per shard: a one-shot search places
+        every shard's). A creation that fails raises (the first shard's error) after
+        the others are kept."""
+        wanted = [n for n in shards if n not in self._hosts]
+        if not wanted:
+            return
         if self._opener is None:
             raise SchedulerError(self.address, "no shard opener to search with")
         workers = self._workers()
         if avoid is not None and len(workers) > 1:
             workers = [w for w in workers if w != avoid]
-        future = self._client.submit(
+        futures = {n: self._client.submit(
             ShardHost, self._opener, str(self.layout.shard_path(n)), self.layout.slot(n),
             workers=[workers[n % len(workers)]], allow_other_workers=True, actor=True,
-            pure=False)
+            pure=False) for n in wanted}
+        failed: BaseException | None = None
         with self._client.as_current():  # the actor's handle calls through our client
-            actor = future.result(timeout=self.timeout)
-        self._hosts[n] = (future, actor)
-        return actor
+            for n, future in futures.items():
+                try:
+                    self._hosts[n] = (future, future.result(timeout=self.timeout))
+                except _MOVED as error:
+                    failed = failed or error
+        if failed is not None:
+            raise failed
 
     def _call(self, n: int, task: Callable[..., T], args: tuple[Any, ...],
               avoid: str | None = None) -> Any:
@@ -120,13 +145,17 @@ class DaskRunner:
         """``task(shard, *args)`` on each shard, on the worker that holds it open (the
         calls run at once; a shard whose worker failed is moved and asked again)."""
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        outcomes = self._settle({n: self._call(n, task, args) for n in shards}, deadline)
+        with contextlib.suppress(*_MOVED):  # such a shard is placed again on its call
+            self._place(shards)
+        outcomes = self._settle({n: self._call(n, task, shard_args(args, n))
+                                 for n in shards}, deadline)
         moved = {n: o for n, o in outcomes.items() if isinstance(o, _Moved)}
         if moved:
             again = {}
             for n in moved:
                 failed = self._hosts.pop(n, (None, None))[1]
-                again[n] = self._call(n, task, args, getattr(failed, "_address", None))
+                again[n] = self._call(n, task, shard_args(args, n),
+                                      getattr(failed, "_address", None))
             for n, outcome in self._settle(again, deadline).items():
                 if isinstance(outcome, _Moved):
                     self._hosts.pop(n, None)

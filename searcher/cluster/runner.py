@@ -44,7 +44,21 @@ class ShardFailure:
     reason: str
 
 
+@dataclass(frozen=True)
+class PerShard:
+    """A task argument with a value of its own for each shard (by shard number)."""
+
+    values: dict[int, Any]
+
+
+def shard_args(args: tuple[Any, ...], n: int) -> tuple[Any, ...]:
+    """The arguments shard ``n``'s task gets: each PerShard replaced by its value."""
+    return tuple(a.values[n] if isinstance(a, PerShard) else a for a in args)
+
+
 class ShardRunner(Protocol):
+    remote: bool  # a round costs a round trip to other processes
+
     def run(self, task: Callable[..., T], shards: Sequence[int],
             *args: Any) -> list[T | ShardFailure]: ...
     def switch(self, layout: ClusterLayout) -> None: ...
@@ -65,6 +79,8 @@ class LocalRunner:
     """The shards opened in this process (each once, on first use), tasks run one
     shard after the other."""
 
+    remote = False
+
     def __init__(self, layout: ClusterLayout, opener: ShardOpener) -> None:
         self.layout = layout
         self._opener = opener
@@ -78,7 +94,7 @@ class LocalRunner:
                 shard = self._open.get(n)
                 if shard is None:
                     shard = self._open[n] = self._opener(self.layout.shard_path(n))
-                results.append(task(shard, *args))
+                results.append(task(shard, *shard_args(args, n)))
             except SHARD_FAILURES as e:
                 results.append(ShardFailure(n, reason(e)))
         return results

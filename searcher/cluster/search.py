@@ -5,17 +5,17 @@ collection statistics (documents, field lengths, document frequencies) of the wo
 its plan scores; summed, they are the whole collection's (a word a shard's plan
 lacks occurs in none of its documents). They change only when a shard's segments
 do, so the coordinator keeps them per query with the shards' versions
-(``STATS_CACHED`` queries) and skips round one for a query it has seen: round two
-reports each shard's version, and a shard that changed since (a build) sends the
-search through round one again. Round two: every shard runs its plan scored
-with those global statistics (``Executor(view, stats=...)``) and returns the scores
-and ids of its best ``page * limit``, its exact total and its facet counts; the
-coordinator merges them by score (ties: article id) and sums totals and counts. The
-hits (titles, snippets, why matched) are made for the page only: on page one each shard
-makes those of its few best in round two already (``made_ahead``: most often the
-page's, so no third round); round three asks the shards holding the page's other
-articles for theirs. The shard work
-(tasks.py) runs where the runner puts it: this process, or Dask workers.
+(``STATS_CACHED`` queries) and skips round one for a query it has seen (and for a
+date order, which scores nothing): round two reports each shard's version, and a
+shard that changed since sends the search through round one again. Round two: every
+shard runs its plan scored with those global statistics (``Executor(view,
+stats=...)``) and returns the scores and ids of its best ``page * limit``, its exact
+total and its facet counts; the coordinator merges them by score (ties: article id)
+and sums totals and counts. Hits (titles, snippets, why matched) are made for the
+page only, by round three on the shards holding them; on Dask each shard makes those
+of its few best in round two already on page one (``made_ahead``: most often the
+page's, so no third round trip). The shard work (tasks.py) runs where the runner
+puts it: this process, or Dask workers.
 
 A shard that does not answer is an error naming it (ShardUnavailableError), or with
 ``allow_partial`` an answer from the other shards with a note naming the missing
@@ -45,9 +45,8 @@ from ..models import (
     SearchResults,
 )
 from ..query import ParsedQuery
-from ..suggest import best_candidate, respelled
 from ..word_values import COUNTED_PER_SHOWN, best, ranked, typed_word
-from . import cursor, similar, tasks
+from . import cursor, similar, suggestions, tasks
 from .expansion import expansion
 from .layout import ClusterLayout, generation_path, manifest_key, read_layout, shard_of
 from .merge import (
@@ -58,7 +57,7 @@ from .merge import (
     same_versions,
     summed,
 )
-from .runner import ShardFailure, ShardRunner
+from .runner import PerShard, ShardFailure, ShardRunner
 from .spellings import merged_facets, spelled
 from .stories import StorySource, distinct
 from .story_search import story_stats, with_article_copies, with_copies
@@ -68,6 +67,8 @@ VERSION_ATTEMPTS = 3  # round one again when a build changed a shard between the
 STATS_CACHED = 4096  # queries whose merged statistics the coordinator keeps (a few KB each)
 
 T = TypeVar("T")
+
+UNSCORED = CollectionStats(0, {})  # round two's statistics where nothing is scored
 
 
 class ShardedIndex:
@@ -212,6 +213,8 @@ class ShardedIndex:
         statistics of the versions the shards scored (kept statistics when every
         shard still has the versions they were summed over; else round one first,
         and again if a build changed a shard between the rounds)."""
+        if args[3] != "relevance":  # a date order scores nothing: no statistics needed
+            return self._each(tasks.answer, query, now, UNSCORED, *args)
         kept = self._stats.get(query)
         if kept is not None:
             found, failed = self._each(tasks.answer, query, now, kept[1], *args)
@@ -289,7 +292,7 @@ class ShardedIndex:
         query, sort, limit, page, now = arguments.check_search(
             query, sort=sort, limit=limit, page=page, now=now)
         table = self._story_table()
-        ahead = made_ahead(limit, self.layout.shards) if page == 1 else 0
+        ahead = self._ahead(limit, page)
         args = (chosen, page * limit, facets, sort, ahead, snippets, None, table, collapse)
         expanded = expansion(self, query, now, chosen) if expand and sort == "relevance" \
             else None
@@ -315,13 +318,20 @@ class ShardedIndex:
         suggestion = None
         if total < SUGGEST_BELOW and not answers[0].match_all \
                 and any(a.allows_any for a in answers):
-            suggestion = self._suggestion(query, chosen, now, total)
+            suggestion = suggestions.suggestion(self, query, chosen, now, total)
         return SearchResults(
             query=query, total=total, hits=hits, page=page, limit=limit,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             facets=merged_facets(self, answers) if facets else None, suggestion=suggestion,
             notes=notes, stories=None if counts is None else distinct(total, counts),
             collapsed=collapsed)
+
+    def _ahead(self, limit: int, page: int) -> int:
+        """Hits each shard makes in round two: on page one of a remote runner, where
+        round three is a round trip (merge.made_ahead); else none (a shard's extra
+        hits were most of a search's time in this process)."""
+        return made_ahead(limit, self.layout.shards) if page == 1 and \
+            self.runner.remote else 0
 
     def _page(self, query: str | ParsedQuery, now: datetime | None,
               found: dict[int, tasks.Answer], sort: str, first: int, limit: int,
@@ -333,10 +343,26 @@ class ShardedIndex:
         chosen_page = merged_page(found, sort, first, limit, collapse)
         ready = {h.id for a in found.values() for h in a.hits}
         missing = [(v, i, n) for v, i, n in chosen_page if i not in ready]
-        made, lost = self._each(tasks.hits, query, now, [(v, i) for v, i, _n in missing],
-                                sort, snippets, shards=sorted({n for *_x, n in missing}))
+        made, lost = self._hits(query, now, found, missing, sort, snippets)
         return ranked_hits(chosen_page, [a.hits for _n, a in sorted(found.items())] +
                            [made[n] for n in sorted(made)], first), lost
+
+    def _hits(self, query: str | ParsedQuery, now: datetime | None,
+              found: dict[int, tasks.Answer], wanted: list[tuple[float, str, int]],
+              sort: str, snippets: bool
+              ) -> tuple[dict[int, tuple[Hit, ...]], list[ShardFailure]]:
+        """Round three: the hits of ``wanted`` ``(value, id, shard)`` (ranked in round
+        two, ``found``), each shard asked for its own, by document number."""
+        if not wanted:
+            return {}, []
+        docnum = {i: d for a in found.values()
+                  for (_v, i), d in zip(a.ranked, a.docnums, strict=True)}
+        mine: dict[int, list[tuple[float, str, int]]] = {}
+        for v, i, n in wanted:
+            mine.setdefault(n, []).append((v, i, docnum[i]))
+        return self._each(tasks.hits, query, now, PerShard(mine),
+                          PerShard({n: found[n].version for n in mine}), sort, snippets,
+                          shards=sorted(mine))
 
     def similar(self, article_id: str, *, limit: int = arguments.DEFAULT_LIMIT,
                 page: int = 1, filters: Filters | None = None,
@@ -356,7 +382,7 @@ class ShardedIndex:
             return SearchResults(query=query, total=0, hits=(), page=page, limit=limit,
                                  elapsed_ms=(time.perf_counter() - started) * 1000)
         parsed = similar.similar_query(article, terms)
-        ahead = made_ahead(limit, self.layout.shards) if page == 1 else 0
+        ahead = self._ahead(limit, page)
         found, more = self._each(tasks.answer, parsed, None, stats, chosen, page * limit,
                                  False, "relevance", ahead, True, shards=sorted(counted))
         hits, lost = self._page(parsed, None, found, "relevance", (page - 1) * limit, limit,
@@ -372,21 +398,3 @@ class ShardedIndex:
         """Every match of the search in its order, ``batch`` hits at a time, without
         snippets or facets (``export.Export`` on a sharded index): cursor.py."""
         return cursor.batches(self, query, filters=filters, sort=sort, batch=batch, now=now)
-
-    def _suggestion(self, query: str, chosen: Filters, now: datetime | None,
-                    total: int) -> str | None:
-        """Did you mean, as one index offers it: each unknown word respelled from the
-        words of every shard (their candidates' frequencies added up), kept if the
-        respelled query finds more than ``total`` articles within the filters."""
-        def respell(word: str) -> str | None:
-            parts, _failures = self._each(tasks.spellings_of, word)
-            return best_candidate([parts[n] for n in sorted(parts)])
-
-        candidate = respelled(query, respell)
-        if candidate is None:
-            return None
-        counts, _failures = self._each(tasks.count, candidate, chosen, now)
-        if any(n is None for n in counts.values()):
-            return None
-        return candidate if sum(n or 0 for n in counts.values()) > total else None
-

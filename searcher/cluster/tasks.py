@@ -7,6 +7,7 @@ or on the Dask worker that holds the shard open (dask_runner.DaskRunner).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -22,17 +23,17 @@ from ..engine.explain import explain_query
 from ..engine.filtermask import allowed as allowed_documents
 from ..engine.stats import CollectionStats, TermKey
 from ..engine.view import IndexView
-from ..errors import ArticleNotFoundError, QuerySyntaxError
+from ..errors import ArticleNotFoundError
 from ..filters import Filters
 from ..hits import page_hits
 from ..models import Article, ArticleView, Copy, Explanation, Hit, IndexStats
 from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
 from ..query import ParsedQuery, build_filter, parse_query
-from ..suggest import spelling_candidates
 from ..word_values import article_counts, candidates
 from .stories import StorySource, collapsed, groups_of, live_sizes, members, story_counts
 
 KEYWORD_FIELDS = (schema.TAGS, schema.AUTHORS, schema.SOURCE)
+PARSES_KEPT = 64  # a shard's parsed queries kept per view: round one's for round two
 
 
 class Shard(Protocol):
@@ -79,6 +80,7 @@ class Answer:
     # and per group its number of matches in this shard (None: no table)
     groups: tuple[int, ...] = ()
     story_counts: dict[int, int] | None = None
+    docnums: tuple[int, ...] = ()  # of each ranked entry in the shard's ``version``
 
 
 def gather(shard: Shard, query: str, now: datetime | None,
@@ -165,7 +167,7 @@ def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
     return Answer(total, ranked, keywords, months, view.key,
                   parsed.notes, parsed.match_all, allowed is None or bool(allowed.any()),
                   made, () if group is None else tuple(int(group[d]) for _v, _i, d in entries),
-                  counts)
+                  counts, tuple(d for _v, _i, d in entries))
 
 
 def merge_order(sort: str) -> Callable[[tuple[Any, ...]], tuple[Any, str]]:
@@ -192,10 +194,19 @@ def _taken(view: IndexView, found: Any, keys: Any, after: tuple[float, str],
 
 
 def _parsed(view: IndexView, query: str | ParsedQuery, now: datetime | None) -> ParsedQuery:
-    """The query parsed against this shard (a plan made elsewhere as it is: similar)."""
+    """The query parsed against this shard (a plan made elsewhere as it is: similar),
+    kept for the view's next rounds of the same search (a parse depends only on the
+    query, the time and the shard's words)."""
     if isinstance(query, ParsedQuery):
         return query
-    return parse_query(query, view.searcher.reader(), now=now)
+    kept: OrderedDict[tuple[str, datetime | None], ParsedQuery] = \
+        view.memo.setdefault("parsed", OrderedDict())
+    parsed = kept.get((query, now))
+    if parsed is None:
+        parsed = kept[query, now] = parse_query(query, view.searcher.reader(), now=now)
+        while len(kept) > PARSES_KEPT:
+            kept.popitem(last=False)
+    return parsed
 
 
 def _id(view: IndexView, docnum: Any) -> str:
@@ -203,14 +214,21 @@ def _id(view: IndexView, docnum: Any) -> str:
 
 
 def hits(shard: Shard, query: str | ParsedQuery, now: datetime | None,
-         wanted: list[tuple[float, str]], sort: str, snippets: bool) -> tuple[Hit, ...]:
+         wanted: list[tuple[float, str, int]], version: Version, sort: str,
+         snippets: bool) -> tuple[Hit, ...]:
     """Round three: the hits (title, snippets, why matched) of the merged page's
-    articles that this shard holds, with their scores (or date keys) from round two."""
+    articles this shard ranked in round two, ``(score or date key, id, document)``
+    with its scores (or date keys) from then; their document numbers hold while the
+    shard is still at ``version``, else each id is looked up (an article a build
+    removed meanwhile is left out)."""
     view = shard._engine()
     parsed = _parsed(view, query, now)
-    held = [(value, docnum) for value, article_id in wanted
-            if (docnum := view.searcher.document_number(**{schema.ID: article_id}))
-            is not None]
+    if view.key == version:
+        held = [(value, docnum) for value, _i, docnum in wanted]
+    else:
+        held = [(value, docnum) for value, article_id, _d in wanted
+                if (docnum := view.searcher.document_number(**{schema.ID: article_id}))
+                is not None]
     return _made(view, parsed, held, sort, snippets)
 
 
@@ -328,11 +346,6 @@ def explain(shard: Shard, article_id: str, query: str,
                    clause=query)
 
 
-def spellings_of(shard: Shard, word: str) -> tuple[int, dict[str, int]] | None:
-    """Did-you-mean's candidates for ``word`` in this shard (suggest.spelling_candidates)."""
-    return spelling_candidates(word, shard._engine().searcher.reader())
-
-
 def story_copies(shard: Shard, query: str | ParsedQuery, now: datetime | None,
                  chosen: Filters, story_table: StorySource, wanted: list[int]
                  ) -> dict[int, tuple[Copy, ...]]:
@@ -364,19 +377,6 @@ def story_sizes(shard: Shard, story_table: StorySource) -> dict[int, int] | None
     view = shard._engine()
     group = groups_of(view, story_table)
     return None if group is None else live_sizes(view, group)
-
-
-def count(shard: Shard, query: str, chosen: Filters, now: datetime | None) -> int | None:
-    """The shard's matches of ``query`` within the filters (None: it does not parse).
-    Parsed as one index parses a did-you-mean candidate (at the current time)."""
-    view = shard._engine()
-    try:
-        parsed = parse_query(query, view.searcher.reader())
-    except QuerySyntaxError:
-        return None
-    allowed = allowed_documents(view, *build_filter(chosen, now=now))
-    mask = Executor(view, scored=False).run(parsed.query).mask
-    return int(np.count_nonzero(mask if allowed is None else mask & allowed))
 
 
 def describe(shard: Shard) -> IndexStats:
