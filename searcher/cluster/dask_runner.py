@@ -1,19 +1,20 @@
 """Shard work on a Dask cluster (``--scheduler tcp://HOST:PORT``): imported only then.
 
 Every worker must see the index folder at the same path (a shared filesystem).
-A search's shard work goes to **actors**: one :class:`ShardHost` per shard, placed on
-one worker (shard number modulo the sorted worker addresses), which keeps the shard
-open (``_OPEN``: an ``Index`` follows its newest commit by itself, so the cache is
-keyed by path). A call on an actor goes from this process to that worker directly,
-not through the scheduler: measured here (2 cores, load 5-8), a trivial task costs
-20-30 ms from submission to result and an actor call 2-4 ms, and a search makes
-three calls per shard. When the worker holding a shard's host dies (or its call
-fails with an OSError), the host is placed on another worker (which opens the shard
-there) and the call runs once more. Builds (``each``) run as ordinary tasks, which
-the scheduler reruns on another worker when one dies (``allowed-failures``) and
-``RETRIES`` times when they raise. What still fails comes back as a ShardFailure,
-and a call that gives no answer within ``timeout`` seconds too, so a query's time is
-bounded.
+A search's shard work goes to **actors**: one :class:`HostActor` per worker, running
+the shards placed on that worker (shard number modulo the sorted worker addresses),
+each kept open there (``_OPEN``: an ``Index`` follows its newest commit by itself,
+so the cache is keyed by path). A round is one call per worker carrying all its
+shards' work (4 shards on 2 workers: 2 calls, not 4; coordinator CPU per repeated
+query 7.3-7.9 -> 4.1-4.7 ms, wall 30-41 -> 22 ms at load 9-11), made from this
+process to the worker directly, not through the scheduler: measured here (2 cores,
+load 5-8), a trivial task costs 20-30 ms from submission to result and an actor call
+2-4 ms. When a worker dies (or a shard's task fails with an OSError), its shards are
+placed on another worker (which opens them there) and asked once more. Builds
+(``each``) run as ordinary tasks, which the scheduler reruns on another worker when
+one dies (``allowed-failures``) and ``RETRIES`` times when they raise. What still
+fails comes back as a ShardFailure, and a call that gives no answer within
+``timeout`` seconds too, so a query's time is bounded.
 """
 
 from __future__ import annotations
@@ -76,12 +77,14 @@ class DaskRunner:
         self.timeout = timeout
         self._opener = opener
         self._client = connect(address)
-        self._hosts: dict[int, tuple[Future[Any], Any]] = {}  # shard: (its actor's future, actor)
+        # worker address: the host actor placed there (and its future: the actor
+        # lives as long as the future is held)
+        self._hosts: dict[str, tuple[Future[Any], Any]] = {}
+        self._placed: dict[int, str] = {}  # shard: the address of the host running it
 
     def switch(self, layout: ClusterLayout) -> None:
-        """Search another generation of the index from now on: new hosts for its
-        shards' folders (a worker closes the generation it had open for each)."""
-        self._hosts.clear()
+        """Search another generation of the index from now on (each host opens the new
+        folders of its shards, closing the old ones)."""
         self.layout = layout
 
     def close(self) -> None:
@@ -98,104 +101,110 @@ class DaskRunner:
             workers = sorted(self._client.nthreads())
         return workers
 
-    def _host(self, n: int, avoid: str | None = None) -> Any:
-        """Shard ``n``'s actor, placed on its preferred worker (another than ``avoid``,
-        the address of a worker that just failed it, when there is another)."""
-        if n not in self._hosts:
-            self._place([n], avoid)
-        return self._hosts[n][1]
-
-    def _place(self, shards: Sequence[int], avoid: str | None = None) -> None:
-        """Actors for those of ``shards`` that have none, created together (one wait
-        for all, not one scheduler round trip per shard: a one-shot search places
-        every shard's). A creation that fails raises (the first shard's error) after
-        the others are kept."""
-        wanted = [n for n in shards if n not in self._hosts]
+    def _place(self, shards: Sequence[int], avoid: set[str]) -> None:
+        """A host for each of ``shards`` that has none: shard n's preferred worker
+        (n modulo the workers not in ``avoid``, those that just failed it, when there
+        are others). New hosts are created together (one wait, not one scheduler
+        round trip each); one that cannot be leaves its shards unplaced."""
+        wanted = [n for n in shards if self._placed.get(n) not in self._hosts]
         if not wanted:
             return
         if self._opener is None:
             raise SchedulerError(self.address, "no shard opener to search with")
-        workers = self._workers()
-        if avoid is not None and len(workers) > 1:
-            workers = [w for w in workers if w != avoid]
-        futures = {n: self._client.submit(
-            ShardHost, self._opener, str(self.layout.shard_path(n)), self.layout.slot(n),
-            workers=[workers[n % len(workers)]], allow_other_workers=True, actor=True,
-            pure=False) for n in wanted}
-        failed: BaseException | None = None
+        workers = [w for w in self._workers() if w not in avoid] or self._workers()
+        chosen = {n: workers[n % len(workers)] for n in wanted}
+        futures = {w: self._client.submit(HostActor, self._opener, workers=[w],
+                                          allow_other_workers=True, actor=True, pure=False)
+                   for w in sorted(set(chosen.values()) - set(self._hosts))}
         with self._client.as_current():  # the actor's handle calls through our client
-            for n, future in futures.items():
-                try:
-                    self._hosts[n] = (future, future.result(timeout=self.timeout))
-                except _MOVED as error:
-                    failed = failed or error
-        if failed is not None:
-            raise failed
-
-    def _call(self, n: int, task: Callable[..., T], args: tuple[Any, ...],
-              avoid: str | None = None) -> Any:
-        """Start ``task`` on shard ``n``'s host: its ActorFuture, or the error."""
-        try:
-            return self._host(n, avoid).run(task, *args)
-        except _MOVED as error:
-            return error
+            for w, future in futures.items():
+                with contextlib.suppress(*_MOVED):
+                    self._hosts[w] = (future, future.result(timeout=self.timeout))
+        self._placed.update({n: w for n, w in chosen.items() if w in self._hosts})
 
     def run(self, task: Callable[..., T], shards: Sequence[int],
             *args: Any) -> list[T | ShardFailure]:
-        """``task(shard, *args)`` on each shard, on the worker that holds it open (the
-        calls run at once; a shard whose worker failed is moved and asked again)."""
+        """``task(shard, *args)`` on each shard, on the worker that holds it open: one
+        call per worker for all its shards, the calls at once. A shard whose worker
+        failed (or whose task met an OSError) is moved to another worker and asked
+        once more."""
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        with contextlib.suppress(*_MOVED):  # such a shard is placed again on its call
-            self._place(shards)
-        outcomes = self._settle({n: self._call(n, task, shard_args(args, n))
-                                 for n in shards}, deadline)
-        moved = {n: o for n, o in outcomes.items() if isinstance(o, _Moved)}
-        if moved:
-            again = {}
-            for n in moved:
-                failed = self._hosts.pop(n, (None, None))[1]
-                again[n] = self._call(n, task, shard_args(args, n),
-                                      getattr(failed, "_address", None))
-            for n, outcome in self._settle(again, deadline).items():
-                if isinstance(outcome, _Moved):
-                    self._hosts.pop(n, None)
-                    outcome = ShardFailure(n, reason(outcome.error))
-                outcomes[n] = outcome
+        outcomes: dict[int, Any] = {}
+        pending = list(shards)
+        avoid: set[str] = set()
+        for attempt in range(2):
+            self._place(pending, avoid)
+            moved: dict[int, BaseException] = {}
+            groups: dict[str, list[int]] = {}
+            for n in pending:
+                if n in self._placed:
+                    groups.setdefault(self._placed[n], []).append(n)
+                else:
+                    moved[n] = OSError("no worker could host it")
+            calls = {w: self._call(w, task, [
+                (n, str(self.layout.shard_path(n)), self.layout.slot(n), shard_args(args, n))
+                for n in ns]) for w, ns in groups.items()}
+            for w, got in self._settle(calls, deadline).items():
+                if isinstance(got, BaseException):  # the host's worker is gone
+                    self._hosts.pop(w, None)
+                    avoid.add(w)
+                    moved.update({n: got for n in groups[w]})
+                    continue
+                for n in groups[w]:
+                    one = got[n] if isinstance(got, dict) else got
+                    if isinstance(one, BaseException) and isinstance(one, _MOVED) \
+                            and not isinstance(one, SHARD_DAMAGE):
+                        avoid.add(w)
+                        moved[n] = one
+                    else:
+                        outcomes[n] = self._outcome(n, one)
+            for n, error in moved.items():
+                self._placed.pop(n, None)
+                if attempt:
+                    outcomes[n] = ShardFailure(n, reason(error))
+            pending = sorted(moved)
+            if not pending:
+                break
         return [outcomes[n] for n in shards]
 
-    def _settle(self, calls: dict[int, Any], deadline: float | None) -> dict[int, Any]:
-        """Each call's result, a ShardFailure, or _Moved (its worker failed: try
-        another), waited for together (one hand-over to the client's event loop, not
-        one per shard); the query's own errors are raised (every shard says the same)."""
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        started = {n: c for n, c in calls.items() if not isinstance(c, BaseException)}
+    def _call(self, w: str, task: Callable[..., Any],
+              calls: list[tuple[int, str, str, tuple[Any, ...]]]) -> Any:
+        """Start ``task`` on the host at ``w`` for its shards: its ActorFuture, or the error."""
+        try:
+            return self._hosts[w][1].run(task, calls)
+        except _MOVED as error:
+            return error
 
-        async def wait() -> dict[int, Any]:
-            waiting = {n: asyncio.ensure_future(_caught(c)) for n, c in started.items()}
+    def _outcome(self, n: int, got: Any) -> Any:
+        """Shard ``n``'s result, or its failure; the query's own errors are raised
+        (every shard says the same)."""
+        if got is _NO_ANSWER:
+            return ShardFailure(n, f"no answer within {self.timeout:g} s")
+        if not isinstance(got, BaseException):
+            return got.value
+        if isinstance(got, SHARD_DAMAGE):  # the shard's files: the same everywhere
+            return ShardFailure(n, reason(got))
+        raise got
+
+    def _settle(self, calls: dict[str, Any], deadline: float | None) -> dict[str, Any]:
+        """Each host call's results by shard (or what it raised, or _NO_ANSWER), waited
+        for together: one hand-over to the client's event loop, not one per call."""
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        started = {w: c for w, c in calls.items() if not isinstance(c, BaseException)}
+
+        async def wait() -> dict[str, Any]:
+            waiting = {w: asyncio.ensure_future(_caught(c)) for w, c in started.items()}
             if waiting:
                 await asyncio.wait(waiting.values(), timeout=left)
             for pending in waiting.values():
                 pending.cancel()
-            return {n: w.result() if w.done() and not w.cancelled() else _NO_ANSWER
-                    for n, w in waiting.items()}
+            return {w: t.result() if t.done() and not t.cancelled() else _NO_ANSWER
+                    for w, t in waiting.items()}
 
         settled = self._client.sync(wait) if started else {}
-        outcomes: dict[int, Any] = {}
-        for n, call in calls.items():
-            got = call if isinstance(call, BaseException) else settled[n]
-            if got is _NO_ANSWER:
-                outcomes[n] = ShardFailure(n, f"no answer within {self.timeout:g} s")
-            elif not isinstance(got, BaseException):
-                outcomes[n] = got.value
-            elif isinstance(got, SHARD_DAMAGE):  # the shard's files: the same everywhere
-                outcomes[n] = ShardFailure(n, reason(got))
-            elif isinstance(got, SearcherError):
-                raise got
-            elif isinstance(got, _MOVED):
-                outcomes[n] = _Moved(got)
-            else:
-                raise got
-        return outcomes
+        return {w: c if isinstance(c, BaseException) else
+                (settled[w].value if isinstance(settled[w], _Value) else settled[w])
+                for w, c in calls.items()}
 
     def each(self, shards: Sequence[int],
              call: Callable[[int], tuple[Any, ...]]) -> list[Any]:
@@ -235,11 +244,6 @@ Actor was lost", a cancelled or killed creation): the shard moves to another wor
 
 
 @dataclass(frozen=True)
-class _Moved:
-    error: BaseException
-
-
-@dataclass(frozen=True)
 class _Value:
     value: Any
 
@@ -255,17 +259,23 @@ async def _caught(call: Any) -> _Value | BaseException:
         return error
 
 
-class ShardHost:
-    """An actor on a worker: runs the tasks of one shard, opened once per worker
-    process (``on_worker``)."""
+class HostActor:
+    """An actor on a worker: runs a task on each of the shards given to it, each
+    opened once per worker process (``on_worker``), and returns per shard its result
+    (``_Value``) or what it raised: one shard's failure is not its neighbours'."""
 
-    def __init__(self, opener: ShardOpener, path: str, slot: str) -> None:
+    def __init__(self, opener: ShardOpener) -> None:
         self.opener = opener
-        self.path = path
-        self.slot = slot
 
-    def run(self, task: Callable[..., T], *args: Any) -> T:
-        return on_worker(self.opener, self.path, self.slot, task, *args)
+    def run(self, task: Callable[..., Any], calls: list[tuple[int, str, str, tuple[Any, ...]]]
+            ) -> dict[int, Any]:
+        done: dict[int, Any] = {}
+        for n, path, slot, args in calls:
+            try:
+                done[n] = _Value(on_worker(self.opener, path, slot, task, *args))
+            except Exception as error:
+                done[n] = error
+        return done
 
 
 _OPEN: dict[str, tuple[str, Shard]] = {}  # slot: (the path open, its shard)
