@@ -9,6 +9,7 @@ format at all).
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -149,8 +150,15 @@ def _capped_lines(f: Any) -> Iterator[tuple[int, bytes | None]]:
 def decode(data: bytes, source: Source) -> tuple[str, list[Problem]]:
     """Text from bytes: UTF-8 (BOM allowed), else cp1252, else Latin-1, saying so.
 
-    NUL bytes mean a binary file, which is refused rather than indexed as noise.
+    A UTF-32 or UTF-16 byte order mark (what Windows tools write for "Unicode") says how
+    the rest is encoded; without one, NUL bytes mean a binary file, which is refused
+    rather than indexed as noise.
     """
+    if (wide := wide_encoding(data)) is not None:
+        try:
+            return data.decode(wide), []
+        except UnicodeDecodeError as e:
+            raise UnreadableFile(f"invalid {wide.upper()} at byte {e.start}") from e
     if b"\x00" in data[:8192]:
         raise UnreadableFile("binary file (contains NUL bytes)")
     try:
@@ -165,6 +173,17 @@ def decode(data: bytes, source: Source) -> tuple[str, list[Problem]]:
         return text, [Problem(source.name, f"invalid UTF-8 at byte {bad_at}; "
                               f"decoded as {encoding}", skipped=False)]
     raise UnreadableFile("cannot decode text")  # unreachable: latin-1 decodes anything
+
+
+# Byte order marks of the encodings whose text is full of NUL bytes, longest first
+# (UTF-32-LE's mark begins with UTF-16-LE's); Python's utf-16/utf-32 codecs drop the mark.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """``utf-16`` or ``utf-32`` when ``head`` starts with that encoding's byte order mark."""
+    return next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)
 
 
 MAX_LINE_CHARS = 2_000_000
@@ -228,6 +247,9 @@ def iter_lines(source: Source) -> Iterator[tuple[int, str, list[Problem]]]:
                                                f"{MAX_LINE_BYTES >> 20} MB: skipped",
                                                line=number)]
                     continue
+                if number == 1 and (wide := wide_encoding(raw)) is not None:
+                    raise UnreadableFile(f"{wide.upper()} text: a line format is read as "
+                                         f"UTF-8 (iconv -f {wide.upper()} -t UTF-8 converts)")
                 if b"\x00" in raw:
                     if number == 1:
                         raise UnreadableFile("binary file (contains NUL bytes)")
