@@ -148,3 +148,24 @@ def test_the_seed_index(seed_index: Path) -> None:
         article = c.get("/articles/" + expected.hits[0].id, params={"q": "missile"})
         assert article.status_code == 200 and "<mark>missile</mark>" in article.text.lower()
         assert c.get("/search.atom", params={"q": "missile"}).text.count("<entry>") == 1
+
+
+@pytest.mark.parametrize("article_id", ["..", "x/..", "../../etc/passwd", "a/./b", "txt/p.txt"])
+def test_article_links_survive_dot_segments(tmp_path: Path, article_id: str) -> None:
+    """A browser resolves ``.``/``..`` segments (also as %2E) before it asks: the link
+    to an article whose id has them must still reach that article."""
+    from searcher import build_index
+
+    from .conftest import write_jsonl
+
+    build_index([write_jsonl(tmp_path / "c.jsonl", [
+        {"id": article_id, "title": "Dotted", "body": "A walrus story."}])], index=tmp_path / "ix")
+    with TestClient(create_app(tmp_path / "ix")) as c:
+        links = [u for u in Page(c.get("/", params={"q": "walrus"}).text).links()
+                 if u.startswith("/articles/")]
+        assert len(links) == 1
+        path = urlsplit(links[0]).path
+        segments = path.split("/")
+        assert "." not in segments and ".." not in segments  # nothing a browser resolves
+        page = c.get(links[0])
+        assert page.status_code == 200 and "Dotted" in page.text

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -63,12 +63,24 @@ LINK_MAX = 1000
 """A tag, source or author longer than this many characters is shown without a filter
 link: its URL would be as long (a 1 MB tag on every hit made pages of megabytes)."""
 
+def article_url(article_id: str, query: str = "") -> str:
+    """The article page's URL: ``/articles/ID`` with the id's ``/`` kept readable
+    (``txt/page.txt``); an id with a ``.`` or ``..`` segment, which a browser would
+    resolve before asking (``x/..`` to ``/articles/``, and ``%2E%2E`` too), goes in
+    ``?id=`` instead. ``query`` (the search's) is carried for highlighting."""
+    params = {"q": query} if query else {}
+    if any(part in (".", "..") for part in article_id.split("/")):
+        return "/articles/?" + urlencode({"id": article_id, **params}, quote_via=quote)
+    carried = f"?{urlencode(params, quote_via=quote)}" if params else ""
+    return f"/articles/{quote(article_id)}{carried}"
+
+
 ENV = Environment(loader=FileSystemLoader(TEMPLATES),
                   autoescape=select_autoescape(["html", "xml"], default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(marked=marked, web_link=web_link, day=day, one_line=one_line,
                    title_text=blank_line_breaks, value=value_text, id_text=id_text)
-ENV.globals.update(LINK_MAX=LINK_MAX, TAGS_SHOWN=TAGS_SHOWN)
+ENV.globals.update(LINK_MAX=LINK_MAX, TAGS_SHOWN=TAGS_SHOWN, article_url=article_url)
 
 
 def render(name: str, status: int = 200, media_type: str = "text/html", **context: Any
@@ -111,7 +123,7 @@ async def search_page(request: Request, ix: Searchable) -> Response:
 
 
 async def article_page(request: Request, ix: Searchable) -> Response:
-    article_id = request.path_params["id"]
+    article_id = request.path_params["id"] or request.query_params.get("id", "")
     query = request.query_params.get("q", "")
     try:
         view = ix.show(article_id, query)
