@@ -15,10 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import RamStorage
 
 from searcher import schema
 from searcher._whoosh import segment_writer
 from searcher._whoosh.segment_writer import FastSegmentWriter
+from searcher._whoosh.term_pool import TermPool
 from searcher.models import Article
 
 from .conftest import REUTERS, SEED, needs_shared
@@ -69,8 +71,17 @@ def whoosh_reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @needs_shared(REUTERS)
-@pytest.mark.parametrize("limitmb", [1, 128])  # 1 MB: the pool spills runs to disk
-def test_same_index_as_whoosh(tmp_path: Path, whoosh_reference: Any, limitmb: int) -> None:
+@pytest.mark.parametrize(("limitmb", "open_runs"), [
+    (1, 64),  # 1 MB: the pool spills runs to disk
+    (1, 2),  # ...and merges them two at a time first (bounded open files)
+    (128, 64)])
+def test_same_index_as_whoosh(tmp_path: Path, whoosh_reference: Any, limitmb: int,
+                              open_runs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TermPool, "MAX_OPEN_RUNS", open_runs)
+    grouped = []
+    merged_run = TermPool._merged_run
+    monkeypatch.setattr(TermPool, "_merged_run",
+                        lambda pool, group: grouped.append(len(group)) or merged_run(pool, group))
     docs = articles(DOCS)
     fast = build(tmp_path / "fast", docs, True, limitmb).reader()
     plain = whoosh_reference
@@ -96,6 +107,21 @@ def test_same_index_as_whoosh(tmp_path: Path, whoosh_reference: Any, limitmb: in
     assert list(fast.all_stored_fields()) == list(plain.all_stored_fields())
     for n in range(fast.doc_count_all()):
         assert fast.doc_field_length(n, "body") == plain.doc_field_length(n, "body")
+    assert bool(grouped) == (open_runs == 2) and all(n <= open_runs for n in grouped)
+
+
+def test_a_writer_reserving_more_than_the_limit_does_not_spill_a_run_per_batch() -> None:
+    """A shard writer's limit (the build's, divided among shards) can be below its own
+    vocabulary: the pool must still fill a run of a quarter of its limit before spilling
+    (a 50x sharded build spilled thousands of tiny runs and ran out of open files)."""
+    pool = TermPool(RamStorage(), None, limitmb=1)
+    pool.reserved = 10 << 20  # what text_postings.py reserves, past the 1 MB limit
+    for docnum in range(2000):
+        pool.add(("body", b"w%d" % (docnum % 50), docnum, 1.0, None))
+    assert len(pool.runs) <= 1  # 2,000 postings are far below a quarter of 1 MB
+    terms = list(pool.iter_terms())
+    assert [t for _f, t, _l in terms] == sorted(b"w%d" % n for n in range(50))
+    assert [len(lst) // 3 for _f, _t, lst in terms] == [40] * 50
 
 
 def test_posting_blocks_are_pickled_at_protocol_5(tmp_path: Path) -> None:

@@ -41,6 +41,12 @@ class TermPool(PostingPool):  # type: ignore[misc]
     """
 
     RUN_BATCH = 2000  # terms per pickle record in a run
+    # A run holds at least this share of the limit, however much the writer reserves:
+    # a shard writer's limit (the build's divided among shards) could be below its
+    # vocabulary alone, and then every batch spilled a tiny run (thousands of runs, too
+    # many open files at the merge of a 50x sharded build).
+    MIN_RUN_SHARE = 4
+    MAX_OPEN_RUNS = 64  # runs merged at once; more are first merged in groups of this many
 
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
@@ -50,6 +56,12 @@ class TermPool(PostingPool):  # type: ignore[misc]
         # bytes the writer holds beside the pool (text_postings.py's vocabulary and
         # pending tokens), counted against the same limit
         self.reserved = 0
+
+    def _full(self) -> bool:
+        """Whether the pool should spill: the limit reached with what the writer
+        reserves, but never before a run of MIN_RUN_SHARE of the limit."""
+        limit: int = self.limit
+        return bool(self.currentsize > max(limit - self.reserved, limit // self.MIN_RUN_SHARE))
 
     def _field_terms(self, fieldname: str) -> dict[bytes, list[Any]]:
         terms = self._fields.get(fieldname)
@@ -69,7 +81,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
         else:
             lst += (docnum, weight, vbytes)
             self.currentsize += 40
-        if self.currentsize + self.reserved > self.limit:
+        if self._full():
             self.save()
 
     def add_many(self, fieldname: str, items: list[tuple[bytes, Any, Any, Any]],
@@ -95,7 +107,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
                 lst += (docnum, weight, vbytes)
                 size += 40
         self.currentsize += size
-        if self.currentsize + self.reserved > self.limit:
+        if self._full():
             self.save()
         return length
 
@@ -130,7 +142,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
             else:
                 lst += postings[a:b]
         self.currentsize += size
-        if self.currentsize + self.reserved > self.limit:
+        if self._full():
             self.save()
 
     def add_spelling_counts(self, fieldname: str, words: list[bytes], counts: list[int]) -> None:
@@ -150,7 +162,7 @@ class TermPool(PostingPool):  # type: ignore[misc]
             else:
                 terms[word] = had + n
         self.currentsize += size
-        if self.currentsize + self.reserved > self.limit:
+        if self._full():
             self.save()
 
     @staticmethod
@@ -204,6 +216,33 @@ class TermPool(PostingPool):  # type: ignore[misc]
         f.close()
         self._add_run(path)
 
+    def _merged_run(self, group: list[str]) -> str:
+        """One run holding the runs of ``group`` (chronological, so each term's lists
+        are concatenated in order), which are removed."""
+        path, f = self._new_run()
+        batch: list[Any] = []
+        cur: tuple[str, bytes] | None = None
+        acc: list[Any] = []
+        accsp: int | None = None
+        for fieldname, tbytes, _, lst, sp in imerge(
+                [self._read_terms(p, i) for i, p in enumerate(group)]):
+            if (fieldname, tbytes) != cur:
+                if cur is not None:
+                    batch.append((cur[0], cur[1], acc, accsp))
+                    if len(batch) >= self.RUN_BATCH:
+                        dump(batch, f, -1)
+                        batch = []
+                cur, acc, accsp = (fieldname, tbytes), [], None
+            acc += lst
+            if sp:
+                accsp = (accsp or 0) + sp
+        if cur is not None:
+            batch.append((cur[0], cur[1], acc, accsp))
+        if batch:
+            dump(batch, f, -1)
+        f.close()
+        return str(path)
+
     def _read_terms(self, path: str, runno: int) -> Iterator[tuple[Any, ...]]:
         f = self._open_run(path)
         try:
@@ -228,6 +267,10 @@ class TermPool(PostingPool):  # type: ignore[misc]
         self.save()
         runs: list[Any] = list(self.runs)
         self.runs: list[Any] = []
+        k = self.MAX_OPEN_RUNS
+        while len(runs) > k:  # bounded open files: merge groups first, in their order
+            runs = [self._merged_run(runs[i:i + k]) if len(runs) - i > 1 else runs[i]
+                    for i in range(0, len(runs), k)]
         merged = imerge([self._read_terms(p, i) for i, p in enumerate(runs)])
         cur = None
         acc: list[Any] = []
