@@ -186,3 +186,18 @@ UPDATED_LABEL = (r"(?:(?:last\s+)?(?:updated|modified)|mis\s+à\s+jour|modifiée
                  r"aktualisiert|geändert|actualizad[oa]|aggiornat[oa]|atualizad[oa]|"
                  r"bijgewerkt)" + _ON)
 WEEKDAYS = frozenset(day for language in LANGUAGES for day in language.weekdays)
+# A line that opens with a date label in a language other than English: evidence that
+# its numeric date is written day first (every such language here writes it so).
+_FOREIGN_LABEL = re.compile(
+    r"(?:publiée?|mis\s+en\s+ligne|mis\s+à\s+jour|modifiée?|veröffentlicht|aktualisiert|"
+    r"geändert|publicad[oa]|actualizad[oa]|pubblicat[oa]|aggiornat[oa]|atualizad[oa]|"
+    r"gepubliceerd|bijgewerkt|publicerad|udgivet|publisert|opublikowano|опубликовано|"
+    r"datum|fecha|dato|date de publication|data de publicação|data di pubblicazione)"
+    r"(?!\w)", re.IGNORECASE)
+
+
+def label_day_first(line: str) -> bool | None:
+    """True when ``line`` opens with a date label in another language than English
+    (``Publié le 05/06/2019``, ``Datum: 05.06.2019``): its numeric date is day first.
+    None otherwise (an English label says nothing: ``Published 05/06/2019``)."""
+    return True if _FOREIGN_LABEL.match(line.lstrip(" \t-–—•·|[(")) else None

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searcher.date_names import LANGUAGES, MONTHS, Language, day_first
+from searcher.date_names import LANGUAGES, MONTHS, Language, day_first, label_day_first
 from searcher.dates import DATE_SHAPE, is_ambiguous, parse_date, parse_prose_date
 from searcher.formats import html
 from searcher.formats.base import Source
@@ -200,3 +200,29 @@ def test_a_record_s_language_or_url_orders_its_numeric_date() -> None:
     assert _record({"link": "https://www.example.us/x"}) == datetime(2019, 5, 6)
     assert _record({"url": "https://www.example.com/x"}) is None
     assert _record({}) is None
+
+
+# ---- a date label in another language is evidence too ------------------------------------
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Publié le 05/06/2019", datetime(2019, 6, 5)),
+    ("Veröffentlicht am 05.06.2019, 10:18 Uhr", datetime(2019, 6, 5, 10, 18)),
+    ("Datum: 05.06.2019", datetime(2019, 6, 5)),
+    ("Publicado el 05/06/2019", datetime(2019, 6, 5)),
+    ("Published 05/06/2019", None),  # an English label says nothing: refused
+    ("05/06/2019", None),
+])
+def test_a_foreign_date_label_orders_the_numeric_date_after_it(
+        line: str, expected: datetime | None) -> None:
+    assert date_line(line)[1] == expected
+    assert label_day_first(line) is (True if expected else None)
+
+
+def test_a_labelled_text_file_with_a_foreign_date_label(tmp_path: Path) -> None:
+    from searcher.formats.text import read as read_text
+
+    path = tmp_path / "artikel.txt"
+    path.write_text("Titel: Wasserstoff als Schlüsseltechnologie\nDatum: 05.06.2019\n"
+                    "Inhalt: Die Regierung will den Ausbau beschleunigen.\n", encoding="utf-8")
+    [article] = [i for i in read_text(Source(path, path.name)) if isinstance(i, Article)]
+    assert article.published == datetime(2019, 6, 5)

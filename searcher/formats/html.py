@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..date_names import label_day_first
 from ..dates import is_ambiguous, parse_date, parse_prose_date, vetted, without_day
 from ..models import Article, Decision, Problem
 from .base import Source, UnreadableFile, decode, read_bytes
@@ -195,8 +196,9 @@ def _published(stated: StatedMeta, name: str,
         when = parse_date(raw)
         if when is None and where.startswith(GUESSED_DATE_PLACES):
             when = parse_prose_date(raw)
-        if when is None and stated.day_first is not None and is_ambiguous(raw):
-            when = parse_date(raw, stated.day_first) or parse_prose_date(raw, stated.day_first)
+        order = stated.day_first if stated.day_first is not None else label_day_first(raw)
+        if when is None and order is not None and is_ambiguous(raw):
+            when = parse_date(raw, order) or parse_prose_date(raw, order)
         if when is None:
             if not where.startswith(GUESSED_DATE_PLACES):
                 unreadable.append(raw)

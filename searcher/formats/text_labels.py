@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..date_names import label_day_first
 from ..dates import parse_prose_date
 from .bylines import AUTHOR_REJECTED, AUTHOR_TRIMMED, clean_name, split_names
 from .text_page import Page
@@ -214,7 +215,7 @@ def _take(page: Page, written: str, kind: str, value: str, index: int) -> bool:
         if not page.authors:
             page.authors = _names(page, value, index)
     elif kind == "date":
-        when = parse_prose_date(value)
+        when = parse_prose_date(value, label_day_first(written))
         if when is None and value:
             page.drop_value("date rejected as unreadable", index, value)
         page.date(when, value)

@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
-from ..date_names import PUBLISHED_LABEL, UPDATED_LABEL, WEEKDAYS
+from ..date_names import PUBLISHED_LABEL, UPDATED_LABEL, WEEKDAYS, label_day_first
 from ..dates import DATE_SHAPE, parse_prose_date
 from . import furniture_words
 
@@ -293,7 +293,7 @@ def date_line(line: str) -> tuple[bool, datetime | None]:
     m = _DATE_LABEL.match(line)
     if m:
         value = _LATER_STAMP.sub("", m["value"]) or m["value"]
-        when = parse_prose_date(value)
+        when = parse_prose_date(value, label_day_first(m["label"]))
         if when is None:
             return False, None
         return True, None if _UPDATED.fullmatch(m["label"]) else when
