@@ -40,14 +40,11 @@ def read_jsonl(source: Source) -> Iterator[Article | Problem | Decision]:
     field_map = source.field_map
     listed = 0
     run: list[int] = []  # [first, last, count] of unlisted bad lines
-    empty = True
     for number, line, problems in iter_lines(source):
         if problems:
-            empty = False
             yield from problems
         if not line or line.isspace():
             continue
-        empty = False
         if len(line) > CHECKED_LINE_CHARS and (reason := too_many_values(line)):
             yield Problem(name, f"{reason}: line skipped", line=number)
             continue
@@ -75,8 +72,6 @@ def read_jsonl(source: Source) -> Iterator[Article | Problem | Decision]:
         yield from _convert(record, field_map, where, where, name, number)
     if run:
         yield _unlisted(name, *run)
-    if empty:  # reported like an empty page: an export that wrote nothing is news
-        raise UnreadableFile("empty file")
 
 
 def _bad_line(name: str, line: str, number: int) -> Problem:
