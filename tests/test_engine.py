@@ -24,7 +24,7 @@ from searcher import Filters, build_index, open_index
 from searcher._whoosh import postings as wp
 from searcher.engine.cache import ByteLRU
 from searcher.engine.execute import Executor
-from searcher.engine.idsets import union
+from searcher.engine.idsets import union, union_size
 from searcher.engine.stats import CollectionStats
 from searcher.engine.topk import top_by_key, top_by_score
 from searcher.plan import AllOf, AnyOf, Word
@@ -251,6 +251,7 @@ def test_union_of_a_words_fields_and_their_places(lists: list[list[int]], dtype:
     arrays = [np.array(ids, dtype=dtype) for ids in lists]
     ids, places = union(arrays)
     assert list(ids) == sorted(set().union(*lists))
+    assert union_size(arrays) == len(set().union(*lists))  # a word's df over its fields
     for array, at in zip(arrays, places, strict=True):
         assert list(ids if at is None else ids[at]) == list(array)
 

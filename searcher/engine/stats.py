@@ -20,8 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
+from .idsets import union_size
 from .view import IndexView
 
 TermKey = tuple[tuple[str, ...], str]
@@ -69,4 +68,4 @@ def _doc_frequency(view: IndexView, fields: tuple[str, ...], text: Any) -> int:
     found = [p.ids for f in fields if (p := view.term(f, text)) is not None]
     if not found:
         return 0
-    return len(found[0]) if len(found) == 1 else len(np.unique(np.concatenate(found)))
+    return union_size(found)
