@@ -18,6 +18,7 @@ from ..models import Article, Decision, Problem
 from .base import FieldMap, Source, UnreadableFile, decode, iter_lines, read_chunks
 from .mapping import field_keys, record_to_article
 from .record_cleanup import clean_record_article
+from .record_keys import BODY, TITLE, key_field
 
 # Keys under which JSON APIs and exports wrap their list of articles, in order of preference.
 WRAPPER_KEYS = ("articles", "items", "data", "results", "entries", "documents", "docs",
@@ -218,12 +219,38 @@ def _article_list(document: Any, text_keys: tuple[str, ...], depth: int = 0) -> 
         return None
     if any(lowered.get(key) == [] for key in WRAPPER_KEYS):
         return []
+    found = _listed_articles(document, text_keys)
+    if found is not None:
+        return found
     for value in document.values():
         if isinstance(value, dict):
             found = _article_list(value, text_keys, depth + 1)
             if found is not None:
                 return found
     return None
+
+
+LISTED_SAMPLE = 20
+
+
+def _listed_articles(document: Mapping[str, Any], text_keys: tuple[str, ...]) -> list[Any] | None:
+    """The longest list under a key no wrapper list names (Bing's ``value``, a site's
+    ``headlines``) at least half of whose first objects hold a title or a body, by a
+    mapped key or by their keys' words (record_keys)."""
+    known = set(text_keys)
+    if any(isinstance(k, str) and key_field(k) in (TITLE, BODY) for k in document):
+        return None  # an article of its own (its comments are a list of objects too)
+    best: list[Any] | None = None
+    for value in document.values():
+        if not (isinstance(value, list) and value and isinstance(value[0], dict)):
+            continue
+        sample = value[:LISTED_SAMPLE]
+        held = sum(1 for item in sample if isinstance(item, dict) and any(
+            isinstance(k, str) and (k.lower() in known or key_field(k) in (TITLE, BODY))
+            for k in item))
+        if 2 * held >= len(sample) and (best is None or len(value) > len(best)):
+            best = value
+    return best
 
 
 def _convert(record: Mapping[str, Any], field_map: FieldMap, default_id: str, path: str,

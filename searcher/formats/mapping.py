@@ -13,7 +13,6 @@ date parsers are imported only when a date needs them.
 
 from __future__ import annotations
 
-import html
 import re
 import time
 from collections.abc import Mapping
@@ -33,6 +32,8 @@ from .field_map import (
     field_map_specs,
     parse_field_map,
 )
+from .record_keys import SUMMARY, guessed_keys, known_fields, says_day_first
+from .record_values import is_empty, longer_text, number_text, text_of, unwrap
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,11 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
     notes: list[Decision | Problem] = []
     day_less: tuple[datetime, list[Decision | Problem], str | None] | None = None
     body_top: str | None = None
-    for name, keys in _plan(field_map):
+    plan, known = _plan(field_map)
+    guessed = _guessed(record, field_map, known)
+    if guessed:
+        plan = _with_guesses(plan, guessed)
+    for name, keys in plan:
         for key in keys:
             if index is None:
                 top: str | None = key
@@ -91,17 +96,22 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
                 if value is _MISSING:
                     continue
             if name == "tags" or name == "authors":
+                if guessed and key in guessed and (tags if name == "tags" else authors):
+                    continue  # a key named by its words only fills an empty field
                 items = _items(value, strip_by=name == "authors")
                 if items is not None:
                     (tags if name == "tags" else authors).extend(items)
                     consumed.add(top)
             elif name == "published":
-                if _is_empty(value):
+                if is_empty(value):
                     consumed.add(top)
                     continue
                 when = parse_date(value)
                 if when is None and is_ambiguous(value):  # 05/06/2019: the record may say
-                    when = parse_date(value, _day_first(record, index, field_map))
+                    first = _day_first(record, index, field_map)
+                    if first is None and says_day_first(key):
+                        first = True  # datum, fecha: a language that writes day first
+                    when = parse_date(value, first)
                 if when is None:
                     bad_dates.append(f"{top or key}={_short(value)}")
                     continue
@@ -116,9 +126,11 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
                     consumed.add(top)
                     break  # else: try the next key
             else:
-                text = value.strip() if type(value) is str else _text(value, name)
+                text, whole = (value.strip(), True) if type(value) is str else text_of(
+                    value, name)
                 if text is not None:
-                    consumed.add(top)
+                    if whole:  # else (a paragraph object gave no text) it stays in meta
+                        consumed.add(top)
                     if text:
                         texts[name] = text
                         body_top = top if name == "body" else body_top
@@ -128,7 +140,7 @@ def record_to_article(record: Mapping[str, Any], field_map: FieldMap, *, default
         notes.extend(said)
         consumed.add(top)
     if field_map.get("body", DEFAULT_FIELD_MAP["body"]) == DEFAULT_FIELD_MAP["body"]:
-        longer = _longer_text(record, consumed, texts.get("body", ""))
+        longer = longer_text(record, consumed, texts.get("body", ""))
         if longer is not None:  # the article text under a key no map names
             consumed.discard(body_top)
             consumed.add(longer[0])
@@ -206,21 +218,57 @@ def _recent_now() -> datetime:
     if tick - _NOW[0] > 60:
         _NOW[0], _NOW[1] = tick, now_utc()
     return _NOW[1]  # type: ignore[no-any-return]
-_PLANS: dict[int, tuple[FieldMap, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+_Plan = tuple[tuple[str, tuple[str, ...]], ...]
+_PLANS: dict[int, tuple[FieldMap, _Plan, dict[str, str]]] = {}
 
 
-def _plan(field_map: FieldMap) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(field, keys) for every article field, defaults filled in; cached per map object
-    (the cache holds the map, so its id cannot be reused while cached)."""
+def _plan(field_map: FieldMap) -> tuple[_Plan, dict[str, str]]:
+    """(field, keys) for every article field, defaults filled in, and each plain key's
+    field; cached per map object (the cache holds the map, so its id cannot be reused
+    while cached)."""
     cached = _PLANS.get(id(field_map))
     if cached is not None and cached[0] is field_map:
-        return cached[1]
+        return cached[1], cached[2]
     plan = tuple((name, tuple(k.lower() for k in field_keys(field_map, name)))
                  for name in ARTICLE_FIELDS)
     if len(_PLANS) > 64:
         _PLANS.clear()
-    _PLANS[id(field_map)] = (field_map, plan)
-    return plan
+    known = known_fields(plan)
+    _PLANS[id(field_map)] = (field_map, plan, known)
+    return plan, known
+
+
+def _guessed(record: Mapping[str, Any], field_map: FieldMap,
+             known: dict[str, str]) -> dict[str, str]:
+    """Key -> field for the record's keys that name a field by their words (record_keys),
+    for the fields the user did not --map."""
+    if all(isinstance(key, str) and key.lower() in known for key in record):
+        return {}
+    return {key: field for field, key in guessed_keys(record, known)
+            if field_map.get(_OWNER.get(field, field)) in (None, DEFAULT_FIELD_MAP[
+                _OWNER.get(field, field)])}
+
+
+_OWNER = {SUMMARY: "body"}
+
+
+_WEAK_BODY = "description"  # the first known body key that is a summary, not the text
+
+
+def _with_guesses(plan: _Plan, guessed: dict[str, str]) -> _Plan:
+    """The plan with guessed keys after every known key of their field; a key naming the
+    text (``inhalt``) before the known summary keys, a summary's after them."""
+    out = []
+    for name, keys in plan:
+        more = tuple(k for k, f in guessed.items() if f == name)
+        if name == "body":
+            cut = keys.index(_WEAK_BODY) if _WEAK_BODY in keys else len(keys)
+            summaries = tuple(k for k, f in guessed.items() if f == SUMMARY)
+            keys = keys[:cut] + more + keys[cut:] + summaries
+        else:
+            keys = keys + more
+        out.append((name, keys))
+    return tuple(out)
 
 
 def _day_first(record: Mapping[str, Any], index: Mapping[str, str] | None,
@@ -253,82 +301,6 @@ def _nested(record: Mapping[str, Any], index: Mapping[str, str] | None,
     return value, None
 
 
-LONGER_TEXT_MIN_CHARS = 400
-LONGER_TEXT_RATIO = 2
-
-
-def _longer_text(record: Mapping[str, Any], consumed: set[str | None],
-                 body: str) -> tuple[str, str] | None:
-    """(key, text) of a string field no map names that holds the article text: prose at
-    least twice as long as the body the known keys gave (and LONGER_TEXT_MIN_CHARS). An
-    API that puts a summary under ``description`` and the text under a key of its own
-    (``maintext``, ``article_text``...) has its text indexed, not the summary. Prose: a
-    space every 12 characters or more often (not a URL, an id or base64) and little
-    markup (not a whole page's HTML)."""
-    best: tuple[str, str] | None = None
-    least = max(LONGER_TEXT_MIN_CHARS, LONGER_TEXT_RATIO * len(body))
-    for key, value in record.items():
-        if (type(value) is not str or len(value) < least or key in consumed
-                or value.count(" ") * 12 < len(value) or value.count("<") * 100 > len(value)):
-            continue
-        best, least = (key, value.strip()), len(value)
-    return best
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and value.isspace()) or (
-        isinstance(value, (list, dict)) and not value)
-
-
-_UNWRAP_KEYS = ("main", "original", "name", "webTitle", "$oid", "$date", "#text", "text",
-                "value", "href", "rendered")  # WordPress REST: {"rendered": "<p>...</p>"}
-
-
-def _unwrap(value: Any) -> Any:
-    """A dict standing for one value ({"name": ...}, Mongo's {"$oid": ...}, the NYT's
-    {"main": headline} and {"original": byline}) -> that value. A {"name": kind,
-    "value": ...} pair (NYT keywords) stands for its value."""
-    if isinstance(value, Mapping):
-        if isinstance(value.get("value"), str) and isinstance(value.get("name"), str):
-            return value["value"]
-        for key in _UNWRAP_KEYS:
-            inner = value.get(key)
-            if key == "rendered" and isinstance(inner, str) and "<" not in inner:
-                return html.unescape(inner)  # WordPress renders "Bridge &#8211; council"
-            if isinstance(inner, (str, int, float)) and not isinstance(inner, bool):
-                return inner
-    return value
-
-
-def _text(value: Any, name: str) -> str | None:
-    """A text field's value: "" when empty, None when the value is not text-like."""
-    if isinstance(value, str):
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return _number(value)
-    if isinstance(value, list):
-        if name == "body":  # paragraphs: strings, or objects each holding one's text
-            parts = [_unwrap(v) for v in value]
-            if all(isinstance(p, str) for p in parts):
-                return "\n\n".join(p.strip() for p in parts if p.strip())
-        return "" if not value else None
-    if isinstance(value, Mapping):
-        inner = _unwrap(value)
-        return None if inner is value else _text(inner, name)
-    return None
-
-
-def _number(value: int | float) -> str | None:
-    try:
-        return str(value)
-    except ValueError:  # an int beyond Python's str() digit limit
-        return None
-
-
 _SPLIT = re.compile(r"[,;]")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
 
@@ -352,7 +324,7 @@ def _items(value: Any, *, strip_by: bool) -> list[str] | None:
 def _mixed_items(values: list[Any], strip_by: bool, split: bool = False) -> list[str] | None:
     items: list[str] = []
     for value in values:
-        item = _unwrap(value)
+        item = unwrap(value)
         if isinstance(item, str):
             for part in _SPLIT.split(item) if split else [item]:
                 part = part.strip()
@@ -361,7 +333,7 @@ def _mixed_items(values: list[Any], strip_by: bool, split: bool = False) -> list
                 if part:
                     items.append(part)
         elif isinstance(item, (int, float)) and not isinstance(item, bool):
-            text = _number(item)
+            text = number_text(item)
             if text is None:
                 return None
             items.append(text)

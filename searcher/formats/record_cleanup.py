@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from ..models import Article, Decision
 from .bylines import clean_name, split_names
+from .record_keys import SUMMARY, key_field
 from .titles import SITE_NAME_REMOVED, removed_part, strip_site_name
 
 TRUNCATION_REMOVED = "truncation marker removed"
@@ -227,7 +228,11 @@ def _shared_triples(text: str, other: str) -> float:
 
 
 def _description(meta: dict[str, Any]) -> str:
-    for key in ("description", "Description"):
+    """The record's summary: ``description``, else a key whose words name a summary
+    (``beschreibung``, ``chapeau``, ``articleDescription``: record_keys)."""
+    keys: list[str] = [k for k in ("description", "Description") if k in meta] or [
+        k for k in meta if isinstance(k, str) and key_field(k) == SUMMARY]
+    for key in keys:
         value = meta.get(key)
         if isinstance(value, str) and value.strip():
             return html.unescape(value.strip())
