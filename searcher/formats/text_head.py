@@ -93,6 +93,8 @@ def read_title(page: Page, lines: list[str]) -> int:
         else:
             title, end = line, i + 1
             second = lines[end] if end < len(lines) else ""
+            if _runs_on(title, second, lines[end + 1:end + 2]):
+                return i  # no headline: the text's first sentence, broken where a link was
             if (second and not (lines[end + 1:end + 2] or [""])[0] and not is_meta(second)
                     and not title.endswith((*".!?:;", "”", '"')) and not second.endswith(".")
                     and len(title) + len(second) < tl.TITLE_MAX_CHARS):
@@ -100,6 +102,20 @@ def read_title(page: Page, lines: list[str]) -> int:
             page.title = _without_site_name(page, i, title, lines)
             return end
     return len(lines)
+
+
+def _runs_on(line: str, second: str, after: list[str]) -> bool:
+    """Whether ``line`` is the start of a sentence that ``second`` goes on with (``Apple``
+    / ``reported fiscal fourth-quarter earnings on Thursday that beat ...``: a scraper
+    broke the line where a link was): ``line`` ends in no punctuation, ``second`` opens
+    with a lower-case word (``iPhone``, ``eBay`` are names) and is no headline's second
+    half (it ends a sentence, is too long for one, or a paragraph goes on after it). A
+    headline is followed by a capital (none of BBC's 2,225 articles opens lower-case)."""
+    first = second.split(maxsplit=1)[0] if second.strip() else ""
+    if not first.islower() or not first[:1].isalpha() or line.endswith((*".!?:;,", "”", '"')):
+        return False
+    return (second.rstrip().endswith((".", "!", "?", ".”", '."'))
+            or len(line) + len(second) >= tl.TITLE_MAX_CHARS or bool(after and after[0]))
 
 
 def _without_site_name(page: Page, index: int, title: str, lines: list[str]) -> str:
