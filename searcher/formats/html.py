@@ -94,11 +94,11 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
     raw_title = next(iter(stated.titles), "") or stated.page_title
     if raw_title and len(title) < len(raw_title) and normalized(title) in normalized(raw_title):
         yield Decision(name, SITE_NAME_REMOVED, _short(removed_part(raw_title, title)))
-    body, leading = drop_leading_furniture(_clean(found.get("text")))
+    body, leading = drop_leading_furniture(_paragraph_lines(found.get("text")))
     body, dropped_title = _drop_title_line(body, title)
     if is_short(body, reference):
-        recall = _drop_title_line(_clean(_extract(trafilatura, tree, precision=False)
-                                         .get("text")), title)[0]
+        recall = _drop_title_line(_paragraph_lines(
+            _extract(trafilatura, tree, precision=False).get("text")), title)[0]
         if len(recall) > len(body):
             body = recall
         if is_short(body, reference):
@@ -279,6 +279,14 @@ def _copyright_text(tree: Any) -> str:
 
 def _clean(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _paragraph_lines(value: Any) -> str:
+    """The extracted text one paragraph a line: a line of the page's indentation or
+    non-breaking spaces alone (an empty ``<p>&nbsp;</p>``, a layout cell) is no
+    paragraph, and the spaces around one are the markup's, not the text's."""
+    lines = value.split("\n") if isinstance(value, str) else []
+    return "\n".join(line.strip() for line in lines if line.strip())
 
 
 def _host(url: Any) -> str:

@@ -4,6 +4,8 @@ byline still gives the authors; the article's own first lines are never taken fo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from searcher.formats.base import Source
@@ -65,3 +67,20 @@ def test_real_pages_lose_their_header_lines_and_keep_their_bylines(
     assert article.authors == authors
     header = [i for i in items if isinstance(i, Decision) and i.kind == HEADER_DROPPED]
     assert len(header) == dropped and all(d.chars for d in header)
+
+
+PAGES = sorted([*POOL.parent.glob("*/*.html*"), *(SHARED / "fixtures" / "real" / "html").glob(
+    "*.html*")])
+
+
+@needs_shared(POOL)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_real_page_bodies_hold_one_paragraph_a_line(path: Path) -> None:
+    """A page's empty ``<p>&nbsp;</p>`` or indentation is no paragraph (eff.org, kurz.at
+    and weltwoche.ch made blank lines of them), and the spaces around a paragraph are
+    the markup's."""
+    assert len(PAGES) > 40
+    [article] = [i for i in read(Source(path, path.name)) if isinstance(i, Article)]
+    lines = article.body.split("\n")
+    assert all(line and line == line.strip() for line in lines), [
+        line for line in lines if not line or line != line.strip()][:3]
