@@ -104,6 +104,10 @@ def test_same_index_as_whoosh(tmp_path: Path, whoosh_reference: Any, limitmb: in
             a = fast.postings(field, term)
             b = plain.postings(field, term)
             assert list(a.all_items()) == list(b.all_items()), (field, term)
+            # the term's statistics, its documents' shortest and longest field included
+            ta, tb = fast.term_info(field, term), plain.term_info(field, term)
+            assert (ta.min_length(), ta.max_length(), ta.max_weight(), ta.weight()) == \
+                (tb.min_length(), tb.max_length(), tb.max_weight(), tb.weight()), (field, term)
     assert list(fast.all_stored_fields()) == list(plain.all_stored_fields())
     for n in range(fast.doc_count_all()):
         assert fast.doc_field_length(n, "body") == plain.doc_field_length(n, "body")
@@ -321,3 +325,14 @@ def test_positions_are_encoded_as_pickle_encodes_them(lists: list[list[int]]) ->
     starts = np.cumsum(counts) - counts + 1
     assert encode_positions(flat, starts, counts) == \
         [pack_uint(len(lst)) + pickle.dumps(lst, 2) for lst in lists]
+
+
+def test_the_length_byte_table_is_whooshs() -> None:
+    """term_blocks' table of field length bytes (made with numpy at import) gives what
+    Whoosh's length_to_byte gives for every length, and 255 past the table."""
+    from whoosh.util.numeric import length_to_byte
+
+    from searcher._whoosh.term_blocks import _LONG, _length_byte
+
+    assert [_length_byte(n) for n in range(_LONG + 1000)] == \
+        [length_to_byte(n) for n in range(_LONG + 1000)]
