@@ -218,6 +218,8 @@ class TextPostings:
         self._pending: dict[str, list[tuple[int, list[int], float]]] = {f: [] for f in fields}
         self._held = 0
         self._one: list[bytes] = []  # the encoded value of one occurrence at each position
+        # per spelling field, the articles counted per word number of the vocabulary
+        self._spell_counts: dict[str, I64] = {}
         self._floats: list[float] = []  # float(n) for each n
 
     def analyze(self, value: str) -> tuple[list[int], int]:
@@ -263,7 +265,15 @@ class TextPostings:
         return words
 
     def forget(self) -> None:
-        """Let the vocabulary go (when no article follows: the segment is written)."""
+        """Let the vocabulary go (when no article follows: the segment is written),
+        its spelling words' counts given to the pool first."""
+        words = self.vocabulary.words
+        for spell, counts in self._spell_counts.items():
+            found = np.flatnonzero(counts)
+            self.pool.add_spelling_counts(
+                spell, [words[w].encode("utf-8") for w in found.tolist()],
+                counts[found].tolist())
+        self._spell_counts = {}
         self.vocabulary = Vocabulary()
         self._keep = self.vocabulary.keep
         self.pool.reserved = 0
@@ -351,14 +361,18 @@ class TextPostings:
         return values
 
     def _spelling(self, spell: str, words: I64, docs: I64) -> None:
-        """Count each unstemmed word once per article it occurs in."""
+        """Count each unstemmed word once per article it occurs in (by the vocabulary's
+        word number, until ``forget`` gives the counts to the pool)."""
         if not len(words):
             return
         span = int(words.max()) + 1
         pairs = np.sort(docs * span + words)
         first = np.concatenate(([True], pairs[1:] != pairs[:-1]))
         per_word = np.bincount(pairs[first] % span, minlength=span)
-        found = np.flatnonzero(per_word)
-        text = self.vocabulary.words
-        self.pool.add_spelling_counts(
-            spell, [text[w].encode("utf-8") for w in found.tolist()], per_word[found].tolist())
+        counts = self._spell_counts.get(spell)
+        if counts is None or len(counts) < span:
+            grown = np.zeros(max(span, 2 * len(counts) if counts is not None else 0), np.int64)
+            if counts is not None:
+                grown[:len(counts)] = counts
+            counts = self._spell_counts[spell] = grown
+        counts[:span] += per_word
