@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from .cluster.build import build_sharded
 from .cluster.layout import read_layout
 from .formats import FieldMap
 from .indexer import build_part
@@ -41,6 +40,10 @@ def build_index(
     """
     layout = read_layout(index_path(index))
     if layout is not None:
+        # (imported here: a build of one index never loads the cluster's search code,
+        # a tenth of a second of every build)
+        from .cluster.build import build_sharded
+
         return build_sharded(paths, index=index, shards=layout.shards,
                              field_map=field_map, rebuild=rebuild, progress=progress)
     return build_part(paths, index=index, field_map=field_map, rebuild=rebuild,
