@@ -90,6 +90,10 @@ def read_title(page: Page, lines: list[str]) -> int:
                 page.title, lines[i], numbering = glued
                 page.drop_value(TITLE_GLUED, i, f"{numbering}{page.title}")
             return i
+        elif _label_above_title(line, lines, i):
+            page.drop(LABEL_ABOVE_TITLE, i, line)
+            if _looks_like_site(line):
+                page.early_holder = page.early_holder or line
         else:
             title, end = line, i + 1
             second = lines[end] if end < len(lines) else ""
@@ -104,16 +108,67 @@ def read_title(page: Page, lines: list[str]) -> int:
     return len(lines)
 
 
+LABEL_ABOVE_TITLE = "site or section label above the title dropped"
+LABEL_MAX_WORDS = 4
+LABEL_LOOKAHEAD = 2  # lines from a label to the headline under it
+HEADLINE_WORDS = (3, 30)
+BODY_SAMPLE_LINES = 40
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+_COMMON = frozenset(("the", "and", "for", "with", "from", "that", "this", "into", "over",
+                     "after", "about", "what"))
+
+
+def _label_above_title(line: str, lines: list[str], i: int) -> bool:
+    """Whether ``line`` is a site's name or a section label above the headline (``BBC
+    News``, ``The Daily Gazette``, ``example.com``, ``Politics``): a short line (at most
+    LABEL_MAX_WORDS words, no end punctuation), then within LABEL_LOOKAHEAD lines a longer
+    headline-shaped line (capitalised, no end punctuation, no byline or date), and the
+    text below says which is the headline: it repeats two or more of that line's words
+    and none of the short line's (a publication's generic words aside). A short headline
+    whose words the text repeats (``Budget approved``) stays the title."""
+    words = line.split()
+    if len(words) > LABEL_MAX_WORDS or line.endswith(tuple(".!?:;,\"”")) or is_meta(line):
+        return False
+    j = next_nonblank(lines, i + 1)
+    if j >= len(lines) or j - i > LABEL_LOOKAHEAD:
+        return False
+    head = lines[j]
+    count = len(head.split())
+    if not (HEADLINE_WORDS[0] <= count <= HEADLINE_WORDS[1] and count > len(words)
+            and len(head) <= tl.TITLE_MAX_CHARS and (head[:1].isupper() or head[:1].isdigit())):
+        return False
+    after = lines[j + 1] if j + 1 < len(lines) else ""
+    if head.endswith(tuple(".,;:")) or is_meta(head) or (
+            after and not is_meta(after) and not after[:1].isupper()):
+        return False  # a sentence's first line, hard-wrapped: its next line goes on
+    seen = set(_CONTENT_WORD.findall(" ".join(lines[j + 1:j + 1 + BODY_SAMPLE_LINES]).casefold()))
+    label = {w for w in _CONTENT_WORD.findall(line.casefold())} - _COMMON - _NEWS_WORDS
+    title = {w for w in _CONTENT_WORD.findall(head.casefold())} - _COMMON
+    return not (label & (seen | title)) and len(title & seen) >= 2
+
+
+def _looks_like_site(line: str) -> bool:
+    words = line.split()
+    return bool(re.search(r"\w\.(?:com|org|net|co\.uk|news|ca|au|in|de|fr)\b", line,
+                          re.IGNORECASE)) or bool(_NEWS_WORDS & {w.casefold() for w in words})
+
+
 def _runs_on(line: str, second: str, after: list[str]) -> bool:
     """Whether ``line`` is the start of a sentence that ``second`` goes on with (``Apple``
     / ``reported fiscal fourth-quarter earnings on Thursday that beat ...``: a scraper
     broke the line where a link was): ``line`` ends in no punctuation, ``second`` opens
     with a lower-case word (``iPhone``, ``eBay`` are names) and is no headline's second
-    half (it ends a sentence, is too long for one, or a paragraph goes on after it). A
-    headline is followed by a capital (none of BBC's 2,225 articles opens lower-case)."""
+    half (it ends a sentence, is too long for one, or a paragraph goes on after it), and
+    ``line`` is written as a sentence is, not in Title Case or CAPS. A headline is followed
+    by a capital (none of BBC's 2,225 articles opens lower-case; Reuters' lower-cased
+    stories sit under CAPS headlines)."""
     first = second.split(maxsplit=1)[0] if second.strip() else ""
     if not first.islower() or not first[:1].isalpha() or line.endswith((*".!?:;,", "”", '"')):
         return False
+    capitalised = [w[:1].isupper() for w in line.split() if len(w) > 3]
+    if (line.isupper() and len(line.split()) >= 2) or (
+            len(capitalised) >= 3 and sum(capitalised) * 2 > len(capitalised)):
+        return False  # CAPS or Title Case: a headline (above a text written in lower case)
     return (second.rstrip().endswith((".", "!", "?", ".”", '."'))
             or len(line) + len(second) >= tl.TITLE_MAX_CHARS or bool(after and after[0]))
 
