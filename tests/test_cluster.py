@@ -80,7 +80,8 @@ def test_kept_statistics_follow_a_build(reuters_sample: Path, tmp_path: Path) ->
     with open_index(index) as sharded:
         rounds: list[str] = []
         run = sharded.runner.run  # type: ignore[attr-defined]
-        sharded.runner.run = lambda task, *a: rounds.append(task.__name__) or run(task, *a)  # type: ignore[attr-defined]
+        sharded.runner.run = (  # type: ignore[attr-defined]
+            lambda task, *a, **k: rounds.append(task.__name__) or run(task, *a, **k))
         for q in queries:
             sharded.search(q, snippets=False)
         assert rounds.count("gather") == len(queries)
@@ -113,8 +114,8 @@ def test_export_streams_with_a_cursor(three_shards: Path, sample_index: Path,
         sent: list[int] = []
         run = sharded.runner.run  # type: ignore[attr-defined]
 
-        def counted(task: Any, shards: Any, *args: Any) -> Any:
-            out = run(task, shards, *args)
+        def counted(task: Any, shards: Any, *args: Any, **kwargs: Any) -> Any:
+            out = run(task, shards, *args, **kwargs)
             if task.__name__ == "answer":
                 sent.extend(len(a.ranked) for a in out)
             return out
@@ -258,14 +259,31 @@ def test_expanded_searches_equal_one_index(three_shards: Path, sample_index: Pat
         assert (b.notes, [h.id for h in b.hits]) == (a.notes, [h.id for h in a.hits])
 
 
+@pytest.mark.parametrize("remote", [False, True])
 @pytest.mark.parametrize("sort", ["relevance", "newest"])
 def test_page_hits_are_one_index_hits(three_shards: Path, sample_index: Path,
-                                      sort: str) -> None:
+                                      sort: str, remote: bool) -> None:
     """Every hit of a page (made by the shard that holds it, after the merge) carries
-    one index's title, snippets, why-matched and score, on page one and later pages."""
+    one index's title, snippets, why-matched and score, on page one and later pages.
+    Where a round is a round trip (``remote``, as on Dask), page one's hits are made
+    in round two, over the best of the shards a worker runs (here all three): the
+    page's and no more, with no third round."""
     with open_index(sample_index) as single, open_index(three_shards) as sharded:
+        sharded.runner.remote = remote  # type: ignore[attr-defined]
+        rounds: list[str] = []
+        run = sharded.runner.run  # type: ignore[attr-defined]
+
+        def counted(task: Any, shards: Any, *args: Any, **kwargs: Any) -> Any:
+            out = run(task, shards, *args, **kwargs)
+            rounds.append(task.__name__)
+            if task.__name__ == "answer" and kwargs.get("finish"):  # page one, remote
+                assert sum(len(a.hits) for a in out) == min(10, sum(a.total for a in out))
+            return out
+
+        sharded.runner.run = counted  # type: ignore[attr-defined]
         for q in ["oil prices", '"interest rates" OR gold', "coffe"]:
             for page in (1, 2):
+                rounds.clear()
                 a = {h.id: h for h in single.search(q, sort=sort, page=page,
                                                     collapse=False).hits}
                 b = sharded.search(q, sort=sort, page=page, collapse=False).hits
@@ -278,3 +296,5 @@ def test_page_hits_are_one_index_hits(three_shards: Path, sample_index: Path,
                                                                   x.matched), (q, h.id)
                     assert (h.score is None) == (x.score is None), (q, h.id)
                     assert h.score is None or math.isclose(h.score, x.score, rel_tol=1e-9)
+                assert ("hits" in rounds) == (bool(b) and (page == 2 or not remote)), \
+                    (q, page, rounds)

@@ -12,6 +12,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -29,6 +30,7 @@ from searcher.cli import main
 from searcher.cluster import dask_runner
 from searcher.cluster.build import build_sharded
 from searcher.cluster.layout import shard_of
+from searcher.cluster.merge import made_ahead
 from searcher.errors import SchedulerError
 
 from .cluster_oracle import QUERIES, assert_same_answers, assert_same_stories, ranked, tie_key
@@ -81,6 +83,36 @@ def test_dask_answers_equal_one_index(sharded: Path, sample_index: Path,
         b = on_dask.search("cocoa exports", limit=3, collapse=False)
         assert [(h.id, h.snippets) for h in b.hits] == [(h.id, h.snippets) for h in a.hits]
     assert _listening([os.getpid()]) == {"127.0.0.1"}
+
+
+def test_page_one_hits_are_made_per_worker(sharded: Path, sample_index: Path,
+                                           cluster: LocalCluster) -> None:
+    """On page one each worker makes, in round two, the hits of the best of all its
+    shards together (merge.best_hits: its share of the page and some, not each shard's
+    share and some): the page comes from them, with one index's hits."""
+    with open_index(sample_index) as single, \
+            open_index(sharded, scheduler=cluster.scheduler_address) as on_dask:
+        made: list[int] = []
+        rounds: list[str] = []
+        run = on_dask.runner.run  # type: ignore[attr-defined]
+
+        def counted(task: Any, shards: Any, *args: Any, **kwargs: Any) -> Any:
+            out = run(task, shards, *args, **kwargs)
+            rounds.append(task.__name__)
+            if task.__name__ == "answer":
+                made.append(sum(len(a.hits) for a in out))
+            return out
+
+        on_dask.runner.run = counted  # type: ignore[attr-defined]
+        for q in ["oil prices", "coffee OR cocoa", "bank -japan", "gold^2 silver"]:
+            a = {h.id: h for h in single.search(q, collapse=False).hits}
+            b = on_dask.search(q, collapse=False).hits
+            assert [(h.title, h.snippets) for h in b if h.id in a] == \
+                [(a[h.id].title, a[h.id].snippets) for h in b if h.id in a]
+            assert len([h for h in b if h.id in a]) >= 8, q  # (an order inside a tie)
+    # 3 shards on 2 workers (shards 0 and 2 on one): 10 + 7 hits at most, 7 a shard made 21
+    assert made and max(made) <= made_ahead(10, 3, 2) + made_ahead(10, 3, 1) == 17
+    assert max(made) > 10 and "hits" not in rounds
 
 
 def test_distributed_build_equals_local_build(reuters_sample: Path, sharded: Path,

@@ -38,7 +38,7 @@ def batches(ix: ShardedIndex, query: str = "", *, filters: Filters | None = None
     taken = 0
     while True:
         started = time.perf_counter()
-        found, failed = ix._scored(query, now, chosen, batch, False, sort, 0, False, after)
+        found, failed = ix._scored(query, now, chosen, batch, False, sort, after)
         answers = [found[n] for n in sorted(found)]
         chosen_page = merged_page(found, sort, 0, batch)
         made, lost = ix._hits(query, now, found, chosen_page, sort, False)

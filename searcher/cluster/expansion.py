@@ -61,8 +61,7 @@ def expansion(ix: Coordinator, query: str, now: datetime | None,
     """RM3 over the whole collection, as ``engine.feedback.expand`` in one index; None
     when there is nothing to re-rank (fewer than two matches, a match-all query) or
     no word qualifies."""
-    found, _failed = ix._scored(query, now, chosen, FEEDBACK_DOCS, False, "relevance",
-                                0, False)
+    found, _failed = ix._scored(query, now, chosen, FEEDBACK_DOCS, False, "relevance")
     answers = [found[n] for n in sorted(found)]
     if answers[0].match_all or sum(a.total for a in answers) < 2:
         return None

@@ -9,11 +9,14 @@ are put in that order; totals and facet counts are sums, exactly.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
 from typing import TypeVar
 
 from ..models import Hit
+from ..query import ParsedQuery
+from . import tasks
 from .tasks import Answer, Version, merge_order
 
 K = TypeVar("K")
@@ -77,14 +80,37 @@ def added_up(parts: Iterable[dict[K, int]]) -> dict[K, int]:
     return total
 
 
-def made_ahead(limit: int, shards: int) -> int:
-    """How many of its best a shard makes into hits in round two of page one: its
-    expected share of the page plus two standard deviations (an article's shard is a
-    hash of its id, so a shard holds Binomial(limit, 1/shards) of the page's hits: for
-    10 hits, more than 6 of 4 shards or 4 of 8 shards about once in 250 pages). A shard
-    holding more makes the rest in round three."""
-    share = 1 / shards
+def made_ahead(limit: int, shards: int, held: int = 1) -> int:
+    """How many of their best ``held`` of the ``shards`` make into hits in round two of
+    page one: their expected share of the page plus two standard deviations (an
+    article's shard is a hash of its id, so they hold Binomial(limit, held/shards) of
+    the page's hits: for 10 hits, more than 6 of one of 4 shards, or more than 9 of 2
+    of them, about once in 250 and 1,000 pages). Shards holding more make the rest in
+    round three."""
+    share = held / shards
     return min(limit, math.ceil(limit * share + 2 * math.sqrt(limit * share * (1 - share))))
+
+
+def best_hits(answers: dict[int, Answer], on: Callable[..., tuple[Hit, ...]], limit: int,
+              shards: int, query: str | ParsedQuery, now: datetime | None, sort: str,
+              snippets: bool, collapse: bool) -> dict[int, Answer]:
+    """Round two's finish on page one where round three is a round trip (a runner's
+    ``finish``: run where these shards ran, after them): the hits of their best
+    ``made_ahead`` in the merge's order (with ``collapse``, the first of each story
+    group), each made by its own shard (``on(n, task, *args)``). The shards one Dask
+    worker runs share one count: 4 shards on 2 workers make 9 hits each worker (18 for
+    a page of 10), 6 each shard made 24; 8 shards 18, not 32."""
+    make = made_ahead(limit, shards, len(answers))
+    docnum = {i: d for a in answers.values()
+              for (_v, i), d in zip(a.ranked, a.docnums, strict=True)}
+    mine: dict[int, list[tuple[float, str, int]]] = {}
+    for value, article_id, n in merged_page(answers, sort, 0, make, collapse):
+        mine.setdefault(n, []).append((value, article_id, docnum[article_id]))
+    made = dict(answers)
+    for n, wanted in mine.items():
+        made[n] = replace(answers[n], hits=on(n, tasks.hits, query, now, wanted,
+                                                answers[n].version, sort, snippets))
+    return made
 
 
 def same_versions(found: dict[int, Answer], versions: dict[int, Version]) -> bool:

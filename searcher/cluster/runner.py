@@ -56,11 +56,32 @@ def shard_args(args: tuple[Any, ...], n: int) -> tuple[Any, ...]:
     return tuple(a.values[n] if isinstance(a, PerShard) else a for a in args)
 
 
+Finish = tuple[Any, ...]
+"""A step after a round's task, run where the round's shards ran, over the results of
+those shards together: ``(fn, *args)``, called as ``fn(results, on, *args)`` with the
+results by shard number and ``on(n, task, *args)`` running ``task`` on shard ``n``; it
+returns the results, to which it only adds (merge.best_hits: the hits of their best,
+in the same call). A finish that fails leaves the results as they were: what it
+would have added is asked for again (round three), which reports any failure."""
+
+
+def finished(results: dict[int, Any], on: Callable[..., Any],
+             finish: Finish | None) -> dict[int, Any]:
+    """``results`` after ``finish`` (as they were without one, or if it failed)."""
+    if finish is None or not results:
+        return results
+    fn, *args = finish
+    try:
+        return dict(fn(results, on, *args))
+    except Exception:  # only additions: the caller asks again for what is missing
+        return results
+
+
 class ShardRunner(Protocol):
     remote: bool  # a round costs a round trip to other processes
 
-    def run(self, task: Callable[..., T], shards: Sequence[int],
-            *args: Any) -> list[T | ShardFailure]: ...
+    def run(self, task: Callable[..., T], shards: Sequence[int], *args: Any,
+            finish: Finish | None = None) -> list[T | ShardFailure]: ...
     def switch(self, layout: ClusterLayout) -> None: ...
     def close(self) -> None: ...
 
@@ -86,18 +107,23 @@ class LocalRunner:
         self._opener = opener
         self._open: dict[int, Shard] = {}
 
-    def run(self, task: Callable[..., T], shards: Sequence[int],
-            *args: Any) -> list[T | ShardFailure]:
-        results: list[T | ShardFailure] = []
+    def run(self, task: Callable[..., T], shards: Sequence[int], *args: Any,
+            finish: Finish | None = None) -> list[T | ShardFailure]:
+        results: dict[int, Any] = {}
         for n in shards:
             try:
-                shard = self._open.get(n)
-                if shard is None:
-                    shard = self._open[n] = self._opener(self.layout.shard_path(n))
-                results.append(task(shard, *shard_args(args, n)))
+                results[n] = task(self._shard(n), *shard_args(args, n))
             except SHARD_FAILURES as e:
-                results.append(ShardFailure(n, reason(e)))
-        return results
+                results[n] = ShardFailure(n, reason(e))
+        answered = {n: r for n, r in results.items() if not isinstance(r, ShardFailure)}
+        results.update(finished(answered, lambda n, t, *a: t(self._shard(n), *a), finish))
+        return [results[n] for n in shards]
+
+    def _shard(self, n: int) -> Shard:
+        shard = self._open.get(n)
+        if shard is None:
+            shard = self._open[n] = self._opener(self.layout.shard_path(n))
+        return shard
 
     def switch(self, layout: ClusterLayout) -> None:
         """Search another generation of the index from now on (its shards' folders)."""

@@ -12,9 +12,9 @@ shard runs its plan scored with those global statistics (``Executor(view,
 stats=...)``) and returns the scores and ids of its best ``page * limit``, its exact
 total and its facet counts; the coordinator merges them by score (ties: article id)
 and sums totals and counts. Hits (titles, snippets, why matched) are made for the
-page only, by round three on the shards holding them; on Dask each shard makes those
-of its few best in round two already on page one (``made_ahead``: most often the
-page's, so no third round trip). The shard work (tasks.py) runs where the runner
+page only, by round three on the shards holding them; on Dask each worker makes those
+of the few best of its shards in round two already on page one (``merge.best_hits``:
+most often the page's, so no third round trip). The shard work (tasks.py) runs where the runner
 puts it: this process, or Dask workers.
 
 A shard that does not answer is an error naming it (ShardUnavailableError), or with
@@ -51,13 +51,13 @@ from .expansion import expansion
 from .layout import ClusterLayout, generation_path, manifest_key, read_layout, shard_of
 from .merge import (
     added_up,
-    made_ahead,
+    best_hits,
     merged_page,
     ranked_hits,
     same_versions,
     summed,
 )
-from .runner import PerShard, ShardFailure, ShardRunner
+from .runner import Finish, PerShard, ShardFailure, ShardRunner
 from .spellings import merged_facets, spelled
 from .stories import StorySource, distinct
 from .story_search import story_stats, with_article_copies, with_copies
@@ -96,15 +96,17 @@ class ShardedIndex:
     def close(self) -> None:
         self.runner.close()
 
-    def _each(self, task: Callable[..., T], *args: Any,
-              shards: Sequence[int] | None = None) -> tuple[dict[int, T], list[ShardFailure]]:
-        """``task`` on every shard (or ``shards``): the answers by shard number, and
-        the failures (ShardUnavailableError for the first unless ``allow_partial``)."""
+    def _each(self, task: Callable[..., T], *args: Any, shards: Sequence[int] | None = None,
+              finish: Finish | None = None) -> tuple[dict[int, T], list[ShardFailure]]:
+        """``task`` on every shard (or ``shards``; then ``finish``: runner.Finish): the
+        answers by shard number, and the failures (ShardUnavailableError for the first
+        unless ``allow_partial``)."""
         self._follow()
         chosen = list(range(self.layout.shards)) if shards is None else list(shards)
         answers: dict[int, T] = {}
         failures: list[ShardFailure] = []
-        for n, outcome in zip(chosen, self.runner.run(task, chosen, *args), strict=True):
+        for n, outcome in zip(chosen, self.runner.run(task, chosen, *args, finish=finish),
+                              strict=True):
             if isinstance(outcome, ShardFailure):
                 failures.append(outcome)
             else:
@@ -207,17 +209,19 @@ class ShardedIndex:
                 self._stats.popitem(last=False)
         return versions, total, failed
 
-    def _scored(self, query: str, now: datetime | None, *args: Any
+    def _scored(self, query: str, now: datetime | None, *args: Any,
+                finish: Finish | None = None
                 ) -> tuple[dict[int, tasks.Answer], list[ShardFailure]]:
         """Rounds one and two: every shard's best, scored with the whole collection's
         statistics of the versions the shards scored (kept statistics when every
         shard still has the versions they were summed over; else round one first,
         and again if a build changed a shard between the rounds)."""
         if args[3] != "relevance":  # a date order scores nothing: no statistics needed
-            return self._each(tasks.answer, query, now, UNSCORED, *args)
+            return self._each(tasks.answer, query, now, UNSCORED, *args, finish=finish)
         kept = self._stats.get(query)
         if kept is not None:
-            found, failed = self._each(tasks.answer, query, now, kept[1], *args)
+            found, failed = self._each(tasks.answer, query, now, kept[1], *args,
+                                       finish=finish)
             if not failed and same_versions(found, kept[0]):
                 self._stats.move_to_end(query)
                 return found, failed
@@ -225,7 +229,7 @@ class ShardedIndex:
         for _attempt in range(VERSION_ATTEMPTS):
             versions, stats, failed = self._collection_stats(query, now)
             found, more = self._each(tasks.answer, query, now, stats, *args,
-                                     shards=sorted(versions))
+                                     shards=sorted(versions), finish=finish)
             if same_versions(found, versions):
                 break
         return found, failed + more
@@ -292,15 +296,15 @@ class ShardedIndex:
         query, sort, limit, page, now = arguments.check_search(
             query, sort=sort, limit=limit, page=page, now=now)
         table = self._story_table()
-        ahead = self._ahead(limit, page)
-        args = (chosen, page * limit, facets, sort, ahead, snippets, None, table, collapse)
+        ahead = self._ahead(query, now, limit, page, sort, snippets, collapse)
+        args = (chosen, page * limit, facets, sort, None, table, collapse)
         expanded = expansion(self, query, now, chosen) if expand and sort == "relevance" \
             else None
         if expanded is None:
-            found, failed = self._scored(query, now, *args)
+            found, failed = self._scored(query, now, *args, finish=ahead)
         else:  # round two with the expansion's words and their statistics
             found, failed = self._each(tasks.answer, query, now, expanded.stats, *args,
-                                       expanded.extra)
+                                       expanded.extra, finish=ahead)
         answers = [found[n] for n in sorted(found)]
         counts = None if any(a.story_counts is None for a in answers) else \
             added_up(a.story_counts or {} for a in answers)
@@ -326,12 +330,15 @@ class ShardedIndex:
             notes=notes, stories=None if counts is None else distinct(total, counts),
             collapsed=collapsed)
 
-    def _ahead(self, limit: int, page: int) -> int:
-        """Hits each shard makes in round two: on page one of a remote runner, where
-        round three is a round trip (merge.made_ahead); else none (a shard's extra
-        hits were most of a search's time in this process)."""
-        return made_ahead(limit, self.layout.shards) if page == 1 and \
-            self.runner.remote else 0
+    def _ahead(self, query: str | ParsedQuery, now: datetime | None, limit: int, page: int,
+               sort: str, snippets: bool, collapse: bool) -> Finish | None:
+        """Round two's finish on page one of a remote runner, where round three is a
+        round trip: the hits of the best of the shards each worker runs, made in the
+        same call (merge.best_hits); else none (in this process a shard's extra hits
+        were most of a search's time)."""
+        if page != 1 or not self.runner.remote:
+            return None
+        return (best_hits, limit, self.layout.shards, query, now, sort, snippets, collapse)
 
     def _page(self, query: str | ParsedQuery, now: datetime | None,
               found: dict[int, tasks.Answer], sort: str, first: int, limit: int,
@@ -382,9 +389,10 @@ class ShardedIndex:
             return SearchResults(query=query, total=0, hits=(), page=page, limit=limit,
                                  elapsed_ms=(time.perf_counter() - started) * 1000)
         parsed = similar.similar_query(article, terms)
-        ahead = self._ahead(limit, page)
         found, more = self._each(tasks.answer, parsed, None, stats, chosen, page * limit,
-                                 False, "relevance", ahead, True, shards=sorted(counted))
+                                 False, "relevance", shards=sorted(counted),
+                                 finish=self._ahead(parsed, None, limit, page, "relevance",
+                                                    True, False))
         hits, lost = self._page(parsed, None, found, "relevance", (page - 1) * limit, limit,
                                 True)
         return SearchResults(query=query, total=sum(a.total for a in found.values()), hits=hits,

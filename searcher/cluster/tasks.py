@@ -25,7 +25,7 @@ from ..engine.stats import CollectionStats, TermKey
 from ..engine.view import IndexView
 from ..errors import ArticleNotFoundError
 from ..filters import Filters
-from ..hits import page_hits
+from ..hits import hits_of
 from ..models import Article, ArticleView, Copy, Explanation, Hit, IndexStats
 from ..plan import AllOf, AnyOf, Exclude, Node, Phrase, RankBy, Word
 from ..query import ParsedQuery, build_filter, parse_query
@@ -75,7 +75,7 @@ class Answer:
     notes: tuple[str, ...] = ()  # the parser's
     match_all: bool = False
     allows_any: bool = True  # the filters leave some article of the shard
-    hits: tuple[Hit, ...] = ()  # of its ``make`` best, made ahead (page one)
+    hits: tuple[Hit, ...] = ()  # of its best, made ahead (page one: merge.best_hits)
     # with the corpus's story table: the story group of each ranked entry (0: none),
     # and per group its number of matches in this shard (None: no table)
     groups: tuple[int, ...] = ()
@@ -117,13 +117,13 @@ def term_keys(q: Node) -> Iterator[TermKey]:
 
 def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
            stats: CollectionStats,
-           chosen: Filters, k: int, facets: bool, sort: str = "relevance", make: int = 0,
-           snippets: bool = True, after: tuple[float, str] | None = None,
+           chosen: Filters, k: int, facets: bool, sort: str = "relevance",
+           after: tuple[float, str] | None = None,
            story_table: StorySource | None = None, collapse: bool = False,
            extra: Node | None = None) -> Answer:
     """Round two: the shard's ``k`` best hits scored with the global statistics (or
-    its ``k`` first by date, with their sort keys), in the merge's order; the hits of
-    its ``make`` best are made too (the page's, most often: no round three). With
+    its ``k`` first by date, with their sort keys), in the merge's order (the hits
+    themselves: :func:`hits`, or ``merge.best_hits`` in the same call). With
     ``after`` (the last ``(score or date key, id)`` an export took), the ``k`` best
     that come after it; the total still counts every match. With ``story_table``
     each story group's matches are counted, and with ``collapse`` only the best of
@@ -163,10 +163,9 @@ def answer(shard: Shard, query: str | ParsedQuery, now: datetime | None,
                for d in best]
     entries.sort(key=merge_order(sort))
     ranked = tuple((value, article_id) for value, article_id, _d in entries)
-    made = _made(view, parsed, [(v, d) for v, _i, d in entries[:make]], sort, snippets)
     return Answer(total, ranked, keywords, months, view.key,
                   parsed.notes, parsed.match_all, allowed is None or bool(allowed.any()),
-                  made, () if group is None else tuple(int(group[d]) for _v, _i, d in entries),
+                  (), () if group is None else tuple(int(group[d]) for _v, _i, d in entries),
                   counts, tuple(d for _v, _i, d in entries))
 
 
@@ -234,19 +233,14 @@ def hits(shard: Shard, query: str | ParsedQuery, now: datetime | None,
 
 def _made(view: IndexView, parsed: ParsedQuery, chosen: list[tuple[float, int]],
           sort: str, snippets: bool) -> tuple[Hit, ...]:
-    """The hits of these ``(score or date key, document)`` of this shard."""
+    """The hits of these ``(score or date key, document)`` of this shard, in their
+    order (the coordinator ranks them: merge.ranked_hits), scored with the scores
+    given (a date order: none)."""
     if not chosen:
         return ()
-    relevance = sort == "relevance"
-    mask = np.zeros(view.n, bool)
-    values = np.zeros(view.n, np.float64 if relevance else np.uint64)
-    for value, docnum in chosen:
-        mask[docnum] = True
-        values[docnum] = value
-    if relevance:
-        return page_hits(view, mask, values, None, False, 1, len(chosen), parsed, snippets)
-    return page_hits(view, mask, None, values, sort == "newest", 1, len(chosen), parsed,
-                     snippets)
+    docnums = np.array([d for _v, d in chosen], np.int64)
+    scores = {d: v for v, d in chosen} if sort == "relevance" else None
+    return hits_of(view, docnums, scores, 0, parsed, snippets)
 
 
 def _sort_column(view: IndexView, sort: str) -> Any:
