@@ -61,10 +61,17 @@ def _only_furniture_follows(lines: list[str], i: int) -> bool:
 def read_body(page: Page, lines: list[str], start: int) -> None:
     in_poll = poll_ended = False
     after_read_more = False
+    before = next((lines[j] for j in range(start - 1, -1, -1) if lines[j]), "")
+    captioned = tl.is_caption_label(before)  # a label in the header: its caption opens the body
     i = start
     while i < len(lines):
         line = lines[i]
         i += 1
+        if captioned and line:
+            captioned = False
+            if len(line.split()) <= tl.CAPTION_MAX_WORDS:
+                page.drop(tl.CREDIT, i - 1, line)  # the caption under ``Image caption,``
+                continue
         started = any(index >= 0 for index, _ in page.kept)
         if in_poll and poll_ended and not tl.poll_end(line):
             in_poll = False  # the poll's closing lines are over: this line is the article's
@@ -110,6 +117,7 @@ def read_body(page: Page, lines: list[str], start: int) -> None:
         if kind:
             page.drop(kind, i - 1, line)
             after_read_more = tl.is_read_more_label(line)
+            captioned = tl.is_caption_label(line)
             continue
         if after_read_more and tl.is_headline_like(line):
             page.drop(tl.RELATED, i - 1, line)

@@ -27,6 +27,7 @@ _SITE_SUFFIX = re.compile(r"^(?P<head>.{12}(?:.*?(?<!\s))??)\s+(?P<sep>\||-|–|
                           r"(?P<site>[^|]{2,40})$")
 
 
+_PAGE_URL = re.compile(r"https?://[^\s/]+\.[^\s/]+(?:/\S*)?", re.IGNORECASE)
 BREADCRUMB = "breadcrumb trail dropped"
 SECTION_LABEL = "section label before the title dropped"
 BREADCRUMB_LOOKAHEAD = 3
@@ -74,7 +75,9 @@ def read_title(page: Page, lines: list[str]) -> int:
                 continue
         tag = tl.tag_line(line)
         is_date, when = tl.date_line(line)
-        if tl.furniture(line):
+        if not page.url and _PAGE_URL.fullmatch(line):
+            page.url = line  # a scraper's first line: the page it read
+        elif tl.furniture(line):
             page.drop(tl.BOILERPLATE, i, line)
         elif tl.is_copyright_line(line):
             page.early_holder = page.early_holder or tl.copyright_holder(line)
@@ -163,7 +166,8 @@ def _runs_on(line: str, second: str, after: list[str]) -> bool:
     by a capital (none of BBC's 2,225 articles opens lower-case; Reuters' lower-cased
     stories sit under CAPS headlines)."""
     first = second.split(maxsplit=1)[0] if second.strip() else ""
-    if not first.islower() or not first[:1].isalpha() or line.endswith((*".!?:;,", "”", '"')):
+    if not first.islower() or not first.strip(",;:'’").isalpha() or line.endswith(
+            (*".!?:;,", "”", '"')):  # a word (not a URL, not a number) in lower case
         return False
     capitalised = [w[:1].isupper() for w in line.split() if len(w) > 3]
     if (line.isupper() and len(line.split()) >= 2) or (
@@ -239,8 +243,14 @@ def read_header(page: Page, lines: list[str], start: int) -> int:
             page.date(when, line, i - 1)
             if when is None:
                 page.drop_value(tl.UPDATE_IGNORED, i - 1, line)
+        elif not page.url and _PAGE_URL.fullmatch(line):
+            page.url = line  # the page's address under its headline
         elif tl.is_credit(line):
             page.drop(tl.CREDIT, i - 1, line)
+            if tl.is_caption_label(line) and following and len(
+                    following.split()) <= tl.CAPTION_MAX_WORDS:
+                page.drop(tl.CREDIT, nxt, following)  # the caption under ``Image caption,``
+                i = nxt + 1
         elif tl.is_copyright_line(line):
             page.early_holder = page.early_holder or tl.copyright_holder(line)
         elif (tag := tl.tag_line(line)) and not tag[1]:

@@ -264,12 +264,27 @@ def copyright_holder(line: str) -> str:
     return rest.strip()
 
 
+# A caption's or credit's label as screen readers get it (BBC: ``Image source, Getty
+# Images``, ``Image caption, The town hall``, ``Media caption,``): the label, then the
+# caption on the same line or, when the label ends its line, on the next one.
+_CAPTION_LABEL = re.compile(r"^(?:image|photo|picture|media|video|graphic)\s+(?:source|caption|"
+                            r"credit)s?\s*[,:]", re.IGNORECASE)
+CAPTION_MAX_WORDS = 40
+
+
+def is_caption_label(line: str) -> bool:
+    """A caption label alone on its line (``Image caption,``): the next line is the caption."""
+    m = _CAPTION_LABEL.match(line)
+    return m is not None and not line[m.end():].strip()
+
+
 @lru_cache(maxsize=CACHE_LINES)
 def is_credit(line: str) -> bool:
     """A photo credit or image caption stamp: ``Getty Images``, ``Credit: NASA``,
     ``(AP Photo/Evan Vucci)``, ``Photographer: Mark Elias/Bloomberg``, ``© AFP ...``."""
     words = line.split()
-    if (_CREDIT_PREFIX.match(line) and len(words) <= 30) or _CAPTION_CREDIT.search(line):
+    if (_CREDIT_PREFIX.match(line) and len(words) <= 30) or _CAPTION_CREDIT.search(line) or (
+            _CAPTION_LABEL.match(line) and len(words) <= CAPTION_MAX_WORDS):
         return True
     if line.startswith("(") and line.endswith(")") and len(words) <= 8 \
             and not any(c in line[1:-1] for c in "().!?") and (

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from searcher.formats.base import Source
 from searcher.formats.text import parse, read
 from searcher.formats.text_head import LABEL_ABOVE_TITLE
+from searcher.formats.text_lines import CREDIT
 from searcher.models import Article, Decision, Problem
 
 from ..conftest import REUTERS, SHARED, needs_shared
@@ -142,3 +143,37 @@ def test_real_headlines_above_their_text_stay_the_title(corpus: Path) -> None:
                 wrong += article is None or article.title != title
     assert checked > 2_000
     assert wrong <= checked // 100  # the rules' own misses (CAPS splits...) stay rare
+
+
+@pytest.mark.parametrize(("text", "url", "title"), [
+    (f"https://www.example.com/news/2021/03/04/council-budget\nCouncil approves budget\n\n"
+     f"{LEDE}\n", "https://www.example.com/news/2021/03/04/council-budget",
+     "Council approves budget"),
+    (f"Council approves budget\nhttps://www.example.com/news/council-budget\nBy Jane Doe\n\n"
+     f"{LEDE}\n", "https://www.example.com/news/council-budget", "Council approves budget"),
+])
+def test_a_url_line_in_the_head_is_the_page_url(tmp_path: Path, text: str, url: str,
+                                                title: str) -> None:
+    article, _ = _read(tmp_path, text)
+    assert (article.url, article.title) == (url, title)
+    assert article.body.startswith("The council voted")
+
+
+@pytest.mark.parametrize("text", [
+    # in the header: the label alone, its caption on the next line
+    f"Council approves budget\n\nImage source, Getty Images\nImage caption,\nThe town hall in "
+    f"the centre\n\n{LEDE}\n\n{LEDE}\n",
+    # inside the body: on one line and on two
+    f"Council approves budget\n\n{LEDE}\n\nImage caption, The town hall in the centre\n\n"
+    f"{LEDE}\n\nMedia caption:\nThe town hall in the centre\n\n{LEDE}\n",
+])
+def test_caption_labels_and_their_captions_leave_the_body(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    items = list(read(Source(path, path.name)))
+    [article] = [i for i in items if isinstance(i, Article)]
+    assert article.title == "Council approves budget"
+    assert "town hall" not in article.body and "caption" not in article.body
+    assert article.body.count("The council voted") == text.count("The council voted")
+    credits = [i.detail for i in items if isinstance(i, Decision) and i.kind == CREDIT]
+    assert "The town hall in the centre" in credits
