@@ -245,8 +245,15 @@ def _guessed(record: Mapping[str, Any], field_map: FieldMap,
     if all(isinstance(key, str) and key.lower() in known for key in record):
         return {}
     return {key: field for field, key in guessed_keys(record, known)
-            if field_map.get(_OWNER.get(field, field)) in (None, DEFAULT_FIELD_MAP[
-                _OWNER.get(field, field)])}
+            if _default_keys(field_map, _OWNER.get(field, field))}
+
+
+def _default_keys(field_map: FieldMap, name: str) -> bool:
+    """Whether the map reads ``name`` from the default keys (perhaps with more after them,
+    as Markdown adds ``category`` to the tags): not from keys a user chose instead."""
+    default = DEFAULT_FIELD_MAP[name]
+    keys = field_map.get(name)
+    return keys is None or tuple(keys[:len(default)]) == tuple(default)
 
 
 _OWNER = {SUMMARY: "body"}

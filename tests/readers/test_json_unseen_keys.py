@@ -257,3 +257,20 @@ def test_guessing_never_overrides_known_keys_nor_loses_text(tmp_path_factory: An
             continue
         for text in _strings(value):  # a key read into a field: its text is there
             assert " " not in text.strip() or text.strip() in fields, (key, text)
+
+
+def test_front_matter_keys_named_by_their_words(tmp_path: Path) -> None:
+    """Markdown front matter goes through the same map: a German static site's keys."""
+    path = tmp_path / "beitrag.md"
+    path.write_text("---\ntitel: Stadtrat beschließt Haushalt\ndatum: 04.03.2021\n"
+                    "autor: Hans Müller\nschlagworte: [Haushalt, Stadt]\n---\n\n"
+                    "Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen.\n",
+                    encoding="utf-8")
+    reader = reader_for(path)
+    assert reader is not None
+    [article] = [i for i in reader(Source(path, path.name, parse_field_map([])))
+                 if isinstance(i, Article)]
+    assert (article.title, article.published, article.authors, article.tags) == (
+        "Stadtrat beschließt Haushalt", datetime(2021, 3, 4), ("Hans Müller",),
+        ("Haushalt", "Stadt"))
+    assert article.body == "Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen."
