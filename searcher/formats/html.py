@@ -44,7 +44,14 @@ from .html_body import (
 from .html_head import HEADER_DROPPED, drop_header_lines
 from .html_meta import GUESSED_DATE_PLACES, StatedMeta, page_meta
 from .html_tail import in_small_print, small_print
-from .titles import SITE_NAME_REMOVED, best_title, normalized, removed_part
+from .titles import (
+    SITE_NAME_REMOVED,
+    UNREPEATED_TITLE,
+    best_title,
+    normalized,
+    removed_part,
+    repeated_headline,
+)
 
 TAG_REJECTED = "tag rejected"
 SOURCE_REJECTED = "source rejected"
@@ -91,6 +98,11 @@ def read(source: Source) -> Iterator[Article | Problem | Decision]:
         # No og:title/headline, no <h1>, a <title> that is only the site's name
         # (evidence carta.info, validation half): the page's first <h2> names it.
         title = stated.section_heading
+    headline = repeated_headline(title, [*stated.headings, stated.section_heading],
+                                 _clean(found.get("text")), sites)
+    if headline:
+        yield Decision(name, UNREPEATED_TITLE, _short(title))
+        title = headline
     raw_title = next(iter(stated.titles), "") or stated.page_title
     if raw_title and len(title) < len(raw_title) and normalized(title) in normalized(raw_title):
         yield Decision(name, SITE_NAME_REMOVED, _short(removed_part(raw_title, title)))

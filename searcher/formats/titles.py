@@ -123,6 +123,43 @@ def best_title(stated: Iterable[str], headings: Iterable[str], page_title: str,
     return strip_site_name(full, sites) if full else ""
 
 
+UNREPEATED_TITLE = "site title the text does not repeat replaced by the page's headline"
+_CONTENT = re.compile(r"[^\W\d_]{4,}")
+TEXT_SAMPLE_LINES = 3  # the text's first paragraphs (of TEXT_LINE_MIN_WORDS or more)
+TEXT_LINE_MIN_WORDS = 8
+SITE_TITLE_MAX_WORDS = 3
+
+
+def repeated_headline(title: str, others: Iterable[str], text: str,
+                      site_names: Iterable[str]) -> str | None:
+    """A heading of the page to take instead of a site-level ``title`` (the masthead in an
+    ``<h1>`` logo, ``The Gazette - Local news`` as og:title), or None. The evidence is the
+    article's text: its first paragraphs repeat none of the title's words and at least
+    two, and half, of the heading's (an ``<h1>`` or the first ``<h2>`` of 3 to 30 words).
+    Only a title that names the site or is as short as a name (SITE_TITLE_MAX_WORDS) is
+    questioned: a headline the text does not repeat (a feature's) stays."""
+    names = [normalized(s) for s in site_names if s]
+    plain = normalized(title)
+    if len(title.split()) > SITE_TITLE_MAX_WORDS and not any(n and n in plain for n in names):
+        return None
+    candidates = [o for o in (" ".join(x.split()) for x in others)
+                  if 3 <= len(o.split()) <= 30 and normalized(o) != plain]
+    if not candidates:
+        return None
+    skip = {plain, *(normalized(o) for o in candidates)}
+    lines = [line for line in text.split("\n")
+             if len(line.split()) >= TEXT_LINE_MIN_WORDS and normalized(line) not in skip]
+    seen = set(_CONTENT.findall(" ".join(lines[:TEXT_SAMPLE_LINES]).casefold()))
+    if not seen or set(_CONTENT.findall(title.casefold())) & seen:
+        return None
+    for other in candidates:
+        words = set(_CONTENT.findall(other.casefold()))
+        shared = len(words & seen)
+        if shared >= 2 and 2 * shared >= len(words):
+            return other
+    return None
+
+
 def _overlap(heading: str, title: str) -> float:
     """The share of the heading's longer words that the title also has."""
     words = {w for w in heading.split() if len(w) > 3}

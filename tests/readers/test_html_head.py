@@ -11,6 +11,7 @@ import pytest
 from searcher.formats.base import Source
 from searcher.formats.html import read
 from searcher.formats.html_head import HEADER_DROPPED, drop_header_lines
+from searcher.formats.titles import UNREPEATED_TITLE
 from searcher.models import Article, Decision
 
 from ..conftest import SHARED, needs_shared
@@ -84,3 +85,40 @@ def test_real_page_bodies_hold_one_paragraph_a_line(path: Path) -> None:
     lines = article.body.split("\n")
     assert all(line and line == line.strip() for line in lines), [
         line for line in lines if not line or line != line.strip()][:3]
+
+
+_TEXT = ("<p>The council voted on Tuesday to approve the new budget after a long debate, and "
+         "members said the plan would fund schools and roads for the next decade.</p>"
+         "<p>Opponents argued that the tax rise would hurt small businesses in the town "
+         "centre and promised to fight it at the next election in the spring.</p>"
+         "<p>The mayor said she would meet business leaders next week to discuss their "
+         "concerns about the plan and the timetable for the new tax.</p>")
+
+
+@pytest.mark.parametrize(("page", "title", "replaced"), [
+    # the masthead as the page's <h1> (a logo linking home), the headline an <h2>
+    ("<html><head><title>The Gazette</title></head><body><header><h1 class='logo'><a href='/'>"
+     "The Gazette</a></h1></header><article><h2>Council approves budget after long debate"
+     f"</h2>{_TEXT}</article></body></html>",
+     "Council approves budget after long debate", "The Gazette"),
+    # a site-wide og:title naming the site; the article's <h1> is its headline
+    ("<html><head><meta property='og:title' content='The Gazette - Local news'><meta "
+     "property='og:site_name' content='The Gazette'><title>The Gazette - Local news</title>"
+     f"</head><body><article><h1>Council approves budget</h1>{_TEXT}</article></body></html>",
+     "Council approves budget", "The Gazette - Local news"),
+    # a feature's headline the text does not repeat stays (it does not name the site)
+    ("<html><head><meta property='og:title' content='A night to remember forever'><title>A "
+     "night to remember forever</title></head><body><article><h1>A night to remember forever"
+     f"</h1>{_TEXT}<h2>Council approves budget after debate</h2>{_TEXT}</article></body>"
+     "</html>", "A night to remember forever", None),
+])
+def test_a_site_title_the_text_does_not_repeat(tmp_path: Path, page: str, title: str,
+                                               replaced: str | None) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    items = list(read(Source(path, path.name)))
+    [article] = [i for i in items if isinstance(i, Article)]
+    assert article.title == title
+    said = [i.detail for i in items if isinstance(i, Decision) and i.kind == UNREPEATED_TITLE]
+    assert said == ([replaced] if replaced else [])
+    assert article.body.startswith("The council voted")
