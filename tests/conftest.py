@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 # CI runs the same examples every time: a property test that finds a new failing case
 # must fail on a developer's machine (random seeds, the local example database), not
@@ -16,6 +19,23 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+
+def _private_temp_storage(self: Any, name: str | None = None) -> FileStorage:
+    """A temporary folder of this RamStorage's own, for each name asked for. Whoosh
+    puts them in ``/tmp/<name>`` (``/tmp/MAIN.tmp`` for every writer, in every process):
+    two test runs at once emptied each other's spilled posting runs, and the first
+    writer to finish removed the folder under the other (a flaky
+    test_batched_postings_are_the_analyzers). The writer and its column writer share
+    the folder as before, so the writer's commit still removes it."""
+    folders = self.__dict__.setdefault("_private_temp", {})
+    if name not in folders:
+        folders[name] = tempfile.mkdtemp(prefix=f"{name or 'ram'}-")
+    return FileStorage(folders[name]).create()
+
+
+RamStorage.temp_storage = _private_temp_storage
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

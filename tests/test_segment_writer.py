@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -336,3 +338,19 @@ def test_the_length_byte_table_is_whooshs() -> None:
 
     assert [_length_byte(n) for n in range(_LONG + 1000)] == \
         [length_to_byte(n) for n in range(_LONG + 1000)]
+
+
+def test_writers_on_ram_storage_spill_into_folders_of_their_own() -> None:
+    """Two writers (here, or in two test runs at once) never share a temporary folder:
+    Whoosh named it /tmp/MAIN.tmp for all, and one writer's commit removed it under the
+    other (conftest.py gives each its own)."""
+    first, second = (RamStorage().create_index(schema.build_schema()).writer()
+                     for _ in range(2))
+    try:
+        folders = {first.temp_storage().folder, second.temp_storage().folder}
+        assert len(folders) == 2 and not folders & {os.path.join(tempfile.gettempdir(),
+                                                                 "MAIN.tmp")}
+    finally:
+        first.cancel()
+        second.cancel()
+    assert not any(os.path.exists(f) for f in folders)
