@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, shown
 from .schema import KEYWORD_FIELDS
 
 DEFAULT_LIMIT = 10
@@ -39,7 +39,7 @@ def check_search(query: Any, *, sort: Any, limit: Any, page: Any, now: Any) -> S
     """The arguments of ``Index.search`` in their one accepted form, or
     InvalidArgumentError saying which one is wrong and what it takes."""
     if sort not in SORTS:
-        raise InvalidArgumentError(f"unknown sort {sort!r}: use relevance, newest or oldest")
+        raise InvalidArgumentError(f"unknown sort {shown(sort)}: use relevance, newest or oldest")
     return SearchArguments(
         query="" if query is None else text("query", query),
         sort=sort,
@@ -103,7 +103,7 @@ def moment(name: str, value: Any) -> datetime | None:
 def keyword_field(value: Any) -> str:
     """One of the keyword fields (tags, authors, source)."""
     if value not in KEYWORD_FIELDS:
-        raise InvalidArgumentError(f"unknown keyword field {value!r}: use "
+        raise InvalidArgumentError(f"unknown keyword field {shown(value)}: use "
                                    + ", ".join(KEYWORD_FIELDS))
     return str(value)
 

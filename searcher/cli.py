@@ -25,7 +25,7 @@ from .cli_options import (
 )
 from .cli_options import errors as _errors
 from .cli_serve import export, serve
-from .errors import InvalidArgumentError, SearcherError
+from .errors import InvalidArgumentError, SearcherError, capped
 from .filters import Filters
 from .program import forgiving_output, one_blas_thread, one_shot, output_failed
 from .storage import IndexDir
@@ -88,6 +88,15 @@ class _Program(click.Group):
     script, ``python -m searcher``: no ``args``), its command runs under
     ``program.one_shot`` (the garbage collector spared); called with ``args`` (click's
     test runner, a Python caller), nothing changes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Click's own usage errors (a bad ``--sort``, ``--limit``, an unknown command)
+        quote the value whole: ``capped`` as library errors are."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            e.message = capped(e.message)  # type: ignore[misc]  # Final in click's stubs
+            raise
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         own_command_line = not args and kwargs.get("args") is None

@@ -122,7 +122,11 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
     ignored: dict[str, int] = {}  # extension -> files no reader takes
     skip = _identity(exclude) if exclude is not None else None
     for given in paths:
-        if not given.exists():
+        try:
+            present = given.exists()
+        except OSError as e:  # a name too long, a loop of symlinks...
+            raise CorpusError(f"{given}: {e.strerror or e}") from None
+        if not present:
             raise CorpusError(f"{given}: no such file or folder")
         root = given.resolve()
         roots.append(root.as_posix())

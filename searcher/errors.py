@@ -9,12 +9,45 @@ from __future__ import annotations
 
 from typing import Any
 
+# A user's value quoted in a message is cut to MAX_SHOWN_CHARS (with its length), and a
+# whole message to MAX_MESSAGE_CHARS: an error echoing a 1 MB id or option printed
+# the megabyte back (to a terminal, a log, an HTTP answer).
+MAX_SHOWN_CHARS = 80
+MAX_MESSAGE_CHARS = 1_000
+_KEPT_TAIL = 200  # the end of a cut message stays: it says what to do
+
+
+def shown(value: object, quoted: bool = True) -> str:
+    """``value`` for a message, quoted as ``repr`` quotes it (or as it is); a long one
+    cut, saying how long it was: ``'xxxx...' (200,000 characters)``."""
+    text = str(value)
+    show = repr if quoted else str
+    if len(text) <= MAX_SHOWN_CHARS:
+        return show(text)
+    return f"{show(text[:MAX_SHOWN_CHARS])}... ({len(text):,} characters)"
+
+
+def capped(message: str) -> str:
+    """``message`` as it is, or its start and its end around a note of how much was
+    left out (the safety net for values no message quotes with ``shown``)."""
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    head = MAX_MESSAGE_CHARS - _KEPT_TAIL
+    cut = len(message) - head - _KEPT_TAIL
+    return f"{message[:head]} ... ({cut:,} characters left out) ... {message[-_KEPT_TAIL:]}"
+
 
 class SearcherError(Exception):
-    """Base class: anything the CLI shows as a one-line message instead of a traceback."""
+    """Base class: anything the CLI shows as a one-line message instead of a traceback.
+    The message is ``capped``, whatever a subclass puts in it."""
 
     exit_code = 1
     prefix = ""  # what the CLI puts before the message ("bad query: ")
+
+    def __init__(self, *args: Any) -> None:
+        if args and isinstance(args[0], str):
+            args = (capped(args[0]), *args[1:])
+        super().__init__(*args)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as it is (message and attributes), not rebuilt by calling the class
@@ -96,7 +129,7 @@ class ArticleNotFoundError(SearcherError):
     """No article with the given id is in the index."""
 
     def __init__(self, article_id: str) -> None:
-        super().__init__(f"no article with id {article_id!r} in the index")
+        super().__init__(f"no article with id {shown(article_id)} in the index")
         self.article_id = article_id
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .arguments import MAX_LIMIT
-from .errors import InvalidArgumentError, SearcherError
+from .errors import InvalidArgumentError, SearcherError, shown
 from .filters import Filters
 from .models import Hit
 from .sanitize import clean_text, escape_controls, escape_json
@@ -71,14 +71,14 @@ def check_fields(fields: Sequence[str] | str | None) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
     unknown = [n for n in chosen if n not in FIELDS]
     if unknown:
-        raise InvalidArgumentError(f"unknown export field {unknown[0]!r}: use "
+        raise InvalidArgumentError(f"unknown export field {shown(unknown[0])}: use "
                                    + ", ".join(FIELDS))
     return chosen or DEFAULT_FIELDS
 
 
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
-        raise InvalidArgumentError(f"unknown export format {fmt!r}: use csv or jsonl")
+        raise InvalidArgumentError(f"unknown export format {shown(fmt)}: use csv or jsonl")
     return fmt
 
 

@@ -10,6 +10,7 @@ that index (the file's own lines counted as a build into it would count them).
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections import Counter
@@ -115,8 +116,8 @@ def read_records(path: str | Path, field_map: FieldMap | Sequence[str] = (),
     try:
         mode = file.stat().st_mode
     except OSError as e:
-        raise CorpusError(f"{path}: {'no such file' if not file.exists() else e.strerror}"
-                          ) from e
+        why = "no such file" if e.errno == errno.ENOENT else e.strerror or str(e)
+        raise CorpusError(f"{path}: {why}") from None  # ENAMETOOLONG, ELOOP, EACCES...
     if not stat.S_ISREG(mode):  # never opened: a FIFO would block, /dev/zero never end
         raise CorpusError(f"{path}: not a regular file ({file_kind(mode)}): not read")
     reader = reader_for(file)

@@ -371,3 +371,54 @@ def test_similar_on_a_huge_article_looks_up_a_bounded_number_of_words(
         found = ix.similar("huge")
     assert [h.id for h in found.hits] == ["kin"]
     assert given and max(given) <= SIMILAR_WORDS_READ  # 40,002 before
+
+
+HUGE = "x" * 200_000
+
+
+@pytest.mark.parametrize("args", [
+    ["show", HUGE], ["explain", HUGE, "oil"], ["search", "oil", "--sort", HUGE],
+    ["search", "oil", "--since", HUGE], ["search", "date:2020-" + "1" * 9_000],
+    ["search", "oil", "--limit", "9" * 9_000], ["export", "oil", "--fields", HUGE],
+    ["export", "oil", "--format", HUGE]])
+def test_an_error_quotes_a_huge_value_cut_and_says_how_long(seed_index: Path,
+                                                            args: list[str]) -> None:
+    """`searcher show <200,000 characters>` printed the 200,000 characters back in its
+    error (so did --sort, --since, --fields, --format, a date in the query and click's
+    own usage errors): the value is cut, and the message says how long it was."""
+    result = CliRunner().invoke(main, [args[0], "--index", str(seed_index), *args[1:]])
+    assert isinstance(result.exception, SystemExit) and result.exit_code in (1, 2)
+    error = result.stderr.strip().splitlines()[-1]
+    assert len(result.stderr) < 1_300 and result.stdout == ""
+    assert "characters" in error and ("200,000" in error or "9,00" in error
+                                      or "left out" in error), error
+
+
+def test_a_huge_value_in_a_library_or_http_error_is_cut(seed_index: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from searcher import ArticleNotFoundError, open_index
+    from searcher.serve.app import create_app
+
+    with open_index(seed_index) as ix, pytest.raises(ArticleNotFoundError) as caught:
+        ix.get(HUGE)
+    assert str(caught.value) == (f"no article with id {HUGE[:80]!r}... (200,000 characters) "
+                                 "in the index")
+    long = HUGE[:20_000]  # as long as a URL the test client sends may be
+    with TestClient(create_app(seed_index)) as client:
+        for path in (f"/api/articles/{long}", f"/api/search?q=oil&sort={long}"):
+            r = client.get(path)
+            assert r.status_code in (400, 404) and len(r.text) < 1_300, r.text[:200]
+            assert "(20,000 characters)" in r.json()["error"]
+
+
+@pytest.mark.parametrize("command", ["build", "inspect"])
+def test_a_path_the_system_refuses_is_one_line(tmp_path: Path, command: str) -> None:
+    """A name longer than the system allows (ENAMETOOLONG from stat) escaped discovery
+    and inspect as a traceback (the console script said `cannot write the output`)."""
+    too_long = str(tmp_path / ("y" * 300))
+    args = [command, too_long] + (["--index", str(tmp_path / "ix")] if command == "build"
+                                  else [])
+    result = CliRunner().invoke(main, args)
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert result.stderr == f"searcher: {too_long}: File name too long\n"

@@ -109,6 +109,9 @@ def test_article_similar_explain_stats(client: TestClient, small_index: Path) ->
     stats = client.get("/api/stats").json()
     assert stats["documents"] == len(ARTICLES) and stats["top_tags"][0] == {
         "value": "energy", "count": 23}
+    # the folder's name, never where the server keeps it
+    assert stats["path"] == small_index.name and str(small_index.parent) not in str(stats)
+    assert stats == {**cli_json(small_index, "stats"), "path": small_index.name}
 
 
 def test_an_id_with_any_characters(client: TestClient) -> None:
@@ -221,3 +224,18 @@ def test_only_loopback_is_quiet(host: str, loopback: bool) -> None:
     from searcher.serve.server import is_loopback
 
     assert is_loopback(host) is loopback
+
+
+def test_an_index_gone_under_the_server_is_named_not_located(tmp_path: Path) -> None:
+    """A 503 said `no index at /the/server's/own/path: ...`: a web client learnt where
+    the server keeps its files (as /api/stats's `path` told it). The folder's name only."""
+    import shutil
+
+    write_jsonl(tmp_path / "corpus" / "a.jsonl", ARTICLES[:3])
+    build_index([tmp_path / "corpus"], index=tmp_path / "ix")
+    with TestClient(create_app(tmp_path / "ix")) as c:
+        shutil.rmtree(tmp_path / "ix")
+        for path in ("/api/search?q=oil", "/api/stats", "/?q=oil"):
+            r = c.get(path)
+            assert r.status_code == 503, (path, r.text)
+            assert "no index at ix" in r.text and str(tmp_path) not in r.text, r.text

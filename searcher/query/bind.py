@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from ..errors import shown
 from ..expansion import (
     MAX_FUZZY_WORD_LENGTH,
     MAX_PATTERN_STARS,
@@ -155,8 +156,8 @@ class Binder:
             if not word:
                 return Leaf(None, filter=True)
         if not re.fullmatch(r"\w+(\.\w+)*", word) and scope.kind == "text":
-            self.notes.append(f"Fuzzy matching works on single words, so {raw} was searched "
-                              "as written.")
+            self.notes.append(f"Fuzzy matching works on single words, so {shown(raw, False)} was "
+                              "searched as written.")
             return self.value_leaf(base, label, False, scope)
         if len(word) > MAX_FUZZY_WORD_LENGTH:
             self.notes.append(f"Fuzzy matching works on words of at most "
@@ -169,7 +170,7 @@ class Binder:
             dist = small_int(dist_text, MAX_FUZZY_DISTANCE)
             if dist > MAX_FUZZY_DISTANCE:
                 self.notes.append(f"Fuzzy matching allows at most {MAX_FUZZY_DISTANCE} edits, "
-                                  f"so {raw} was searched with {MAX_FUZZY_DISTANCE}.")
+                                  f"so {shown(raw, False)} was searched with {MAX_FUZZY_DISTANCE}.")
                 dist = MAX_FUZZY_DISTANCE
 
         def matches(lexfield: str) -> Matches:
@@ -181,8 +182,8 @@ class Binder:
         pattern = core if scope.kind == "id" else (
             _fold(core) if scope.kind == "text" else normalize_keyword(core))
         if scope.kind == "text" and not re.fullmatch(r"[\w.*?]+", pattern):
-            self.notes.append(f"Wildcards work within single words, so {raw} was searched "
-                              "as separate words that must all match.")
+            self.notes.append(f"Wildcards work within single words, so {shown(raw, False)} was "
+                              "searched as separate words that must all match.")
             parts = [p for p in re.split(r"[^\w.*?]+", pattern) if p.strip("*?.")]
             leaves = [self.pattern_leaf(p, p, p, scope) if re.search(r"[*?]", p)
                       else self.phrase_leaf(p, p, None, scope) for p in parts]
@@ -232,7 +233,7 @@ class Binder:
             for w, df in found.words:
                 counts[w] = counts.get(w, 0) + df
         if not counts:
-            self.notes.append(f"No word in the index matches {label}.")
+            self.notes.append(f"No word in the index matches {shown(label, False)}.")
             return Leaf(NOTHING, filter=filt)
         # Most frequent words first; for text, their stems until EXPANSION_LIMIT differ.
         chosen: dict[str, None] = {}
@@ -243,11 +244,11 @@ class Binder:
                 if len(chosen) == EXPANSION_LIMIT:
                     break
         if not chosen:
-            self.notes.append(f"No word in the index matches {label}.")
+            self.notes.append(f"No word in the index matches {shown(label, False)}.")
             return Leaf(NOTHING, filter=filt)
         if (len(chosen) == EXPANSION_LIMIT and total > EXPANSION_LIMIT) \
                 or total > len(counts):
-            self.notes.append(f"{label} matches {total:,} words; only the "
+            self.notes.append(f"{shown(label, False)} matches {total:,} words; only the "
                               f"{len(chosen)} most frequent were searched.")
         words = tuple(chosen)
         queries = [any_of([Word((f,), w) for w in words]) for f in scope.fields]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..dates import naive_utc, now_utc
-from ..errors import QuerySyntaxError
+from ..errors import QuerySyntaxError, shown
 
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
@@ -108,7 +108,7 @@ def date_span(value: str, pos: int, query: str,
             return moment, moment + TICK, True
     except (ValueError, OverflowError) as exc:
         why = str(exc) if _ABSOLUTE.fullmatch(v) else "before year 1 or after 9999"
-        raise QuerySyntaxError(f"{v} is not a valid date ({why})", query=query, position=pos,
-                               hint=DATE_HINT) from None
-    raise QuerySyntaxError(f"{v or 'nothing'} is not a date", query=query, position=pos,
-                           hint=DATE_HINT)
+        raise QuerySyntaxError(f"{shown(v, False)} is not a valid date ({why})", query=query,
+                               position=pos, hint=DATE_HINT) from None
+    raise QuerySyntaxError(f"{shown(v, False) if v else 'nothing'} is not a date", query=query,
+                           position=pos, hint=DATE_HINT)

@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ..errors import QuerySyntaxError
+from ..errors import QuerySyntaxError, shown
 from ..schema import AUTHORS, BODY, ID, PUBLISHED, SOURCE, TAGS, TITLE
 from .dates import COMPARISON, DATE_HINT, small_int
 
@@ -107,8 +107,8 @@ class Lexer:
             if s[j] != "/":  # URLs are text, not a typo'd field
                 close = difflib.get_close_matches(name.lower(), FIELD_NAMES, n=1)
                 guess = f" (did you mean {close[0]}:?)" if close else ""
-                self.notes.append(f"{name}: is not a field{guess}, so it was searched as "
-                                  f"words; the fields are {FIELD_LIST}.")
+                self.notes.append(f"{shown(name, False)}: is not a field{guess}, so it was "
+                                  f"searched as words; the fields are {FIELD_LIST}.")
             return j
         word, head_end, end, boost = self.word_run(i)
         if word in ("AND", "OR", "NOT") and head_end == end:

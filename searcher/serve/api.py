@@ -9,6 +9,8 @@ or argument, 404 for an unknown article, never a traceback.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import PurePath
 from typing import Any
 
 from starlette.requests import Request
@@ -80,7 +82,10 @@ async def explain(request: Request, ix: Searchable) -> Response:
 
 @answers
 async def stats(request: Request, ix: Searchable) -> Response:
-    return json_response(ix.stats())
+    """``searcher stats --json``, but ``path`` is the index folder's name only: a web
+    client has no business learning where the server keeps its files."""
+    found = ix.stats()
+    return json_response(replace(found, path=PurePath(found.path).name))
 
 
 @answers

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from ..errors import (
     ArticleNotFoundError,
     IndexNotFoundError,
@@ -27,6 +29,13 @@ def status_of(error: Exception) -> int:
 
 
 def message_of(error: Exception) -> str:
+    """The CLI's one line, but an index's path (``error.path``: no index there, damaged,
+    locked...) is named by its folder's name only: a web client has no business learning
+    where the server keeps its files."""
     if isinstance(error, SearcherError):
-        return f"{error.prefix}{error}"
+        text = f"{error.prefix}{error}"
+        path = getattr(error, "path", None)
+        if isinstance(path, str) and len(path) > 1:
+            text = text.replace(path.rstrip("/"), PurePath(path).name)
+        return text
     return "internal error: the server could not answer this request (see its log)"

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..arguments import DEFAULT_LIMIT, MAX_LIMIT, SORTS, count
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, shown
 from ..filters import Filters
 
 MAX_QUERY_CHARS = 10_000  # the query language's own cap (README "Query language")
@@ -54,7 +54,8 @@ class SearchState:
             lists[name] = values
         sort = params.get("sort") or "relevance"
         if sort not in SORTS:
-            raise InvalidArgumentError(f"unknown sort {sort!r}: use relevance, newest or oldest")
+            raise InvalidArgumentError(f"unknown sort {shown(sort)}: use relevance, newest or "
+                                       "oldest")
         text = {name: (params.get(name) or "").strip() for name in TEXT_PARAMS}
         return cls(q=q, tags=lists["tags"], any_tags=lists["any_tags"],
                    exclude_tags=lists["exclude_tags"], since=text["since"],
