@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import schema
-from .copies import MAX_COPIES_LISTED, copies
+from .copies import MAX_COPIES_LISTED, first_copies
 from .engine.collapse import Collapsed
 from .engine.topk import top_by_key, top_by_score
 from .engine.view import IndexView
@@ -58,7 +58,8 @@ def hits_of(view: IndexView, docnums: Any, scores: Any, first: int, parsed: Pars
         if collapsed is not None and len(collapsed.hidden):
             others = collapsed.copies_of(docnum)
             if len(others):
-                hit = replace(hit, copies=copies(view, others[:MAX_COPIES_LISTED].tolist()),
+                hit = replace(hit, copies=first_copies(view, others.tolist(),
+                                                       MAX_COPIES_LISTED),
                               copy_count=len(others))
         hits.append(hit)
     return tuple(hits)

@@ -422,3 +422,42 @@ def test_a_path_the_system_refuses_is_one_line(tmp_path: Path, command: str) -> 
     result = CliRunner().invoke(main, args)
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1
     assert result.stderr == f"searcher: {too_long}: File name too long\n"
+
+
+def test_a_story_of_many_copies_reads_a_bounded_number_of_articles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hit listed the copies of its story by reading stored fields (the whole body)
+    of its first 20 by index order, which were not the earliest 20, and `stats` read
+    every article of the largest stories to name each by its earliest. Both now choose
+    on the date column and read at most the copies they list (plus dated ties)."""
+    from searcher import open_index
+    from searcher.copies import MAX_COPIES_LISTED, TIE_ROOM
+    from searcher.engine.view import IndexView
+
+    body = " ".join(f"pipeline{n % 97} tanker{n % 89} harbour{n}" for n in range(300))
+    n_copies = 150  # added latest first: index order is the reverse of date order
+    write_jsonl(tmp_path / "c" / "a.jsonl", [
+        {"id": f"copy{n:03d}", "title": "Oil pipeline", "body": body,
+         "date": f"2020-01-01T00:{(n_copies - n) // 60:02d}:{(n_copies - n) % 60:02d}"}
+        for n in range(n_copies)] + [{"id": "other", "title": "Wheat", "body": "harvest"}])
+    CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
+                              "-q"])
+    reads: list[int] = []
+    real = IndexView.stored
+
+    def counted(self: IndexView, docnum: int) -> Any:
+        reads.append(docnum)
+        return real(self, docnum)
+
+    monkeypatch.setattr(IndexView, "stored", counted)
+    with open_index(tmp_path / "ix") as ix:
+        hit = ix.search("pipeline", snippets=False).hits[0]
+        assert hit.copy_count == n_copies - 1
+        listed = [c.id for c in hit.copies]
+        everyone = sorted({f"copy{n:03d}" for n in range(n_copies)} - {hit.id}, reverse=True)
+        assert listed == everyone[:MAX_COPIES_LISTED]  # the earliest: the last added
+        assert len(reads) <= 1 + MAX_COPIES_LISTED + TIE_ROOM  # 150 before
+        reads.clear()
+        largest = ix.stats().largest_stories
+        assert [(s.id, s.articles) for s in largest] == [("copy149", n_copies)]
+        assert len(reads) <= 1 + TIE_ROOM
