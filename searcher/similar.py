@@ -1,18 +1,19 @@
 """More like this: the articles most like one article, as a page of hits.
 
-The article's most distinctive body terms (Bo1 key terms from Whoosh's ``Expander``,
-minus words common across the index) become an OR of weighted words, run by the engine
-like any query; the article itself is left out. Bo1 looks up every distinct word it is
-given in the index, so a huge article gives it only its SIMILAR_WORDS_READ most frequent
-words (``article_words``): a 1.4 MB article of 90,000 distinct words took 5-9 s.
+The article's most distinctive body terms (Bo1 key terms, as Whoosh's
+``key_terms_from_text`` scores them, minus words common across the index) become an OR
+of weighted words, run by the engine like any query; the article itself is left out.
+Bo1 looks up every distinct word it is given in the index, so a huge article gives it
+only its SIMILAR_WORDS_READ most frequent words (``article_words``): a 1.4 MB article
+of 90,000 distinct words took 5-9 s.
 """
 
 from __future__ import annotations
 
+from math import log
 from typing import Any
 
 import numpy as np
-from whoosh import classify
 
 from . import schema
 from .engine.execute import Executor
@@ -56,16 +57,38 @@ def article_words(text: str) -> dict[str, float]:
     return {term: counts[term] for term in sorted(kept, key=order.__getitem__)}
 
 
+def key_terms(reader: Any, words: dict[str, float]) -> list[tuple[str, float]]:
+    """The SIMILAR_CANDIDATES best of ``words`` (term -> frequency in the article) by
+    Bo1 against the index's counts: Whoosh's ``Expander.expanded_terms`` with
+    ``Bo1Model`` and ``normalize=True``, the same operations (cluster/similar.py does
+    them on summed counts), one index lookup per word."""
+    n = reader.doc_count_all()
+    field = reader.schema[schema.BODY]
+    scored: list[tuple[float, str]] = []
+    maxweight = 0.0
+    for word, weight in words.items():
+        btext = field.to_bytes(word)
+        if (schema.BODY, btext) in reader:
+            f = reader.frequency(schema.BODY, btext) / n
+            score = weight * log((1.0 + f) / f, 2) + log(1.0 + f, 2)
+            maxweight = max(maxweight, score)
+            scored.append((score, word))
+    if not scored:
+        return []
+    f = maxweight / n
+    norm = (maxweight * log((1.0 + f) / f) + log(1.0 + f)) / log(2.0)
+    ranked = sorted(((w / norm, t) for w, t in scored), key=lambda x: (0 - x[0], x[1]))
+    return [(t, w) for w, t in ranked[:SIMILAR_CANDIDATES]]
+
+
 def similar_hits(view: IndexView, article: Article, filt: Node | None, mask: Node | None,
                  page: int, limit: int) -> tuple[int, tuple[Hit, ...]]:
     """How many articles are like ``article`` within the filters, and the ``page``."""
     s: Any = view.searcher
     text = article_text(article)
-    expander = classify.Expander(s.ixreader, schema.BODY, model=classify.Bo1Model)
-    expander.add(article_words(text).items())
-    candidates = expander.expanded_terms(SIMILAR_CANDIDATES, normalize=True)
-    common = max(int(s.doc_count() * SIMILAR_MAX_DF), 3)
     reader = s.reader()
+    candidates = key_terms(reader, article_words(text))
+    common = max(int(s.doc_count() * SIMILAR_MAX_DF), 3)
     distinctive = [(t, w) for t, w in candidates if reader.doc_frequency(schema.BODY, t)
                    <= common]
     chosen = (distinctive if len(distinctive) >= 5 else candidates)[:SIMILAR_TERMS]
