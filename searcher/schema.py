@@ -349,7 +349,10 @@ _KEYWORD_ANALYZER = keyword_analyzer()
 
 
 def normalize_keyword(value: str) -> str:
-    """The folded form a keyword value is indexed under (for exact tag lookups/facets)."""
+    """The folded form a keyword value is indexed under (for exact tag lookups/facets);
+    ASCII is lowercased and its spaces collapsed in C (facets fold 100,000s of tags)."""
+    if value.isascii() and "\x1f" not in value:
+        return " ".join(value.lower().split())
     tokens = [t.text for t in _KEYWORD_ANALYZER(value)]
     return tokens[0] if tokens else ""
 

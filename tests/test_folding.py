@@ -180,3 +180,14 @@ def test_a_megabyte_of_length_changing_letters_maps_back_in_one_pass(
     assert len(tok.terms) == 180_000 and not one_by_one  # 360,000 before
     assert [tok.text[tok.bounds[k]:tok.bounds[k + 1]] for k in (0, 2, 4, 359_998)] == [
         "Stra\u00dfe", "\ufb01sh", "\u0434\u043e\u043c", "\u0434\u043e\u043c"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(max_codepoint=127) | st.sampled_from(["\u00e9", "\u2013"])))
+def test_normalize_keyword_is_the_keyword_analyzers_reading(value: str) -> None:
+    """normalize_keyword's ASCII shortcut (lowercase, spaces collapsed, in C) gives
+    what the keyword analyzer indexes: the first token's folded text."""
+    from searcher.schema import keyword_analyzer
+
+    tokens = [t.text for t in keyword_analyzer()(value)]
+    assert normalize_keyword(value) == (tokens[0] if tokens else "")
