@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from starlette.testclient import TestClient
@@ -169,3 +169,28 @@ def test_article_links_survive_dot_segments(tmp_path: Path, article_id: str) -> 
         assert "." not in segments and ".." not in segments  # nothing a browser resolves
         page = c.get(links[0])
         assert page.status_code == 200 and "Dotted" in page.text
+
+
+@pytest.mark.parametrize("article_id", ["evil\nname.txt", "a\r\nb", "two\n\nlines", "esc\x1b[31m"])
+def test_an_id_with_a_line_break_is_reached_by_its_link_and_the_api(
+        tmp_path: Path, article_id: str) -> None:
+    """A file named with a newline gives an id holding one; Starlette's ``path``
+    convertor (``.*``) stops at a newline, so the page's own link to that article (and
+    /api/articles/ID, /api/similar/ID) answered a bare 404."""
+    from searcher import build_index
+
+    from .conftest import write_jsonl
+
+    build_index([write_jsonl(tmp_path / "c.jsonl", [
+        {"id": article_id, "title": "Broken", "body": "A walrus story."},
+        {"id": "other", "title": "Other", "body": "A walrus tale."}])], index=tmp_path / "ix")
+    with TestClient(create_app(tmp_path / "ix")) as c:
+        links = [u for u in Page(c.get("/", params={"q": "walrus"}).text).links()
+                 if u.startswith("/articles/") and "other" not in u]
+        assert len(links) == 1
+        page = c.get(links[0])
+        assert page.status_code == 200 and "Broken" in page.text
+        api = c.get("/api/articles/" + quote(article_id))
+        assert api.status_code == 200 and api.json()["article"]["id"] == article_id
+        similar = c.get("/api/similar/" + quote(article_id))
+        assert similar.status_code == 200, similar.text

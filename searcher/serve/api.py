@@ -132,8 +132,8 @@ async def _chunks(rows: Iterator[str]) -> AsyncIterator[bytes]:
 
 ROUTES = [
     ("/api/search", search, "api_search"),
-    ("/api/articles/{id:path}", article, "api_article"),
-    ("/api/similar/{id:path}", similar, "api_similar"),
+    ("/api/articles/{id:article_id}", article, "api_article"),
+    ("/api/similar/{id:article_id}", similar, "api_similar"),
     ("/api/explain", explain, "api_explain"),
     ("/api/stats", stats, "api_stats"),
     ("/api/suggest", suggest, "api_suggest"),

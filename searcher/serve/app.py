@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -63,6 +64,17 @@ class SecurityHeaders:
 
 
 Endpoint = Callable[[Request, Searchable], Awaitable[Response]]
+
+
+class ArticleIdConvertor(PathConvertor):
+    """``{id:article_id}``: the rest of the path, newlines included. An article id can
+    hold one (a file's name can), and Starlette's ``path`` (``.*``) stops there: the
+    page's own link to such an article, and ``/api/articles/ID``, were a plain 404."""
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("article_id", ArticleIdConvertor())
 
 
 def create_app(index: str | os.PathLike[str] | None = None) -> Starlette:

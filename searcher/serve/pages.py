@@ -167,7 +167,7 @@ def error_page(request: Request, error: Exception, state: SearchState | None = N
 
 ROUTES = [
     ("/", search_page, "search"),
-    ("/articles/{id:path}", article_page, "article"),
+    ("/articles/{id:article_id}", article_page, "article"),
     ("/search.atom", feed, "feed"),
     ("/opensearch.xml", opensearch, "opensearch"),
 ]
