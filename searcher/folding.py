@@ -23,7 +23,8 @@ from bisect import bisect_right
 
 import numpy as np
 
-__all__ = ["OffsetMap", "fold", "fold_char", "fold_with_offsets", "spots_like_ascii"]
+__all__ = ["OffsetMap", "fold", "fold_char", "fold_with_offsets", "folded_prefix",
+           "spots_like_ascii"]
 
 # Default_Ignorable_Code_Point (Unicode DerivedCoreProperties.txt): Python's
 # unicodedata does not expose the property. Soft hyphen, combining grapheme joiner,
@@ -165,6 +166,29 @@ def fold_with_offsets(text: str) -> tuple[str, OffsetMap | None]:
     n = lengths[which[sources]]
     starts = sources + np.cumsum(n - 1) - (n - 1)  # each moved by those before it
     return folded, OffsetMap(starts, starts + n, sources)
+
+
+_MAX_GROWTH = 18  # the most characters one character folds to (U+FDFA; tests check)
+
+
+def folded_prefix(text: str, limit: int) -> int:
+    """How many leading characters of ``text`` fold to at most ``limit`` characters.
+    One character can fold to 18 (U+FDFA, a ligature of a phrase): a megabyte of them
+    folded to 18 MB and a search highlighting them peaked at 940 MB. Counted on the
+    code points, without folding the text."""
+    if text.isascii():
+        return min(len(text), limit)
+    if len(text) * _MAX_GROWTH <= limit:
+        return len(text)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    counts = np.bincount(points)
+    distinct = np.flatnonzero(counts)
+    sizes = np.array([len(_TABLE[c]) for c in distinct.tolist()], np.int64)
+    if int(counts[distinct] @ sizes) <= limit:
+        return len(text)
+    size_of = np.ones(len(counts), np.int64)
+    size_of[distinct] = sizes
+    return int(np.searchsorted(np.cumsum(size_of[points]), limit, side="right"))
 
 
 _HARMLESS: dict[str, bool] = {}

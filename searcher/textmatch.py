@@ -24,12 +24,13 @@ from itertools import accumulate, compress
 from typing import NamedTuple
 
 from . import schema
-from .folding import fold_with_offsets, spots_like_ascii
+from .folding import fold_with_offsets, folded_prefix, spots_like_ascii
 from .models import QueryTerm, Span
 from .sanitize import blank_controls, clean_text, is_clean
 
 MAX_ANALYZED_CHARS = 1_000_000
-"""How much of one text is analysed for highlights, snippets and why-matched (characters)."""
+"""How much of one text is analysed for highlights, snippets and why-matched (characters,
+folded: a text folding to more is cut sooner)."""
 
 # --- analysis -------------------------------------------------------------
 
@@ -82,11 +83,14 @@ def analyze(text: str, same_length: bool = False) -> Tokens:
 
 
 def head_of(text: str) -> str:
-    """The part of ``text`` that is analysed: its first MAX_ANALYZED_CHARS characters."""
-    if len(text) <= MAX_ANALYZED_CHARS:
+    """The part of ``text`` that is analysed: its first MAX_ANALYZED_CHARS characters,
+    fewer when they fold to more than that (a character can fold to 18), cut at a
+    space."""
+    size = folded_prefix(text, MAX_ANALYZED_CHARS)
+    if size >= len(text):
         return text
-    cut = text.rfind(" ", MAX_ANALYZED_CHARS - 200, MAX_ANALYZED_CHARS)
-    return text[:cut if cut > 0 else MAX_ANALYZED_CHARS]
+    cut = text.rfind(" ", max(size - 200, 0), size)
+    return text[:cut if cut > 0 else size]
 
 
 @lru_cache(maxsize=32)
