@@ -21,6 +21,7 @@ the base share: ``2025/a.txt`` beside the base ``archive/2024``.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import os
@@ -152,9 +153,10 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
                 # A symlinked file or folder whose target is gone (an unmounted disk, a
                 # moved share): unavailable, not deleted; its articles stay.
                 unavailable.append(path.as_posix())
-                problems.append(Problem(name, "cannot read: unavailable, the symlink's target "
-                                        "is gone (not mounted?): its articles are kept until "
-                                        "it is back or the link is removed"))
+                why = ("the symlinks loop back to themselves" if _loops(path) else
+                       "the symlink's target is gone (not mounted?)")
+                problems.append(Problem(name, f"cannot read: unavailable, {why}: its articles "
+                                        "are kept until it is back or the link is removed"))
                 continue
             reader = reader_for(path)
             if reader is None:
@@ -186,6 +188,15 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> Discovery:
     kinds = tuple(sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0])))
     return Discovery(tuple(found[k] for k in sorted(found)), tuple(roots),
                      sum(ignored.values()), tuple(problems), tuple(unavailable), kinds)
+
+
+def _loops(path: Path) -> bool:
+    """Is ``path`` a loop of symlinks (a -> b -> a), not a link to something gone?"""
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.errno == errno.ELOOP
+    return False
 
 
 def extension(path: Path) -> str:

@@ -506,3 +506,20 @@ def test_similar_key_terms_are_whooshs_bo1(sample_index: Path) -> None:
                                            numterms=similar.SIMILAR_CANDIDATES)
             assert [t for t, _w in ours] == [t for t, _w in whoosh], article.id
             assert [w for _t, w in ours] == pytest.approx([w for _t, w in whoosh])
+
+
+def test_a_loop_of_symlinks_is_called_a_loop(tmp_path: Path) -> None:
+    """A symlink loop (a -> b -> a) was reported as a link whose target is gone
+    (`not mounted?`), which sends the user looking for a disk."""
+    corpus = good_corpus(tmp_path / "c")
+    os.symlink("loop_b.txt", corpus / "loop_a.txt")
+    os.symlink("loop_a.txt", corpus / "loop_b.txt")
+    os.symlink("nowhere.txt", corpus / "gone.txt")
+    result = CliRunner().invoke(main, ["build", str(corpus), "--index", str(tmp_path / "ix"),
+                                       "--json"])
+    report = json.loads(result.stdout)
+    said = {p["path"]: p["message"] for p in report["problems"]}
+    assert report["documents"] == 1
+    assert "the symlinks loop back to themselves" in said["loop_a.txt"]
+    assert "the symlinks loop back to themselves" in said["loop_b.txt"]
+    assert "target is gone" in said["gone.txt"]
