@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where arrays are made: `import searcher.cli` loads none
+    import numpy as np
 
 __all__ = ["OffsetMap", "fold", "fold_char", "fold_with_offsets", "folded_prefix",
            "spots_like_ascii"]
@@ -131,6 +133,8 @@ class OffsetMap:
     def bounds(self, offsets: list[int]) -> list[int]:
         """``[start, end, start, end, ...]`` in the folded text -> the same in the
         original: ``start`` and ``end`` over every offset at once."""
+        import numpy as np
+
         at = np.asarray(offsets, np.int64)
         if not len(self._starts) or not len(at):
             return list(offsets)
@@ -158,6 +162,8 @@ def fold_with_offsets(text: str) -> tuple[str, OffsetMap | None]:
         return folded, None
     # Where each character folding to other than one character is, on the text's code
     # points at once (a million of them in a long non-Latin text: no loop per one).
+    import numpy as np
+
     codes = np.array(sorted(map(ord, _CHANGES_LENGTH.intersection(text))), np.uint32)
     lengths = np.array([len(_TABLE[c]) for c in codes.tolist()], np.int64)
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
@@ -180,6 +186,8 @@ def folded_prefix(text: str, limit: int) -> int:
         return min(len(text), limit)
     if len(text) * _MAX_GROWTH <= limit:
         return len(text)
+    import numpy as np
+
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
     counts = np.bincount(points)
     distinct = np.flatnonzero(counts)
