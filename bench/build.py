@@ -5,6 +5,7 @@
     python bench/build.py --engines ours --scale 50  # Reuters copied 50 times (1.08 M)
     python bench/build.py --engines ours --workers 1  # searcher in one process
     python bench/build.py --engines ours --repo ../old-checkout  # another checkout's searcher
+    python bench/build.py --against ../old-checkout --rounds 3 --workers 1  # old vs this one
 
 ``--scale K`` builds Reuters with every record repeated K times under new ids, the
 corpus file bench/query.py and bench/cluster.py use (written once under bench/out/).
@@ -18,9 +19,14 @@ timed twice: through the library and as the `searcher build` command end to end.
 CPU seconds are the whole process tree's (workers included). Peak RSS sums the
 tree's resident memory, which counts the pages forked workers share with their parent
 once per process; peak PSS divides each shared page among the processes sharing it.
-``--workers`` sets searcher's build processes: auto (the build decides: worker processes
-when a core is idle), 1 (one process) or 2 (two workers however busy the machine is);
-the table's ``procs`` says how many processes the build had at most.
+``--against OLD`` measures searcher from the checkout OLD and from this one (or ``--repo``)
+in turns, ``--rounds`` times each (old, new, old, new...), so both builds meet the same
+load; it prints every build, then per checkout the fewest and the median CPU seconds
+(on a shared machine one build's CPU seconds vary by 10-25 % with the load) and the
+ratio of new to old. ``--workers`` sets searcher's build processes: auto (the build
+decides: worker processes when a core is idle), 1 (one process) or 2 (two workers however
+busy the machine is); the table's ``procs`` says how many processes the build had at
+most.
 Prints a table and a one-line JSON summary.
 """
 
@@ -33,6 +39,7 @@ import os
 import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -251,6 +258,37 @@ def unchanged_rerun(corpus: Path, index: Path) -> dict[str, float]:
     return {"library_s": round(library_s, 3), "cli_s": round(cli_s, 3)}
 
 
+def compare(old: Path, new: Path, rounds: int, corpus: Path, root: Path) -> None:
+    """searcher's build from ``old`` and from ``new`` in turns, ``rounds`` times each."""
+    builds: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+    print(f"{'build':<5} {'round':>5} {'load':>5} {'seconds':>8} {'CPU s':>7} "
+          f"{'peak RSS MB':>12} {'PSS MB':>7} {'procs':>5} {'index MB':>9}")
+    for n in range(1, rounds + 1):
+        for label, repo in (("old", old), ("new", new)):
+            OURS["repo"] = repo
+            load = round(os.getloadavg()[0], 2)
+            r = {**measure("ours", corpus, root / "ours"), "round": n, "load": load}
+            builds[label].append(r)
+            print(f"{label:<5} {n:>5} {load:>5.1f} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} "
+                  f"{r['peak_rss_mb']:>12,} {r['peak_pss_mb']:>7,} {r['processes']:>5} "
+                  f"{r['index_mb']:>9.1f}")
+    summary: dict[str, Any] = {"corpus": str(corpus), "workers": OURS["workers"],
+                               "cpus": os.cpu_count(), "old": str(old), "new": str(new)}
+    for label, rows in builds.items():
+        cpu = [r["cpu_s"] for r in rows]
+        summary[label] = {"cpu_s_min": min(cpu), "cpu_s_median": statistics.median(cpu),
+                          "seconds_min": min(r["seconds"] for r in rows),
+                          "peak_rss_mb_max": max(r["peak_rss_mb"] for r in rows),
+                          "index_mb": rows[-1]["index_mb"], "builds": rows}
+    for key in ("cpu_s_min", "cpu_s_median"):
+        summary[f"new_vs_old_{key}"] = round(summary["new"][key] / summary["old"][key], 3)
+    print(f"CPU s, fewest / median: old {summary['old']['cpu_s_min']:.1f} / "
+          f"{summary['old']['cpu_s_median']:.1f}, new {summary['new']['cpu_s_min']:.1f} / "
+          f"{summary['new']['cpu_s_median']:.1f} (new/old {summary['new_vs_old_cpu_s_min']} / "
+          f"{summary['new_vs_old_cpu_s_median']})")
+    print(json.dumps(summary))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -262,6 +300,10 @@ def main() -> None:
                         help="the searcher checkout to measure (default: this one)")
     parser.add_argument("--workers", choices=["auto", "1", "2"], default="auto",
                         help="searcher's build processes (default: as the build decides)")
+    parser.add_argument("--against", type=Path,
+                        help="another searcher checkout, measured in turns with this one")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="builds of each checkout with --against (default 3)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     OURS.update(repo=args.repo.resolve(), workers=args.workers)
@@ -277,6 +319,11 @@ def main() -> None:
         args.corpus = qbench.scaled_corpus(args.corpus, qbench.load_records(args.corpus),
                                            args.scale, qbench.file_sha1(args.corpus)[:12])
     root = args.keep or Path(tempfile.mkdtemp(prefix="searcher-bench-build-"))
+    if args.against:
+        compare(args.against.resolve(), OURS["repo"], args.rounds, args.corpus, root)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+        return
     rows = [measure(e, args.corpus, root / e) for e in args.engines.split(",")]
     by = {r["engine"]: r for r in rows}
     rerun = unchanged_rerun(args.corpus, root / "ours") if "ours" in by else {}
