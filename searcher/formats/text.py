@@ -47,6 +47,7 @@ from .text_blocks import split_blank_separated
 from .text_body import drop_link_runs, paragraphs, read_body, read_sign_off
 from .text_head import read_header, read_title
 from .text_labels import RECORD_SEPARATOR, is_labelled, is_rule, read_labels, split_records
+from .text_markdown import holds_markdown, rendered_markdown
 from .text_page import Page, content_lines, next_nonblank
 from .text_pages import split_repeated_pages
 from .text_tags import split_tags
@@ -83,6 +84,15 @@ def parse_records(text: str, name: str) -> list[tuple[Article | None, list[Decis
     page dumps that open the same way (text_pages.py), else one."""
     if _MARKUP_START.match(text) and _BLOCK_TAG.search(text):
         return [_parse_markup(text, name)]
+    if holds_markdown(text):  # a scraper's Markdown: read as the text a reader sees
+        text, rendered, links = rendered_markdown(text, name)
+        out = parse_records(text, name) if not holds_markdown(text) else [
+            _parse_page(Page(name), content_lines(text), name, name, labelled=False)]
+        for article, notes in out:
+            notes[:0] = rendered
+            if article is not None and links:
+                article.meta.setdefault("links", links)
+        return out
     lines = content_lines(text)
     labelled = is_labelled(lines)
     records = split_records(lines) if labelled else (
