@@ -523,3 +523,20 @@ def test_a_loop_of_symlinks_is_called_a_loop(tmp_path: Path) -> None:
     assert "the symlinks loop back to themselves" in said["loop_a.txt"]
     assert "the symlinks loop back to themselves" in said["loop_b.txt"]
     assert "target is gone" in said["gone.txt"]
+
+
+def test_the_shell_shows_a_huge_filter_value_cut(seed_index: Path) -> None:
+    """`:filter tag:<200,000 characters>` drew the value whole in the filters line, the
+    prompt and every later message: 200 KB of output per line typed."""
+    from searcher.filters import Filters
+    from searcher.shell.filters import describe, parse_filters
+
+    filters = Filters()
+    for attr, value in parse_filters("tag:" + HUGE):
+        filters = filters.add(attr, value)
+    assert describe(filters) == [f'tag:"{HUGE[:80]}... (200,000 characters)"']
+    result = CliRunner().invoke(main, ["shell", "--index", str(seed_index)],
+                                input=f":filter tag:{HUGE}\n:{HUGE}\nmissile\n")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert len(result.output) < 5_000, len(result.output)  # 400,000 before
+    assert result.output.count("(200,000 characters)") == 2

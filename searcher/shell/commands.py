@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .. import render, render_shell, schema
 from ..arguments import SORTS
-from ..errors import InvalidArgumentError, QuerySyntaxError, ShellError
+from ..errors import InvalidArgumentError, QuerySyntaxError, ShellError, shown
 from ..filters import Filters
 from ..json_output import json_text
 from .filters import FILTERS, describe, parse_filters
@@ -185,7 +185,8 @@ def run_line(shell: Shell, line: str) -> bool:
     if command is None:
         guess = difflib.get_close_matches(name.lower(), COMMAND_NAMES, n=1)
         hint = f"did you mean :{guess[0]}? " if guess else ""
-        raise ShellError(f"unknown command :{name} ({hint}:help lists the commands)")
+        raise ShellError(f"unknown command :{shown(name, False)} ({hint}:help lists the "
+                         "commands)")
     if command.name == "quit":
         return False
     command.run(shell, args.strip())

@@ -12,7 +12,7 @@ import difflib
 import re
 
 from .. import schema
-from ..errors import ShellError
+from ..errors import ShellError, shown
 from ..filters import Filters
 from .lexer import quote_value
 
@@ -37,8 +37,11 @@ _NEXT_FILTER = re.compile(r"(?<!\s)\s+(?=(?:" + "|".join(map(re.escape, FILTERS)
 
 
 def describe(filters: Filters) -> list[str]:
-    """``['tag:"Mike Pompeo"', 'since:2020-10-01']``, as ``:filter`` takes them back."""
-    return [f"{_LABEL[name]}:{quote_value(str(value))}" for name, value in filters.items()]
+    """``['tag:"Mike Pompeo"', 'since:2020-10-01']``, as ``:filter`` takes them back; a
+    value over MAX_SHOWN_CHARS is shown cut, with its length (a 200,000-character tag
+    filter was drawn whole in the prompt, at every key, and after every search)."""
+    return [f"{_LABEL[name]}:{quote_value(shown(value, False))}"
+            for name, value in filters.items()]
 
 
 def parse_filters(text: str) -> list[tuple[str, str]]:
