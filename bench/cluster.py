@@ -32,7 +32,11 @@ pages are compared by story in tests/test_cluster_stories.py, not here. Each bui
 index size is listed (``index_mb``), and ``--reading-only`` measures what the process
 running a sharded build does alone (read, judge, route: articles per CPU second), the
 build's ceiling when the shards' writers run on other machines.
-Issue 19's target: sharded p50 <= 2x one index's p50 + 10 ms. The last line is a JSON summary.
+Issue 19's target: sharded p50 <= 2x one index's p50 + 10 ms. The Dask workers' memory
+is read before and after their searches (RSS growth per open shard), and a sizing table
+for 10 M and 100 M articles is computed from the run's own figures (:func:`sizing`: shards
+the size of this run's one index, their disk, RAM, nodes, query p50 and build hours).
+The last line is a JSON summary.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ import searcher  # noqa: E402
 from searcher.cluster.build import build_sharded  # noqa: E402
 
 TARGET_P50 = (2.0, 10.0)  # sharded p50 <= 2x one index's p50 + 10 ms (issue 19)
+SIZES = (10_000_000, 100_000_000)  # the sizing table's collections
+NODE_CORES, NODE_GB, NODE_USABLE_GB = 16, 64, 56  # the sizing table's machines
 
 
 def timed(fn: Callable[[], Any], what: str) -> tuple[float, float]:
@@ -184,6 +190,56 @@ def build_all(args: Any, work: Path, corpus: Path, shard_counts: list[int],
                     f"{n} shards built on Dask", True)
 
 
+def worker_rss_mb(address: str) -> dict[str, float]:
+    """Each Dask worker's resident memory, MB (psutil: what the OS counts as its own)."""
+    import psutil
+    from distributed import Client
+
+    with Client(address, set_as_default=False) as client:
+        return {w: rss / 1e6 for w, rss in client.run(
+            lambda: psutil.Process().memory_info().rss).items()}
+
+
+def sizing(documents: int, rows: list[dict[str, Any]], shard_counts: list[int],
+           workers: int, shard_mb: dict[int, float], cores: int) -> list[dict[str, Any]]:
+    """Shards, disk, RAM, nodes, query p50 and build hours for SIZES articles, from this
+    run's figures: a shard holds as many articles as this run's one index (its p50s are
+    a shard's, measured); disk is the largest sharded build's MB per article; RAM keeps
+    every shard's index in the page cache plus each open shard's memory (the Dask
+    workers' RSS growth per shard, scaled to the shard's articles: an upper bound, the
+    posting cache is bounded); nodes of NODE_CORES cores and NODE_GB GB (NODE_USABLE_GB
+    for the index), as many as the RAM or one core per shard needs; the query p50 is a
+    shard's times the shards each core runs, plus the Dask coordination measured with
+    the largest shard count (its p50 less the in-process shards' p50 over the workers,
+    which ran them in parallel); a build writes at this run's sharded articles per
+    second per core (wall time on a machine as loaded as the run's: an upper bound),
+    read by one process (``--reading-only``: the rate that limits it is not here)."""
+    n = max(shard_counts)
+    by_setup = {r["setup"]: r for r in rows}
+    one = rows[0]
+    local = by_setup[f"{n} shards, in-process"]
+    remote = by_setup[f"{n} shards, Dask {workers} workers"]
+    disk_kb = local["index_mb"] * 1000 / documents
+    open_mb = shard_mb.get(n, 0.0) * n / documents  # per article of an open shard
+    coordination = {k: max(0.0, remote[k] - local[k] / workers) for k in ("p50_ms", "new_p50_ms")}
+    build_rate = documents / local["build_s"] / cores if local.get("build_s") else None
+    table = []
+    for size in SIZES:
+        shards = math.ceil(size / documents)
+        disk_gb = size * disk_kb / 1e6
+        ram_gb = disk_gb + size * open_mb / 1000
+        nodes = max(math.ceil(ram_gb / NODE_USABLE_GB), math.ceil(shards / NODE_CORES))
+        waves = math.ceil(shards / (nodes * NODE_CORES))
+        table.append({
+            "articles": size, "shards": shards, "articles_per_shard": documents,
+            "disk_gb": round(disk_gb, 1), "ram_gb": round(ram_gb, 1), "nodes": nodes,
+            "p50_ms": round(waves * one["p50_ms"] + coordination["p50_ms"], 1),
+            "new_p50_ms": round(waves * one["new_p50_ms"] + coordination["new_p50_ms"], 1),
+            "build_h": None if build_rate is None else
+            round(size / (build_rate * nodes * NODE_CORES) / 3600, 2)})
+    return table
+
+
 def pct(values: Sequence[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -250,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = args.keep.resolve() if args.keep is not None else Path(tempfile.mkdtemp(
         prefix="cluster-bench-", dir=qbench.OUT if qbench.OUT.exists() else None))
     rows: list[dict[str, Any]] = []
+    shard_mb: dict[int, float] = {}  # the Dask workers' RSS growth per open shard
     try:
         one = work / "one"
         build_one, mb_one = kept(one, lambda: searcher.build_index(
@@ -271,6 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           dashboard_address="127.0.0.1:0") as cluster:
             address = cluster.scheduler_address
             for n in shard_counts:
+                rss_before = worker_rss_mb(address)
                 local, remote = work / f"local-{n}", work / f"dask-{n}"
                 built: dict[str, tuple[Path, float | None, float]] = {}
                 if "local" in build_on:
@@ -291,6 +349,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                          built.get("dask", (only[0], None, only[2])))):
                     with searcher.open_index(path, scheduler=scheduler or "") as ix:
                         new, times, got = run_mix(ix, warm_up, queries)
+                        if scheduler:  # the workers hold the shards open now
+                            grown = sum(worker_rss_mb(address).values()) - \
+                                sum(rss_before.values())
+                            shard_mb[n] = grown / n
                     with searcher.open_index(one) as oracle:
                         differ = [(q, a, b) for q, a, b in zip(queries, expected, got,
                                                                strict=True)
@@ -323,8 +385,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         row["overhead_ms"] = round(row["p50_ms"] - base, 2)
         row["meets_target"] = row["p50_ms"] <= TARGET_P50[0] * base + TARGET_P50[1]
         print(" | ".join(str(row.get(h, "")) for h in header))
+    table = sizing(documents, rows, shard_counts, args.workers, shard_mb, os.cpu_count() or 1)
+    print(f"Sizing from these figures (shards of {documents:,} articles; nodes of "
+          f"{NODE_CORES} cores and {NODE_GB} GB; RAM open per shard "
+          f"{ {n: round(mb, 1) for n, mb in shard_mb.items()} } MB by shard count):")
+    header = ["articles", "shards", "disk_gb", "ram_gb", "nodes", "p50_ms", "new_p50_ms",
+              "build_h"]
+    print(" | ".join(header))
+    for size in table:
+        print(" | ".join(str(size[h]) for h in header))
     print(json.dumps({"scale": args.scale, "documents": documents, "queries": len(queries),
-                      "load": load, "rows": rows}))
+                      "load": load, "rows": rows, "shard_mb": shard_mb, "sizing": table}))
     return 0 if all(r["exact"] for r in rows) else 1
 
 
