@@ -85,6 +85,14 @@ def a14_long_name(d: Path) -> Result:
     return True, "; ".join(seen)
 
 
+@attack(14, "the shell: `:filter tag:<100,000 characters>`, a 100,000-character :command")
+def a14_shell(d: Path) -> Result:
+    seed(d)
+    p = cli(d, "shell", "--index", "ix", stdin=f":filter tag:{HUGE}\n:{HUGE}\noil\n")
+    size = len(out(p)) + len(err(p))
+    return clean(p) and size < 5_000, f"{size:,} characters of output (drawn whole before)"
+
+
 # ---- 15. bounded work on huge articles ---------------------------------------------------
 
 
@@ -204,7 +212,7 @@ def a16_files(d: Path) -> Result:
 # ---- 17. queries ---------------------------------------------------------------------------
 
 
-# (a NUL cannot be passed on a command line: tests/test_hostile_input.py has the library's)
+# (a NUL cannot be passed on a command line: tests/test_query.py has the library's)
 QUERIES = ["*", "a*", "*a", "*a*b*c*d*e*", "???*", "internationalization~2", "a~2",
            " ".join(f"word{n}~2" for n in range(200)), " ".join(f"w{n}" for n in range(1500)),
            '"' + " ".join(["oil", "prices"] * 800) + '"', '"oil prices"~999999999',
