@@ -242,8 +242,6 @@ def _guessed(record: Mapping[str, Any], field_map: FieldMap,
              known: dict[str, str]) -> dict[str, str]:
     """Key -> field for the record's keys that name a field by their words (record_keys),
     for the fields the user did not --map."""
-    if all(isinstance(key, str) and key.lower() in known for key in record):
-        return {}
     return {key: field for field, key in guessed_keys(record, known)
             if _default_keys(field_map, _OWNER.get(field, field))}
 

@@ -146,29 +146,58 @@ def guessed_keys(record: Mapping[str, Any], known: Mapping[str, str]) -> list[tu
     keys first, then keys one object down as dotted keys (``meta.title``,
     ``attributes.body``: JSON:API, a scraper's ``{"meta": {...}}``), in record order.
     ``known`` maps each plain key the map names to its field: one object down, such a key
-    (``meta.published``) means what it means at the top."""
-    found: list[tuple[str, str]] = []
-    nested: list[tuple[str, str]] = []
+    (``meta.published``) means what it means at the top. This runs once per record of a
+    build: what the keys alone decide is cached per set of keys (a dump's records share
+    theirs), so a record none of whose keys is new costs one lookup."""
+    named, unnamed = _by_keys(tuple(record), known)
+    nested = [key for key in unnamed if isinstance(record[key], dict)]  # not the ABC: fast
+    if not named and not nested:
+        return []
     held = {known.get(k.lower()) for k, v in record.items()
             if isinstance(k, str) and v is not None and v != "" and v != []}
     if BODY in held:
         held.add(SUMMARY)  # a summary only stands in for a text no key gives
-    for key, value in record.items():
-        if not isinstance(key, str) or key.lower() in known:
+    found = [(field, key.lower()) for key, field in named
+             if field not in held and fits(field, record[key])]
+    for key in nested:
+        value = record[key]
+        if len(value) > MAX_NESTED_KEYS:
             continue
-        field = key_field(key)
-        if field is not None:
-            if field not in held and fits(field, value):
-                found.append((field, key.lower()))
-        elif isinstance(value, Mapping) and len(value) <= MAX_NESTED_KEYS:
-            for inner in value:
-                if not isinstance(inner, str) or "." in inner or inner.lower() in _GENERIC:
-                    continue
-                inner_field = key_field(inner) or known.get(inner.lower())
-                if (inner_field is not None and inner_field not in held
-                        and fits(inner_field, value[inner])):
-                    nested.append((inner_field, f"{key}.{inner}".lower()))
-    return found + nested
+        for inner in value:
+            if not isinstance(inner, str) or "." in inner or inner.lower() in _GENERIC:
+                continue
+            inner_field = key_field(inner) or known.get(inner.lower())
+            if (inner_field is not None and inner_field not in held
+                    and fits(inner_field, value[inner])):
+                found.append((inner_field, f"{key}.{inner}".lower()))
+    return found
+
+
+_SHAPES: dict[tuple[int, tuple[Any, ...]], tuple[list[tuple[str, str]], list[str]]] = {}
+_SHAPES_MAX = 256
+
+
+def _by_keys(keys: tuple[Any, ...], known: Mapping[str, str],
+             ) -> tuple[list[tuple[str, str]], list[str]]:
+    """(the keys no map names whose words name a field, with it; the other keys no map
+    names, which may hold an object), cached per key tuple and map."""
+    cache_key = (id(known), keys)
+    cached = _SHAPES.get(cache_key)
+    if cached is None:
+        named: list[tuple[str, str]] = []
+        unnamed: list[str] = []
+        for key in keys:
+            if not isinstance(key, str) or key.lower() in known:
+                continue
+            field = key_field(key)
+            if field is not None:
+                named.append((key, field))
+            else:
+                unnamed.append(key)
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        cached = _SHAPES[cache_key] = (named, unnamed)
+    return cached
 
 
 MAX_TITLE_CHARS = 300
