@@ -370,6 +370,38 @@ def test_similar_on_a_huge_article_looks_up_a_bounded_number_of_words(
     assert given and max(given) <= SIMILAR_WORDS_READ  # 40,002 before
 
 
+def test_similar_on_a_huge_article_chooses_as_one_index_on_shards(tmp_path: Path) -> None:
+    """A sharded index chose a huge article's key terms from all its words, one index
+    from its SIMILAR_WORDS_READ most frequent: a word past the cut (the only one "far"
+    shares) was a key term on shards and not in one index. Both now read the same
+    bounded words, and give the same hits and scores."""
+    from searcher import open_index
+    from searcher.similar import SIMILAR_WORDS_READ
+
+    # the kept words: twice in the article and common elsewhere (a low Bo1 score);
+    # "farword" once (cut) but rare in the collection (it would outscore them)
+    common = [f"q{n:05d}z" for n in range(SIMILAR_WORDS_READ)]
+    records = [{"id": "huge", "title": "Pipeline",
+                "body": "pipeline tanker " * 50 + " ".join(common * 2) + " farword"},
+               {"id": "kin", "title": "Tanker", "body": "a pipeline tanker"},
+               {"id": "far", "title": "Far", "body": "farword"},
+               {"id": "filler", "title": "Filler", "body": " ".join(common * 20)},
+               *({"id": f"w{n}", "title": "Wheat", "body": f"wheat harvest {n}"}
+                 for n in range(8))]
+    write_jsonl(tmp_path / "c" / "a.jsonl", records)
+    for index, more in (("one", []), ("sharded", ["--shards", "3"])):
+        done = CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index",
+                                         str(tmp_path / index), "-q", *more])
+        assert done.exit_code == 0, done.output
+    found = {}
+    for index in ("one", "sharded"):
+        with open_index(tmp_path / index) as ix:
+            found[index] = [(h.id, round(h.score, 9)) for h in ix.similar("huge").hits]
+    assert "kin" in [i for i, _s in found["one"]]
+    assert "far" not in [i for i, _s in found["one"]]
+    assert found["sharded"] == found["one"]
+
+
 HUGE = "x" * 200_000
 
 

@@ -11,18 +11,23 @@ the plan instead of a query string) scored with the summed statistics.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from math import log
 from typing import Any
 
 from .. import schema
 from ..engine.stats import CollectionStats
-from ..highlight import MAX_ANALYZED_CHARS, surface_words
+from ..highlight import surface_words
 from ..models import Article, QueryTerm
 from ..plan import AnyOf, Exclude, Word
 from ..query import ParsedQuery
-from ..similar import SIMILAR_CANDIDATES, SIMILAR_MAX_DF, SIMILAR_TERMS
+from ..similar import (
+    SIMILAR_CANDIDATES,
+    SIMILAR_MAX_DF,
+    SIMILAR_TERMS,
+    article_words,
+)
+from ..similar import article_text as article_text  # one index's text, read here too
 from .tasks import Shard
 
 
@@ -38,21 +43,14 @@ class WordCounts:
     stats: CollectionStats  # for scoring: each held word in the body
 
 
-def article_text(article: Article) -> str:
-    return f"{article.title}\n{article.body}"[:MAX_ANALYZED_CHARS]
-
-
 def word_counts(shard: Shard, text: str) -> WordCounts:
-    """This shard's counts for the body words of ``text`` (the words and weights as
-    Whoosh's Expander.add_text reads them: the same on every shard)."""
+    """This shard's counts for the body words of ``text`` (the words and weights one
+    index reads, ``similar.article_words``, bounded as there: the same on every shard)."""
     view = shard._engine()
     reader: Any = view.searcher.reader()
     field = view.schema[schema.BODY]
-    weights: defaultdict[str, float] = defaultdict(float)
-    total = 0.0
-    for btext, _pos, weight, _value in field.index(text):
-        weights[field.from_bytes(btext)] += weight
-        total += weight
+    weights = article_words(text)
+    total = sum(weights.values())
     held = {word: int(reader.frequency(schema.BODY, b)) for word in weights
             if (schema.BODY, b := field.to_bytes(word)) in reader}
     return WordCounts(dict(weights), total, held, int(reader.doc_count_all()),
