@@ -27,6 +27,9 @@ _SITE_SUFFIX = re.compile(r"^(?P<head>.{12}(?:.*?(?<!\s))??)\s+(?P<sep>\||-|–|
                           r"(?P<site>[^|]{2,40})$")
 
 
+# A Markdown heading's marks before a headline (``# Council approves budget``) are no
+# part of it: a file with one heading and no other Markdown is not read as Markdown.
+_ATX_MARK = re.compile(r"^#{1,6}[ \t]+(?=\S)")
 _PAGE_URL = re.compile(r"https?://[^\s/]+\.[^\s/]+(?:/\S*)?", re.IGNORECASE)
 BREADCRUMB = "breadcrumb trail dropped"
 SECTION_LABEL = "section label before the title dropped"
@@ -106,7 +109,7 @@ def read_title(page: Page, lines: list[str]) -> int:
                     and not title.endswith((*".!?:;", "”", '"')) and not second.endswith(".")
                     and len(title) + len(second) < tl.TITLE_MAX_CHARS):
                 title, end = f"{title} {second}", end + 1  # a headline broken over two lines
-            page.title = _without_site_name(page, i, title, lines)
+            page.title = _without_site_name(page, i, _ATX_MARK.sub("", title), lines)
             return end
     return len(lines)
 

@@ -177,3 +177,9 @@ def test_caption_labels_and_their_captions_leave_the_body(tmp_path: Path, text: 
     assert article.body.count("The council voted") == text.count("The council voted")
     credits = [i.detail for i in items if isinstance(i, Decision) and i.kind == CREDIT]
     assert "The town hall in the centre" in credits
+
+
+def test_a_heading_mark_is_no_part_of_the_title(tmp_path: Path) -> None:
+    article, _ = _read(tmp_path, f"# Council approves budget\n\n{LEDE}\n\n#1 seed wins.\n")
+    assert article.title == "Council approves budget"
+    assert article.body.endswith("#1 seed wins.")
