@@ -158,6 +158,11 @@ def decode(data: bytes, source: Source) -> tuple[str, list[Problem]]:
         try:
             return data.decode(wide), []
         except UnicodeDecodeError as e:
+            if data.startswith(codecs.BOM_UTF32_LE):  # also UTF-16-LE's mark, then a NUL
+                try:
+                    return data.decode("utf-16"), []
+                except UnicodeDecodeError:
+                    pass
             raise UnreadableFile(f"invalid {wide.upper()} at byte {e.start}") from e
     if b"\x00" in data[:8192]:
         raise UnreadableFile("binary file (contains NUL bytes)")
