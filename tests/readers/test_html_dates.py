@@ -15,6 +15,7 @@ from searcher.formats.html import read
 from searcher.models import Article, Problem
 
 from ..conftest import SHARED, needs_shared
+from .one_page import read_page
 
 SI_GAME = SHARED / "fixtures" / "pool" / "html" / "python-readability" / "si-game.sample.html"
 TEXT = " ".join(["The council voted on Tuesday to close the old bridge to cars while it is "
@@ -28,11 +29,7 @@ def _page(head: str, title: str = "Bridge closes for repairs") -> str:
 
 
 def _read(tmp_path: Path, page: str) -> tuple[Article, list[Problem]]:
-    path = tmp_path / "page.html"
-    path.write_text(page, encoding="utf-8")
-    items = list(read(Source(path, path.name)))
-    [article] = [i for i in items if isinstance(i, Article)]
-    return article, [i for i in items if isinstance(i, Problem)]
+    return read_page(tmp_path, "page.html", page, Problem)
 
 
 @pytest.mark.parametrize(("head", "title", "day"), [

@@ -15,6 +15,7 @@ from searcher.formats.html_body import LEAD_ADDED
 from searcher.models import Article, Decision
 
 from ..conftest import SHARED, needs_shared
+from .one_page import read_page
 
 HTMLDATE = SHARED / "fixtures" / "pool" / "html" / "htmldate"
 LEAD = ("Engineers say the old bridge cannot carry cars for another winter, and the council "
@@ -31,11 +32,7 @@ def _page(between: str) -> str:
 
 
 def _read(tmp_path: Path, page: str) -> tuple[Article, list[Decision]]:
-    path = tmp_path / "page.html"
-    path.write_text(page, encoding="utf-8")
-    items = list(read(Source(path, path.name)))
-    [article] = [i for i in items if isinstance(i, Article)]
-    return article, [i for i in items if isinstance(i, Decision)]
+    return read_page(tmp_path, "page.html", page, Decision)
 
 
 @pytest.mark.parametrize("between", [

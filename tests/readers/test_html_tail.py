@@ -14,6 +14,7 @@ from searcher.formats.html_body import TRAILING_FURNITURE
 from searcher.models import Article, Decision
 
 from ..conftest import SHARED, needs_shared
+from .one_page import read_page
 
 HTMLDATE = SHARED / "fixtures" / "pool" / "html" / "htmldate"
 REAL_HTML = SHARED / "fixtures" / "real" / "html"
@@ -26,11 +27,7 @@ SMALL_PRINT = ["Alle Angaben ohne Gewähr.", "Copyright © 2024 Brückenblatt - 
 
 
 def _read(tmp_path: Path, page: str) -> tuple[Article, list[Decision]]:
-    path = tmp_path / "page.html"
-    path.write_text(page, encoding="utf-8")
-    items = list(read(Source(path, path.name)))
-    [article] = [i for i in items if isinstance(i, Article)]
-    return article, [i for i in items if isinstance(i, Decision)]
+    return read_page(tmp_path, "page.html", page, Decision)
 
 
 def _page(after: str) -> str:

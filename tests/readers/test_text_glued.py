@@ -20,6 +20,7 @@ from searcher.formats.text_glued import TITLE_GLUED, split_glued_title
 from searcher.models import Article, Decision
 
 from ..conftest import REUTERS, SHARED, needs_shared
+from .one_page import read_page
 
 TELEHEALTH = SHARED / "fixtures" / "pool" / "txt" / "blackcoffer-nishantthakurr"
 PROSE = ("officials said on Monday that the new rules would take effect next year, after a "
@@ -29,11 +30,7 @@ PROSE = ("officials said on Monday that the new rules would take effect next yea
 
 
 def _read(tmp_path: Path, text: str) -> tuple[Article, list[Decision]]:
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    items = list(read(Source(path, path.name)))
-    [article] = [i for i in items if isinstance(i, Article)]
-    return article, [i for i in items if isinstance(i, Decision)]
+    return read_page(tmp_path, "page.txt", text, Decision)
 
 
 @needs_shared(TELEHEALTH)

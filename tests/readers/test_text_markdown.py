@@ -15,12 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searcher.formats.base import Source
-from searcher.formats.text import read
 from searcher.formats.text_markdown import holds_markdown
 from searcher.models import Article, Decision
 
 from ..conftest import REUTERS, SHARED, needs_shared
+from .one_page import read_page
 
 LEDE = ("The council voted on Tuesday to approve the new [budget](https://example.com/budget) "
         "after a long debate, and members said the plan would fund schools and roads.")
@@ -66,11 +65,7 @@ TEXT = ("The council voted on Tuesday to approve the new budget after a long deb
 
 
 def _read(tmp_path: Path, text: str) -> tuple[Article, list[Decision]]:
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    items = list(read(Source(path, path.name)))
-    [article] = [i for i in items if isinstance(i, Article)]
-    return article, [i for i in items if isinstance(i, Decision)]
+    return read_page(tmp_path, "page.txt", text, Decision)
 
 
 def test_jina_reader_output(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from searcher.formats.text_lines import CREDIT
 from searcher.models import Article, Decision, Problem
 
 from ..conftest import REUTERS, SHARED, needs_shared
+from .one_page import read_page
 
 FOOL = SHARED / "fixtures" / "pool" / "txt" / "fool-dippal97"
 BBC = SHARED / "corpora" / "bbc-news" / "articles.jsonl.gz"
@@ -31,11 +32,7 @@ LEDE = ("The council voted on Tuesday to approve the new budget after a long deb
 
 
 def _read(tmp_path: Path, text: str) -> tuple[Article, list[Problem]]:
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    items = list(read(Source(path, path.name)))
-    [article] = [i for i in items if isinstance(i, Article)]
-    return article, [i for i in items if isinstance(i, Problem)]
+    return read_page(tmp_path, "page.txt", text, Problem)
 
 
 @needs_shared(FOOL)
