@@ -310,6 +310,16 @@ def test_inspect_lists_a_bounded_number_of_decisions_per_article(tmp_path: Path)
     assert f"    ... and {dropped - SHOWN_NOTES:,} more decisions (counted below)" in lines
 
 
+def build_many_tags(tmp_path: Path, tags: list[str]) -> None:
+    """``tmp_path/ix``: one article with ``tags``, another sharing ``t5`` with it."""
+    write_jsonl(tmp_path / "c" / "a.jsonl", [
+        {"id": "t", "title": "Oil tags", "body": "oil", "tags": tags},
+        {"id": "u", "title": "Oil two", "body": "oil", "tags": ["t5", "other"]}])
+    done = CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index",
+                                     str(tmp_path / "ix"), "-q"])
+    assert done.exit_code == 0, done.output
+
+
 def test_facets_read_a_fields_terms_in_one_pass(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Facets, stats and the page's sidebar looked each distinct tag up in the term
@@ -320,11 +330,7 @@ def test_facets_read_a_fields_terms_in_one_pass(tmp_path: Path,
     from searcher import open_index
 
     tags = [f"t{n}" for n in range(20_000)]
-    write_jsonl(tmp_path / "c" / "a.jsonl", [
-        {"id": "t", "title": "Oil tags", "body": "oil", "tags": tags},
-        {"id": "u", "title": "Oil two", "body": "oil", "tags": ["t5", "other"]}])
-    CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
-                              "-q"])
+    build_many_tags(tmp_path, tags)
     lookups = []
     real = W3TermsReader.term_info
 
@@ -500,11 +506,7 @@ def test_facets_spell_tags_without_running_the_analyzer_per_tag(
     from searcher import open_index, schema
 
     tags = [f"T{n}" for n in range(20_000)]
-    write_jsonl(tmp_path / "c" / "a.jsonl", [
-        {"id": "t", "title": "Oil tags", "body": "oil", "tags": tags},
-        {"id": "u", "title": "Oil two", "body": "oil", "tags": ["t5", "other"]}])
-    CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "ix"),
-                              "-q"])
+    build_many_tags(tmp_path, tags)
     runs = []
     real = schema._KEYWORD_ANALYZER
 
